@@ -1,0 +1,61 @@
+// Two build contexts: the extension, its child entries and the CLI for Node; webview apps for the browser.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Prints the lines the $esbuild-watch problem matcher looks for. */
+const watchMatcher = {
+  name: 'watch-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  plugins: watch ? [watchMatcher] : [],
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outdir: 'dist',
+  // Native modules cannot be bundled: they ship in the VSIX as node_modules (see .vscodeignore).
+  external: ['vscode', 'onnxruntime-node', 'sharp'],
+  entryPoints: {
+    extension: 'src/extension.ts',
+    cli: 'src/cli.ts',
+    ortProbe: 'src/core/onnx/ortProbeMain.ts',
+  },
+};
+
+const webviewEntries = fs.existsSync('webview-ui')
+  ? fs.readdirSync('webview-ui', { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join('webview-ui', d.name, 'main.ts')))
+      .map((d) => ({ in: path.join('webview-ui', d.name, 'main.ts'), out: d.name }))
+  : [];
+
+const browser = { ...common, platform: 'browser', format: 'esm', target: 'es2022', outdir: 'dist/webview', entryPoints: webviewEntries };
+
+const configs = [node, ...(webviewEntries.length ? [browser] : [])];
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  fs.chmodSync('dist/cli.js', 0o755);
+}

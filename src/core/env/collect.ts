@@ -1,0 +1,68 @@
+import * as os from 'node:os';
+import { probeOnnxRuntime } from '../onnx/ortProbe';
+import { probeCudaToolkit } from './cudaToolkit';
+import { diagnose } from './diagnose';
+import { locateNvidiaSmi } from './nvidiaSmiLocate';
+import { probeGpus } from './nvidiaSmi';
+import type { EnvironmentReport, GpuProbe, OnnxRuntimeStatus } from './types';
+import { detectWsl } from './wsl';
+
+export interface CollectOptions {
+  /** `aiLab.nvidiaSmiPath` or `--nvidia-smi`. */
+  nvidiaSmiPath?: string;
+  smiTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** dist/ortProbe.js; without it ONNX Runtime is not probed. */
+  ortProbeScript?: string;
+  nodePath?: string;
+  signal?: AbortSignal;
+  /** Reuse an ONNX Runtime result (it changes only when packages change). */
+  onnxRuntime?: OnnxRuntimeStatus;
+}
+
+export interface CollectedEnvironment {
+  report: EnvironmentReport;
+  gpuProbe: GpuProbe;
+}
+
+/** Everything `ai-lab env` and the Environment view show, gathered in parallel. */
+export async function collectEnvironment(o: CollectOptions = {}): Promise<CollectedEnvironment> {
+  const env = o.env ?? process.env;
+  const wsl = detectWsl(env);
+  const location = locateNvidiaSmi({ setting: o.nvidiaSmiPath, env, wsl });
+  const [gpuProbe, toolkit, onnxRuntime] = await Promise.all([
+    probeGpus(location, { timeoutMs: o.smiTimeoutMs ?? 5000, signal: o.signal, withCudaVersion: true }),
+    probeCudaToolkit({ env }),
+    o.onnxRuntime
+      ? Promise.resolve(o.onnxRuntime)
+      : o.ortProbeScript
+        ? probeOnnxRuntime({ probeScript: o.ortProbeScript, nodePath: o.nodePath, env, signal: o.signal })
+        : Promise.resolve<OnnxRuntimeStatus>({ version: null, path: null, providers: [] }),
+  ]);
+  const errors: string[] = [];
+  if (gpuProbe.failure) errors.push(gpuProbe.failure.message);
+  if (toolkit.error) errors.push(toolkit.error);
+  const ortProbed = Boolean(o.onnxRuntime || o.ortProbeScript);
+  const report: EnvironmentReport = {
+    generatedAt: new Date().toISOString(),
+    platform: { os: process.platform, release: os.release(), arch: process.arch, node: process.versions.node },
+    gpus: gpuProbe.gpus,
+    nvidiaSmi: { path: gpuProbe.smiPath, source: gpuProbe.smiSource, failure: gpuProbe.failure },
+    cudaToolkit: toolkit.toolkit,
+    wsl,
+    onnxRuntime,
+    diagnoses: diagnose({
+      gpus: gpuProbe.gpus,
+      failure: gpuProbe.failure,
+      smiSource: gpuProbe.smiSource,
+      computeCapSupported: gpuProbe.computeCapSupported,
+      cudaToolkit: toolkit.toolkit,
+      toolkitError: toolkit.error,
+      wsl,
+      onnxRuntime: ortProbed ? onnxRuntime : null,
+      platform: process.platform,
+    }),
+    errors,
+  };
+  return { report, gpuProbe };
+}

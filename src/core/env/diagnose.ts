@@ -1,0 +1,139 @@
+import { compareVersions } from './cudaToolkit';
+import type { CudaToolkit, Diagnosis, GpuFailure, GpuInfo, OnnxRuntimeStatus } from './types';
+
+export interface DiagnoseInput {
+  gpus: GpuInfo[];
+  failure: GpuFailure | null;
+  smiSource: string | null;
+  computeCapSupported: boolean;
+  cudaToolkit: CudaToolkit | null;
+  toolkitError: string | null;
+  wsl: boolean;
+  onnxRuntime: OnnxRuntimeStatus | null;
+  platform: NodeJS.Platform;
+}
+
+const DRIVER_DOWNLOAD = 'https://www.nvidia.com/Download/index.aspx';
+const WSL_CUDA_GUIDE = 'https://docs.nvidia.com/cuda/wsl-user-guide/index.html';
+const CUDA_COMPAT = 'https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/index.html#cuda-driver';
+const ORT_CUDA_REQS = 'https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider.html#requirements';
+
+/** Findings about the GPU/CUDA environment, most severe first, each with the exact fix where one exists. */
+export function diagnose(input: DiagnoseInput): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  const f = input.failure;
+  if (f?.kind === 'missing') {
+    if (input.smiSource === 'setting' || input.smiSource === 'env') {
+      out.push({
+        id: 'smi-path-wrong',
+        severity: 'error',
+        message: `The configured nvidia-smi does not exist (${input.smiSource === 'setting' ? 'aiLab.nvidiaSmiPath' : 'AI_LAB_NVIDIA_SMI'}).`,
+        fix: 'which nvidia-smi',
+        detail: f.message,
+      });
+    } else {
+      out.push({
+        id: 'no-driver',
+        severity: 'info',
+        message: input.wsl
+          ? 'No NVIDIA GPU: nvidia-smi is missing. On WSL the driver comes from the Windows NVIDIA driver, not from Linux packages.'
+          : 'No NVIDIA GPU: nvidia-smi is not installed, so no NVIDIA driver is present. Models run on the CPU.',
+        fix: input.wsl ? WSL_CUDA_GUIDE : DRIVER_DOWNLOAD,
+        detail: f.message,
+      });
+    }
+  } else if (f?.kind === 'driver') {
+    out.push({
+      id: 'driver-not-answering',
+      severity: 'error',
+      message: 'nvidia-smi cannot talk to the NVIDIA driver: the kernel module is not loaded or does not match the installed driver.',
+      fix: input.wsl ? 'wsl --shutdown' : 'sudo modprobe nvidia || sudo reboot',
+      detail: f.message,
+    });
+  } else if (f?.kind === 'timeout') {
+    out.push({
+      id: 'smi-timeout',
+      severity: 'warning',
+      message: 'nvidia-smi hung and was killed; the GPU state is unknown.',
+      fix: input.wsl ? 'wsl --shutdown' : 'sudo nvidia-smi -pm 1',
+      detail: `${f.message}${input.wsl ? '. Run the fix from a Windows terminal, then reopen the WSL window.' : '. Persistence mode keeps the driver loaded so queries answer quickly.'}`,
+    });
+  } else if (f) {
+    out.push({ id: 'smi-failed', severity: 'error', message: `nvidia-smi failed: ${f.message}`, fix: null });
+  }
+
+  if (!input.computeCapSupported && input.gpus.length) {
+    out.push({
+      id: 'driver-too-old-compute-cap',
+      severity: 'warning',
+      message: 'The NVIDIA driver is too old to report compute capability (no compute_cap field), so sm_XX is unknown.',
+      fix: DRIVER_DOWNLOAD,
+    });
+  }
+  for (const g of input.gpus) {
+    if (g.architecture === 'unknown') {
+      out.push({
+        id: `unknown-arch-${g.index}`,
+        severity: 'warning',
+        message: `GPU ${g.index} (${g.name}) has compute capability ${g.computeCapability} (${g.sm}), which AI Lab does not know: check that your PyTorch/CUDA build lists ${g.sm}.`,
+        fix: null,
+      });
+    }
+    if (g.memoryTotalMiB && g.memoryUsedMiB !== null && g.memoryUsedMiB / g.memoryTotalMiB > 0.9) {
+      out.push({
+        id: `memory-high-${g.index}`,
+        severity: 'warning',
+        message: `GPU ${g.index} memory is ${Math.round((100 * g.memoryUsedMiB) / g.memoryTotalMiB)} % used: new models may not fit.`,
+        fix: 'nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv',
+      });
+    }
+  }
+
+  const driverCuda = input.gpus.find((g) => g.cudaDriverVersion)?.cudaDriverVersion ?? null;
+  if (input.cudaToolkit && driverCuda && compareVersions(input.cudaToolkit.version, driverCuda) > 0) {
+    out.push({
+      id: 'toolkit-newer-than-driver',
+      severity: 'warning',
+      message: `CUDA toolkit ${input.cudaToolkit.version} is newer than the CUDA ${driverCuda} the driver supports: programs built with it fail with "CUDA driver version is insufficient".`,
+      fix: input.wsl || input.platform !== 'linux' ? DRIVER_DOWNLOAD : CUDA_COMPAT,
+      detail: `Update the NVIDIA driver to one that supports CUDA ${input.cudaToolkit.version}, or use a CUDA ${driverCuda} toolkit (${input.cudaToolkit.path}).`,
+    });
+  }
+  if (input.toolkitError) {
+    out.push({ id: 'toolkit-unreadable', severity: 'warning', message: input.toolkitError, fix: null });
+  } else if (!input.cudaToolkit && input.gpus.length) {
+    out.push({
+      id: 'no-toolkit',
+      severity: 'info',
+      message: 'No CUDA toolkit (nvcc) found. Only needed to compile CUDA code: PyTorch and ONNX Runtime wheels bring their own CUDA runtime.',
+      fix: 'https://developer.nvidia.com/cuda-downloads',
+    });
+  }
+
+  const ort = input.onnxRuntime;
+  if (ort && ort.version === null) {
+    out.push({
+      id: 'ort-missing',
+      severity: 'error',
+      message: 'onnxruntime-node is not installed or does not load, so AI Lab cannot run models.',
+      fix: 'npm install onnxruntime-node',
+      detail: ort.providers[0]?.reason ?? undefined,
+    });
+  } else if (ort) {
+    const cuda = ort.providers.find((p) => p.name === 'cuda');
+    if (cuda && !cuda.loadable && input.gpus.length) {
+      const libMissing = /providers_(shared|cuda)\.so|Failed to load shared library/i.test(cuda.reason ?? '');
+      out.push({
+        id: 'ort-cuda-not-loadable',
+        severity: 'warning',
+        message: libMissing
+          ? "ONNX Runtime's CUDA provider is not installed (onnxruntime-node ships without it), so inference runs on the CPU."
+          : 'ONNX Runtime\'s CUDA provider does not load here, so inference runs on the CPU.',
+        fix: libMissing && ort.path ? `cd "${ort.path}" && ONNXRUNTIME_NODE_INSTALL=cuda12 node script/install.js` : ORT_CUDA_REQS,
+        detail: cuda.reason ?? undefined,
+      });
+    }
+  }
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  return out.sort((a, b) => order[a.severity] - order[b.severity]);
+}

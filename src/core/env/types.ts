@@ -1,0 +1,79 @@
+/** The shapes `ai-lab env --json` prints; field names are a contract (see README). */
+export interface GpuInfo {
+  index: number | null;
+  name: string;
+  driverVersion: string | null;
+  /** The highest CUDA version the driver supports (nvidia-smi's "CUDA Version"). */
+  cudaDriverVersion: string | null;
+  memoryTotalMiB: number | null;
+  memoryUsedMiB: number | null;
+  utilizationPct: number | null;
+  temperatureC: number | null;
+  computeCapability: string | null;
+  sm: string | null;
+  /** Architecture name; "unknown" when the capability is not in the table, null when not reported. */
+  architecture: string | null;
+}
+
+/** Why no GPU list could be had. */
+export type GpuFailureKind = 'missing' | 'driver' | 'timeout' | 'none' | 'error';
+
+export interface GpuFailure {
+  kind: GpuFailureKind;
+  message: string;
+}
+
+export interface GpuProbe {
+  gpus: GpuInfo[];
+  smiPath: string | null;
+  smiSource: SmiSource | null;
+  /** False when the driver is too old for the `compute_cap` query field. */
+  computeCapSupported: boolean;
+  failure: GpuFailure | null;
+  durationMs: number;
+}
+
+export type SmiSource = 'setting' | 'env' | 'path' | 'wsl' | 'windows';
+
+export interface CudaToolkit {
+  version: string;
+  path: string;
+}
+
+export interface ProviderStatus {
+  name: string;
+  loadable: boolean;
+  reason: string | null;
+  /** Whether onnxruntime-node's listSupportedBackends() names it (not evidence that it loads). */
+  listed?: boolean;
+}
+
+export interface OnnxRuntimeStatus {
+  version: string | null;
+  /** Folder of the onnxruntime-node package in use. */
+  path: string | null;
+  providers: ProviderStatus[];
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnosis {
+  id: string;
+  severity: Severity;
+  message: string;
+  /** A command to copy, or a URL; null when there is nothing to run. */
+  fix: string | null;
+  detail?: string;
+}
+
+export interface EnvironmentReport {
+  generatedAt: string;
+  platform: { os: string; release: string; arch: string; node: string };
+  gpus: GpuInfo[];
+  nvidiaSmi: { path: string | null; source: SmiSource | null; failure: GpuFailure | null };
+  cudaToolkit: CudaToolkit | null;
+  wsl: boolean;
+  onnxRuntime: OnnxRuntimeStatus;
+  diagnoses: Diagnosis[];
+  errors: string[];
+}

@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+import { reportToMarkdown } from '../core/env/reportMarkdown';
+import type { EnvironmentService } from './environmentService';
+import type { Log } from './log';
+import { isLink, type EnvNode } from './views/environmentTree';
+
+export interface CommandDeps {
+  env: EnvironmentService;
+  log: Log;
+  treeView: vscode.TreeView<EnvNode>;
+  extensionVersion: string;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+/** name → handler, registered in one loop. */
+export function createCommands(d: CommandDeps): Record<string, Handler> {
+  return {
+    'aiLab.refreshEnvironment': async () => {
+      try {
+        await d.env.refresh();
+      } catch (err) {
+        await d.log.showError('Refreshing the environment failed', err);
+      }
+    },
+    'aiLab.copyEnvironmentReport': async () => {
+      try {
+        const report = d.env.report ?? (await d.env.refresh());
+        const md = reportToMarkdown(report, {
+          'AI Lab': d.extensionVersion,
+          'VS Code': `${vscode.version} (${vscode.env.appHost}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`,
+        });
+        await vscode.env.clipboard.writeText(md);
+        void vscode.window.showInformationMessage('AI Lab: environment report copied to the clipboard as Markdown.');
+        return md;
+      } catch (err) {
+        await d.log.showError('Copying the environment report failed', err);
+        return undefined;
+      }
+    },
+    'aiLab.showLog': () => d.log.show(),
+    'aiLab.showCpuEnvironment': () => {
+      d.env.showWithoutGpu = true;
+      void vscode.commands.executeCommand('setContext', 'aiLab.showCpuEnvironment', true);
+      // The tree listens to the service; poke it.
+      return d.env.report ? d.env.refresh({ reprobeOnnx: false }) : d.env.refresh();
+    },
+    'aiLab.revealEnvironment': async () => {
+      await vscode.commands.executeCommand('workbench.view.extension.aiLab');
+      await vscode.commands.executeCommand('aiLab.environment.focus');
+    },
+    'aiLab.copyFix': async (node: unknown) => {
+      const fix = diagnosisOf(node)?.fix;
+      if (!fix) return;
+      await vscode.env.clipboard.writeText(fix);
+      void vscode.window.showInformationMessage(`Copied: ${fix}`);
+    },
+    'aiLab.openFixLink': async (node: unknown) => {
+      const fix = diagnosisOf(node)?.fix;
+      if (fix && isLink(fix)) await vscode.env.openExternal(vscode.Uri.parse(fix));
+    },
+    'aiLab.copyValue': async (node: unknown) => {
+      const n = node as EnvNode | undefined;
+      const text = n?.kind === 'value' ? `${n.label}: ${n.value}` : n?.kind === 'provider' ? `${n.provider.name}: ${n.provider.reason ?? 'loads'}` : undefined;
+      if (text) await vscode.env.clipboard.writeText(text);
+    },
+  };
+}
+
+function diagnosisOf(node: unknown) {
+  const n = node as EnvNode | undefined;
+  return n?.kind === 'diagnosis' ? n.diagnosis : undefined;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, handlers: Record<string, Handler>): void {
+  for (const [name, handler] of Object.entries(handlers)) {
+    context.subscriptions.push(vscode.commands.registerCommand(name, handler));
+  }
+}

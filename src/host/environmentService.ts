@@ -1,0 +1,143 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { collectEnvironment } from '../core/env/collect';
+import { GpuPoller } from '../core/env/gpuPoller';
+import { probeGpus } from '../core/env/nvidiaSmi';
+import { locateNvidiaSmi } from '../core/env/nvidiaSmiLocate';
+import type { EnvironmentReport, GpuFailureKind, GpuProbe, OnnxRuntimeStatus } from '../core/env/types';
+import { detectWsl } from '../core/env/wsl';
+import { readConfig } from './config';
+import type { Log } from './log';
+
+export type GpuState = 'loading' | 'found' | GpuFailureKind;
+
+/**
+ * Owns what AI Lab knows of the machine: the last full environment report (refreshed on demand)
+ * and the last GPU poll (on a timer). Views and the status bar listen to onDidChange.
+ */
+export class EnvironmentService implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly poller: GpuPoller;
+  private refreshing: Promise<EnvironmentReport> | undefined;
+  private onnxRuntime: OnnxRuntimeStatus | undefined;
+  private lastPollKind: string | undefined;
+  private readonly wsl = detectWsl();
+  report: EnvironmentReport | undefined;
+  lastPoll: GpuProbe | undefined;
+  /** The user chose to see the environment although there is no GPU. */
+  showWithoutGpu = false;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: Log,
+  ) {
+    this.poller = new GpuPoller(() => this.pollOnce(), (p) => this.onPoll(p), readConfig().gpuPollSeconds * 1000);
+  }
+
+  startPolling(focused: boolean): void {
+    this.poller.setFocused(focused);
+    if (readConfig().gpuPollSeconds > 0) this.poller.start();
+  }
+
+  setFocused(focused: boolean): void {
+    this.poller.setFocused(focused);
+  }
+
+  configurationChanged(e: vscode.ConfigurationChangeEvent): void {
+    if (e.affectsConfiguration('aiLab.gpuPollSeconds')) this.poller.setIntervalMs(readConfig().gpuPollSeconds * 1000);
+    if (e.affectsConfiguration('aiLab.nvidiaSmiPath') || e.affectsConfiguration('aiLab.nvidiaSmiTimeoutSeconds')) {
+      void this.refresh({ reprobeOnnx: false }).catch((err: unknown) => this.log.error('Refresh after a settings change failed', err));
+    }
+  }
+
+  get gpuState(): GpuState {
+    if (!this.report) return 'loading';
+    return this.report.nvidiaSmi.failure?.kind ?? 'found';
+  }
+
+  /** A poll right now (joins one that is running). */
+  pollNow(): Promise<GpuProbe> {
+    return this.poller.pollNow();
+  }
+
+  private location() {
+    return locateNvidiaSmi({ setting: readConfig().nvidiaSmiPath, wsl: this.wsl });
+  }
+
+  private pollOnce(): Promise<GpuProbe> {
+    return probeGpus(this.location(), { timeoutMs: readConfig().nvidiaSmiTimeoutSeconds * 1000 });
+  }
+
+  private onPoll(p: GpuProbe): void {
+    this.lastPoll = p;
+    // Log state changes only, not every poll.
+    const kind = p.failure ? `${p.failure.kind}: ${p.failure.message}` : `ok ${p.gpus.length}`;
+    if (kind !== this.lastPollKind) {
+      this.lastPollKind = kind;
+      if (p.failure) this.log.warn(`GPU poll: ${p.failure.message}`);
+      else this.log.info(`GPU poll: ${p.gpus.length} GPU(s) via ${p.smiPath} in ${p.durationMs} ms`);
+    }
+    // Live figures go into the report's GPUs so the tree shows them too.
+    if (this.report && !p.failure) {
+      for (const g of this.report.gpus) {
+        const live = p.gpus.find((x) => x.index === g.index);
+        if (!live) continue;
+        g.memoryUsedMiB = live.memoryUsedMiB;
+        g.utilizationPct = live.utilizationPct;
+        g.temperatureC = live.temperatureC;
+      }
+    }
+    this.changed.fire();
+  }
+
+  /** Re-collects everything; concurrent callers share one run. */
+  refresh(options: { reprobeOnnx: boolean } = { reprobeOnnx: true }): Promise<EnvironmentReport> {
+    if (this.refreshing) return this.refreshing;
+    if (options.reprobeOnnx) this.onnxRuntime = undefined;
+    void vscode.commands.executeCommand('setContext', 'aiLab.gpuState', 'loading');
+    const run = this.collect().finally(() => {
+      this.refreshing = undefined;
+    });
+    this.refreshing = run;
+    return run;
+  }
+
+  private async collect(): Promise<EnvironmentReport> {
+    const cfg = readConfig();
+    const started = Date.now();
+    try {
+      const { report, gpuProbe } = await vscode.window.withProgress(
+        { location: { viewId: 'aiLab.environment' }, title: 'Probing the environment' },
+        () =>
+          collectEnvironment({
+            nvidiaSmiPath: cfg.nvidiaSmiPath,
+            smiTimeoutMs: cfg.nvidiaSmiTimeoutSeconds * 1000,
+            ortProbeScript: path.join(this.extensionPath, 'dist', 'ortProbe.js'),
+            onnxRuntime: this.onnxRuntime,
+          }),
+      );
+      this.onnxRuntime = report.onnxRuntime;
+      this.report = report;
+      this.lastPoll = gpuProbe;
+      this.log.info(
+        `Environment: ${report.gpus.map((g) => `${g.name} (${g.sm ?? 'sm ?'}, ${g.architecture ?? '?'})`).join(', ') || 'no GPU'}; ` +
+          `CUDA toolkit ${report.cudaToolkit?.version ?? 'none'}; onnxruntime-node ${report.onnxRuntime.version ?? 'missing'} ` +
+          `[${report.onnxRuntime.providers.map((p) => `${p.name}:${p.loadable ? 'ok' : 'no'}`).join(' ')}] in ${Date.now() - started} ms`,
+      );
+      for (const e of report.errors) this.log.warn(e);
+      for (const p of report.onnxRuntime.providers) if (!p.loadable) this.log.info(`ONNX Runtime ${p.name} provider does not load: ${p.reason}`);
+      await vscode.commands.executeCommand('setContext', 'aiLab.gpuState', this.gpuState);
+      this.changed.fire();
+      return report;
+    } catch (err) {
+      await vscode.commands.executeCommand('setContext', 'aiLab.gpuState', 'error');
+      throw err;
+    }
+  }
+
+  dispose(): void {
+    this.poller.dispose();
+    this.changed.dispose();
+  }
+}

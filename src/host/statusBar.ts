@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { summarizeForStatusBar } from '../core/env/statusSummary';
+import { readConfig } from './config';
+import type { EnvironmentService } from './environmentService';
+
+/** One status bar item: the GPU (or several), CPU when there is none, or unknown when nvidia-smi hangs. */
+export class GpuStatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly env: EnvironmentService) {
+    this.item = vscode.window.createStatusBarItem('aiLab.gpu', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'AI Lab GPU';
+    this.item.command = 'aiLab.revealEnvironment';
+    this.sub = env.onDidChange(() => this.update());
+    this.update();
+  }
+
+  update(): void {
+    const cfg = readConfig();
+    const probe = this.env.lastPoll;
+    if (!cfg.statusBarEnabled || !probe) {
+      this.item.hide();
+      return;
+    }
+    const s = summarizeForStatusBar(probe);
+    if (s.state === 'cpu' && !cfg.statusBarShowWhenNoGpu) {
+      this.item.hide();
+      return;
+    }
+    const icon = s.state === 'unknown' ? '$(question)' : '$(circuit-board)';
+    this.item.text = `${icon} ${s.text}`;
+    this.item.backgroundColor = s.memoryWarning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    const md = new vscode.MarkdownString(s.tooltip.join('\n'));
+    md.appendMarkdown(
+      `\n\n${s.memoryWarning ? '$(warning) GPU memory above 90 %\n\n' : ''}[Show environment](command:aiLab.revealEnvironment) · [Refresh](command:aiLab.refreshEnvironment) · [Show log](command:aiLab.showLog)`,
+    );
+    md.supportThemeIcons = true;
+    md.isTrusted = { enabledCommands: ['aiLab.revealEnvironment', 'aiLab.refreshEnvironment', 'aiLab.showLog'] };
+    this.item.tooltip = md;
+    this.item.accessibilityInformation = { label: `AI Lab: ${s.text}`, role: 'button' };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.item.dispose();
+  }
+}

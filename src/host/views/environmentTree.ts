@@ -1,0 +1,193 @@
+import * as vscode from 'vscode';
+import { architectureLabel, memoryLabel, orNA } from '../../core/env/format';
+import type { Diagnosis, EnvironmentReport, GpuInfo, ProviderStatus } from '../../core/env/types';
+import type { EnvironmentService } from '../environmentService';
+
+export type EnvNode =
+  | { kind: 'gpu'; id: string; gpu: GpuInfo }
+  | { kind: 'value'; id: string; label: string; value: string; tooltip?: string; icon?: string }
+  | { kind: 'group'; id: 'system' | 'onnx' | 'diagnoses' }
+  | { kind: 'provider'; id: string; provider: ProviderStatus }
+  | { kind: 'diagnosis'; id: string; diagnosis: Diagnosis };
+
+const SEVERITY_ICON = {
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+  warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  info: new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground')),
+};
+
+function value(id: string, label: string, v: string, extra: Partial<Extract<EnvNode, { kind: 'value' }>> = {}): EnvNode {
+  return { kind: 'value', id, label, value: v, ...extra };
+}
+
+export function isLink(fix: string): boolean {
+  return /^https?:\/\//.test(fix);
+}
+
+/** The Environment view: GPUs, CUDA toolkit, system, ONNX Runtime providers, diagnoses. */
+export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<EnvNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(
+    private readonly env: EnvironmentService,
+    private readonly onFirstShow: () => void,
+  ) {
+    this.sub = env.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getChildren(node?: EnvNode): EnvNode[] {
+    const r = this.env.report;
+    if (!r) {
+      // First look at the view: probe now; the welcome view says "Probing…" meanwhile.
+      this.onFirstShow();
+      return [];
+    }
+    if (!node) return this.roots(r);
+    switch (node.kind) {
+      case 'gpu':
+        return this.gpuChildren(node.gpu);
+      case 'group':
+        return this.groupChildren(node.id, r);
+      default:
+        return [];
+    }
+  }
+
+  private roots(r: EnvironmentReport): EnvNode[] {
+    if (!r.gpus.length && !this.env.showWithoutGpu) return []; // The welcome view explains why.
+    const nodes: EnvNode[] = r.gpus.map((g) => ({ kind: 'gpu', id: `gpu:${g.index}`, gpu: g }));
+    nodes.push(
+      value('toolkit', 'CUDA toolkit', r.cudaToolkit ? `${r.cudaToolkit.version} (${r.cudaToolkit.path})` : 'not found', {
+        icon: 'tools',
+        tooltip: r.cudaToolkit ? `nvcc ${r.cudaToolkit.version} at ${r.cudaToolkit.path}` : 'No nvcc on PATH, in CUDA_HOME/CUDA_PATH, or /usr/local/cuda/bin',
+      }),
+    );
+    nodes.push({ kind: 'group', id: 'system' }, { kind: 'group', id: 'onnx' }, { kind: 'group', id: 'diagnoses' });
+    return nodes;
+  }
+
+  private gpuChildren(g: GpuInfo): EnvNode[] {
+    const p = `gpu:${g.index}:`;
+    return [
+      value(`${p}index`, 'Index', orNA(g.index)),
+      value(`${p}driver`, 'Driver version', orNA(g.driverVersion)),
+      value(`${p}cuda`, 'CUDA (driver supports)', orNA(g.cudaDriverVersion)),
+      value(`${p}memory`, 'Memory used / total', memoryLabel(g)),
+      value(`${p}util`, 'Utilization', orNA(g.utilizationPct, ' %')),
+      value(`${p}temp`, 'Temperature', orNA(g.temperatureC, ' °C')),
+      value(`${p}cc`, 'Compute capability', orNA(g.computeCapability)),
+      value(`${p}sm`, 'SM', orNA(g.sm)),
+      value(`${p}arch`, 'Architecture', architectureLabel(g)),
+    ];
+  }
+
+  private groupChildren(id: 'system' | 'onnx' | 'diagnoses', r: EnvironmentReport): EnvNode[] {
+    if (id === 'system') {
+      const smi = r.nvidiaSmi.path ? `${r.nvidiaSmi.path}${r.nvidiaSmi.source ? ` (${r.nvidiaSmi.source})` : ''}` : 'not found';
+      return [
+        value('sys:os', 'OS', `${r.platform.os} ${r.platform.release} (${r.platform.arch})`),
+        value('sys:wsl', 'WSL', r.wsl ? 'yes' : 'no'),
+        value('sys:smi', 'nvidia-smi', smi, { tooltip: r.nvidiaSmi.failure?.message }),
+        value('sys:node', 'Extension host Node', r.platform.node),
+      ];
+    }
+    if (id === 'onnx') {
+      return r.onnxRuntime.providers.map((p) => ({ kind: 'provider', id: `ort:${p.name}`, provider: p }));
+    }
+    if (!r.diagnoses.length) return [value('diag:none', 'No problems found', '', { icon: 'pass' })];
+    return r.diagnoses.map((d) => ({ kind: 'diagnosis', id: `diag:${d.id}`, diagnosis: d }));
+  }
+
+  getTreeItem(node: EnvNode): vscode.TreeItem {
+    const r = this.env.report;
+    switch (node.kind) {
+      case 'gpu': {
+        const g = node.gpu;
+        const item = new vscode.TreeItem(g.name, vscode.TreeItemCollapsibleState.Expanded);
+        item.description = [g.sm, g.architecture === 'unknown' ? `unknown (${g.computeCapability})` : g.architecture].filter(Boolean).join(' · ');
+        item.iconPath = new vscode.ThemeIcon('circuit-board');
+        item.contextValue = 'gpu';
+        item.tooltip = `${g.name}\n${architectureLabel(g)} (${orNA(g.sm)})\nDriver ${orNA(g.driverVersion)}, CUDA ${orNA(g.cudaDriverVersion)}`;
+        return withId(item, node.id);
+      }
+      case 'value': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = node.value;
+        item.tooltip = node.tooltip ?? `${node.label}: ${node.value}`;
+        if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = node.value ? 'value' : 'empty';
+        return withId(item, node.id);
+      }
+      case 'group': {
+        const labels = { system: 'System', onnx: 'ONNX Runtime', diagnoses: 'Diagnoses' };
+        const item = new vscode.TreeItem(labels[node.id], vscode.TreeItemCollapsibleState.Expanded);
+        if (node.id === 'system') {
+          item.iconPath = new vscode.ThemeIcon('device-desktop');
+          item.description = r?.wsl ? 'WSL' : r?.platform.os;
+        } else if (node.id === 'onnx') {
+          item.iconPath = new vscode.ThemeIcon('symbol-event');
+          item.description = r?.onnxRuntime.version ? `onnxruntime-node ${r.onnxRuntime.version}` : 'not installed';
+        } else {
+          const n = r?.diagnoses.length ?? 0;
+          item.iconPath = new vscode.ThemeIcon(r?.diagnoses.some((d) => d.severity !== 'info') ? 'warning' : 'checklist');
+          item.description = n ? `${n} finding${n > 1 ? 's' : ''}` : 'none';
+        }
+        return withId(item, node.id);
+      }
+      case 'provider': {
+        const p = node.provider;
+        const item = new vscode.TreeItem(p.name.toUpperCase(), vscode.TreeItemCollapsibleState.None);
+        item.description = p.loadable ? 'loads' : `does not load${p.reason ? `: ${p.reason}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(p.loadable ? 'pass' : 'circle-slash');
+        item.tooltip = new vscode.MarkdownString(
+          `**${p.name}** execution provider ${p.loadable ? 'created a session and ran a test model here.' : 'does not load here.'}` +
+            (p.reason ? `\n\n\`\`\`text\n${p.reason}\n\`\`\`` : '') +
+            (p.listed ? '\n\n(onnxruntime-node lists it, which does not mean it loads.)' : ''),
+        );
+        item.contextValue = p.loadable ? 'provider;loads' : 'provider;fails;value';
+        return withId(item, node.id);
+      }
+      case 'diagnosis': {
+        const d = node.diagnosis;
+        const item = new vscode.TreeItem(d.message, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = SEVERITY_ICON[d.severity];
+        item.description = d.fix ?? '';
+        const md = new vscode.MarkdownString(`**${d.severity}**: ${d.message}`);
+        if (d.detail) md.appendMarkdown(`\n\n${d.detail}`);
+        if (d.fix && isLink(d.fix)) md.appendMarkdown(`\n\nFix: [${d.fix}](${d.fix})`);
+        else if (d.fix) md.appendMarkdown('\n\nFix:').appendCodeblock(d.fix, 'sh');
+        item.tooltip = md;
+        item.contextValue = `diagnosis;${d.severity}${d.fix ? (isLink(d.fix) ? ';fix:link' : ';fix:command') : ''}`;
+        return withId(item, node.id);
+      }
+    }
+  }
+
+  /** For reveal(): every node's parent. */
+  getParent(node: EnvNode): EnvNode | undefined {
+    if (node.kind === 'value' && node.id.startsWith('gpu:')) {
+      const g = this.env.report?.gpus.find((x) => node.id.startsWith(`gpu:${x.index}:`));
+      return g ? { kind: 'gpu', id: `gpu:${g.index}`, gpu: g } : undefined;
+    }
+    if (node.kind === 'value' && node.id.startsWith('sys:')) return { kind: 'group', id: 'system' };
+    if (node.kind === 'provider') return { kind: 'group', id: 'onnx' };
+    if (node.kind === 'diagnosis' || node.id === 'diag:none') return { kind: 'group', id: 'diagnoses' };
+    return undefined;
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
+
+function withId(item: vscode.TreeItem, id: string): vscode.TreeItem {
+  item.id = id;
+  return item;
+}
