@@ -1,0 +1,122 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+
+export interface UiOptions {
+  results: string;
+  /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (VS Code watches it). */
+  switchSmi(scenario: string): void;
+  logsDir: string;
+}
+
+function findFiles(dir: string, name: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? findFiles(p, name) : e.name === name ? [p] : [];
+  });
+}
+
+export function aiLabLog(logsDir: string): string {
+  return findFiles(logsDir, 'AI Lab.log').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */
+export async function checkUi(page: Page, o: UiOptions): Promise<number> {
+  let failures = 0;
+  const check = async (name: string, fn: () => Promise<void>) => {
+    const started = Date.now();
+    try {
+      await fn();
+      console.log(`  ✔ ${name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      failures++;
+      console.error(`  ✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      await page.screenshot({ path: path.join(o.results, `failed-${name.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+    }
+  };
+  page.setDefaultTimeout(30_000);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+  await check('status bar shows the GPU, utilization and memory', async () => {
+    const item = page.locator('.statusbar-item', { hasText: 'RTX 5080' });
+    await item.waitFor({ timeout: 60_000 });
+    const text = (await item.innerText()).trim();
+    if (!/RTX 5080 7% 1\.2\/15\.9 GiB/.test(text)) throw new Error(`status bar says "${text}"`);
+  });
+
+  await check('clicking the status bar item reveals the Environment view with sm_120 and Blackwell', async () => {
+    await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).click();
+    const gpuRow = page.locator('.monaco-list-row', { hasText: 'NVIDIA GeForce RTX 5080' });
+    await gpuRow.waitFor();
+    const text = await gpuRow.innerText();
+    if (!text.includes('sm_120') || !text.includes('Blackwell')) throw new Error(`GPU row says "${text}"`);
+    await page.locator('.monaco-list-row', { hasText: 'Architecture' }).first().waitFor();
+    await page.locator('.monaco-list-row', { hasText: 'ONNX Runtime' }).first().waitFor();
+    await page.screenshot({ path: path.join(o.results, 'environment-view.png') });
+  });
+
+  await check('the status bar tooltip details the GPU', async () => {
+    // The workbench's hover wants a real approach of the pointer, not a jump onto the element.
+    const box = (await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).boundingBox())!;
+    await page.mouse.move(box.x - 40, box.y + 5);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 10 });
+    const hover = page.locator('.hover-contents', { hasText: 'NVIDIA GeForce RTX 5080 (sm_120)' }).first();
+    await hover.waitFor();
+    await page.screenshot({ path: path.join(o.results, 'status-bar-tooltip.png') });
+    await page.mouse.move(700, 400);
+  });
+
+  await check('"AI Lab: Refresh Environment" from the command palette probes again', async () => {
+    const before = (aiLabLog(o.logsDir).match(/Environment: /g) ?? []).length;
+    await runCommand(page, 'AI Lab: Refresh Environment');
+    const deadline = Date.now() + 20_000;
+    while ((aiLabLog(o.logsDir).match(/Environment: /g) ?? []).length <= before) {
+      if (Date.now() > deadline) throw new Error('no new "Environment:" line in the AI Lab log');
+      await page.waitForTimeout(200);
+    }
+  });
+
+  await check('"AI Lab: Copy Environment Report" from the command palette copies Markdown', async () => {
+    await runCommand(page, 'AI Lab: Copy Environment Report');
+    await page.locator('.notification-toast', { hasText: 'environment report copied' }).waitFor();
+    const clip = await page.evaluate<string>('navigator.clipboard.readText()').catch(() => '');
+    if (clip && !clip.includes('## AI Lab environment report')) throw new Error(`clipboard holds "${clip.slice(0, 80)}"`);
+  });
+
+  await check('the extension log has the activation line and no errors', async () => {
+    const log = aiLabLog(o.logsDir);
+    if (!/activated in [\d.]+ ms/.test(log)) throw new Error(`no activation line in log:\n${log.slice(0, 500)}`);
+    const errors = log.split('\n').filter((l) => /\[error\]/.test(l));
+    if (errors.length) throw new Error(`errors in log:\n${errors.join('\n')}`);
+  });
+
+  await check('a failing nvidia-smi shows the no-GPU welcome view with the reason and a log link', async () => {
+    // Settings are read when the window loads: switch the fake, then reload as a user would.
+    o.switchSmi('driver-failure');
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The CPU-state item reveals the view too (a click on the activity bar would toggle it shut).
+    await page.locator('.statusbar-item', { hasText: 'CPU' }).first().click();
+    const welcome = page.locator('.welcome-view-content', { hasText: 'could not talk to the NVIDIA driver' });
+    await welcome.waitFor();
+    await welcome.locator('a', { hasText: 'Show Log' }).first().waitFor();
+    await page.screenshot({ path: path.join(o.results, 'no-gpu-welcome.png') });
+  });
+
+  await check('the welcome view\'s "Show CPU Environment" shows the diagnosis', async () => {
+    await page.locator('.welcome-view-content a, .welcome-view-content .monaco-button', { hasText: 'Show CPU Environment' }).first().click();
+    await page.locator('.monaco-list-row', { hasText: 'cannot talk to the NVIDIA driver' }).first().waitFor();
+    await page.screenshot({ path: path.join(o.results, 'no-gpu-diagnoses.png') });
+  });
+  return failures;
+}
