@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const treeView = vscode.window.createTreeView('aiLab.environment', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(env, statusBar, tree, treeView);
 
-  registerCommands(context, createCommands({ env, log, treeView, extensionVersion: String(context.extension.packageJSON.version) }));
+  registerCommands(context, createCommands({ env, log, extensionVersion: String(context.extension.packageJSON.version) }));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('aiLab')) return;

@@ -7,7 +7,6 @@ import { isLink, type EnvNode } from './views/environmentTree';
 export interface CommandDeps {
   env: EnvironmentService;
   log: Log;
-  treeView: vscode.TreeView<EnvNode>;
   extensionVersion: string;
 }
 
@@ -39,12 +38,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
       }
     },
     'aiLab.showLog': () => d.log.show(),
-    'aiLab.showCpuEnvironment': () => {
-      d.env.showWithoutGpu = true;
-      void vscode.commands.executeCommand('setContext', 'aiLab.showCpuEnvironment', true);
-      // The tree listens to the service; poke it.
-      return d.env.report ? d.env.refresh({ reprobeOnnx: false }) : d.env.refresh();
-    },
+    'aiLab.showCpuEnvironment': () => d.env.setShowWithoutGpu(true),
     'aiLab.revealEnvironment': async () => {
       await vscode.commands.executeCommand('workbench.view.extension.aiLab');
       await vscode.commands.executeCommand('aiLab.environment.focus');

@@ -25,8 +25,7 @@ export class EnvironmentService implements vscode.Disposable {
   private readonly wsl = detectWsl();
   report: EnvironmentReport | undefined;
   lastPoll: GpuProbe | undefined;
-  /** The user chose to see the environment although there is no GPU. */
-  showWithoutGpu = false;
+  private showWithoutGpu = false;
 
   constructor(
     private readonly extensionPath: string,
@@ -49,6 +48,17 @@ export class EnvironmentService implements vscode.Disposable {
     if (e.affectsConfiguration('aiLab.nvidiaSmiPath') || e.affectsConfiguration('aiLab.nvidiaSmiTimeoutSeconds')) {
       void this.refresh({ reprobeOnnx: false }).catch((err: unknown) => this.log.error('Refresh after a settings change failed', err));
     }
+  }
+
+  /** The user chose to see the environment although there is no GPU (the welcome view's button). */
+  get showingWithoutGpu(): boolean {
+    return this.showWithoutGpu;
+  }
+
+  setShowWithoutGpu(show: boolean): void {
+    this.showWithoutGpu = show;
+    this.changed.fire();
+    if (show && !this.report) void this.refresh().catch((err: unknown) => this.log.error('Probing the environment failed', err));
   }
 
   get gpuState(): GpuState {

@@ -56,7 +56,7 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
   }
 
   private roots(r: EnvironmentReport): EnvNode[] {
-    if (!r.gpus.length && !this.env.showWithoutGpu) return []; // The welcome view explains why.
+    if (!r.gpus.length && !this.env.showingWithoutGpu) return []; // The welcome view explains why.
     const nodes: EnvNode[] = r.gpus.map((g) => ({ kind: 'gpu', id: `gpu:${g.index}`, gpu: g }));
     nodes.push(
       value('toolkit', 'CUDA toolkit', r.cudaToolkit ? `${r.cudaToolkit.version} (${r.cudaToolkit.path})` : 'not found', {
@@ -175,10 +175,6 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
     if (node.kind === 'provider') return { kind: 'group', id: 'onnx' };
     if (node.kind === 'diagnosis' || node.id === 'diag:none') return { kind: 'group', id: 'diagnoses' };
     return undefined;
-  }
-
-  refresh(): void {
-    this.changed.fire(undefined);
   }
 
   dispose(): void {

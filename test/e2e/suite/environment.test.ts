@@ -70,6 +70,26 @@ describe('AI Lab in a real VS Code: environment', () => {
     assert.equal(await vscode.env.clipboard.readText(), md);
   });
 
+  it('two GPUs: a summary item, warning colour above 90 % memory, and Copy Fix on the diagnosis', async () => {
+    const a = await api();
+    await setSetting('nvidiaSmiPath', fakeSmi('two-gpus'));
+    await a.environment.refresh();
+    await a.environment.pollNow();
+    assert.equal(a.statusBar.item.text, '$(circuit-board) 2 GPUs 55% 23.9/48.0 GiB');
+    assert.deepEqual(a.statusBar.item.backgroundColor, new vscode.ThemeColor('statusBarItem.warningBackground'));
+    const tooltip = a.statusBar.item.tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value, /NVIDIA GeForce RTX 4090 \(sm_89\) \| 98% \| 22\.9 \/ 24\.0 GiB/);
+    const diagnoses = a.environmentTree.getChildren().find((n) => n.kind === 'group' && n.id === 'diagnoses')!;
+    const memory = a.environmentTree.getChildren(diagnoses).find((n) => n.id === 'diag:memory-high-0')!;
+    const item = a.environmentTree.getTreeItem(memory);
+    assert.match(String(item.contextValue), /diagnosis;warning;fix:command/);
+    await vscode.commands.executeCommand('aiLab.copyFix', memory);
+    assert.equal(await vscode.env.clipboard.readText(), 'nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv');
+    await vscode.commands.executeCommand('aiLab.showLog');
+    await setSetting('nvidiaSmiPath', fakeSmi('rtx5080'));
+    await a.environment.refresh();
+  });
+
   it('a driver that does not answer empties the tree for the welcome view, with the reason', async () => {
     const a = await api();
     const changed = new Promise<void>((r) => a.environment.onDidChange(() => r()));
@@ -84,7 +104,7 @@ describe('AI Lab in a real VS Code: environment', () => {
     // "Show CPU Environment" brings the rest of the tree back without a GPU.
     await vscode.commands.executeCommand('aiLab.showCpuEnvironment');
     assert.ok((await labels(a.environmentTree.getChildren())).some((l) => l.startsWith('Diagnoses|')));
-    a.environment.showWithoutGpu = false;
+    a.environment.setShowWithoutGpu(false);
   });
 
   it('an nvidia-smi that hangs turns the status bar to unknown within the timeout', async () => {
