@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The Hugging Face hub cache layout, as Python's huggingface_hub writes it. */
+export type RepoType = 'model' | 'dataset' | 'space';
+
+export const COMMIT_HASH = /^[0-9a-f]{40}$/;
+
+export function repoFolderName(repoId: string, type: RepoType = 'model'): string {
+  return [`${type}s`, ...repoId.split('/')].join('--');
+}
+
+export function validateRepoId(repoId: string): void {
+  if (!/^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/.test(repoId) || repoId.includes('..') || repoId.length > 96) {
+    throw new Error(`"${repoId}" is not a Hub repo id (expected "org/name" or "name")`);
+  }
+}
+
+/**
+ * A repo file name must stay inside its snapshot: no absolute paths, no "..", no backslashes or drive
+ * letters, no empty or "." segments. Hub listings are remote input, so every name is checked.
+ */
+export function safeRepoPath(name: string): string {
+  const bad = (why: string) => new Error(`Refusing repo file name "${name}": ${why}; it would escape the cache`);
+  if (!name || name.includes('\0')) throw bad('empty or has a NUL byte');
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) throw bad('absolute path');
+  if (name.includes('\\')) throw bad('backslash');
+  const parts = name.split('/');
+  if (parts.some((p) => p === '..')) throw bad('".." segment');
+  if (parts.some((p) => p === '' || p === '.')) throw bad('empty or "." segment');
+  return parts.join(path.sep);
+}
+
+export class RepoCache {
+  readonly root: string;
+  constructor(
+    readonly cacheDir: string,
+    readonly repoId: string,
+    readonly type: RepoType = 'model',
+  ) {
+    validateRepoId(repoId);
+    this.root = path.join(cacheDir, repoFolderName(repoId, type));
+  }
+
+  blobPath(etag: string): string {
+    if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(etag)) throw new Error(`Unexpected etag "${etag}" from the Hub`);
+    return path.join(this.root, 'blobs', etag);
+  }
+
+  snapshotDir(commit: string): string {
+    if (!COMMIT_HASH.test(commit)) throw new Error(`Unexpected commit "${commit}" from the Hub`);
+    return path.join(this.root, 'snapshots', commit);
+  }
+
+  snapshotPath(commit: string, file: string): string {
+    return path.join(this.snapshotDir(commit), safeRepoPath(file));
+  }
+
+  /** refs/<revision> → commit; a commit hash resolves to itself. */
+  resolveRevision(revision: string): string | undefined {
+    if (COMMIT_HASH.test(revision)) return revision;
+    try {
+      const c = fs.readFileSync(path.join(this.root, 'refs', ...revision.split('/')), 'utf8').trim();
+      return COMMIT_HASH.test(c) ? c : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  writeRef(revision: string, commit: string): void {
+    if (COMMIT_HASH.test(revision)) return;
+    const p = path.join(this.root, 'refs', ...revision.split('/').map((s) => safeRepoPath(s)));
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    const tmp = `${p}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, commit);
+    fs.renameSync(tmp, p);
+  }
+
+  /** Points snapshots/<commit>/<file> at blobs/<etag> with a relative symlink (a copy where links are refused). */
+  linkSnapshot(commit: string, file: string, etag: string): string {
+    const dest = this.snapshotPath(commit, file);
+    const blob = this.blobPath(etag);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.rmSync(dest, { force: true });
+    try {
+      fs.symlinkSync(path.relative(path.dirname(dest), blob), dest);
+    } catch {
+      fs.copyFileSync(blob, dest);
+    }
+    return dest;
+  }
+}

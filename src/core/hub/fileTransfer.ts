@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { isAbort } from './retryFetch';
+
+export interface TransferParams {
+  url: string;
+  /** Final blob path; bytes land in `${dest}.incomplete` first and are renamed when verified. */
+  dest: string;
+  size: number;
+  /** sha256 (LFS) or git blob sha1 (regular file) the bytes must have. */
+  etag: string;
+  lfs: boolean;
+  token?: string;
+  signal?: AbortSignal;
+  /** No byte for this long aborts the attempt (a hung server). */
+  idleTimeoutMs?: number;
+  attempts?: number;
+  fetchImpl: typeof fetch;
+  onBytes?: (delta: number) => void;
+  log?: (msg: string) => void;
+}
+
+/** Follows redirects by hand so the token goes only to the host it was meant for. */
+async function get(p: TransferParams, offset: number, signal: AbortSignal): Promise<Response> {
+  let url = p.url;
+  const origin = new URL(p.url).origin;
+  for (let hop = 0; hop < 6; hop++) {
+    const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
+    if (offset > 0) headers.Range = `bytes=${offset}-`;
+    if (p.token && new URL(url).origin === origin) headers.Authorization = `Bearer ${p.token}`;
+    const res = await p.fetchImpl(url, { headers, redirect: 'manual', signal });
+    const loc = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && loc) {
+      await res.body?.cancel().catch(() => undefined);
+      url = new URL(loc, url).href;
+      continue;
+    }
+    return res;
+  }
+  throw new Error(`too many redirects for ${p.url}`);
+}
+
+async function hashFile(file: string, lfs: boolean, size: number): Promise<string> {
+  const h = createHash(lfs ? 'sha256' : 'sha1');
+  if (!lfs) h.update(`blob ${size}\0`);
+  for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Downloads one file into the cache: resumes a previous `.incomplete`, survives cuts (resumes with a
+ * Range request), verifies size and hash, then renames atomically. A mismatch discards the bytes.
+ */
+export async function transferFile(p: TransferParams): Promise<void> {
+  const incomplete = `${p.dest}.incomplete`;
+  const attempts = p.attempts ?? 5;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    let offset = fs.existsSync(incomplete) ? fs.statSync(incomplete).size : 0;
+    if (offset > p.size) {
+      fs.rmSync(incomplete);
+      offset = 0;
+    }
+    if (offset === p.size) break;
+    const idle = new AbortController();
+    const signal = AbortSignal.any([idle.signal, ...(p.signal ? [p.signal] : [])]);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(new Error(`no data for ${Math.round((p.idleTimeoutMs ?? 30_000) / 1000)} s`)), p.idleTimeoutMs ?? 30_000);
+    };
+    try {
+      arm();
+      const res = await get(p, offset, signal);
+      if (res.status === 416 && offset > 0) {
+        fs.rmSync(incomplete, { force: true });
+        continue;
+      }
+      if (res.status === 401 || res.status === 403) throw Object.assign(new Error(`access denied (${res.status})`), { status: res.status, final: true });
+      if (res.status === 404) throw Object.assign(new Error('not found (404)'), { status: 404, final: true });
+      if (res.status !== 200 && res.status !== 206) throw new Error(`HTTP ${res.status}`);
+      if (res.status === 200 && offset > 0) {
+        offset = 0; // The server ignored Range: start over.
+        p.log?.(`server ignored Range for ${p.url}; restarting`);
+      }
+      if (offset > 0) p.log?.(`resuming ${p.url} at byte ${offset}`);
+      const out = fs.createWriteStream(incomplete, { flags: offset > 0 ? 'a' : 'w' });
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          arm();
+          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+          p.onBytes?.(chunk.byteLength);
+        }
+      } finally {
+        await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      }
+      const got = fs.statSync(incomplete).size;
+      if (got === p.size) break;
+      throw new Error(`connection closed after ${got} of ${p.size} bytes`);
+    } catch (err) {
+      if (p.signal?.aborted) throw p.signal.reason ?? err; // Cancelled: keep .incomplete to resume later.
+      if ((err as { final?: boolean }).final) throw err;
+      lastError = idle.signal.aborted ? idle.signal.reason : err;
+      if (attempt < attempts) {
+        p.log?.(`download of ${p.url} interrupted (${lastError instanceof Error ? lastError.message : String(lastError)}); retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** (attempt - 1))));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  if (!fs.existsSync(incomplete) || fs.statSync(incomplete).size !== p.size) {
+    throw new Error(`download failed after ${attempts} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  }
+  const actual = await hashFile(incomplete, p.lfs, p.size);
+  if (actual !== p.etag) {
+    fs.rmSync(incomplete, { force: true });
+    throw new Error(`${p.lfs ? 'sha256' : 'git sha1'} mismatch: expected ${p.etag}, got ${actual}; the download was discarded`);
+  }
+  fs.renameSync(incomplete, p.dest);
+}
+
+export { isAbort };

@@ -1,0 +1,83 @@
+/** fetch with retries for 429/5xx and network errors, Retry-After honoured, and a per-attempt timeout. */
+export interface RetryOptions {
+  attempts?: number;
+  /** First backoff; doubled per attempt, with jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Time allowed until response headers arrive. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onRetry?: (info: { attempt: number; status?: number; error?: string; delayMs: number; url: string }) => void;
+  fetchImpl?: typeof fetch;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly url: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function retryAfterMs(h: string | null): number | undefined {
+  if (!h) return undefined;
+  const s = Number(h);
+  if (Number.isFinite(s)) return s * 1000;
+  const d = Date.parse(h);
+  return Number.isFinite(d) ? Math.max(0, d - Date.now()) : undefined;
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || (err as NodeJS.ErrnoException).code === 'ABORT_ERR');
+}
+
+export function makeRetryingFetch(o: RetryOptions = {}): typeof fetch {
+  const attempts = o.attempts ?? 5;
+  const base = o.baseDelayMs ?? 500;
+  const max = o.maxDelayMs ?? 20_000;
+  const impl = o.fetchImpl ?? fetch;
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    for (let attempt = 1; ; attempt++) {
+      const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
+      const signals = [timeout, o.signal, init?.signal].filter((s): s is AbortSignal => Boolean(s));
+      let res: Response | undefined;
+      let error: unknown;
+      try {
+        res = await impl(input, { ...init, signal: AbortSignal.any(signals) });
+      } catch (err) {
+        if (o.signal?.aborted || init?.signal?.aborted) throw err;
+        error = timeout.aborted ? new Error(`no answer from ${new URL(url).host} within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s`) : err;
+      }
+      if (res && !RETRY_STATUS.has(res.status)) return res;
+      if (attempt >= attempts) {
+        if (res) return res;
+        throw error;
+      }
+      const delay = Math.min(max, retryAfterMs(res?.headers.get('retry-after') ?? null) ?? base * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+      o.onRetry?.({ attempt, status: res?.status, error: error instanceof Error ? error.message : undefined, delayMs: delay, url });
+      await res?.body?.cancel().catch(() => undefined);
+      await sleep(delay, o.signal);
+    }
+  }) as typeof fetch;
+}

@@ -1,0 +1,197 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listFiles, modelInfo } from '@huggingface/hub';
+import { COMMIT_HASH, RepoCache, safeRepoPath } from './cacheLayout';
+import { transferFile } from './fileTransfer';
+import { makeRetryingFetch, type RetryOptions } from './retryFetch';
+
+export interface RemoteFile {
+  path: string;
+  size: number;
+  /** sha256 for LFS files, git blob sha1 otherwise: the blob's name in the cache. */
+  etag: string;
+  lfs: boolean;
+}
+
+export interface DownloadProgress {
+  file: string;
+  doneBytes: number;
+  totalBytes: number;
+  filesDone: number;
+  filesTotal: number;
+}
+
+export interface SnapshotParams {
+  repoId: string;
+  revision?: string;
+  endpoint: string;
+  token?: string;
+  cacheDir: string;
+  /** Picks the files to fetch from what the repo (or, offline, the cached snapshot) holds; may throw to say what is missing. */
+  select: (available: string[]) => string[];
+  offline?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: DownloadProgress) => void;
+  log?: (msg: string) => void;
+  retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'timeoutMs'>;
+  fetchImpl?: typeof fetch;
+}
+
+export interface SnapshotResult {
+  commit: string;
+  dir: string;
+  files: string[];
+  /** Bytes actually downloaded now (0 when all came from the cache). */
+  downloadedBytes: number;
+  offline: boolean;
+}
+
+export class HubError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'not-found' | 'gated' | 'offline' | 'network' | 'invalid',
+  ) {
+    super(message);
+    this.name = 'HubError';
+  }
+}
+
+function walk(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    return e.isDirectory() ? walk(path.join(dir, e.name), rel) : [rel];
+  });
+}
+
+function isNetworkError(err: unknown): boolean {
+  const e = err as { cause?: { code?: string }; code?: string; message?: string };
+  const code = e?.cause?.code ?? e?.code;
+  return (
+    err instanceof TypeError ||
+    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code ?? '') ||
+    /no answer from|fetch failed/i.test(e?.message ?? '')
+  );
+}
+
+/** Uses what the cache holds for the revision; says exactly what is missing. */
+function fromCache(cache: RepoCache, p: SnapshotParams, why: string): SnapshotResult {
+  const revision = p.revision ?? 'main';
+  const commit = cache.resolveRevision(revision);
+  const hint = `Connect once to download it, or use a local model folder.`;
+  if (!commit || !fs.existsSync(cache.snapshotDir(commit))) {
+    throw new HubError(`${p.repoId}@${revision} is not in the Hugging Face cache (${p.cacheDir}) and the Hub cannot be reached (${why}). ${hint}`, 'offline');
+  }
+  const available = walk(cache.snapshotDir(commit)).filter((f) => fs.existsSync(cache.snapshotPath(commit, f)));
+  let files: string[];
+  try {
+    files = p.select(available);
+  } catch (err) {
+    throw new HubError(`${err instanceof Error ? err.message : String(err)} (offline: only the cached files of ${p.repoId} were considered; ${why}). ${hint}`, 'offline');
+  }
+  const missing = files.filter((f) => !available.includes(f));
+  if (missing.length) {
+    throw new HubError(`Offline (${why}) and not in the cache for ${p.repoId}@${revision}: ${missing.join(', ')}. ${hint}`, 'offline');
+  }
+  p.log?.(`${p.repoId}: using the cached snapshot ${commit} (${why})`);
+  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes: 0, offline: true };
+}
+
+function explainHubFailure(err: unknown, p: SnapshotParams): HubError | undefined {
+  const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
+  const page = `${p.endpoint}/${p.repoId}`;
+  if (status === 401 || status === 403) {
+    return new HubError(`${p.repoId} is gated or private: accept its licence at ${page} and sign in (AI Lab: Sign In to Hugging Face) or set HF_TOKEN.${p.token ? ' The token in use was refused or lacks access.' : ''}`, 'gated');
+  }
+  if (status === 404) return new HubError(`${p.repoId}${p.revision ? `@${p.revision}` : ''} was not found on ${p.endpoint}. Check the id (e.g. Xenova/distilbert-base-uncased-finetuned-sst-2-english).`, 'not-found');
+  return undefined;
+}
+
+/**
+ * Fetches the selected files of a Hub repo revision into the Hugging Face cache, laid out as Python's
+ * huggingface_hub does (blobs/, snapshots/<commit>/, refs/<revision>), so both share downloads.
+ */
+export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResult> {
+  const cache = new RepoCache(p.cacheDir, p.repoId);
+  const revision = p.revision ?? 'main';
+  if (p.offline) return fromCache(cache, p, 'offline mode: HF_HUB_OFFLINE');
+  const retrying = makeRetryingFetch({
+    attempts: p.retry?.attempts ?? 5,
+    baseDelayMs: p.retry?.baseDelayMs,
+    timeoutMs: p.retry?.timeoutMs,
+    signal: p.signal,
+    fetchImpl: p.fetchImpl,
+    onRetry: (r) => p.log?.(`retrying ${r.url} in ${Math.round(r.delayMs)} ms (${r.status ? `HTTP ${r.status}` : r.error})`),
+  });
+  const creds = { hubUrl: p.endpoint, fetch: retrying, ...(p.token ? { accessToken: p.token } : {}) };
+  let commit: string;
+  let remote: RemoteFile[];
+  try {
+    const info = (await modelInfo({ name: p.repoId, revision, additionalFields: ['sha'], ...creds })) as { sha?: string };
+    if (!info.sha || !COMMIT_HASH.test(info.sha)) throw new HubError(`The Hub did not say which commit ${p.repoId}@${revision} is`, 'invalid');
+    commit = info.sha;
+    remote = [];
+    for await (const f of listFiles({ repo: { type: 'model', name: p.repoId }, revision: commit, recursive: true, ...creds })) {
+      if (f.type !== 'file') continue;
+      safeRepoPath(f.path); // Refuse names that escape the cache before anything is written.
+      const etag = f.lfs?.oid ?? f.oid;
+      if (!etag) throw new HubError(`The Hub listed ${f.path} without a hash`, 'invalid');
+      remote.push({ path: f.path, size: f.lfs?.size ?? f.size, etag, lfs: Boolean(f.lfs) });
+    }
+  } catch (err) {
+    if (p.signal?.aborted) throw p.signal.reason ?? err;
+    if (err instanceof HubError) throw err;
+    const explained = explainHubFailure(err, p);
+    if (explained) throw explained;
+    if (isNetworkError(err)) return fromCache(cache, p, `cannot reach ${p.endpoint}: ${(err as Error).message}`);
+    if (/Refusing repo file name/.test((err as Error).message)) throw new HubError((err as Error).message, 'invalid');
+    throw err;
+  }
+  const files = p.select(remote.map((f) => f.path));
+  const wanted = files.map((name) => {
+    const f = remote.find((r) => r.path === name);
+    if (!f) throw new HubError(`${p.repoId} has no file ${name}`, 'not-found');
+    return f;
+  });
+  const todo = wanted.filter((f) => !fs.existsSync(cache.blobPath(f.etag)));
+  const totalBytes = todo.reduce((s, f) => s + f.size, 0);
+  let doneBytes = 0;
+  let filesDone = 0;
+  fs.mkdirSync(path.join(cache.root, 'blobs'), { recursive: true });
+  for (const f of wanted) {
+    if (todo.includes(f)) {
+      const base = doneBytes;
+      const report = () => p.onProgress?.({ file: f.path, doneBytes, totalBytes, filesDone, filesTotal: todo.length });
+      report();
+      const url = `${p.endpoint}/${p.repoId}/resolve/${commit}/${f.path.split('/').map(encodeURIComponent).join('/')}`;
+      try {
+        await transferFile({
+          url,
+          dest: cache.blobPath(f.etag),
+          size: f.size,
+          etag: f.etag,
+          lfs: f.lfs,
+          token: p.token,
+          signal: p.signal,
+          idleTimeoutMs: p.retry?.timeoutMs,
+          attempts: p.retry?.attempts,
+          fetchImpl: retrying,
+          log: p.log,
+          onBytes: (n) => {
+            doneBytes += n;
+            report();
+          },
+        });
+      } catch (err) {
+        if (p.signal?.aborted) throw p.signal.reason ?? err;
+        throw explainHubFailure(err, p) ?? new HubError(`Downloading ${p.repoId}/${f.path} failed: ${(err as Error).message}`, 'network');
+      }
+      doneBytes = base + f.size;
+      filesDone++;
+      report();
+    }
+    cache.linkSnapshot(commit, f.path, f.etag);
+  }
+  cache.writeRef(revision, commit);
+  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes: totalBytes, offline: false };
+}
