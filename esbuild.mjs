@@ -36,11 +36,14 @@ const node = {
   target: 'node20',
   outdir: 'dist',
   // Native modules cannot be bundled: they ship in the VSIX as node_modules (see .vscodeignore).
-  external: ['vscode', 'onnxruntime-node', 'sharp'],
+  external: ['vscode', 'onnxruntime-node'],
+  // transformers.js requires sharp at load; AI Lab runs text tasks only and ships a stub instead.
+  alias: { sharp: './src/core/inference/sharpStub.ts' },
   entryPoints: {
     extension: 'src/extension.ts',
     cli: 'src/cli.ts',
     ortProbe: 'src/core/onnx/ortProbeMain.ts',
+    inferenceService: 'src/core/inference/serviceMain.ts',
   },
 };
 

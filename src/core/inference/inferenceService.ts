@@ -1,0 +1,114 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { FromService, RunOutput, RunRequest, ServiceStats, ToService } from './protocol';
+
+export interface ServiceOptions {
+  /** dist/inferenceService.js */
+  scriptPath: string;
+  /** Node to run it with (VS Code desktop: Electron as Node). */
+  nodePath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Told once per crash; the service restarts on the next request. */
+  onCrash?: (message: string) => void;
+  log?: (message: string) => void;
+}
+
+interface Pending {
+  resolve: (v: never) => void;
+  reject: (e: Error) => void;
+}
+
+export class ServiceCrashedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServiceCrashedError';
+  }
+}
+
+/** The parent side: starts the service on demand, routes replies, restarts it after a crash. */
+export class InferenceService {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+  crashes = 0;
+
+  constructor(private readonly o: ServiceOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private ensure(): ChildProcess {
+    if (this.child && this.child.exitCode === null && !this.child.killed) return this.child;
+    const child = fork(this.o.scriptPath, [], {
+      execPath: this.o.nodePath ?? process.execPath,
+      env: { ...(this.o.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    child.stderr?.on('data', (b: Buffer) => this.o.log?.(`[service] ${b.toString().trimEnd()}`));
+    child.on('message', (m: FromService) => this.onMessage(m));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    this.child = child;
+    this.o.log?.(`inference service started (pid ${child.pid})`);
+    return child;
+  }
+
+  private onMessage(m: FromService): void {
+    if (m.type === 'log') return this.o.log?.(m.message);
+    if (m.type === 'ready') return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (m.type === 'stats') return p.resolve(m as never);
+    if (m.ok) p.resolve({ output: m.output, loadMs: m.loadMs, runMs: m.runMs, loadedNow: m.loadedNow } as never);
+    else p.reject(new Error(m.error));
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child === child) this.child = undefined;
+    if (this.disposed) return;
+    const crashed = signal !== null || code !== 0;
+    if (!crashed && !this.pending.size) return;
+    this.crashes++;
+    const msg = `The inference service stopped (${signal ?? `exit code ${code}`}); it restarts on the next request.`;
+    this.o.log?.(msg);
+    for (const [, p] of this.pending) p.reject(new ServiceCrashedError(`${msg} The request that was running failed: run it again.`));
+    this.pending.clear();
+    this.o.onCrash?.(msg);
+  }
+
+  private request<T>(msg: ToService, signal?: AbortSignal): Promise<T> {
+    const child = this.ensure();
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      this.pending.set(msg.id, { resolve: resolve as (v: never) => void, reject });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.pending.delete(msg.id)) return;
+          child.send({ type: 'cancel', id: msg.id } satisfies ToService);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+      child.send(msg);
+    });
+  }
+
+  run(req: RunRequest, signal?: AbortSignal): Promise<RunOutput> {
+    return this.request<RunOutput>({ type: 'run', id: this.nextId++, ...req }, signal);
+  }
+
+  stats(): Promise<ServiceStats> {
+    return this.request<ServiceStats>({ type: 'stats', id: this.nextId++ });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const [, p] of this.pending) p.reject(new Error('AI Lab is shutting down'));
+    this.pending.clear();
+    this.child?.kill();
+    this.child = undefined;
+  }
+}

@@ -1,0 +1,38 @@
+/** Messages between the extension host (or CLI) and the inference service process. */
+import type { ConcreteDtype } from './modelFiles';
+
+export interface RunRequest {
+  task: string;
+  /** A local folder in transformers.js layout (a cache snapshot or the user's own). */
+  modelDir: string;
+  device: 'cpu' | 'cuda';
+  dtype: ConcreteDtype;
+  /** Positional arguments of the pipeline call, e.g. [text] or [question, context]. */
+  inputs: unknown[];
+  /** Unload the model after this long unused; 0 = never. */
+  idleUnloadMs: number;
+}
+
+export type ToService = ({ type: 'run'; id: number } & RunRequest) | { type: 'cancel'; id: number } | { type: 'stats'; id: number };
+
+export interface RunOutput {
+  output: unknown;
+  loadMs: number;
+  runMs: number;
+  /** False when an already loaded pipeline was reused. */
+  loadedNow: boolean;
+}
+
+export interface ServiceStats {
+  loaded: string[];
+  loads: number;
+  rssBytes: number;
+  pid: number;
+}
+
+export type FromService =
+  | ({ type: 'result'; id: number; ok: true } & RunOutput)
+  | { type: 'result'; id: number; ok: false; error: string }
+  | ({ type: 'stats'; id: number } & ServiceStats)
+  | { type: 'log'; message: string }
+  | { type: 'ready' };

@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { downloadSnapshot, type DownloadProgress } from '../hub/snapshot';
+import { chooseModelFiles, type ConcreteDtype, type Dtype } from './modelFiles';
+
+export interface HubAccess {
+  endpoint: string;
+  token?: string;
+  cacheDir: string;
+  offline?: boolean;
+}
+
+export interface ResolveParams {
+  /** A Hub id ("Xenova/distilbert-base-uncased-finetuned-sst-2-english") or a local folder. */
+  model: string;
+  task: string;
+  device: 'cpu' | 'cuda';
+  dtype: Dtype;
+  hub: HubAccess;
+  signal?: AbortSignal;
+  onProgress?: (p: DownloadProgress) => void;
+  log?: (msg: string) => void;
+}
+
+export interface ResolvedModel {
+  dir: string;
+  dtype: ConcreteDtype;
+  source: 'local' | 'hub' | 'cache';
+  commit?: string;
+  downloadedBytes: number;
+}
+
+export function looksLikeLocalPath(model: string): boolean {
+  return path.isAbsolute(model) || /^(\.{1,2}|~)([\\/]|$)/.test(model) || /^[A-Za-z]:[\\/]/.test(model);
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) return listFiles(path.join(dir, e.name), rel);
+    return [rel];
+  });
+}
+
+export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
+  const model = p.model.trim();
+  if (!model) throw new Error('No model given: name a Hub id (org/name) or a local folder.');
+  if (looksLikeLocalPath(model) || fs.existsSync(model)) {
+    const dir = path.resolve(model.replace(/^~(?=[\\/]|$)/, os.homedir()));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`The model folder ${dir} does not exist.`);
+    const choice = chooseModelFiles(dir, listFiles(dir), p.task, p.device, p.dtype);
+    return { dir, dtype: choice.dtype, source: 'local', downloadedBytes: 0 };
+  }
+  let dtype: ConcreteDtype = 'fp32';
+  const snap = await downloadSnapshot({
+    repoId: model,
+    endpoint: p.hub.endpoint,
+    token: p.hub.token,
+    cacheDir: p.hub.cacheDir,
+    offline: p.hub.offline,
+    signal: p.signal,
+    onProgress: p.onProgress,
+    log: p.log,
+    select: (available) => {
+      const c = chooseModelFiles(model, available, p.task, p.device, p.dtype);
+      dtype = c.dtype;
+      return c.files;
+    },
+  });
+  return { dir: snap.dir, dtype, source: snap.offline ? 'cache' : 'hub', commit: snap.commit, downloadedBytes: snap.downloadedBytes };
+}
+
+/** Concurrent resolutions of the same model share one download. */
+export class ModelResolver {
+  private readonly inflight = new Map<string, Promise<ResolvedModel>>();
+
+  resolve(p: ResolveParams): Promise<ResolvedModel> {
+    const key = JSON.stringify([p.model, p.task, p.device, p.dtype, p.hub.endpoint, p.hub.cacheDir]);
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const run = resolveModel(p).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, run);
+    return run;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The inference service (dist/inferenceService.js), a child process: runs @huggingface/transformers
+ * pipelines on onnxruntime-node away from the extension host, so the editor never stalls and a native
+ * crash takes only this process down. Models are local folders only: downloads happen in the parent.
+ */
+import type { FromService, RunRequest, ToService } from './protocol';
+
+type Pipe = ((...args: unknown[]) => Promise<unknown>) & { dispose?: () => Promise<void> };
+
+interface Loaded {
+  pipe: Promise<Pipe>;
+  timer?: NodeJS.Timeout;
+}
+
+const loaded = new Map<string, Loaded>();
+const cancelled = new Set<number>();
+let loads = 0;
+let transformers: typeof import('@huggingface/transformers') | undefined;
+
+function send(m: FromService): void {
+  process.send?.(m);
+}
+
+async function lib(): Promise<typeof import('@huggingface/transformers')> {
+  if (!transformers) {
+    transformers = await import('@huggingface/transformers');
+    // Local folders only: the parent downloads into the Hugging Face cache and passes paths.
+    transformers.env.allowRemoteModels = false;
+    transformers.env.allowLocalModels = true;
+    transformers.env.useFSCache = false;
+    transformers.env.useBrowserCache = false;
+  }
+  return transformers;
+}
+
+function keyOf(r: RunRequest): string {
+  return `${r.task}|${r.modelDir}|${r.device}|${r.dtype}`;
+}
+
+/** One load per model: concurrent requests share the same promise. */
+function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean } {
+  const key = keyOf(r);
+  const existing = loaded.get(key);
+  if (existing) return { pipe: existing.pipe, loadedNow: false };
+  loads++;
+  const pipe = lib().then(
+    (t) => t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype }) as unknown as Promise<Pipe>,
+  );
+  const entry: Loaded = { pipe };
+  loaded.set(key, entry);
+  pipe.catch(() => loaded.delete(key)); // A failed load is not cached.
+  return { pipe, loadedNow: true };
+}
+
+function scheduleUnload(r: RunRequest): void {
+  const key = keyOf(r);
+  const entry = loaded.get(key);
+  if (!entry) return;
+  clearTimeout(entry.timer);
+  if (r.idleUnloadMs <= 0) return;
+  entry.timer = setTimeout(() => {
+    loaded.delete(key);
+    void entry.pipe.then((p) => p.dispose?.()).catch(() => undefined);
+    send({ type: 'log', message: `unloaded ${r.modelDir} (${r.task}) after ${Math.round(r.idleUnloadMs / 60000)} min unused` });
+  }, r.idleUnloadMs);
+  entry.timer.unref();
+}
+
+/** Plain data only crosses the process boundary (tensors become arrays). */
+function plain(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number | bigint>, (x) => (typeof x === 'bigint' ? Number(x) : x));
+  if (Array.isArray(v)) return v.map(plain);
+  const o = v as Record<string, unknown> & { tolist?: () => unknown };
+  if (typeof o.tolist === 'function' && 'dims' in o) return { dims: o.dims, data: plain(o.tolist()) };
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plain(x)]));
+}
+
+async function run(id: number, r: RunRequest): Promise<void> {
+  const t0 = performance.now();
+  try {
+    const { pipe, loadedNow } = pipelineFor(r);
+    const p = await pipe;
+    const t1 = performance.now();
+    if (cancelled.has(id)) return;
+    const output = await p(...r.inputs);
+    const t2 = performance.now();
+    scheduleUnload(r);
+    if (cancelled.delete(id)) return;
+    send({ type: 'result', id, ok: true, output: plain(output), loadMs: loadedNow ? t1 - t0 : 0, runMs: t2 - t1, loadedNow });
+  } catch (err) {
+    if (cancelled.delete(id)) return;
+    send({ type: 'result', id, ok: false, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+process.on('message', (m: ToService) => {
+  if (m.type === 'run') void run(m.id, m);
+  else if (m.type === 'cancel') cancelled.add(m.id);
+  else if (m.type === 'stats') send({ type: 'stats', id: m.id, loaded: [...loaded.keys()], loads, rssBytes: process.memoryUsage().rss, pid: process.pid });
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chooseDevice } from '../../src/core/inference/device';
+import { InferenceService, ServiceCrashedError } from '../../src/core/inference/inferenceService';
+import { chooseModelFiles } from '../../src/core/inference/modelFiles';
+import { ModelResolver, resolveModel } from '../../src/core/inference/resolveModel';
+import { pipelineInputs } from '../../src/core/inference/taskInputs';
+import { FixtureHub } from '../fixtures/hub/server';
+import { sentimentModelFiles } from '../fixtures/models/sentiment';
+import { writeModelDir } from '../fixtures/models/write';
+import { DIST } from '../fixtures/paths';
+
+type Labels = Array<{ label: string; score: number }>;
+
+describe('inference service (transformers.js on onnxruntime-node in a child process)', function () {
+  let service: InferenceService;
+  let modelDir: string;
+  const crashes: string[] = [];
+
+  before(() => {
+    modelDir = writeModelDir(sentimentModelFiles());
+    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js'), onCrash: (m) => crashes.push(m) });
+  });
+  after(() => service.dispose());
+
+  const run = (text: string, signal?: AbortSignal) =>
+    service.run({ task: 'text-classification', modelDir, device: 'cpu', dtype: 'fp32', inputs: pipelineInputs('text-classification', { text }), idleUnloadMs: 0 }, signal);
+
+  it('classifies with the fixture model: the notes\' Wi-Fi sentence is NEGATIVE', async () => {
+    const r = await run('Wi-Fi is slower than a snail today!');
+    const out = r.output as Labels;
+    assert.equal(out[0]?.label, 'NEGATIVE');
+    assert.ok(out[0]!.score > 0.99);
+    assert.equal(out.length, 2, 'all labels, sorted');
+    assert.ok(r.loadMs >= 0 && r.runMs > 0);
+  });
+
+  it('concurrent requests for the same model share one load', async () => {
+    const fresh = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
+    try {
+      const results = await Promise.all(['good', 'bad', 'great', 'awful', 'the'].map((text) =>
+        fresh.run({ task: 'text-classification', modelDir, device: 'cpu', dtype: 'fp32', inputs: [text], idleUnloadMs: 0 }),
+      ));
+      assert.deepEqual(results.map((r) => (r.output as Labels)[0]!.label), ['POSITIVE', 'NEGATIVE', 'POSITIVE', 'NEGATIVE', 'NEGATIVE']);
+      const stats = await fresh.stats();
+      assert.equal(stats.loads, 1);
+      assert.equal(stats.loaded.length, 1);
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  it('a crash of the service fails the running request clearly, is told once, and the next request works', async () => {
+    await run('good'); // started and loaded
+    const pid = service.pid!;
+    const pending = run('great');
+    process.kill(pid, 'SIGKILL');
+    await assert.rejects(pending, (e: Error) => e instanceof ServiceCrashedError && /stopped \(SIGKILL\).*run it again/.test(e.message));
+    assert.equal(crashes.length, 1);
+    const after = await run('love it');
+    assert.equal((after.output as Labels)[0]!.label, 'POSITIVE');
+    assert.notEqual(service.pid, pid);
+  });
+
+  it('a cancelled request rejects at once and the service keeps working', async () => {
+    const ac = new AbortController();
+    const p = run('good movie', ac.signal);
+    ac.abort(new Error('cancelled'));
+    await assert.rejects(p, /cancelled/);
+    assert.equal(((await run('bad')).output as Labels)[0]!.label, 'NEGATIVE');
+  });
+
+  it('idle models are unloaded after the configured time', async () => {
+    await service.run({ task: 'text-classification', modelDir, device: 'cpu', dtype: 'fp32', inputs: ['good'], idleUnloadMs: 150 });
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual((await service.stats()).loaded, []);
+  });
+
+  it('a broken model file gives the loader\'s error, not a crash', async () => {
+    const broken = writeModelDir({ ...sentimentModelFiles(), 'onnx/model.onnx': 'not onnx' });
+    await assert.rejects(
+      service.run({ task: 'text-classification', modelDir: broken, device: 'cpu', dtype: 'fp32', inputs: ['good'], idleUnloadMs: 0 }),
+      /protobuf|parse|model/i,
+    );
+    assert.equal(((await run('good')).output as Labels)[0]!.label, 'POSITIVE');
+  });
+});
+
+describe('models from the Hub or a folder', () => {
+  let hub: FixtureHub;
+  let cacheDir: string;
+  before(async () => {
+    hub = new FixtureHub();
+    hub.addRepo({ id: 'Xenova/fixture-sst2', files: sentimentModelFiles(), pipelineTag: 'text-classification' });
+    hub.addRepo({ id: 'someone/pytorch-only', files: { 'config.json': '{}', 'tokenizer.json': '{}', 'model.safetensors': Buffer.alloc(2000) } });
+    await hub.start();
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-hf-'));
+  });
+  after(() => hub.stop());
+  const hubAccess = () => ({ endpoint: hub.url, cacheDir });
+
+  it('a Hub id is downloaded into the cache and runs from there; concurrent resolves share one download', async () => {
+    const resolver = new ModelResolver();
+    const params = { model: 'Xenova/fixture-sst2', task: 'text-classification', device: 'cpu' as const, dtype: 'auto' as const, hub: hubAccess() };
+    const [a, b] = await Promise.all([resolver.resolve(params), resolver.resolve(params)]);
+    assert.equal(a, b);
+    assert.equal(a.source, 'hub');
+    assert.equal(a.dtype, 'fp32', 'auto falls back to fp32 when there is no q8 file');
+    assert.ok(a.dir.startsWith(path.join(cacheDir, 'models--Xenova--fixture-sst2', 'snapshots')));
+    assert.equal(hub.requests.filter((r) => r.url.endsWith('onnx/model.onnx')).length, 1);
+    assert.ok(!fs.existsSync(path.join(a.dir, 'README.md')), 'only what transformers.js needs is fetched');
+    const service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
+    try {
+      const r = await service.run({ task: 'text-classification', modelDir: a.dir, device: 'cpu', dtype: a.dtype, inputs: ['I love it'], idleUnloadMs: 0 });
+      assert.equal((r.output as Labels)[0]!.label, 'POSITIVE');
+    } finally {
+      service.dispose();
+    }
+  });
+
+  it('a model without ONNX weights says so and how to find one that has them', async () => {
+    await assert.rejects(
+      resolveModel({ model: 'someone/pytorch-only', task: 'text-classification', device: 'cpu', dtype: 'auto', hub: hubAccess() }),
+      /someone\/pytorch-only has no ONNX weights for transformers\.js \(it has model\.safetensors\)\. .*library=transformers\.js.*"onnx" tag/,
+    );
+  });
+
+  it('an unknown model id, a missing folder, a wrong task: clear errors', async () => {
+    await assert.rejects(resolveModel({ model: 'nobody/nothing', task: 'text-classification', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /was not found/);
+    await assert.rejects(resolveModel({ model: '/does/not/exist', task: 'text-classification', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /The model folder \/does\/not\/exist does not exist/);
+    const dir = writeModelDir(sentimentModelFiles());
+    await assert.rejects(resolveModel({ model: dir, task: 'summarization', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /none for summarization/);
+    await assert.rejects(resolveModel({ model: dir, task: 'frobnicate', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /Unknown task "frobnicate"/);
+    await assert.rejects(resolveModel({ model: ' ', task: 'text-classification', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /No model given/);
+  });
+});
+
+describe('device and file choice', () => {
+  const ort = (cuda: boolean) => ({ version: '1.30.0', path: '/x', providers: [{ name: 'cpu', loadable: true, reason: null }, { name: 'cuda', loadable: cuda, reason: cuda ? null : 'Failed to load library libonnxruntime_providers_cuda.so' }] });
+  it('auto uses CUDA only when its provider really created a session, and says why not', () => {
+    assert.deepEqual(chooseDevice('auto', ort(true)).device, 'cuda');
+    const cpu = chooseDevice('auto', ort(false));
+    assert.equal(cpu.device, 'cpu');
+    assert.match(cpu.reason, /CUDA provider does not load \(Failed to load library/);
+    assert.throws(() => chooseDevice('cuda', ort(false)), /aiLab\.device is "cuda" but ONNX Runtime's CUDA provider does not load here/);
+    assert.equal(chooseDevice('cpu', ort(true)).device, 'cpu');
+  });
+  it('dtype auto prefers q8 on CPU and fp16 on CUDA; seq2seq needs encoder and merged decoder', () => {
+    const files = ['config.json', 'tokenizer.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_fp16.onnx'];
+    assert.equal(chooseModelFiles('r', files, 'text-classification', 'cpu', 'auto').dtype, 'q8');
+    assert.equal(chooseModelFiles('r', files, 'text-classification', 'cuda', 'auto').dtype, 'fp16');
+    assert.ok(chooseModelFiles('r', files, 'text-classification', 'cpu', 'fp32').files.includes('onnx/model.onnx'));
+    const s2s = ['config.json', 'tokenizer.json', 'generation_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model_merged.onnx_data'];
+    assert.deepEqual(chooseModelFiles('r', s2s, 'summarization', 'cpu', 'auto').files.filter((f) => f.startsWith('onnx/')), [
+      'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model_merged.onnx_data',
+    ]);
+  });
+});
