@@ -1,48 +1,20 @@
 #!/usr/bin/env node
-import * as path from 'node:path';
-import { collectEnvironment } from './core/env/collect';
-import { reportToMarkdown } from './core/env/reportMarkdown';
+import { UsageError } from './cli/args';
+import { ENV_USAGE, envCommand } from './cli/envCommand';
+import { RUN_USAGE, runCommand } from './cli/runCommand';
 
 const USAGE = `Usage: ai-lab <command> [options]
 
 Commands:
-  env [--json] [--nvidia-smi PATH] [--timeout SECONDS]
-      GPUs, driver, CUDA, compute capability, CUDA toolkit, WSL, ONNX Runtime providers, diagnoses.
-      Exit code 0 even without a GPU; the reason is in "errors".
+${ENV_USAGE}
+${RUN_USAGE}
 
 Options:
   -h, --help     this text
   --version      the AI Lab version
 `;
 
-class UsageError extends Error {}
-
-interface EnvArgs {
-  json: boolean;
-  nvidiaSmi?: string;
-  timeoutS?: number;
-}
-
-function parseEnvArgs(argv: string[]): EnvArgs {
-  const out: EnvArgs = { json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--json') out.json = true;
-    else if (flag === '--nvidia-smi') out.nvidiaSmi = value();
-    else if (flag === '--timeout') {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n <= 0) throw new UsageError('--timeout needs a positive number of seconds');
-      out.timeoutS = n;
-    } else throw new UsageError(`unknown option for env: ${a}`);
-  }
-  return out;
-}
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { env: envCommand, run: runCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -54,15 +26,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${require('../package.json').version}\n`);
     return 0;
   }
-  if (command !== 'env') throw new UsageError(`unknown command: ${command}`);
-  const args = parseEnvArgs(rest);
-  const { report } = await collectEnvironment({
-    nvidiaSmiPath: args.nvidiaSmi,
-    smiTimeoutMs: (args.timeoutS ?? 5) * 1000,
-    ortProbeScript: path.join(__dirname, 'ortProbe.js'),
-  });
-  process.stdout.write(args.json ? JSON.stringify(report, null, 2) + '\n' : reportToMarkdown(report));
-  return 0;
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command: ${command}`);
+  return run(rest);
 }
 
 main(process.argv.slice(2)).then(
@@ -74,7 +40,7 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`ai-lab: ${err.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`ai-lab: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`ai-lab: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
     }
   },

@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { FixtureHub } from '../fixtures/hub/server';
+import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { DIST, fakeSmi } from '../fixtures/paths';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -48,6 +52,64 @@ describe('CLI: ai-lab env', () => {
     ] as const) {
       const r = cli(...args);
       assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, msg);
+    }
+  });
+});
+
+describe('CLI: ai-lab run', () => {
+  // The CLI is a child process: the loopback Hub must answer while spawnSync would block this one.
+  const cliAsync = (args: string[], env: NodeJS.ProcessEnv, input?: string) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, [path.join(DIST, 'cli.js'), ...args], { env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      c.stdout.on('data', (b: Buffer) => (stdout += b));
+      c.stderr.on('data', (b: Buffer) => (stderr += b));
+      c.on('close', (status) => resolve({ status, stdout, stderr }));
+      c.stdin.end(input ?? '');
+    });
+  let hub: FixtureHub;
+  let home: string;
+  before(async () => {
+    hub = new FixtureHub();
+    hub.addRepo({ id: 'Xenova/fixture-sst2', files: sentimentModelFiles() });
+    await hub.start();
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-cli-hf-'));
+  });
+  after(() => hub.stop());
+
+  it('downloads a Hub model into HF_HOME through --endpoint and classifies stdin, as JSON', async () => {
+    const r = await cliAsync(['run', 'text-classification', '--model', 'Xenova/fixture-sst2', '--endpoint', hub.url, '--json'], { HF_HOME: home }, 'Wi-Fi is slower than a snail today!');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.output[0].label, 'NEGATIVE');
+    assert.equal(j.device, 'cpu');
+    assert.equal(j.source, 'hub');
+    assert.ok(j.modelDir.startsWith(path.join(home, 'hub', 'models--Xenova--fixture-sst2', 'snapshots')));
+    for (const k of ['resolveMs', 'loadMs', 'runMs']) assert.equal(typeof j.timings[k], 'number');
+  });
+
+  it('--offline runs from the cache; HF_ENDPOINT is honoured', async () => {
+    const r = await cliAsync(['run', 'text-classification', '--model', 'Xenova/fixture-sst2', '--offline', '--text', 'I love it'], { HF_HOME: home });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^POSITIVE\t0\.9\d+/);
+    const viaEnv = await cliAsync(['run', 'text-classification', '--model', 'Xenova/fixture-sst2', '--text', 'bad'], { HF_HOME: home, HF_ENDPOINT: hub.url });
+    assert.match(viaEnv.stdout, /^NEGATIVE/);
+  });
+
+  it('bad input: no model, no text, unknown task, --device cuda without CUDA, unknown model → clear errors', async () => {
+    const cases: Array<[string[], number, RegExp]> = [
+      [['run', 'text-classification', '--text', 'x'], 2, /run needs --model/],
+      [['run', 'text-classification', '--model', 'Xenova/fixture-sst2'], 2, /no input text/],
+      [['run', 'frobnicate', '--model', 'x', '--text', 'x'], 2, /unknown task "frobnicate"/],
+      [['run', 'text-classification', '--model', 'x', '--text', 'x', '--dtype', 'int3'], 2, /--dtype must be one of auto, fp32, fp16, q8/],
+      [['run', 'text-classification', '--model', 'Xenova/fixture-sst2', '--text', 'x', '--device', 'cuda', '--endpoint', hub.url], 1, /CUDA provider does not load here/],
+      [['run', 'text-classification', '--model', 'nobody/nothing', '--text', 'x', '--endpoint', hub.url], 1, /nobody\/nothing was not found/],
+    ];
+    for (const [args, code, msg] of cases) {
+      const r = await cliAsync(args, { HF_HOME: home });
+      assert.equal(r.status, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, msg);
     }
   });

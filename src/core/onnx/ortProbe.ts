@@ -10,6 +10,8 @@ export interface OrtProbeOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Probe only these providers besides the CPU (default: CUDA and every listed one). */
+  only?: string[];
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -63,7 +65,7 @@ export async function probeOnnxRuntime(o: OrtProbeOptions): Promise<OnnxRuntimeS
     return { version: null, path: null, providers: [{ name: 'cpu', loadable: false, reason: cpu.reason, listed: false }] };
   }
   // CUDA is always asked about: it is the one users care for, listed or not.
-  const others = [...new Set(['cuda', ...cpu.listed])].filter((p) => p !== 'cpu');
+  const others = [...new Set(o.only ?? ['cuda', ...cpu.listed])].filter((p) => p !== 'cpu');
   const rest = await Promise.all(others.map((p) => probeOne(p, o)));
   const providers: ProviderStatus[] = [cpu, ...rest].map((p) => ({
     name: p.provider,

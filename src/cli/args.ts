@@ -1,0 +1,60 @@
+/** A small flag parser: --flag, --flag value, --flag=value; repeated flags keep the last value. */
+export class UsageError extends Error {}
+
+export interface FlagSpec {
+  /** Flags that take a value. */
+  values: string[];
+  /** Flags that are switches. */
+  switches: string[];
+}
+
+export interface Parsed {
+  positional: string[];
+  flags: Map<string, string>;
+  switches: Set<string>;
+}
+
+export function parseFlags(command: string, argv: string[], spec: FlagSpec): Parsed {
+  const out: Parsed = { positional: [], flags: new Map(), switches: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      out.positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+    if (spec.switches.includes(flag)) {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
+      out.switches.add(flag);
+    } else if (spec.values.includes(flag)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+      out.flags.set(flag, v);
+    } else {
+      throw new UsageError(`unknown option for ${command}: ${a}`);
+    }
+  }
+  return out;
+}
+
+export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+export function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number`);
+  return n;
+}
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
