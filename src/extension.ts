@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createCommands, registerCommands } from './host/commands';
+import { InferenceHost } from './host/inferenceHost';
 import { EnvironmentService } from './host/environmentService';
 import { Log } from './host/log';
 import { GpuStatusBar } from './host/statusBar';
@@ -11,6 +12,7 @@ export interface AiLabApi {
   environment: EnvironmentService;
   environmentTree: EnvironmentTreeProvider;
   statusBar: GpuStatusBar;
+  inference: InferenceHost;
 }
 
 export function activate(context: vscode.ExtensionContext): AiLabApi {
@@ -24,14 +26,20 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
     void env.refresh().catch((err: unknown) => log.showError('Probing the environment failed', err));
   });
   const treeView = vscode.window.createTreeView('aiLab.environment', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(env, statusBar, tree, treeView);
+  // The inference service process starts on the first run, not here.
+  const inference = new InferenceHost(context.extensionPath, env, log);
+  context.subscriptions.push(env, statusBar, tree, treeView, inference);
 
-  registerCommands(context, createCommands({ env, log, extensionVersion: String(context.extension.packageJSON.version) }));
+  registerCommands(
+    context,
+    createCommands({ env, log, inference, state: context.globalState, extensionVersion: String(context.extension.packageJSON.version) }),
+  );
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('aiLab')) return;
       env.configurationChanged(e);
       statusBar.update();
+      if (e.affectsConfiguration('aiLab.device')) tree.refresh();
     }),
     vscode.window.onDidChangeWindowState((s) => env.setFocused(s.focused)),
   );
@@ -40,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
 
   const activationMs = performance.now() - started;
   log.info(`AI Lab ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, environment: env, environmentTree: tree, statusBar };
+  return { activationMs, environment: env, environmentTree: tree, statusBar, inference };
 }
 
 export function deactivate(): void {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { DeviceSetting } from '../core/inference/device';
+import type { Dtype } from '../core/inference/modelFiles';
 
 /** Typed view of the `aiLab.*` settings. */
 export interface AiLabConfig {
@@ -7,6 +9,15 @@ export interface AiLabConfig {
   nvidiaSmiTimeoutSeconds: number;
   statusBarEnabled: boolean;
   statusBarShowWhenNoGpu: boolean;
+  device: DeviceSetting;
+  dtype: Dtype;
+  hubEndpoint: string;
+  hubOffline: boolean;
+  idleUnloadMinutes: number;
+}
+
+function pick<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T {
+  return (allowed as readonly string[]).includes(v ?? '') ? (v as T) : fallback;
 }
 
 export function readConfig(): AiLabConfig {
@@ -21,5 +32,10 @@ export function readConfig(): AiLabConfig {
     nvidiaSmiTimeoutSeconds: num('nvidiaSmiTimeoutSeconds', 5, 0.2),
     statusBarEnabled: c.get<boolean>('statusBar.enabled', true) ?? true,
     statusBarShowWhenNoGpu: c.get<boolean>('statusBar.showWhenNoGpu', true) ?? true,
+    device: pick(c.get<string>('device'), ['auto', 'cpu', 'cuda'], 'auto'),
+    dtype: pick(c.get<string>('dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto'),
+    hubEndpoint: c.get<string>('hubEndpoint', '') ?? '',
+    hubOffline: c.get<boolean>('hubOffline', false) ?? false,
+    idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
   };
 }

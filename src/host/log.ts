@@ -19,15 +19,19 @@ export class Log implements vscode.Disposable {
     this.channel.error(err === undefined ? msg : `${msg}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   }
 
-  /** Logs, then notifies once per distinct message in this session; cancellations stay silent. */
+  /**
+   * Logs, then notifies once per distinct message in this session; cancellations stay silent.
+   * Returns at once: the notification's "Show Log" is handled whenever the user clicks it.
+   */
   async showError(msg: string, err?: unknown): Promise<void> {
     if (isCancellation(err)) return;
     this.error(msg, err);
     const text = err instanceof Error ? `${msg}: ${err.message}` : msg;
     if (this.shown.has(text)) return;
     this.shown.add(text);
-    const pick = await vscode.window.showErrorMessage(text, 'Show Log');
-    if (pick === 'Show Log') this.channel.show(true);
+    void vscode.window.showErrorMessage(text, 'Show Log').then((pick) => {
+      if (pick === 'Show Log') this.channel.show(true);
+    });
   }
 
   show(): void {

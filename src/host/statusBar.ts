@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { summarizeForStatusBar } from '../core/env/statusSummary';
+import { describeDevice } from '../core/inference/device';
 import { readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
 
@@ -32,6 +33,11 @@ export class GpuStatusBar implements vscode.Disposable {
     this.item.text = `${icon} ${s.text}`;
     this.item.backgroundColor = s.memoryWarning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const md = new vscode.MarkdownString(s.tooltip.join('\n'));
+    const ort = this.env.report?.onnxRuntime;
+    if (ort?.providers.length) {
+      const d = describeDevice(cfg.device, ort);
+      md.appendMarkdown(`\n\n**Inference:** ${d.label}: ${d.reason.replace(/[\\`*_[\]]/g, '\\$&')}`);
+    }
     md.appendMarkdown(
       `\n\n${s.memoryWarning ? '$(warning) GPU memory above 90 %\n\n' : ''}[Show environment](command:aiLab.revealEnvironment) · [Refresh](command:aiLab.refreshEnvironment) · [Show log](command:aiLab.showLog)`,
     );

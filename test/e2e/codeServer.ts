@@ -55,6 +55,8 @@ export async function startCodeServer(
     XDG_CONFIG_HOME: path.join(dirs.root, 'cfg'),
     XDG_DATA_HOME: path.join(dirs.root, 'data'),
     XDG_CACHE_HOME: path.join(dirs.root, 'cache'),
+    // A private Hugging Face cache: downloads in one run never leak into the user's.
+    HF_HOME: path.join(dirs.root, 'hf'),
   };
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',

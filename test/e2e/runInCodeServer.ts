@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
+import { FixtureHub } from '../fixtures/hub/server';
+import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { REPO_ROOT, fakeSmi } from '../fixtures/paths';
 import { makeDirs, run, startCodeServer, writeUserSettings } from './codeServer';
 import { checkUi } from './ui';
@@ -72,8 +74,15 @@ async function extensionHostSuite(browser: Browser): Promise<number> {
 async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   section('Phase 2: the packaged VSIX, checked through the UI');
   const dirs = makeDirs();
-  writeUserSettings(dirs.userData, baseSettings);
+  // A loopback Hub with a throttled model file, so the download progress can be seen.
+  const hub = new FixtureHub();
+  hub.addRepo({ id: 'Xenova/fixture-sst2', files: sentimentModelFiles(), pipelineTag: 'text-classification' });
+  hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
+  await hub.start();
+  const settings = { ...baseSettings, 'aiLab.hubEndpoint': hub.url };
+  writeUserSettings(dirs.userData, settings);
   fs.writeFileSync(path.join(dirs.workspace, 'README.md'), '# Demo workspace\n\nOpen the AI Lab view in the activity bar.\n');
+  fs.writeFileSync(path.join(dirs.workspace, 'review.txt'), 'The service was terrible and the food was awful.\n');
   await run(CODE_SERVER, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
   const cs = await startCodeServer(CODE_SERVER, dirs);
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -83,13 +92,14 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
     const failures = await checkUi(page, {
       results: RESULTS,
-      switchSmi: (scenario) => writeUserSettings(dirs.userData, { ...baseSettings, 'aiLab.nvidiaSmiPath': fakeSmi(scenario) }),
+      switchSmi: (scenario) => writeUserSettings(dirs.userData, { ...settings, 'aiLab.nvidiaSmiPath': fakeSmi(scenario) }),
       logsDir: path.join(dirs.userData, 'logs'),
     });
     return failures;
   } finally {
     await context.close();
     await cs.stop();
+    await hub.stop();
     fs.rmSync(dirs.root, { recursive: true, force: true });
   }
 }

@@ -100,6 +100,30 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     if (errors.length) throw new Error(`errors in log:\n${errors.join('\n')}`);
   });
 
+  await check('"Run Model on Selection" downloads with a progress notification, then shows the result', async () => {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('review.txt');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'review.txt' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'terrible' }).first().waitFor();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'AI Lab: Run Model on Selection');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Text classification' }).first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('Xenova/fixture-sst2');
+    await page.keyboard.press('Enter');
+    const downloading = page.locator('.notification-toast', { hasText: 'Downloading onnx/model.onnx' });
+    await downloading.waitFor();
+    await page.screenshot({ path: path.join(o.results, 'download-progress.png') });
+    const result = page.locator('.notification-toast', { hasText: 'NEGATIVE' });
+    await result.waitFor();
+    const text = await result.innerText();
+    if (!/Xenova\/fixture-sst2 on CPU/.test(text)) throw new Error(`result notification says "${text}"`);
+    await page.screenshot({ path: path.join(o.results, 'pipeline-result.png') });
+  });
+
   await check('a failing nvidia-smi shows the no-GPU welcome view with the reason and a log link', async () => {
     // Settings are read when the window loads: switch the fake, then reload as a user would.
     o.switchSmi('driver-failure');

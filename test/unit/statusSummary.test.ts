@@ -38,3 +38,10 @@ describe('status bar summary', () => {
     assert.equal(summarizeForStatusBar(probe('0, NVIDIA GeForce RTX 3060 Laptop GPU, 1, 6144, 512, [N/A], [N/A], 8.6')).text, 'RTX 3060 Laptop GPU – 0.5/6.0 GiB');
   });
 });
+
+describe('byte sizes', () => {
+  it('are shown with decimal units', async () => {
+    const { formatBytes } = await import('../../src/core/bytes');
+    assert.deepEqual([0, 999, 1536, 3_400_000, 2.5e9].map(formatBytes), ['0 B', '999 B', '1.5 KB', '3.4 MB', '2.5 GB']);
+  });
+});

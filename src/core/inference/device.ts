@@ -20,5 +20,15 @@ export function chooseDevice(setting: DeviceSetting, ort: OnnxRuntimeStatus | un
     throw new Error(`aiLab.device is "cuda" but ONNX Runtime's CUDA provider does not load here: ${cuda?.reason ?? 'not probed'}. Set aiLab.device to "auto" or "cpu", or run "AI Lab: Enable CUDA Acceleration".`);
   }
   if (cuda?.loadable) return { device: 'cuda', reason: 'CUDA provider created a session here' };
-  return { device: 'cpu', reason: `CPU: the CUDA provider does not load (${cuda?.reason ?? 'not probed'})` };
+  return { device: 'cpu', reason: `the CUDA provider does not load (${cuda?.reason ?? 'not probed'})` };
+}
+
+/** For display: the device the setting leads to, or why there is none (never throws). */
+export function describeDevice(setting: DeviceSetting, ort: OnnxRuntimeStatus | undefined): { label: string; reason: string } {
+  try {
+    const d = chooseDevice(setting, ort);
+    return { label: d.device.toUpperCase(), reason: d.reason };
+  } catch (err) {
+    return { label: 'unavailable', reason: err instanceof Error ? err.message : String(err) };
+  }
 }

@@ -7,8 +7,8 @@ export interface ServiceOptions {
   /** Node to run it with (VS Code desktop: Electron as Node). */
   nodePath?: string;
   env?: NodeJS.ProcessEnv;
-  /** Told once per crash; the service restarts on the next request. */
-  onCrash?: (message: string) => void;
+  /** Told of each crash, with how many requests failed with it; the service restarts on the next request. */
+  onCrash?: (message: string, failedRequests: number) => void;
   log?: (message: string) => void;
 }
 
@@ -30,6 +30,7 @@ export class InferenceService {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
+  private lastStderr = '';
   crashes = 0;
 
   constructor(private readonly o: ServiceOptions) {}
@@ -46,7 +47,11 @@ export class InferenceService {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
-    child.stderr?.on('data', (b: Buffer) => this.o.log?.(`[service] ${b.toString().trimEnd()}`));
+    child.stderr?.on('data', (b: Buffer) => {
+      const text = b.toString().trimEnd();
+      this.lastStderr = text.split(/\r?\n/).filter((l) => l.trim() && !/^\s+at /.test(l)).pop() ?? this.lastStderr;
+      this.o.log?.(`[service] ${text}`);
+    });
     child.on('message', (m: FromService) => this.onMessage(m));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     this.child = child;
@@ -71,11 +76,14 @@ export class InferenceService {
     const crashed = signal !== null || code !== 0;
     if (!crashed && !this.pending.size) return;
     this.crashes++;
-    const msg = `The inference service stopped (${signal ?? `exit code ${code}`}); it restarts on the next request.`;
+    const why = this.lastStderr ? ` (${this.lastStderr.slice(0, 300)})` : '';
+    const msg = `The inference service stopped (${signal ?? `exit code ${code}`})${why}; it restarts on the next request.`;
     this.o.log?.(msg);
+    const failed = this.pending.size;
     for (const [, p] of this.pending) p.reject(new ServiceCrashedError(`${msg} The request that was running failed: run it again.`));
     this.pending.clear();
-    this.o.onCrash?.(msg);
+    this.lastStderr = '';
+    this.o.onCrash?.(msg, failed);
   }
 
   private request<T>(msg: ToService, signal?: AbortSignal): Promise<T> {

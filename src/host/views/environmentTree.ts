@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { architectureLabel, memoryLabel, orNA } from '../../core/env/format';
+import { describeDevice } from '../../core/inference/device';
+import { readConfig } from '../config';
 import type { Diagnosis, EnvironmentReport, GpuInfo, ProviderStatus } from '../../core/env/types';
 import type { EnvironmentService } from '../environmentService';
 
@@ -94,7 +96,11 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       ];
     }
     if (id === 'onnx') {
-      return r.onnxRuntime.providers.map((p) => ({ kind: 'provider', id: `ort:${p.name}`, provider: p }));
+      const d = describeDevice(readConfig().device, r.onnxRuntime);
+      return [
+        value('ort:device', 'Inference device', `${d.label}: ${d.reason}`, { icon: 'rocket', tooltip: `Models run on ${d.label} (aiLab.device = ${readConfig().device}): ${d.reason}` }),
+        ...r.onnxRuntime.providers.map((p): EnvNode => ({ kind: 'provider', id: `ort:${p.name}`, provider: p })),
+      ];
     }
     if (!r.diagnoses.length) return [value('diag:none', 'No problems found', '', { icon: 'pass' })];
     return r.diagnoses.map((d) => ({ kind: 'diagnosis', id: `diag:${d.id}`, diagnosis: d }));
@@ -166,13 +172,17 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
   }
 
   /** For reveal(): every node's parent. */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
   getParent(node: EnvNode): EnvNode | undefined {
     if (node.kind === 'value' && node.id.startsWith('gpu:')) {
       const g = this.env.report?.gpus.find((x) => node.id.startsWith(`gpu:${x.index}:`));
       return g ? { kind: 'gpu', id: `gpu:${g.index}`, gpu: g } : undefined;
     }
     if (node.kind === 'value' && node.id.startsWith('sys:')) return { kind: 'group', id: 'system' };
-    if (node.kind === 'provider') return { kind: 'group', id: 'onnx' };
+    if (node.kind === 'provider' || node.id === 'ort:device') return { kind: 'group', id: 'onnx' };
     if (node.kind === 'diagnosis' || node.id === 'diag:none') return { kind: 'group', id: 'diagnoses' };
     return undefined;
   }

@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
-import { reportToMarkdown } from '../core/env/reportMarkdown';
-import type { EnvironmentService } from './environmentService';
-import type { Log } from './log';
-import { isLink, type EnvNode } from './views/environmentTree';
+import { reportToMarkdown } from '../../core/env/reportMarkdown';
+import type { EnvironmentService } from '../environmentService';
+import type { InferenceHost } from '../inferenceHost';
+import type { Log } from '../log';
+import { isLink, type EnvNode } from '../views/environmentTree';
+import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
 
 export interface CommandDeps {
   env: EnvironmentService;
   log: Log;
+  inference: InferenceHost;
+  state: vscode.Memento;
   extensionVersion: string;
 }
 
@@ -38,6 +42,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
       }
     },
     'aiLab.showLog': () => d.log.show(),
+    'aiLab.runPipeline': (args: unknown) => runPipelineCommand(d.inference, d.log, d.state, (args ?? {}) as RunPipelineArgs),
     'aiLab.showCpuEnvironment': () => d.env.setShowWithoutGpu(true),
     'aiLab.revealEnvironment': async () => {
       await vscode.commands.executeCommand('workbench.view.extension.aiLab');

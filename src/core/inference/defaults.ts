@@ -1,0 +1,31 @@
+/** Hub models with ONNX weights for transformers.js: the Xenova ports of the checkpoints in the user's notes. */
+export const DEFAULT_MODELS: Record<string, string> = {
+  'text-classification': 'Xenova/distilbert-base-uncased-finetuned-sst-2-english',
+  'zero-shot-classification': 'Xenova/bart-large-mnli',
+  'question-answering': 'Xenova/distilbert-base-cased-distilled-squad',
+  summarization: 'Xenova/distilbart-cnn-6-6',
+  'text-generation': 'Xenova/distilgpt2',
+  'feature-extraction': 'Xenova/all-MiniLM-L6-v2',
+};
+
+export const TASK_LABELS: Record<string, string> = {
+  'text-classification': 'Text classification (sentiment, grammar…)',
+  'zero-shot-classification': 'Zero-shot classification (your labels)',
+  'question-answering': 'Question answering',
+  summarization: 'Summarization',
+  'text-generation': 'Text generation',
+  'feature-extraction': 'Feature extraction (embeddings)',
+};
+
+/** A one-line summary of a pipeline's output for a status message. */
+export function summarizeOutput(output: unknown): string {
+  const first = Array.isArray(output) ? output[0] : output;
+  if (first && typeof first === 'object') {
+    const o = first as Record<string, unknown>;
+    if (typeof o.label === 'string' && typeof o.score === 'number') return `${o.label} (${(o.score * 100).toFixed(1)} %)`;
+    if (Array.isArray(o.labels) && Array.isArray(o.scores)) return `${o.labels[0]} (${((o.scores[0] as number) * 100).toFixed(1)} %)`;
+    if (typeof o.answer === 'string') return `“${o.answer}”${typeof o.score === 'number' ? ` (${(o.score * 100).toFixed(1)} %)` : ''}`;
+    for (const k of ['summary_text', 'generated_text', 'translation_text']) if (typeof o[k] === 'string') return String(o[k]).slice(0, 200);
+  }
+  return JSON.stringify(output).slice(0, 200);
+}

@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import { DEFAULT_MODELS, summarizeOutput, TASK_LABELS } from '../../core/inference/defaults';
+import { pipelineInputs } from '../../core/inference/taskInputs';
+import { formatBytes } from '../../core/bytes';
+import type { InferenceHost, PipelineResult } from '../inferenceHost';
+import type { Log } from '../log';
+
+export interface RunPipelineArgs {
+  task?: string;
+  model?: string;
+  text?: string;
+  labels?: string[];
+  question?: string;
+}
+
+/** The selection, or the whole document when nothing is selected. */
+export function selectedText(): string {
+  const e = vscode.window.activeTextEditor;
+  if (!e) return '';
+  return e.selection.isEmpty ? e.document.getText() : e.document.getText(e.selection);
+}
+
+/** "AI Lab: Run Model on Selection…": task, model, then a cancellable progress notification. */
+export async function runPipelineCommand(
+  host: InferenceHost,
+  log: Log,
+  state: vscode.Memento,
+  args: RunPipelineArgs = {},
+): Promise<PipelineResult | undefined> {
+  const text = args.text ?? selectedText();
+  if (!text.trim()) {
+    void vscode.window.showWarningMessage('AI Lab: select some text, or open a document that has text, to run a model on it.');
+    return undefined;
+  }
+  const task =
+    args.task ??
+    (
+      await vscode.window.showQuickPick(
+        Object.entries(TASK_LABELS).map(([id, label]) => ({ id, label, description: id })),
+        { title: 'AI Lab: Run Model on Selection', placeHolder: 'Task' },
+      )
+    )?.id;
+  if (!task) return undefined;
+  const model =
+    args.model ??
+    (await vscode.window.showInputBox({
+      title: `AI Lab: model for ${task}`,
+      prompt: 'A Hugging Face Hub id with ONNX weights (org/name) or a local folder in transformers.js layout',
+      value: state.get<string>(`aiLab.lastModel.${task}`) ?? DEFAULT_MODELS[task] ?? '',
+      validateInput: (v) => (v.trim() ? undefined : 'Name a model'),
+    }));
+  if (!model) return undefined;
+  let labels = args.labels;
+  if (task === 'zero-shot-classification' && !labels) {
+    const raw = await vscode.window.showInputBox({ title: 'Candidate labels', prompt: 'Comma-separated', value: state.get<string>('aiLab.lastLabels') ?? '' });
+    if (!raw) return undefined;
+    labels = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    await state.update('aiLab.lastLabels', raw);
+  }
+  let question = args.question;
+  if (task === 'question-answering' && !question) {
+    question = await vscode.window.showInputBox({ title: 'Question', prompt: 'Asked of the selected text' });
+    if (!question) return undefined;
+  }
+  let inputs: unknown[];
+  try {
+    inputs = pipelineInputs(task, { text, labels, question });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`AI Lab: ${(err as Error).message}`);
+    return undefined;
+  }
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${task}`, cancellable: true },
+      async (progress, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
+        let shownPct = 0;
+        return host.run({ task, model: model.trim(), inputs }, ac.signal, (s) => {
+          if (s.stage === 'resolve') progress.report({ message: `finding ${model}…` });
+          else if (s.stage === 'load') progress.report({ message: `loading on ${s.device.toUpperCase()}…` });
+          else if (s.stage === 'run') progress.report({ message: 'running…' });
+          else {
+            const p = s.progress;
+            const pct = p.totalBytes ? Math.floor((100 * p.doneBytes) / p.totalBytes) : 100;
+            progress.report({ message: `Downloading ${p.file}: ${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`, increment: Math.max(0, pct - shownPct) });
+            shownPct = Math.max(shownPct, pct);
+          }
+        });
+      },
+    );
+    await state.update(`aiLab.lastModel.${task}`, model.trim());
+    void vscode.window.showInformationMessage(
+      `AI Lab: ${summarizeOutput(result.output)} — ${model} on ${result.device.device.toUpperCase()}, ${Math.round(result.runMs)} ms`,
+    );
+    return result;
+  } catch (err) {
+    await log.showError(`AI Lab: ${task} with ${model} failed`, err);
+    return undefined;
+  }
+}

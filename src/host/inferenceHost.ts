@@ -1,0 +1,111 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatBytes } from '../core/bytes';
+import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
+import type { DownloadProgress } from '../core/hub/snapshot';
+import { chooseDevice, type DeviceChoice } from '../core/inference/device';
+import { InferenceService } from '../core/inference/inferenceService';
+import { ModelResolver, type ResolvedModel } from '../core/inference/resolveModel';
+import { probeOnnxRuntime } from '../core/onnx/ortProbe';
+import type { OnnxRuntimeStatus } from '../core/env/types';
+import { readConfig } from './config';
+import type { EnvironmentService } from './environmentService';
+import type { Log } from './log';
+
+export interface PipelineRun {
+  task: string;
+  model: string;
+  inputs: unknown[];
+}
+
+export interface PipelineResult {
+  task: string;
+  model: string;
+  output: unknown;
+  device: DeviceChoice;
+  resolved: ResolvedModel;
+  loadMs: number;
+  runMs: number;
+  totalMs: number;
+}
+
+export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: DownloadProgress } | { stage: 'load'; device: string } | { stage: 'run' };
+
+/**
+ * The extension's side of inference: picks the device from a real probe, gets the model into the
+ * Hugging Face cache, and runs it in the service process (started on first use, never at activation).
+ */
+export class InferenceHost implements vscode.Disposable {
+  private service: InferenceService | undefined;
+  private readonly resolver = new ModelResolver();
+  private ort: Promise<OnnxRuntimeStatus> | undefined;
+  lastDevice: DeviceChoice | undefined;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly env: EnvironmentService,
+    private readonly log: Log,
+    private readonly signedInToken: () => Promise<string | undefined> = async () => undefined,
+  ) {}
+
+  private getService(): InferenceService {
+    this.service ??= new InferenceService({
+      scriptPath: path.join(this.extensionPath, 'dist', 'inferenceService.js'),
+      log: (m) => this.log.info(m),
+      // A crash during a request is reported by that request's error; an idle crash is told here.
+      onCrash: (m, failed) => (failed ? this.log.warn(m) : void this.log.showError(`AI Lab's inference service crashed. ${m}`)),
+    });
+    return this.service;
+  }
+
+  /** The CUDA provider's real status: the environment report's, else a probe of CUDA alone. */
+  private onnxStatus(): Promise<OnnxRuntimeStatus> {
+    const known = this.env.report?.onnxRuntime;
+    if (known?.providers.some((p) => p.name === 'cuda')) return Promise.resolve(known);
+    this.ort ??= probeOnnxRuntime({ probeScript: path.join(this.extensionPath, 'dist', 'ortProbe.js'), only: ['cuda'] });
+    return this.ort;
+  }
+
+  async chooseDevice(): Promise<DeviceChoice> {
+    const cfg = readConfig();
+    const d = chooseDevice(cfg.device, cfg.device === 'cpu' ? undefined : await this.onnxStatus());
+    if (d.device !== this.lastDevice?.device || d.reason !== this.lastDevice.reason) this.log.info(`Inference device: ${d.device.toUpperCase()} (${d.reason})`);
+    this.lastDevice = d;
+    return d;
+  }
+
+  async run(r: PipelineRun, signal: AbortSignal, onStage: (s: Stage) => void = () => undefined): Promise<PipelineResult> {
+    const started = performance.now();
+    const cfg = readConfig();
+    onStage({ stage: 'resolve' });
+    const device = await this.chooseDevice();
+    const resolved = await this.resolver.resolve({
+      model: r.model,
+      task: r.task,
+      device: device.device,
+      dtype: cfg.dtype,
+      hub: {
+        endpoint: resolveHubEndpoint(cfg.hubEndpoint),
+        token: resolveToken(await this.signedInToken())?.token,
+        cacheDir: resolveHubCacheDir(),
+        offline: cfg.hubOffline || isOfflineByEnv(),
+      },
+      signal,
+      onProgress: (progress) => onStage({ stage: 'download', progress }),
+      log: (m) => this.log.info(m),
+    });
+    if (resolved.downloadedBytes) this.log.info(`Downloaded ${r.model} (${formatBytes(resolved.downloadedBytes)}) into ${resolved.dir}`);
+    onStage({ stage: 'load', device: device.device });
+    const out = await this.getService().run(
+      { task: r.task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs: r.inputs, idleUnloadMs: cfg.idleUnloadMinutes * 60_000 },
+      signal,
+    );
+    const result = { task: r.task, model: r.model, output: out.output, device, resolved, loadMs: out.loadMs, runMs: out.runMs, totalMs: performance.now() - started };
+    this.log.info(`${r.task} with ${r.model} on ${device.device} (${resolved.dtype}): load ${out.loadMs.toFixed(0)} ms, run ${out.runMs.toFixed(0)} ms`);
+    return result;
+  }
+
+  dispose(): void {
+    this.service?.dispose();
+  }
+}
