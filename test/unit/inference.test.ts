@@ -158,3 +158,18 @@ describe('device and file choice', () => {
     ]);
   });
 });
+
+describe('batching', () => {
+  it('sorts by length, keeps batches within size, and returns results in the original order', async () => {
+    const { runInBatches } = await import('../../src/core/inference/batching');
+    const items = ['ccc', 'a', 'bbbbb', 'dd', 'e'];
+    const seen: string[][] = [];
+    const out = await runInBatches(items, 2, (s) => s.length, async (batch) => {
+      seen.push(batch);
+      return batch.map((s) => s.toUpperCase());
+    });
+    assert.deepEqual(out, ['CCC', 'A', 'BBBBB', 'DD', 'E']);
+    assert.deepEqual(seen, [['a', 'e'], ['dd', 'ccc'], ['bbbbb']]);
+    await assert.rejects(runInBatches(items, 2, (s) => s.length, async () => []), /a batch of 2 gave 0 results/);
+  });
+});

@@ -27,6 +27,8 @@ export interface ServiceStats {
   loaded: string[];
   loads: number;
   rssBytes: number;
+  /** Peak resident memory of the service process so far. */
+  maxRssBytes: number;
   pid: number;
 }
 

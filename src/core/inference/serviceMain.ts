@@ -97,7 +97,7 @@ async function run(id: number, r: RunRequest): Promise<void> {
 process.on('message', (m: ToService) => {
   if (m.type === 'run') void run(m.id, m);
   else if (m.type === 'cancel') cancelled.add(m.id);
-  else if (m.type === 'stats') send({ type: 'stats', id: m.id, loaded: [...loaded.keys()], loads, rssBytes: process.memoryUsage().rss, pid: process.pid });
+  else if (m.type === 'stats') send({ type: 'stats', id: m.id, loaded: [...loaded.keys()], loads, rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, pid: process.pid });
 });
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready' });
