@@ -68,7 +68,8 @@ async function main(): Promise<void> {
     return Object.fromEntries(['input_ids', 'attention_mask', 'token_type_ids'].map((k) => [k, new ort.Tensor('int64', enc[k]!.data, enc[k]!.dims)]));
   });
   const tokens = feeds.reduce((s, f) => s + Number(f.input_ids!.dims[1]), 0);
-  const session = await ort.InferenceSession.create(path.join(dir, 'onnx', 'model.onnx'));
+  // The same options transformers.js gives its sessions on the CPU.
+  const session = await ort.InferenceSession.create(path.join(dir, 'onnx', 'model.onnx'), { executionProviders: ['cpu'], logSeverityLevel: 2 });
   await session.run(feeds[0]!); // warm-up
 
   // 1. Floor: raw session.run, one sentence at a time.

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { UsageError } from './cli/args';
+import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 
@@ -8,13 +9,14 @@ const USAGE = `Usage: ai-lab <command> [options]
 Commands:
 ${ENV_USAGE}
 ${RUN_USAGE}
+${ENABLE_CUDA_USAGE}
 
 Options:
   -h, --help     this text
   --version      the AI Lab version
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { env: envCommand, run: runCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { env: envCommand, run: runCommand, 'enable-cuda': enableCudaCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -32,7 +32,14 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
 
   registerCommands(
     context,
-    createCommands({ env, log, inference, state: context.globalState, extensionVersion: String(context.extension.packageJSON.version) }),
+    createCommands({
+      env,
+      log,
+      inference,
+      state: context.globalState,
+      extensionVersion: String(context.extension.packageJSON.version),
+      extensionPath: context.extensionPath,
+    }),
   );
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
+import { findCudaLibraryDirs, withLibraryPath } from '../core/onnx/cudaLibraries';
 
 /** Typed view of the `aiLab.*` settings. */
 export interface AiLabConfig {
@@ -14,6 +15,8 @@ export interface AiLabConfig {
   hubEndpoint: string;
   hubOffline: boolean;
   idleUnloadMinutes: number;
+  cudaProviderFeed: string;
+  cudaLibraryPaths: string[];
 }
 
 function pick<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -37,5 +40,16 @@ export function readConfig(): AiLabConfig {
     hubEndpoint: c.get<string>('hubEndpoint', '') ?? '',
     hubOffline: c.get<boolean>('hubOffline', false) ?? false,
     idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
+    cudaProviderFeed: c.get<string>('cudaProviderFeed', '') ?? '',
+    cudaLibraryPaths: (c.get<unknown[]>('cudaLibraryPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
   };
+}
+
+/** The process environment for children that load CUDA: the CUDA library folders on their library path. */
+export function cudaChildEnv(): NodeJS.ProcessEnv {
+  const dirs = findCudaLibraryDirs({
+    configured: readConfig().cudaLibraryPaths,
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+  });
+  return withLibraryPath(process.env, dirs);
 }

@@ -6,7 +6,7 @@ import { probeGpus } from '../core/env/nvidiaSmi';
 import { locateNvidiaSmi } from '../core/env/nvidiaSmiLocate';
 import type { EnvironmentReport, GpuFailureKind, GpuProbe, OnnxRuntimeStatus } from '../core/env/types';
 import { detectWsl } from '../core/env/wsl';
-import { readConfig } from './config';
+import { cudaChildEnv, readConfig } from './config';
 import type { Log } from './log';
 
 export type GpuState = 'loading' | 'found' | GpuFailureKind;
@@ -45,8 +45,9 @@ export class EnvironmentService implements vscode.Disposable {
 
   configurationChanged(e: vscode.ConfigurationChangeEvent): void {
     if (e.affectsConfiguration('aiLab.gpuPollSeconds')) this.poller.setIntervalMs(readConfig().gpuPollSeconds * 1000);
-    if (e.affectsConfiguration('aiLab.nvidiaSmiPath') || e.affectsConfiguration('aiLab.nvidiaSmiTimeoutSeconds')) {
-      void this.refresh({ reprobeOnnx: false }).catch((err: unknown) => this.log.error('Refresh after a settings change failed', err));
+    const reprobeOnnx = e.affectsConfiguration('aiLab.cudaLibraryPaths');
+    if (reprobeOnnx || e.affectsConfiguration('aiLab.nvidiaSmiPath') || e.affectsConfiguration('aiLab.nvidiaSmiTimeoutSeconds')) {
+      void this.refresh({ reprobeOnnx }).catch((err: unknown) => this.log.error('Refresh after a settings change failed', err));
     }
   }
 
@@ -124,6 +125,7 @@ export class EnvironmentService implements vscode.Disposable {
             nvidiaSmiPath: cfg.nvidiaSmiPath,
             smiTimeoutMs: cfg.nvidiaSmiTimeoutSeconds * 1000,
             ortProbeScript: path.join(this.extensionPath, 'dist', 'ortProbe.js'),
+            ortEnv: cudaChildEnv(),
             onnxRuntime: this.onnxRuntime,
           }),
       );

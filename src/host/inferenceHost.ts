@@ -8,7 +8,7 @@ import { InferenceService } from '../core/inference/inferenceService';
 import { ModelResolver, type ResolvedModel } from '../core/inference/resolveModel';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import type { OnnxRuntimeStatus } from '../core/env/types';
-import { readConfig } from './config';
+import { cudaChildEnv, readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
 import type { Log } from './log';
 
@@ -51,6 +51,7 @@ export class InferenceHost implements vscode.Disposable {
   private getService(): InferenceService {
     this.service ??= new InferenceService({
       scriptPath: path.join(this.extensionPath, 'dist', 'inferenceService.js'),
+      env: cudaChildEnv(),
       log: (m) => this.log.info(m),
       // A crash during a request is reported by that request's error; an idle crash is told here.
       onCrash: (m, failed) => (failed ? this.log.warn(m) : void this.log.showError(`AI Lab's inference service crashed. ${m}`)),
@@ -62,7 +63,7 @@ export class InferenceHost implements vscode.Disposable {
   private onnxStatus(): Promise<OnnxRuntimeStatus> {
     const known = this.env.report?.onnxRuntime;
     if (known?.providers.some((p) => p.name === 'cuda')) return Promise.resolve(known);
-    this.ort ??= probeOnnxRuntime({ probeScript: path.join(this.extensionPath, 'dist', 'ortProbe.js'), only: ['cuda'] });
+    this.ort ??= probeOnnxRuntime({ probeScript: path.join(this.extensionPath, 'dist', 'ortProbe.js'), only: ['cuda'], env: cudaChildEnv() });
     return this.ort;
   }
 
@@ -103,6 +104,13 @@ export class InferenceHost implements vscode.Disposable {
     const result = { task: r.task, model: r.model, output: out.output, device, resolved, loadMs: out.loadMs, runMs: out.runMs, totalMs: performance.now() - started };
     this.log.info(`${r.task} with ${r.model} on ${device.device} (${resolved.dtype}): load ${out.loadMs.toFixed(0)} ms, run ${out.runMs.toFixed(0)} ms`);
     return result;
+  }
+
+  /** After the CUDA provider or its libraries change: probe again, and restart the service on next use. */
+  reset(): void {
+    this.ort = undefined;
+    this.service?.dispose();
+    this.service = undefined;
   }
 
   dispose(): void {

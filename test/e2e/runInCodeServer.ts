@@ -9,6 +9,7 @@ import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { FixtureHub } from '../fixtures/hub/server';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
+import { FixtureNugetFeed, providerPackage } from '../fixtures/nuget/feedServer';
 import { REPO_ROOT, fakeSmi } from '../fixtures/paths';
 import { makeDirs, run, startCodeServer, writeUserSettings } from './codeServer';
 import { checkUi } from './ui';
@@ -79,7 +80,12 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   hub.addRepo({ id: 'Xenova/fixture-sst2', files: sentimentModelFiles(), pipelineTag: 'text-classification' });
   hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
   await hub.start();
-  const settings = { ...baseSettings, 'aiLab.hubEndpoint': hub.url };
+  // A loopback NuGet feed with a provider package for the installed onnxruntime-node (fake libraries).
+  const feed = new FixtureNugetFeed();
+  const ortVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
+  feed.packages.push({ id: 'Microsoft.ML.OnnxRuntime.Gpu.Linux', version: ortVersion, nupkg: providerPackage('Microsoft.ML.OnnxRuntime.Gpu.Linux', ortVersion).nupkg });
+  const feedIndex = await feed.start();
+  const settings = { ...baseSettings, 'aiLab.hubEndpoint': hub.url, 'aiLab.cudaProviderFeed': feedIndex };
   writeUserSettings(dirs.userData, settings);
   fs.writeFileSync(path.join(dirs.workspace, 'README.md'), '# Demo workspace\n\nOpen the AI Lab view in the activity bar.\n');
   fs.writeFileSync(path.join(dirs.workspace, 'review.txt'), 'The service was terrible and the food was awful.\n');
@@ -100,6 +106,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     await context.close();
     await cs.stop();
     await hub.stop();
+    await feed.stop();
     fs.rmSync(dirs.root, { recursive: true, force: true });
   }
 }

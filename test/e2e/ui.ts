@@ -124,6 +124,17 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     await page.screenshot({ path: path.join(o.results, 'pipeline-result.png') });
   });
 
+  await check('"Enable CUDA Acceleration" installs the provider from the feed, probes again and says why it does not load here', async () => {
+    await runCommand(page, 'AI Lab: Enable CUDA Acceleration');
+    const done = page.locator('.notification-toast', { hasText: 'the CUDA provider is installed but does not load here' });
+    await done.waitFor({ timeout: 60_000 });
+    const text = await done.innerText();
+    if (!/libonnxruntime_providers|ELF|shared object/i.test(text)) throw new Error(`the warning does not give the loader's reason: "${text}"`);
+    await page.screenshot({ path: path.join(o.results, 'enable-cuda.png') });
+    const log = aiLabLog(o.logsDir);
+    if (!/installed libonnxruntime_providers_cuda\.so, libonnxruntime_providers_shared\.so, libonnxruntime_providers_tensorrt\.so from http:\/\/127\.0\.0\.1/.test(log)) throw new Error('no install line in the AI Lab log');
+  });
+
   await check('a failing nvidia-smi shows the no-GPU welcome view with the reason and a log link', async () => {
     // Settings are read when the window loads: switch the fake, then reload as a user would.
     o.switchSmi('driver-failure');

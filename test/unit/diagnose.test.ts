@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { diagnose, type DiagnoseInput } from '../../src/core/env/diagnose';
+import { cudaProviderDiagnosis, diagnose, type DiagnoseInput } from '../../src/core/env/diagnose';
 import { parseQueryCsv } from '../../src/core/env/nvidiaSmi';
 
 const rtx5080 = parseQueryCsv('0, NVIDIA GeForce RTX 5080, 570.153.02, 16303, 1245, 7, 41, 12.0', '12.8');
@@ -39,9 +39,18 @@ describe('diagnoses', () => {
       ],
     };
     const d = diagnose({ ...base, onnxRuntime: ort }).find((x) => x.id === 'ort-cuda-not-loadable');
-    assert.equal(d?.fix, 'cd "/ext/node_modules/onnxruntime-node" && ONNXRUNTIME_NODE_INSTALL=cuda12 node script/install.js');
+    assert.equal(d?.fix, 'node "/ext/dist/cli.js" enable-cuda');
+    assert.match(d?.message ?? '', /not installed.*Enable CUDA Acceleration/);
     // Without a GPU the missing CUDA provider is not a finding.
     assert.ok(!ids({ gpus: [], failure: { kind: 'missing', message: 'x' }, onnxRuntime: ort }).includes('ort-cuda-not-loadable'));
+  });
+
+  it('CUDA provider installed but CUDA/cuDNN libraries missing: the pip command for them; anything else: the requirements', () => {
+    const libs = cudaProviderDiagnosis('Failed to load library libonnxruntime_providers_cuda.so with error: libcudnn.so.9: cannot open shared object file: No such file or directory', '/ext/node_modules/onnxruntime-node');
+    assert.match(libs.message, /needs libcudnn\.so\.9 \(CUDA 12 \/ cuDNN 9\)/);
+    assert.match(libs.fix ?? '', /^python -m pip install nvidia-cuda-runtime-cu12 .*nvidia-cudnn-cu12/);
+    const other = cudaProviderDiagnosis('CUDA failure 100: no CUDA-capable device is detected', null);
+    assert.match(other.fix ?? '', /^https:\/\/onnxruntime\.ai\/docs\/execution-providers\/CUDA-ExecutionProvider/);
   });
 
   it('driver not answering is an error; on WSL the fix is wsl --shutdown', () => {

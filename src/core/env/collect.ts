@@ -16,6 +16,8 @@ export interface CollectOptions {
   ortProbeScript?: string;
   nodePath?: string;
   signal?: AbortSignal;
+  /** Environment of the ONNX Runtime probe (the CUDA library folders on its library path). */
+  ortEnv?: NodeJS.ProcessEnv;
   /** Reuse an ONNX Runtime result (it changes only when packages change). */
   onnxRuntime?: OnnxRuntimeStatus;
 }
@@ -36,7 +38,7 @@ export async function collectEnvironment(o: CollectOptions = {}): Promise<Collec
     o.onnxRuntime
       ? Promise.resolve(o.onnxRuntime)
       : o.ortProbeScript
-        ? probeOnnxRuntime({ probeScript: o.ortProbeScript, nodePath: o.nodePath, env, signal: o.signal })
+        ? probeOnnxRuntime({ probeScript: o.ortProbeScript, nodePath: o.nodePath, env: o.ortEnv ?? env, signal: o.signal })
         : Promise.resolve<OnnxRuntimeStatus>({ version: null, path: null, providers: [] }),
   ]);
   const errors: string[] = [];

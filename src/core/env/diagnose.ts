@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { compareVersions } from './cudaToolkit';
 import type { CudaToolkit, Diagnosis, GpuFailure, GpuInfo, OnnxRuntimeStatus } from './types';
 
@@ -17,6 +18,29 @@ const DRIVER_DOWNLOAD = 'https://www.nvidia.com/Download/index.aspx';
 const WSL_CUDA_GUIDE = 'https://docs.nvidia.com/cuda/wsl-user-guide/index.html';
 const CUDA_COMPAT = 'https://docs.nvidia.com/cuda/cuda-toolkit-release-notes/index.html#cuda-driver';
 const ORT_CUDA_REQS = 'https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider.html#requirements';
+
+const CUDA_LIBS_FIX = 'python -m pip install nvidia-cuda-runtime-cu12 nvidia-cublas-cu12 nvidia-cudnn-cu12 nvidia-cufft-cu12 nvidia-curand-cu12';
+
+/** Why ONNX Runtime's CUDA provider does not load, from the loader's own words, and the fix for that cause. */
+export function cudaProviderDiagnosis(reason: string, ortPath: string | null): Diagnosis {
+  const id = 'ort-cuda-not-loadable';
+  if (/providers_(shared|cuda)\.so[^:]*: cannot open shared object file|providers_(shared|cuda)\.dll/i.test(reason)) {
+    // The provider files are not there: onnxruntime-node's npm package ships without them.
+    const cli = ortPath ? `node "${path.join(ortPath, '..', '..', 'dist', 'cli.js')}" enable-cuda` : ORT_CUDA_REQS;
+    return { id, severity: 'warning', message: "ONNX Runtime's CUDA provider is not installed (onnxruntime-node ships without it), so inference runs on the CPU. Run \"AI Lab: Enable CUDA Acceleration\".", fix: cli, detail: reason };
+  }
+  const lib = /(lib(?:cudart|cublasLt|cublas|cudnn[a-z_]*|cufft|curand|nvrtc)\.so[.\d]*)/i.exec(reason)?.[1];
+  if (lib) {
+    return {
+      id,
+      severity: 'warning',
+      message: `ONNX Runtime's CUDA provider needs ${lib} (CUDA 12 / cuDNN 9), which is not on the library path, so inference runs on the CPU.`,
+      fix: CUDA_LIBS_FIX,
+      detail: `${reason}. Install the libraries system-wide, or into a Python venv (the fix; torch cu12x brings them too) and add that venv to aiLab.cudaLibraryPaths.`,
+    };
+  }
+  return { id, severity: 'warning', message: "ONNX Runtime's CUDA provider does not load here, so inference runs on the CPU.", fix: ORT_CUDA_REQS, detail: reason };
+}
 
 /** Findings about the GPU/CUDA environment, most severe first, each with the exact fix where one exists. */
 export function diagnose(input: DiagnoseInput): Diagnosis[] {
@@ -121,18 +145,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     });
   } else if (ort) {
     const cuda = ort.providers.find((p) => p.name === 'cuda');
-    if (cuda && !cuda.loadable && input.gpus.length) {
-      const libMissing = /providers_(shared|cuda)\.so|Failed to load shared library/i.test(cuda.reason ?? '');
-      out.push({
-        id: 'ort-cuda-not-loadable',
-        severity: 'warning',
-        message: libMissing
-          ? "ONNX Runtime's CUDA provider is not installed (onnxruntime-node ships without it), so inference runs on the CPU."
-          : 'ONNX Runtime\'s CUDA provider does not load here, so inference runs on the CPU.',
-        fix: libMissing && ort.path ? `cd "${ort.path}" && ONNXRUNTIME_NODE_INSTALL=cuda12 node script/install.js` : ORT_CUDA_REQS,
-        detail: cuda.reason ?? undefined,
-      });
-    }
+    if (cuda && !cuda.loadable && input.gpus.length) out.push(cudaProviderDiagnosis(cuda.reason ?? '', ort.path));
   }
   const order = { error: 0, warning: 1, info: 2 } as const;
   return out.sort((a, b) => order[a.severity] - order[b.severity]);

@@ -7,9 +7,10 @@ export interface TransferParams {
   /** Final blob path; bytes land in `${dest}.incomplete` first and are renamed when verified. */
   dest: string;
   size: number;
-  /** sha256 (LFS) or git blob sha1 (regular file) the bytes must have. */
-  etag: string;
-  lfs: boolean;
+  /** What the bytes must hash to: sha256 (LFS), git blob sha1 (regular Hub file), or sha512 (NuGet, base64). */
+  hash: { algorithm: 'sha256' | 'git-sha1' | 'sha512'; expected: string };
+  /** No hash is known (a feed that publishes none): the caller verifies the content itself. */
+  skipHash?: boolean;
   token?: string;
   signal?: AbortSignal;
   /** No byte for this long aborts the attempt (a hung server). */
@@ -40,11 +41,11 @@ async function get(p: TransferParams, offset: number, signal: AbortSignal): Prom
   throw new Error(`too many redirects for ${p.url}`);
 }
 
-async function hashFile(file: string, lfs: boolean, size: number): Promise<string> {
-  const h = createHash(lfs ? 'sha256' : 'sha1');
-  if (!lfs) h.update(`blob ${size}\0`);
+async function hashFile(file: string, algorithm: TransferParams['hash']['algorithm'], size: number): Promise<string> {
+  const h = createHash(algorithm === 'git-sha1' ? 'sha1' : algorithm);
+  if (algorithm === 'git-sha1') h.update(`blob ${size}\0`);
   for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest('hex');
+  return h.digest(algorithm === 'sha512' ? 'base64' : 'hex');
 }
 
 /**
@@ -112,10 +113,10 @@ export async function transferFile(p: TransferParams): Promise<void> {
   if (!fs.existsSync(incomplete) || fs.statSync(incomplete).size !== p.size) {
     throw new Error(`download failed after ${attempts} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
   }
-  const actual = await hashFile(incomplete, p.lfs, p.size);
-  if (actual !== p.etag) {
+  const actual = p.skipHash ? p.hash.expected : await hashFile(incomplete, p.hash.algorithm, p.size);
+  if (actual !== p.hash.expected) {
     fs.rmSync(incomplete, { force: true });
-    throw new Error(`${p.lfs ? 'sha256' : 'git sha1'} mismatch: expected ${p.etag}, got ${actual}; the download was discarded`);
+    throw new Error(`${p.hash.algorithm} mismatch: expected ${p.hash.expected}, got ${actual}; the download was discarded`);
   }
   fs.renameSync(incomplete, p.dest);
 }

@@ -4,6 +4,7 @@ import type { EnvironmentService } from '../environmentService';
 import type { InferenceHost } from '../inferenceHost';
 import type { Log } from '../log';
 import { isLink, type EnvNode } from '../views/environmentTree';
+import { enableCudaCommand } from './enableCuda';
 import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
 
 export interface CommandDeps {
@@ -12,6 +13,7 @@ export interface CommandDeps {
   inference: InferenceHost;
   state: vscode.Memento;
   extensionVersion: string;
+  extensionPath: string;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -42,6 +44,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
       }
     },
     'aiLab.showLog': () => d.log.show(),
+    'aiLab.enableCuda': () => enableCudaCommand(d.extensionPath, d.env, d.inference, d.log),
     'aiLab.runPipeline': (args: unknown) => runPipelineCommand(d.inference, d.log, d.state, (args ?? {}) as RunPipelineArgs),
     'aiLab.showCpuEnvironment': () => d.env.setShowWithoutGpu(true),
     'aiLab.revealEnvironment': async () => {

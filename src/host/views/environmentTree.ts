@@ -165,7 +165,7 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
         if (d.fix && isLink(d.fix)) md.appendMarkdown(`\n\nFix: [${d.fix}](${d.fix})`);
         else if (d.fix) md.appendMarkdown('\n\nFix:').appendCodeblock(d.fix, 'sh');
         item.tooltip = md;
-        item.contextValue = `diagnosis;${d.severity}${d.fix ? (isLink(d.fix) ? ';fix:link' : ';fix:command') : ''}`;
+        item.contextValue = `diagnosis;id:${d.id};${d.severity}${d.fix ? (isLink(d.fix) ? ';fix:link' : ';fix:command') : ''}`;
         return withId(item, node.id);
       }
     }

@@ -82,7 +82,7 @@ describe('AI Lab in a real VS Code: environment', () => {
     const diagnoses = a.environmentTree.getChildren().find((n) => n.kind === 'group' && n.id === 'diagnoses')!;
     const memory = a.environmentTree.getChildren(diagnoses).find((n) => n.id === 'diag:memory-high-0')!;
     const item = a.environmentTree.getTreeItem(memory);
-    assert.match(String(item.contextValue), /diagnosis;warning;fix:command/);
+    assert.match(String(item.contextValue), /diagnosis;id:memory-high-0;warning;fix:command/);
     await vscode.commands.executeCommand('aiLab.copyFix', memory);
     assert.equal(await vscode.env.clipboard.readText(), 'nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv');
     await vscode.commands.executeCommand('aiLab.showLog');

@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { formatBytes } from '../../core/bytes';
+import { installCudaProvider, planCudaProvider } from '../../core/onnx/cudaProvider';
+import { readConfig } from '../config';
+import type { EnvironmentService } from '../environmentService';
+import type { InferenceHost } from '../inferenceHost';
+import type { Log } from '../log';
+
+/** "AI Lab: Enable CUDA Acceleration": fetch and install the CUDA provider, then probe again and say what loads. */
+export async function enableCudaCommand(extensionPath: string, env: EnvironmentService, inference: InferenceHost, log: Log): Promise<boolean | undefined> {
+  const ortDir = env.report?.onnxRuntime.path ?? path.join(extensionPath, 'node_modules', 'onnxruntime-node');
+  let plan;
+  try {
+    plan = planCudaProvider(ortDir);
+  } catch (err) {
+    void vscode.window.showWarningMessage(`AI Lab: ${(err as Error).message}`);
+    return undefined;
+  }
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${plan.packageName} ${plan.version}`, cancellable: true },
+      async (progress, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
+        let shown = 0;
+        await installCudaProvider({
+          ortDir,
+          feedIndex: readConfig().cudaProviderFeed,
+          signal: ac.signal,
+          log: (m) => log.info(m),
+          onProgress: (p) => {
+            if (p.stage === 'download' && p.totalBytes) {
+              const pct = Math.floor((100 * (p.doneBytes ?? 0)) / p.totalBytes);
+              progress.report({ message: `downloading ${formatBytes(p.doneBytes ?? 0)} of ${formatBytes(p.totalBytes)}`, increment: Math.max(0, pct - shown) });
+              shown = Math.max(shown, pct);
+            } else {
+              progress.report({ message: { resolve: 'finding the package…', verify: 'verifying…', install: 'installing…', download: 'downloading…' }[p.stage] });
+            }
+          },
+        });
+      },
+    );
+  } catch (err) {
+    await log.showError('AI Lab: installing the CUDA provider failed', err);
+    return undefined;
+  }
+  inference.reset();
+  const report = await env.refresh();
+  const cuda = report.onnxRuntime.providers.find((p) => p.name === 'cuda');
+  if (cuda?.loadable) {
+    void vscode.window.showInformationMessage('AI Lab: CUDA acceleration is on: ONNX Runtime\'s CUDA provider creates sessions here.');
+    return true;
+  }
+  log.warn(`CUDA provider installed but does not load: ${cuda?.reason}`);
+  void vscode.window
+    .showWarningMessage(
+      `AI Lab: the CUDA provider is installed but does not load here: ${cuda?.reason ?? 'unknown reason'}. It needs an NVIDIA GPU with CUDA 12 and cuDNN 9 libraries: install them, or add a Python venv with torch cu12x to aiLab.cudaLibraryPaths.`,
+      'Open Settings',
+      'Show Log',
+    )
+    .then((pick) => {
+      if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'aiLab.cudaLibraryPaths');
+      if (pick === 'Show Log') log.show();
+    });
+  return false;
+}
