@@ -33,7 +33,7 @@ describe('GPU poller', () => {
     await sleep(300);
     poller.dispose();
     assert.equal(maxRunning, 1);
-    assert.ok(samples >= 3 && samples <= 6, `samples=${samples}`);
+    assert.ok(samples >= 2 && samples <= 8, `samples=${samples}`);
   });
 
   it('does not poll while unfocused, and polls at once when focus returns', async () => {
@@ -59,7 +59,7 @@ describe('GPU poller', () => {
     assert.equal(samples, 1);
     poller.setIntervalMs(20);
     await sleep(100);
-    assert.ok(samples >= 3);
+    assert.ok(samples >= 2, `samples=${samples}`);
     poller.setIntervalMs(0);
     const n = samples;
     await sleep(80);
@@ -82,7 +82,7 @@ describe('GPU poller', () => {
       delete process.env.FAKE_SMI_LOG;
     }
     const events = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
-    assert.ok(events.length >= 6, `only ${events.length} events`);
+    assert.ok(events.length >= 4, `only ${events.length} events`);
     let open = 0;
     for (const e of events) {
       open += e === 'start' ? 1 : -1;

@@ -55,8 +55,9 @@ describe('inference service (transformers.js on onnxruntime-node in a child proc
   it('a crash of the service fails the running request clearly, is told once, and the next request works', async () => {
     await run('good'); // started and loaded
     const pid = service.pid!;
-    const pending = run('great');
+    // Killed first, then asked: the request is in flight to a process that is going down.
     process.kill(pid, 'SIGKILL');
+    const pending = run('great');
     await assert.rejects(pending, (e: Error) => e instanceof ServiceCrashedError && /stopped \(SIGKILL\).*run it again/.test(e.message));
     assert.equal(crashes.length, 1);
     const after = await run('love it');
@@ -171,5 +172,44 @@ describe('batching', () => {
     assert.deepEqual(out, ['CCC', 'A', 'BBBBB', 'DD', 'E']);
     assert.deepEqual(seen, [['a', 'e'], ['dd', 'ccc'], ['bbbbb']]);
     await assert.rejects(runInBatches(items, 2, (s) => s.length, async () => []), /a batch of 2 gave 0 results/);
+  });
+});
+
+describe('fixture models with meaningful outputs, through the service', () => {
+  let service: InferenceService;
+  before(() => (service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') })));
+  after(() => service.dispose());
+  const run = async (task: string, files: Record<string, Buffer | string>, opts: Parameters<typeof pipelineInputs>[1]) =>
+    (await service.run({ task, modelDir: writeModelDir(files), device: 'cpu', dtype: 'fp32', inputs: pipelineInputs(task, opts), idleUnloadMs: 0 })).output;
+
+  it('NLI zero-shot routes the notes\' support request to Technical Support; multi-label scores each label', async () => {
+    const { nliModelFiles } = await import('../fixtures/models/encoders');
+    const out = (await run('zero-shot-classification', nliModelFiles(), {
+      text: 'Hi team, the analytics dashboard shows an error every time I log in.',
+      labels: ['Billing Question', 'Product Feedback', 'Technical Support'],
+    })) as { labels: string[]; scores: number[] };
+    assert.equal(out.labels[0], 'Technical Support');
+    assert.ok(out.scores[0]! > 0.9);
+    const multi = (await run('zero-shot-classification', nliModelFiles(), { text: 'I was charged twice, please refund', labels: ['Billing Question', 'Technical Support'], multiLabel: true })) as { labels: string[]; scores: number[] };
+    assert.equal(multi.labels[0], 'Billing Question');
+    assert.ok(multi.scores[1]! < 0.5, 'an unrelated label scores low on its own');
+  });
+
+  it('extractive QA answers "12 hours" from the notes\' handbook passage', async () => {
+    const { qaModelFiles } = await import('../fixtures/models/encoders');
+    const out = (await run('question-answering', qaModelFiles(), {
+      question: 'How many volunteer hours do we receive each year?',
+      text: 'Each full-time employee is eligible for 12 hours of volunteer time off per calendar year. Requests must be submitted two weeks in advance.',
+    })) as { answer: string; score: number };
+    assert.equal(out.answer, '12 hours');
+  });
+
+  it('feature extraction: texts on the same topic are closer than texts on different ones', async () => {
+    const { featureExtractorFiles } = await import('../fixtures/models/encoders');
+    const out = (await run('feature-extraction', featureExtractorFiles(), { text: ['the dashboard shows an error', 'login crash bug', 'refund my payment'] as unknown as string })) as { dims: number[]; data: number[][] };
+    assert.deepEqual(out.dims, [3, 6]);
+    const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+    const [a, b, c] = out.data as [number[], number[], number[]];
+    assert.ok(dot(a, b) > 0.9 && dot(a, c) < 0.2, `cosines ${dot(a, b)} ${dot(a, c)}`);
   });
 });

@@ -53,6 +53,8 @@ export class InferenceService {
       this.o.log?.(`[service] ${text}`);
     });
     child.on('message', (m: FromService) => this.onMessage(m));
+    // A send to a dying process fails here; its request is failed by the exit that follows.
+    child.on('error', (err) => this.o.log?.(`inference service: ${err.message}`));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     this.child = child;
     this.o.log?.(`inference service started (pid ${child.pid})`);
@@ -100,7 +102,9 @@ export class InferenceService {
         },
         { once: true },
       );
-      child.send(msg);
+      child.send(msg, (err) => {
+        if (err) this.o.log?.(`inference service did not take request ${msg.id}: ${err.message}`);
+      });
     });
   }
 
