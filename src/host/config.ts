@@ -17,6 +17,7 @@ export interface AiLabConfig {
   idleUnloadMinutes: number;
   cudaProviderFeed: string;
   cudaLibraryPaths: string[];
+  modelDtypes: Record<string, Dtype>;
 }
 
 function pick<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -42,6 +43,9 @@ export function readConfig(): AiLabConfig {
     idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
     cudaProviderFeed: c.get<string>('cudaProviderFeed', '') ?? '',
     cudaLibraryPaths: (c.get<unknown[]>('cudaLibraryPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
+    modelDtypes: Object.fromEntries(
+      Object.entries(c.get<Record<string, unknown>>('modelDtypes', {}) ?? {}).map(([k, v]) => [k.trim(), pick(typeof v === 'string' ? v : undefined, ['auto', 'fp32', 'fp16', 'q8'], 'auto')]),
+    ),
   };
 }
 

@@ -84,7 +84,7 @@ export class InferenceHost implements vscode.Disposable {
       model: r.model,
       task: r.task,
       device: device.device,
-      dtype: cfg.dtype,
+      dtype: cfg.modelDtypes[r.model.trim()] ?? cfg.dtype,
       hub: {
         endpoint: resolveHubEndpoint(cfg.hubEndpoint),
         token: resolveToken(await this.signedInToken())?.token,

@@ -213,3 +213,29 @@ describe('fixture models with meaningful outputs, through the service', () => {
     assert.ok(dot(a, b) > 0.9 && dot(a, c) < 0.2, `cosines ${dot(a, b)} ${dot(a, c)}`);
   });
 });
+
+describe('fp16 models on Node without Float16Array', () => {
+  it('decodes half floats exactly', async () => {
+    const { float16ToFloat32 } = await import('../../src/core/inference/float16');
+    // 1.0, -2.0, 0.5, 65504 (max), smallest subnormal, +Inf, NaN, 0
+    const out = float16ToFloat32(Uint16Array.from([0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x7c00, 0x7e00, 0x0000]));
+    assert.deepEqual(Array.from(out.slice(0, 5)), [1, -2, 0.5, 65504, 2 ** -24]);
+    assert.equal(out[5], Infinity);
+    assert.ok(Number.isNaN(out[6]!));
+    assert.equal(out[7], 0);
+  });
+
+  it('a model with float16 logits classifies correctly through the service', async () => {
+    const { sentimentFp16Graph } = await import('../fixtures/models/sentiment');
+    const dir = writeModelDir({ ...sentimentModelFiles(), 'onnx/model_fp16.onnx': sentimentFp16Graph() });
+    const service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
+    try {
+      const r = await service.run({ task: 'text-classification', modelDir: dir, device: 'cpu', dtype: 'fp16', inputs: pipelineInputs('text-classification', { text: 'Wi-Fi is slower than a snail today!' }), idleUnloadMs: 0 });
+      const out = r.output as Labels;
+      assert.equal(out[0]?.label, 'NEGATIVE');
+      assert.ok(Math.abs(out[0]!.score - 0.9975) < 0.001, `score ${out[0]!.score}`);
+    } finally {
+      service.dispose();
+    }
+  });
+});

@@ -3,6 +3,7 @@
  * pipelines on onnxruntime-node away from the extension host, so the editor never stalls and a native
  * crash takes only this process down. Models are local folders only: downloads happen in the parent.
  */
+import { convertFloat16Outputs } from './float16';
 import type { FromService, RunRequest, ToService } from './protocol';
 
 type Pipe = ((...args: unknown[]) => Promise<unknown>) & { dispose?: () => Promise<void> };
@@ -43,9 +44,13 @@ function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean }
   const existing = loaded.get(key);
   if (existing) return { pipe: existing.pipe, loadedNow: false };
   loads++;
-  const pipe = lib().then(
-    (t) => t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype }) as unknown as Promise<Pipe>,
-  );
+  const pipe = lib().then(async (t) => {
+    const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype })) as unknown as Pipe & {
+      model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
+    };
+    if (r.dtype === 'fp16' && !('Float16Array' in globalThis) && p.model?.sessions) convertFloat16Outputs(p.model.sessions);
+    return p as Pipe;
+  });
   const entry: Loaded = { pipe };
   loaded.set(key, entry);
   pipe.catch(() => loaded.delete(key)); // A failed load is not cached.

@@ -53,3 +53,34 @@ describe('AI Lab in a real VS Code: inference through the extension\'s service',
     assert.equal(await vscode.commands.executeCommand('aiLab.runPipeline', { task: 'text-classification', model: 'Xenova/fixture-sst2' }), undefined);
   });
 });
+
+describe('AI Lab in a real VS Code: per-model dtype', () => {
+  let hub: FixtureHub;
+  before(async () => {
+    const { sentimentFp16Graph } = await import('../../fixtures/models/sentiment');
+    hub = new FixtureHub();
+    // Only fp16 weights: the run works only if the per-model setting picks fp16.
+    const files = sentimentModelFiles();
+    delete files['onnx/model.onnx'];
+    hub.addRepo({ id: 'Xenova/fixture-sst2-fp16', files: { ...files, 'onnx/model_fp16.onnx': sentimentFp16Graph() } });
+    await hub.start();
+    await setSetting('hubEndpoint', hub.url);
+  });
+  after(async () => {
+    await setSetting('hubEndpoint', undefined);
+    await setSetting('modelDtypes', undefined);
+    await hub.stop();
+  });
+
+  it('aiLab.modelDtypes chooses the weights for one model; fp16 logits are read right on Node 20', async () => {
+    await setSetting('modelDtypes', { 'Xenova/fixture-sst2-fp16': 'fp16' });
+    const r = await vscode.commands.executeCommand<{ output: Array<{ label: string; score: number }>; resolved: { dtype: string } }>('aiLab.runPipeline', {
+      task: 'text-classification',
+      model: 'Xenova/fixture-sst2-fp16',
+      text: 'I love this great movie',
+    });
+    assert.equal(r?.resolved.dtype, 'fp16');
+    assert.equal(r?.output[0]?.label, 'POSITIVE');
+    assert.ok(r!.output[0]!.score > 0.99);
+  });
+});
