@@ -98,6 +98,19 @@ describe('CLI: ai-lab run', () => {
     assert.match(viaEnv.stdout, /^NEGATIVE/);
   });
 
+  it('summarization and text-generation from local folders, bounded by --max-new-tokens', async () => {
+    const { seq2seqFiles } = await import('../fixtures/models/seq2seq');
+    const { causalLmFiles } = await import('../fixtures/models/causalLm');
+    const { writeModelDir } = await import('../fixtures/models/write');
+    const text = 'The club planted a pollinator garden beside the library. Volunteers logged the soil quality, chose flowers and scheduled watering shifts.';
+    const s = await cliAsync(['run', 'summarization', '--model', writeModelDir(seq2seqFiles()), '--max-new-tokens', '40', '--json'], { HF_HOME: home }, text);
+    assert.equal(s.status, 0, s.stderr);
+    assert.equal(JSON.parse(s.stdout).output[0].summary_text, 'The club planted a pollinator garden beside the library.');
+    const g = await cliAsync(['run', 'text-generation', '--model', writeModelDir(causalLmFiles()), '--text', 'The future of', '--max-new-tokens', '3'], { HF_HOME: home });
+    assert.equal(g.status, 0, g.stderr);
+    assert.match(g.stdout, /The future of open science is/);
+  });
+
   it('bad input: no model, no text, unknown task, --device cuda without CUDA, unknown model → clear errors', async () => {
     const cases: Array<[string[], number, RegExp]> = [
       [['run', 'text-classification', '--text', 'x'], 2, /run needs --model/],

@@ -204,6 +204,32 @@ describe('fixture models with meaningful outputs, through the service', () => {
     assert.equal(out.answer, '12 hours');
   });
 
+  it('the BART-shaped summarizer writes the lead sentence, from a Hub repo with encoder and merged decoder', async () => {
+    const { seq2seqFiles } = await import('../fixtures/models/seq2seq');
+    const hub = new FixtureHub();
+    hub.addRepo({ id: 'Xenova/fixture-distilbart', files: { ...seq2seqFiles(), 'onnx/decoder_model.onnx': 'unused alternative' } });
+    await hub.start();
+    try {
+      const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-hf-'));
+      const m = await resolveModel({ model: 'Xenova/fixture-distilbart', task: 'summarization', device: 'cpu', dtype: 'auto', hub: { endpoint: hub.url, cacheDir } });
+      assert.ok(!fs.existsSync(path.join(m.dir, 'onnx', 'decoder_model.onnx')), 'only the merged decoder is fetched');
+      const text = 'City council members met for a short session to approve the river cleanup budget. They highlighted that volunteer turnout doubled.';
+      const out = (await service.run({ task: 'summarization', modelDir: m.dir, device: 'cpu', dtype: m.dtype, inputs: pipelineInputs('summarization', { text, maxNewTokens: 40 }), idleUnloadMs: 0 })).output as Array<{ summary_text: string }>;
+      assert.equal(out[0]?.summary_text, 'City council members met for a short session to approve the river cleanup budget.');
+      const short = (await service.run({ task: 'summarization', modelDir: m.dir, device: 'cpu', dtype: m.dtype, inputs: pipelineInputs('summarization', { text, maxNewTokens: 5 }), idleUnloadMs: 0 })).output as Array<{ summary_text: string }>;
+      // Five new tokens: <s> (skipped when decoding) and four words.
+      assert.equal(short[0]?.summary_text, 'City council members met', 'max_new_tokens bounds the summary');
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('the GPT-2-shaped causal LM (byte-level BPE) continues the prompt and stops at end of text', async () => {
+    const { causalLmFiles } = await import('../fixtures/models/causalLm');
+    const out = (await run('text-generation', causalLmFiles(), { text: 'The future of', maxNewTokens: 20 })) as Array<{ generated_text: string }>;
+    assert.equal(out[0]?.generated_text, 'The future of open science is bright.');
+  });
+
   it('feature extraction: texts on the same topic are closer than texts on different ones', async () => {
     const { featureExtractorFiles } = await import('../fixtures/models/encoders');
     const out = (await run('feature-extraction', featureExtractorFiles(), { text: ['the dashboard shows an error', 'login crash bug', 'refund my payment'] as unknown as string })) as { dims: number[]; data: number[][] };
