@@ -15,6 +15,7 @@ export interface ServiceOptions {
 interface Pending {
   resolve: (v: never) => void;
   reject: (e: Error) => void;
+  onPartial?: (text: string) => void;
 }
 
 export class ServiceCrashedError extends Error {
@@ -66,6 +67,7 @@ export class InferenceService {
     if (m.type === 'ready') return;
     const p = this.pending.get(m.id);
     if (!p) return;
+    if (m.type === 'partial') return p.onPartial?.(m.text);
     this.pending.delete(m.id);
     if (m.type === 'stats') return p.resolve(m as never);
     if (m.ok) p.resolve({ output: m.output, loadMs: m.loadMs, runMs: m.runMs, loadedNow: m.loadedNow } as never);
@@ -88,11 +90,11 @@ export class InferenceService {
     this.o.onCrash?.(msg, failed);
   }
 
-  private request<T>(msg: ToService, signal?: AbortSignal): Promise<T> {
+  private request<T>(msg: ToService, signal?: AbortSignal, onPartial?: (text: string) => void): Promise<T> {
     const child = this.ensure();
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      this.pending.set(msg.id, { resolve: resolve as (v: never) => void, reject });
+      this.pending.set(msg.id, { resolve: resolve as (v: never) => void, reject, onPartial });
       signal?.addEventListener(
         'abort',
         () => {
@@ -108,8 +110,9 @@ export class InferenceService {
     });
   }
 
-  run(req: RunRequest, signal?: AbortSignal): Promise<RunOutput> {
-    return this.request<RunOutput>({ type: 'run', id: this.nextId++, ...req }, signal);
+  /** Runs a pipeline; with `onPartial`, generated text streams in as it comes. */
+  run(req: RunRequest, signal?: AbortSignal, onPartial?: (text: string) => void): Promise<RunOutput> {
+    return this.request<RunOutput>({ type: 'run', id: this.nextId++, ...req, stream: Boolean(onPartial) }, signal, onPartial);
   }
 
   stats(): Promise<ServiceStats> {

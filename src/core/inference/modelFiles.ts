@@ -14,6 +14,8 @@ const SESSIONS: Record<string, string[][]> = {
 
 export const TASK_KIND: Record<string, keyof typeof SESSIONS> = {
   'text-classification': 'encoder',
+  /** AI Lab's own: (question, sentence) pairs through a sequence classifier, e.g. a QNLI cross-encoder. */
+  'text-pair-classification': 'encoder',
   'sentiment-analysis': 'encoder',
   'zero-shot-classification': 'encoder',
   'question-answering': 'encoder',

@@ -11,6 +11,8 @@ export interface RunRequest {
   inputs: unknown[];
   /** Unload the model after this long unused; 0 = never. */
   idleUnloadMs: number;
+  /** Send generated text as it comes (text generation, summarization). */
+  stream?: boolean;
 }
 
 export type ToService = ({ type: 'run'; id: number } & RunRequest) | { type: 'cancel'; id: number } | { type: 'stats'; id: number };
@@ -36,5 +38,6 @@ export type FromService =
   | ({ type: 'result'; id: number; ok: true } & RunOutput)
   | { type: 'result'; id: number; ok: false; error: string }
   | ({ type: 'stats'; id: number } & ServiceStats)
+  | { type: 'partial'; id: number; text: string }
   | { type: 'log'; message: string }
   | { type: 'ready' };

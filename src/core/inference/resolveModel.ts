@@ -71,16 +71,26 @@ export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
   return { dir: snap.dir, dtype, source: snap.offline ? 'cache' : 'hub', commit: snap.commit, downloadedBytes: snap.downloadedBytes };
 }
 
-/** Concurrent resolutions of the same model share one download. */
+/**
+ * Concurrent resolutions of the same model share one download; a resolved model is reused for
+ * `ttlMs` (a run of many batches lists the Hub once), then checked against the Hub again.
+ */
 export class ModelResolver {
-  private readonly inflight = new Map<string, Promise<ResolvedModel>>();
+  private readonly inflight = new Map<string, { at: number; run: Promise<ResolvedModel> }>();
+
+  constructor(private readonly ttlMs = 0) {}
 
   resolve(p: ResolveParams): Promise<ResolvedModel> {
-    const key = JSON.stringify([p.model, p.task, p.device, p.dtype, p.hub.endpoint, p.hub.cacheDir]);
-    const running = this.inflight.get(key);
-    if (running) return running;
-    const run = resolveModel(p).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, run);
+    const key = JSON.stringify([p.model, p.task, p.device, p.dtype, p.hub.endpoint, p.hub.cacheDir, p.hub.offline]);
+    const hit = this.inflight.get(key);
+    if (hit && Date.now() - hit.at <= this.ttlMs) return hit.run;
+    const run = resolveModel(p);
+    this.inflight.set(key, { at: Date.now(), run });
+    // Failures are never reused; successes only for ttlMs (0: only while in flight).
+    run.then(
+      () => this.ttlMs <= 0 && this.inflight.get(key)?.run === run && this.inflight.delete(key),
+      () => this.inflight.get(key)?.run === run && this.inflight.delete(key),
+    );
     return run;
   }
 }

@@ -38,6 +38,40 @@ function keyOf(r: RunRequest): string {
   return `${r.task}|${r.modelDir}|${r.device}|${r.dtype}`;
 }
 
+type Lib = typeof import('@huggingface/transformers');
+
+/**
+ * (text, text_pair) classification with the model's own head: sigmoid for a single logit (QNLI
+ * cross-encoders are regressions, which the text-classification pipeline would softmax to 1.0),
+ * softmax over id2label otherwise. Inputs: [pairs: Array<[string, string]>].
+ */
+async function pairClassifier(t: Lib, r: RunRequest): Promise<Pipe> {
+  const tokenizer = await t.AutoTokenizer.from_pretrained(r.modelDir);
+  const model = await t.AutoModelForSequenceClassification.from_pretrained(r.modelDir, { device: r.device, dtype: r.dtype });
+  const id2label = ((model as unknown as { config: { id2label?: Record<string, string> } }).config.id2label ?? {}) as Record<string, string>;
+  const call = async (...args: unknown[]) => {
+    const pairs = args[0] as Array<[string, string]>;
+    const enc = tokenizer(pairs.map((p) => p[0]), { text_pair: pairs.map((p) => p[1]), padding: true, truncation: true });
+    const { logits } = (await model(enc)) as { logits: { dims: number[]; data: Float32Array } };
+    const [n, k] = logits.dims as [number, number];
+    const out: Array<Array<{ label: string; score: number }>> = [];
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(logits.data.slice(i * k, (i + 1) * k));
+      if (k === 1) {
+        const p = 1 / (1 + Math.exp(-row[0]!));
+        out.push([{ label: 'entailment', score: p }, { label: 'not_entailment', score: 1 - p }].sort((a, b) => b.score - a.score));
+      } else {
+        const max = Math.max(...row);
+        const e = row.map((x) => Math.exp(x - max));
+        const sum = e.reduce((a, b) => a + b, 0);
+        out.push(e.map((x, j) => ({ label: id2label[String(j)] ?? `LABEL_${j}`, score: x / sum })).sort((a, b) => b.score - a.score));
+      }
+    }
+    return out;
+  };
+  return Object.assign(call, { dispose: async () => void (await model.dispose()) });
+}
+
 /** One load per model: concurrent requests share the same promise. */
 function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean } {
   const key = keyOf(r);
@@ -45,6 +79,7 @@ function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean }
   if (existing) return { pipe: existing.pipe, loadedNow: false };
   loads++;
   const pipe = lib().then(async (t) => {
+    if (r.task === 'text-pair-classification') return pairClassifier(t, r);
     const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype })) as unknown as Pipe & {
       model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
     };
@@ -81,6 +116,22 @@ function plain(v: unknown): unknown {
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plain(x)]));
 }
 
+/** Adds a TextStreamer to the call's options so generated text reaches the parent as it comes. */
+function withStreamer(p: Pipe, id: number, inputs: unknown[]): unknown[] {
+  const tokenizer = (p as unknown as { tokenizer?: unknown }).tokenizer;
+  if (!tokenizer || !transformers) return inputs;
+  const streamer = new transformers.TextStreamer(tokenizer as ConstructorParameters<typeof transformers.TextStreamer>[0], {
+    skip_prompt: true,
+    skip_special_tokens: true,
+    callback_function: (text: string) => {
+      if (!cancelled.has(id) && text) send({ type: 'partial', id, text });
+    },
+  });
+  const last = inputs[inputs.length - 1];
+  const hasOptions = inputs.length > 1 && last && typeof last === 'object' && !Array.isArray(last);
+  return hasOptions ? [...inputs.slice(0, -1), { ...(last as object), streamer }] : [...inputs, { streamer }];
+}
+
 async function run(id: number, r: RunRequest): Promise<void> {
   const t0 = performance.now();
   try {
@@ -88,7 +139,8 @@ async function run(id: number, r: RunRequest): Promise<void> {
     const p = await pipe;
     const t1 = performance.now();
     if (cancelled.has(id)) return;
-    const output = await p(...r.inputs);
+    const inputs = r.stream ? withStreamer(p, id, r.inputs) : r.inputs;
+    const output = await p(...inputs);
     const t2 = performance.now();
     scheduleUnload(r);
     if (cancelled.delete(id)) return;

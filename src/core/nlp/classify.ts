@@ -1,0 +1,110 @@
+import { runInBatches } from '../inference/batching';
+import { checkText, chunkText, estimateTokens } from '../text/chunks';
+import type { LabOutput, LabelScore, Progress, TaskRunner } from './runner';
+
+export interface ClassifyParams {
+  runner: TaskRunner;
+  model: string;
+  text: string;
+  /** Token budget of one part (the model's max length, less room for special tokens). */
+  maxTokens?: number;
+  batchSize?: number;
+  labelMap?: Record<string, string>;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+function mapLabels(labels: LabelScore[], map: Record<string, string> = {}): LabelScore[] {
+  return labels.map((l) => ({ label: map[l.label] ?? l.label, score: l.score }));
+}
+
+/** Averages each label's score over the parts, weighted by part length; sorted, best first. */
+export function aggregate(parts: Array<{ weight: number; labels: LabelScore[] }>): LabelScore[] {
+  const sum = new Map<string, number>();
+  const total = parts.reduce((s, p) => s + p.weight, 0) || 1;
+  for (const p of parts) for (const l of p.labels) sum.set(l.label, (sum.get(l.label) ?? 0) + (l.score * p.weight) / total);
+  return [...sum].map(([label, score]) => ({ label, score })).sort((a, b) => b.score - a.score);
+}
+
+function asLabelLists(out: unknown, n: number): LabelScore[][] {
+  const arr = out as unknown[];
+  if (n === 1 && Array.isArray(arr) && arr.length && !Array.isArray(arr[0])) return [arr as LabelScore[]];
+  return arr as LabelScore[][];
+}
+
+/** Sequence classification of any length: sentence-aware parts, batched, then an aggregate. */
+export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
+  const text = checkText(p.text);
+  const chunks = chunkText(text, p.maxTokens ?? 400);
+  const results = await runInBatches(
+    chunks,
+    p.batchSize ?? 16,
+    (c) => c.text.length,
+    async (batch) => asLabelLists(await p.runner.run('text-classification', p.model, [batch.map((c) => c.text), { top_k: null }], { signal: p.signal }), batch.length),
+    (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
+  );
+  const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: mapLabels(results[i]!, p.labelMap) }));
+  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: estimateTokens(chunks[i]!.text), labels: x.labels }))), parts };
+}
+
+export interface ZeroShotParams extends Omit<ClassifyParams, 'labelMap'> {
+  labels: string[];
+  multiLabel?: boolean;
+  hypothesisTemplate?: string;
+}
+
+export function parseLabels(raw: string): string[] {
+  const labels = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
+  if (labels.length < 2 && !raw.includes(',')) throw new Error('Give at least two comma-separated labels (e.g. "billing, support, feedback").');
+  if (!labels.length) throw new Error('No labels given.');
+  return labels;
+}
+
+/** NLI zero-shot over parts; scores averaged over parts (each part's scores sum to 1 unless multi-label). */
+export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
+  const text = checkText(p.text);
+  if (!p.labels.length) throw new Error('No labels given.');
+  const chunks = chunkText(text, p.maxTokens ?? 400);
+  const options = { multi_label: Boolean(p.multiLabel), ...(p.hypothesisTemplate ? { hypothesis_template: p.hypothesisTemplate } : {}) };
+  const results = await runInBatches(
+    chunks,
+    p.batchSize ?? 8,
+    (c) => c.text.length,
+    async (batch) => {
+      const out = await p.runner.run('zero-shot-classification', p.model, [batch.map((c) => c.text), p.labels, options], { signal: p.signal });
+      const list = (Array.isArray(out) ? out : [out]) as Array<{ labels: string[]; scores: number[] }>;
+      return list.map((r) => r.labels.map((label, i) => ({ label, score: r.scores[i]! })));
+    },
+    (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
+  );
+  const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: results[i]! }));
+  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: estimateTokens(chunks[i]!.text), labels: x.labels }))), parts };
+}
+
+export interface QnliParams extends Omit<ClassifyParams, 'labelMap'> {
+  question: string;
+}
+
+/**
+ * Does the text contain the answer to the question? Each part is paired with the question; the text
+ * entails the answer as much as its best part does, and that part is pointed out.
+ */
+export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
+  const text = checkText(p.text);
+  const question = p.question.trim();
+  if (!question) throw new Error('No question given.');
+  const budget = Math.max(16, (p.maxTokens ?? 400) - estimateTokens(question));
+  const chunks = chunkText(text, budget);
+  const results = await runInBatches(
+    chunks,
+    p.batchSize ?? 16,
+    (c) => c.text.length,
+    async (batch) => (await p.runner.run('text-pair-classification', p.model, [batch.map((c) => [question, c.text])], { signal: p.signal })) as LabelScore[][],
+    (done, total) => p.onProgress?.({ done, total, message: `checked ${done} of ${total} parts` }),
+  );
+  const entail = (ls: LabelScore[]) => ls.find((l) => /^entail/i.test(l.label))?.score ?? 0;
+  const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: [{ label: 'entailment', score: entail(results[i]!) }, { label: 'not_entailment', score: 1 - entail(results[i]!) }] }));
+  const best = parts.reduce((a, b) => (b.labels[0]!.score > a.labels[0]!.score ? b : a), parts[0]!);
+  const labels = [...best.labels].sort((a, b) => b.score - a.score);
+  return { kind: 'labels', labels, parts: [best, ...parts.filter((x) => x !== best)] };
+}

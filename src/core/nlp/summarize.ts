@@ -1,0 +1,98 @@
+import { runInBatches } from '../inference/batching';
+import { checkText, chunkText, estimateTokens } from '../text/chunks';
+import { splitSentences } from '../text/sentences';
+import type { LabOutput, Progress, TaskRunner } from './runner';
+import type { SummaryPreset } from './tasks';
+
+export interface SummarizeParams {
+  runner: TaskRunner;
+  model: string;
+  text: string;
+  preset: SummaryPreset;
+  /** Input budget of the model per call (distilbart takes 1024 tokens; leave room). */
+  chunkTokens?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** The final summary as it is written. */
+  onPartial?: (text: string) => void;
+}
+
+async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): Promise<string> {
+  const opts = { max_new_tokens: p.preset.maxNewTokens, min_new_tokens: p.preset.minNewTokens };
+  const out = (await p.runner.run('summarization', p.model, [text, opts], { signal: p.signal, onPartial: stream ? p.onPartial : undefined })) as Array<{ summary_text: string }>;
+  return (out[0]?.summary_text ?? '').trim();
+}
+
+/**
+ * Abstractive summary of any length (map-reduce): sentence-aligned chunks that fit the model are
+ * summarized one by one, their summaries joined and summarized again until one call takes them all.
+ */
+export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
+  let text = checkText(p.text);
+  const budget = p.chunkTokens ?? 700;
+  const firstChunks = chunkText(text, budget).length;
+  let levels = 0;
+  let step = 0;
+  // Map steps of every level plus the final call, known only level by level: report as they come.
+  for (;;) {
+    const chunks = chunkText(text, budget);
+    if (chunks.length === 1 || levels >= 4) {
+      p.onProgress?.({ done: step, total: step + 1, message: levels ? 'combining the partial summaries' : 'summarizing' });
+      const summary = await summarizeOne(p, chunks.length === 1 ? text : chunks.map((c) => c.text).join(' ').slice(0, budget * 6), true);
+      return { kind: 'summary', text: summary, chunks: firstChunks, levels: levels + 1 };
+    }
+    levels++;
+    const parts: string[] = [];
+    for (const [i, c] of chunks.entries()) {
+      p.onProgress?.({ done: step, total: step + chunks.length - i + 1, message: `summarizing part ${i + 1} of ${chunks.length}${levels > 1 ? ` (round ${levels})` : ''}` });
+      parts.push(await summarizeOne(p, c.text, false));
+      step++;
+    }
+    const joined = parts.filter(Boolean).join(' ');
+    if (!joined || estimateTokens(joined) >= estimateTokens(text)) {
+      // The model does not shorten any more: stop rather than loop.
+      return { kind: 'summary', text: joined, chunks: firstChunks, levels };
+    }
+    text = joined;
+  }
+}
+
+export interface ExtractiveParams {
+  runner: TaskRunner;
+  /** A feature-extraction (sentence embedding) model. */
+  model: string;
+  text: string;
+  /** How many sentences, or a share of them (0–1); the count wins when both are set. */
+  sentences?: number;
+  ratio?: number;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+/**
+ * Extractive summary by embedding centrality: each sentence is embedded, sentences closest to the
+ * document's centroid are kept, verbatim and in their original order.
+ */
+export async function extractiveSummary(p: ExtractiveParams): Promise<Extract<LabOutput, { kind: 'extractive' }>> {
+  const text = checkText(p.text);
+  const sentences = splitSentences(text);
+  const k = Math.max(1, Math.min(sentences.length, p.sentences ?? Math.round(sentences.length * (p.ratio ?? 0.3))));
+  const vectors = await runInBatches(
+    sentences,
+    p.batchSize ?? 32,
+    (s) => s.text.length,
+    async (batch) => {
+      const out = (await p.runner.run('feature-extraction', p.model, [batch.map((s) => s.text), { pooling: 'mean', normalize: true }], { signal: p.signal })) as { data: number[][] };
+      return out.data;
+    },
+    (done, total) => p.onProgress?.({ done, total, message: `embedded ${done} of ${total} sentences` }),
+  );
+  const dim = vectors[0]?.length ?? 0;
+  const centroid = new Array<number>(dim).fill(0);
+  for (const v of vectors) v.forEach((x, i) => (centroid[i]! += x / vectors.length));
+  const norm = Math.hypot(...centroid) || 1;
+  const scored = sentences.map((s, i) => ({ ...s, score: vectors[i]!.reduce((acc, x, j) => acc + x * centroid[j]!, 0) / norm }));
+  const keep = [...scored].sort((a, b) => b.score - a.score).slice(0, k).sort((a, b) => a.start - b.start);
+  return { kind: 'extractive', text: keep.map((s) => s.text).join(' '), sentences: keep };
+}

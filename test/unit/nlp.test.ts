@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { InferenceService } from '../../src/core/inference/inferenceService';
+import { ModelResolver } from '../../src/core/inference/resolveModel';
+import { classifyText, parseLabels, qnli, zeroShot } from '../../src/core/nlp/classify';
+import { continueText } from '../../src/core/nlp/generate';
+import type { Progress } from '../../src/core/nlp/runner';
+import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
+import { extractiveSummary, summarize } from '../../src/core/nlp/summarize';
+import { DEFAULT_PRESETS, LAB_TASKS } from '../../src/core/nlp/tasks';
+import { fixtureModelDirs } from '../fixtures/models';
+import { DIST } from '../fixtures/paths';
+
+describe('NLP tasks on the fixture models (real service)', () => {
+  let service: InferenceService;
+  let runner: ServiceTaskRunner;
+  const m = () => fixtureModelDirs();
+  before(() => {
+    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
+    runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+  });
+  after(() => service.dispose());
+
+  it('sentiment over a long text: parts classified in batches, aggregated by length, offsets kept', async () => {
+    const good = 'I love this great movie. ';
+    const bad = 'The food was terrible and the service awful. ';
+    const text = good.repeat(30) + bad.repeat(5);
+    const progress: Progress[] = [];
+    const r = await classifyText({ runner, model: m().sentiment, text, maxTokens: 30, batchSize: 4, onProgress: (p) => progress.push(p) });
+    assert.equal(r.labels[0]?.label, 'POSITIVE');
+    assert.ok(r.parts.length > 5);
+    assert.ok(r.parts.some((x) => x.labels.find((l) => l.label === 'NEGATIVE')!.score > 0.9 && text.slice(x.start, x.end).includes('terrible')));
+    assert.equal(progress.at(-1)?.done, progress.at(-1)?.total);
+  });
+
+  it('grammar: LABEL_0/LABEL_1 are shown through the label map', async () => {
+    const r = await classifyText({ runner, model: m().grammar, text: 'It was terrible.', labelMap: LAB_TASKS.grammar.labelMap });
+    assert.deepEqual(r.labels.map((l) => l.label), ['unacceptable', 'acceptable']);
+  });
+
+  it('QNLI: the part of the text that answers the question, with its score and span', async () => {
+    const text = 'It will rain tomorrow in the forecast. The analytics dashboard shows an error at login. We like the product.';
+    const r = await qnli({ runner, model: m().nli, question: 'Where is the dashboard error?', text, maxTokens: 20 });
+    assert.equal(r.labels[0]?.label, 'entailment');
+    assert.ok(r.labels[0]!.score > 0.9);
+    assert.equal(text.slice(r.parts[0]!.start, r.parts[0]!.end), 'The analytics dashboard shows an error at login.');
+    await assert.rejects(qnli({ runner, model: m().nli, question: '  ', text }), /No question given/);
+  });
+
+  it('zero-shot with labels from a comma-separated string; multi-label scores each label on its own', async () => {
+    const labels = parseLabels('Billing Question, Product Feedback, Technical Support,');
+    assert.deepEqual(labels, ['Billing Question', 'Product Feedback', 'Technical Support']);
+    const r = await zeroShot({ runner, model: m().nli, text: 'Hi team, the analytics dashboard shows an error every time I log in.', labels });
+    assert.equal(r.labels[0]?.label, 'Technical Support');
+    const multi = await zeroShot({ runner, model: m().nli, text: 'I was charged twice, please refund. The dashboard shows an error.', labels, multiLabel: true });
+    assert.deepEqual(multi.labels.slice(0, 2).map((l) => l.label).sort(), ['Billing Question', 'Technical Support']);
+    assert.throws(() => parseLabels('just one'), /at least two comma-separated labels/);
+  });
+
+  it('abstractive summary: one call for a short text, map-reduce with progress for a long one', async () => {
+    const lead = 'City council members met for a short session to approve the river cleanup budget.';
+    const open = { minNewTokens: 1, maxNewTokens: 60 };
+    const one = await summarize({ runner, model: m().summarizer, text: `${lead} They highlighted that volunteer turnout doubled.`, preset: open });
+    assert.deepEqual([one.text, one.chunks, one.levels], [lead, 1, 1]);
+    const other = 'The club planted a pollinator garden beside the library.';
+    const long = `${lead} They highlighted that volunteer turnout doubled. `.repeat(6) + `${other} Volunteers logged the soil quality. `.repeat(6);
+    const steps: Progress[] = [];
+    const r = await summarize({ runner, model: m().summarizer, text: long, preset: open, chunkTokens: 60, onProgress: (p) => steps.push(p) });
+    assert.ok(r.chunks > 2 && r.levels >= 2, `chunks ${r.chunks}, levels ${r.levels}`);
+    assert.equal(r.text, lead, 'the summary of the partial summaries leads with the first');
+    assert.ok(steps.filter((s) => /summarizing part/.test(s.message)).length >= r.chunks, 'progress per chunk');
+  });
+
+  it('Short / Medium / Long presets bound the summary by min_new_tokens and max_new_tokens', async () => {
+    const text = 'City council members met for a short session to approve the river cleanup budget. They highlighted that volunteer turnout doubled.';
+    const of = async (preset: keyof typeof DEFAULT_PRESETS) => (await summarize({ runner, model: m().summarizer, text, preset: DEFAULT_PRESETS[preset] })).text;
+    const [short, medium, long] = [await of('short'), await of('medium'), await of('long')];
+    assert.ok(short.length < medium.length && medium.length < long.length, `short "${short}", medium "${medium}", long "${long}"`);
+    // Each word and each period of the fixture is one token, and <s> comes first.
+    const tokens = (t: string) => (t.match(/[\w-]+|[.,]/g) ?? []).length + 1;
+    assert.ok(tokens(short) <= DEFAULT_PRESETS.short.maxNewTokens, `short: ${tokens(short)} tokens`);
+    assert.ok(tokens(long) >= DEFAULT_PRESETS.long.minNewTokens, `Long goes past the first period to reach its minimum: "${long}"`);
+  });
+
+  it('streams the summary as it is written', async () => {
+    const parts: string[] = [];
+    const r = await summarize({ runner, model: m().summarizer, text: 'The club planted a pollinator garden beside the library. Volunteers logged the soil quality.', preset: DEFAULT_PRESETS.medium, onPartial: (t) => parts.push(t) });
+    assert.ok(parts.length > 1);
+    assert.equal(parts.join('').trim(), r.text);
+  });
+
+  it('extractive summary: the central sentences, verbatim, in their original order', async () => {
+    const text = 'The dashboard shows an error. It will rain and snow in the forecast. A login crash bug hit the server. The analytics dashboard is slow.';
+    const r = await extractiveSummary({ runner, model: m().embed, text, sentences: 2 });
+    assert.equal(r.sentences.length, 2);
+    for (const s of r.sentences) assert.equal(text.slice(s.start, s.end), s.text);
+    assert.ok(r.sentences.every((s) => !/rain/.test(s.text)), 'the off-topic sentence is left out');
+    assert.ok(r.sentences[0]!.start < r.sentences[1]!.start);
+    const byRatio = await extractiveSummary({ runner, model: m().embed, text, ratio: 0.5 });
+    assert.equal(byRatio.sentences.length, 2);
+  });
+
+  it('continues text, streaming only the new words', async () => {
+    const parts: string[] = [];
+    const r = await continueText({ runner, model: m().lm, prompt: 'The future of', maxNewTokens: 10, onPartial: (t) => parts.push(t) });
+    assert.equal(r.text, ' open science is bright.');
+    assert.equal(parts.join(''), ' open science is bright.');
+  });
+
+  it('empty and binary text are refused before any model runs', async () => {
+    await assert.rejects(classifyText({ runner, model: m().sentiment, text: ' ' }), /Nothing to work on/);
+    await assert.rejects(summarize({ runner, model: m().summarizer, text: 'a\u0000b\u0001c', preset: DEFAULT_PRESETS.short }), /binary/);
+  });
+});
