@@ -2,6 +2,7 @@
 import { UsageError } from './cli/args';
 import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
+import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 
 const USAGE = `Usage: ai-lab <command> [options]
@@ -10,13 +11,19 @@ Commands:
 ${ENV_USAGE}
 ${RUN_USAGE}
 ${ENABLE_CUDA_USAGE}
+${NLP_USAGE}
 
 Options:
   -h, --help     this text
   --version      the AI Lab version
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { env: envCommand, run: runCommand, 'enable-cuda': enableCudaCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  env: envCommand,
+  run: runCommand,
+  'enable-cuda': enableCudaCommand,
+  ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -111,6 +111,45 @@ describe('CLI: ai-lab run', () => {
     assert.match(g.stdout, /The future of open science is/);
   });
 
+  it('classify, grammar, qnli, zero-shot, summarize (abstractive and extractive), generate: --json on the fixture models', async () => {
+    const { fixtureModelDirs } = await import('../fixtures/models');
+    const d = fixtureModelDirs();
+    const j = async (args: string[], input?: string) => {
+      const r = await cliAsync([...args, '--json'], { HF_HOME: home }, input);
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      return JSON.parse(r.stdout).output;
+    };
+    assert.equal((await j(['classify', '--model', d.sentiment], 'Wi-Fi is slower than a snail today!')).labels[0].label, 'NEGATIVE');
+    assert.equal((await j(['grammar', '--model', d.grammar, '--text', 'It was terrible.'])).labels[0].label, 'unacceptable');
+    assert.equal((await j(['grammar', '--model', d.grammar, '--text', 'It was terrible.', '--label-map', 'LABEL_0=bad,LABEL_1=good'])).labels[0].label, 'bad');
+    const q = await j(['qnli', '--model', d.nli, '--question', 'Where is the dashboard error?', '--text', 'It will rain. The analytics dashboard shows an error at login.']);
+    assert.equal(q.labels[0].label, 'entailment');
+    assert.equal((await j(['zero-shot', '--model', d.nli, '--labels', 'Billing Question,Technical Support', '--text', 'the dashboard shows an error'])).labels[0].label, 'Technical Support');
+    const lead = 'City council members met for a short session to approve the river cleanup budget.';
+    assert.equal((await j(['summarize', '--model', d.summarizer, '--text', `${lead} They highlighted that volunteer turnout doubled.`])).text, lead);
+    const ex = await j(['summarize', '--extractive', '--model', d.embed, '--sentences', '1', '--text', 'It will rain and snow. The dashboard shows an error. A login crash bug hit the server.']);
+    assert.equal(ex.kind, 'extractive');
+    assert.notEqual(ex.sentences[0].text, 'It will rain and snow.');
+    assert.equal((await j(['generate', '--model', d.lm, '--text', 'The future of', '--max-new-tokens', '10'])).text, ' open science is bright.');
+  });
+
+  it('NLP commands: missing question or labels, bad preset, ratio over 1 → exit 2 with the reason', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['qnli', '--text', 'x'], /qnli needs --question/],
+      [['zero-shot', '--text', 'x'], /zero-shot needs --labels/],
+      [['zero-shot', '--labels', 'only', '--text', 'x'], /at least two comma-separated labels/],
+      [['summarize', '--preset', 'tiny', '--text', 'x'], /--preset must be one of short, medium, long/],
+      [['summarize', '--extractive', '--ratio', '2', '--text', 'x'], /--ratio is a share/],
+      [['grammar', '--label-map', 'LABEL_0', '--text', 'x'], /--label-map takes LABEL=name pairs/],
+      [['classify'], /no input text/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await cliAsync(args, { HF_HOME: home });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, msg);
+    }
+  });
+
   it('bad input: no model, no text, unknown task, --device cuda without CUDA, unknown model → clear errors', async () => {
     const cases: Array<[string[], number, RegExp]> = [
       [['run', 'text-classification', '--text', 'x'], 2, /run needs --model/],

@@ -1,0 +1,139 @@
+/** ai-lab classify | grammar | qnli | zero-shot | summarize | generate: the NLP tasks from a terminal. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
+import { chooseDevice, type DeviceSetting } from '../core/inference/device';
+import { InferenceService } from '../core/inference/inferenceService';
+import type { Dtype } from '../core/inference/modelFiles';
+import { ModelResolver } from '../core/inference/resolveModel';
+import { classifyText, parseLabels, qnli, zeroShot } from '../core/nlp/classify';
+import { continueText } from '../core/nlp/generate';
+import type { LabOutput } from '../core/nlp/runner';
+import { ServiceTaskRunner } from '../core/nlp/serviceRunner';
+import { extractiveSummary, summarize } from '../core/nlp/summarize';
+import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId } from '../core/nlp/tasks';
+import { probeOnnxRuntime } from '../core/onnx/ortProbe';
+import { oneOf, parseFlags, positiveNumber, readStdin, UsageError, type Parsed } from './args';
+
+export const NLP_USAGE = `  classify | grammar | qnli | zero-shot | summarize | generate [--model ID|FOLDER]
+      [--text TEXT | --file PATH | stdin] [--json] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
+      [--endpoint URL] [--offline]
+      classify/grammar: [--label-map LABEL_0=unacceptable,LABEL_1=acceptable] [--max-tokens N]
+      qnli: --question Q        zero-shot: --labels "a,b,c" [--multi-label] [--template "This example is {}."]
+      summarize: [--preset short|medium|long] [--min-new-tokens N] [--max-new-tokens N]
+                 [--extractive [--sentences N | --ratio R]]
+      generate: [--max-new-tokens N] [--do-sample] [--temperature T] [--top-k K] [--top-p P]
+      Long texts are split on sentence boundaries; the parts are classified (or summarized) and combined.`;
+
+const COMMON_VALUES = ['--model', '--text', '--file', '--device', '--dtype', '--endpoint'];
+const COMMON_SWITCHES = ['--json', '--offline'];
+
+const SPEC: Record<string, { task: LabTaskId; values: string[]; switches: string[] }> = {
+  classify: { task: 'sentiment', values: ['--label-map', '--max-tokens'], switches: [] },
+  grammar: { task: 'grammar', values: ['--label-map', '--max-tokens'], switches: [] },
+  qnli: { task: 'qnli', values: ['--question', '--max-tokens'], switches: [] },
+  'zero-shot': { task: 'zeroShot', values: ['--labels', '--template', '--max-tokens'], switches: ['--multi-label'] },
+  summarize: { task: 'summarize', values: ['--preset', '--min-new-tokens', '--max-new-tokens', '--sentences', '--ratio'], switches: ['--extractive'] },
+  generate: { task: 'generate', values: ['--max-new-tokens', '--temperature', '--top-k', '--top-p'], switches: ['--do-sample'] },
+};
+
+export const NLP_COMMANDS = Object.keys(SPEC);
+
+function labelMap(raw: string | undefined, fallback?: Record<string, string>): Record<string, string> | undefined {
+  if (!raw) return fallback;
+  const entries = raw.split(',').map((kv) => kv.split('=').map((s) => s.trim()));
+  if (entries.some((e) => e.length !== 2 || !e[0] || !e[1])) throw new UsageError('--label-map takes LABEL=name pairs, e.g. "LABEL_0=unacceptable,LABEL_1=acceptable"');
+  return Object.fromEntries(entries as Array<[string, string]>);
+}
+
+async function inputText(a: Parsed): Promise<string> {
+  const file = a.flags.get('--file');
+  if (file && !fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
+  return a.flags.get('--text') ?? (file ? fs.readFileSync(file, 'utf8') : await readStdin());
+}
+
+function print(out: LabOutput): string {
+  if (out.kind === 'labels') return out.labels.map((l) => `${l.label}\t${l.score.toFixed(4)}`).join('\n');
+  return out.text.trim();
+}
+
+export async function nlpCommand(command: string, argv: string[]): Promise<number> {
+  const spec = SPEC[command]!;
+  const a = parseFlags(command, argv, { values: [...COMMON_VALUES, ...spec.values], switches: [...COMMON_SWITCHES, ...spec.switches] });
+  if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}" (put text in --text or on stdin)`);
+  const extractive = a.switches.has('--extractive');
+  const task = LAB_TASKS[extractive ? 'extractive' : spec.task];
+  const model = a.flags.get('--model') ?? task.defaultModel;
+  const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
+  const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
+  const maxTokens = positiveNumber('--max-tokens', a.flags.get('--max-tokens'));
+  const json = a.switches.has('--json');
+  // Validate everything before any model is fetched.
+  let labels: string[] = [];
+  if (command === 'zero-shot') {
+    const raw = a.flags.get('--labels');
+    if (!raw) throw new UsageError('zero-shot needs --labels "a,b,c"');
+    try {
+      labels = parseLabels(raw);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  const question = a.flags.get('--question') ?? '';
+  if (command === 'qnli' && !question.trim()) throw new UsageError('qnli needs --question "…"');
+  const preset = oneOf('--preset', a.flags.get('--preset'), ['short', 'medium', 'long'] as const, 'medium');
+  const minNew = positiveNumber('--min-new-tokens', a.flags.get('--min-new-tokens'));
+  const maxNew = positiveNumber('--max-new-tokens', a.flags.get('--max-new-tokens'));
+  const ratio = positiveNumber('--ratio', a.flags.get('--ratio'));
+  if (ratio !== undefined && ratio > 1) throw new UsageError('--ratio is a share of the sentences, between 0 and 1');
+  const map = labelMap(a.flags.get('--label-map'), task.labelMap);
+  const text = await inputText(a);
+  if (!text.trim()) throw new UsageError('no input text: give --text, --file, or pipe text on stdin');
+
+  const started = performance.now();
+  const ort = deviceSetting === 'cpu' ? undefined : await probeOnnxRuntime({ probeScript: path.join(__dirname, 'ortProbe.js'), only: ['cuda'] });
+  const device = chooseDevice(deviceSetting, ort);
+  const service = new InferenceService({ scriptPath: path.join(__dirname, 'inferenceService.js') });
+  const runner = new ServiceTaskRunner(service, new ModelResolver(60 * 60_000), {
+    device: device.device,
+    dtype: () => dtype,
+    hub: {
+      endpoint: resolveHubEndpoint(a.flags.get('--endpoint')),
+      token: resolveToken(undefined)?.token,
+      cacheDir: resolveHubCacheDir(),
+      offline: a.switches.has('--offline') || isOfflineByEnv(),
+    },
+  });
+  const stream = !json && process.stdout.isTTY !== undefined ? (t: string) => process.stdout.write(t) : undefined;
+  let streamed = false;
+  const onPartial = stream && command === 'generate' ? (t: string) => ((streamed = true), stream(t)) : undefined;
+  try {
+    let out: LabOutput;
+    if (command === 'classify' || command === 'grammar') out = await classifyText({ runner, model, text, maxTokens, labelMap: map });
+    else if (command === 'qnli') out = await qnli({ runner, model, text, question, maxTokens });
+    else if (command === 'zero-shot') out = await zeroShot({ runner, model, text, labels, maxTokens, multiLabel: a.switches.has('--multi-label'), hypothesisTemplate: a.flags.get('--template') });
+    else if (command === 'summarize' && extractive) out = await extractiveSummary({ runner, model, text, sentences: positiveNumber('--sentences', a.flags.get('--sentences')), ratio });
+    else if (command === 'summarize') {
+      const p = DEFAULT_PRESETS[preset];
+      out = await summarize({ runner, model, text, preset: { minNewTokens: minNew ?? p.minNewTokens, maxNewTokens: maxNew ?? p.maxNewTokens } });
+    } else {
+      out = await continueText({
+        runner,
+        model,
+        prompt: text,
+        maxNewTokens: maxNew,
+        doSample: a.switches.has('--do-sample'),
+        temperature: positiveNumber('--temperature', a.flags.get('--temperature')),
+        topK: positiveNumber('--top-k', a.flags.get('--top-k')),
+        topP: positiveNumber('--top-p', a.flags.get('--top-p')),
+        onPartial,
+      });
+    }
+    const result = { task: task.id, model, device: device.device, deviceReason: device.reason, output: out, timings: { totalMs: Math.round(performance.now() - started) } };
+    if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else process.stdout.write(streamed ? '\n' : `${print(out)}\n`);
+  } finally {
+    service.dispose();
+  }
+  return 0;
+}
