@@ -5,6 +5,7 @@ import { EnvironmentService } from './host/environmentService';
 import { Log } from './host/log';
 import { GpuStatusBar } from './host/statusBar';
 import { EnvironmentTreeProvider } from './host/views/environmentTree';
+import { ResultsPanel } from './host/webviews/resultsPanel';
 
 /** What activate() hands to tests (and to other extensions). */
 export interface AiLabApi {
@@ -13,6 +14,7 @@ export interface AiLabApi {
   environmentTree: EnvironmentTreeProvider;
   statusBar: GpuStatusBar;
   inference: InferenceHost;
+  results: ResultsPanel;
 }
 
 export function activate(context: vscode.ExtensionContext): AiLabApi {
@@ -28,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const treeView = vscode.window.createTreeView('aiLab.environment', { treeDataProvider: tree, showCollapseAll: true });
   // The inference service process starts on the first run, not here.
   const inference = new InferenceHost(context.extensionPath, env, log);
-  context.subscriptions.push(env, statusBar, tree, treeView, inference);
+  const results = new ResultsPanel(context.extensionUri, log);
+  context.subscriptions.push(env, statusBar, tree, treeView, inference, results);
 
   registerCommands(
     context,
@@ -37,6 +40,8 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
       log,
       inference,
       state: context.globalState,
+      workspaceState: context.workspaceState,
+      panel: results,
       extensionVersion: String(context.extension.packageJSON.version),
       extensionPath: context.extensionPath,
     }),
@@ -55,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
 
   const activationMs = performance.now() - started;
   log.info(`AI Lab ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, environment: env, environmentTree: tree, statusBar, inference };
+  return { activationMs, environment: env, environmentTree: tree, statusBar, inference, results };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
+import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId, type SummaryPreset } from '../core/nlp/tasks';
 import { findCudaLibraryDirs, withLibraryPath } from '../core/onnx/cudaLibraries';
 
 /** Typed view of the `aiLab.*` settings. */
@@ -18,6 +19,22 @@ export interface AiLabConfig {
   cudaProviderFeed: string;
   cudaLibraryPaths: string[];
   modelDtypes: Record<string, Dtype>;
+  nlp: NlpConfig;
+}
+
+export interface NlpConfig {
+  models: Record<LabTaskId, string>;
+  labelMaps: Record<string, Record<string, string>>;
+  hypothesisTemplate: string;
+  multiLabel: boolean;
+  presets: Record<'short' | 'medium' | 'long', SummaryPreset>;
+  extractiveSentences: number;
+  extractiveRatio: number;
+  chunkTokens: number;
+  maxTokensPerPart: number;
+  batchSize: number;
+  generate: { maxNewTokens: number; doSample: boolean; temperature: number; topK: number; topP: number };
+  statusMessage: boolean;
 }
 
 function pick<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -43,9 +60,43 @@ export function readConfig(): AiLabConfig {
     idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
     cudaProviderFeed: c.get<string>('cudaProviderFeed', '') ?? '',
     cudaLibraryPaths: (c.get<unknown[]>('cudaLibraryPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
+    nlp: readNlpConfig(c, num),
     modelDtypes: Object.fromEntries(
       Object.entries(c.get<Record<string, unknown>>('modelDtypes', {}) ?? {}).map(([k, v]) => [k.trim(), pick(typeof v === 'string' ? v : undefined, ['auto', 'fp32', 'fp16', 'q8'], 'auto')]),
     ),
+  };
+}
+
+function readNlpConfig(c: vscode.WorkspaceConfiguration, num: (key: string, fallback: number, min: number) => number): NlpConfig {
+  const models = Object.fromEntries(
+    (Object.keys(LAB_TASKS) as LabTaskId[]).map((id) => [id, (c.get<string>(`models.${id}`) ?? '').trim() || LAB_TASKS[id].defaultModel]),
+  ) as Record<LabTaskId, string>;
+  const rawPresets = c.get<Record<string, Partial<SummaryPreset>>>('summarize.presets') ?? {};
+  const preset = (k: 'short' | 'medium' | 'long'): SummaryPreset => {
+    const p = rawPresets[k] ?? {};
+    const min = Number.isFinite(p.minNewTokens) ? Math.max(0, Number(p.minNewTokens)) : DEFAULT_PRESETS[k].minNewTokens;
+    const max = Number.isFinite(p.maxNewTokens) ? Math.max(1, Number(p.maxNewTokens)) : DEFAULT_PRESETS[k].maxNewTokens;
+    return { minNewTokens: Math.min(min, max), maxNewTokens: max };
+  };
+  return {
+    models,
+    labelMaps: c.get<Record<string, Record<string, string>>>('labelMaps') ?? {},
+    hypothesisTemplate: c.get<string>('zeroShot.hypothesisTemplate') || 'This example is {}.',
+    multiLabel: c.get<boolean>('zeroShot.multiLabel') ?? false,
+    presets: { short: preset('short'), medium: preset('medium'), long: preset('long') },
+    extractiveSentences: num('summarize.extractiveSentences', 3, 0),
+    extractiveRatio: Math.min(1, num('summarize.extractiveRatio', 0.3, 0.01)),
+    chunkTokens: num('summarize.chunkTokens', 700, 32),
+    maxTokensPerPart: num('maxTokensPerPart', 400, 16),
+    batchSize: num('batchSize', 16, 1),
+    generate: {
+      maxNewTokens: num('generate.maxNewTokens', 50, 1),
+      doSample: c.get<boolean>('generate.doSample') ?? false,
+      temperature: num('generate.temperature', 0.8, 0.01),
+      topK: num('generate.topK', 50, 1),
+      topP: Math.min(1, num('generate.topP', 0.95, 0.01)),
+    },
+    statusMessage: c.get<boolean>('results.statusMessage') ?? true,
   };
 }
 

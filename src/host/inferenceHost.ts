@@ -8,6 +8,7 @@ import { InferenceService } from '../core/inference/inferenceService';
 import { ModelResolver, type ResolvedModel } from '../core/inference/resolveModel';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import type { OnnxRuntimeStatus } from '../core/env/types';
+import type { TaskRunner } from '../core/nlp/runner';
 import { cudaChildEnv, readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
 import type { Log } from './log';
@@ -37,7 +38,8 @@ export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: Downlo
  */
 export class InferenceHost implements vscode.Disposable {
   private service: InferenceService | undefined;
-  private readonly resolver = new ModelResolver();
+  // A resolved model is reused for 10 minutes: a run of many batches lists the Hub once.
+  private readonly resolver = new ModelResolver(10 * 60_000);
   private ort: Promise<OnnxRuntimeStatus> | undefined;
   lastDevice: DeviceChoice | undefined;
 
@@ -75,16 +77,16 @@ export class InferenceHost implements vscode.Disposable {
     return d;
   }
 
-  async run(r: PipelineRun, signal: AbortSignal, onStage: (s: Stage) => void = () => undefined): Promise<PipelineResult> {
-    const started = performance.now();
+  /** Device, model files (downloading if needed), then the service: the one path every run takes. */
+  private async execute(task: string, model: string, inputs: unknown[], signal: AbortSignal | undefined, onStage: (s: Stage) => void, onPartial?: (t: string) => void) {
     const cfg = readConfig();
     onStage({ stage: 'resolve' });
     const device = await this.chooseDevice();
     const resolved = await this.resolver.resolve({
-      model: r.model,
-      task: r.task,
+      model,
+      task,
       device: device.device,
-      dtype: cfg.modelDtypes[r.model.trim()] ?? cfg.dtype,
+      dtype: cfg.modelDtypes[model.trim()] ?? cfg.dtype,
       hub: {
         endpoint: resolveHubEndpoint(cfg.hubEndpoint),
         token: resolveToken(await this.signedInToken())?.token,
@@ -95,15 +97,28 @@ export class InferenceHost implements vscode.Disposable {
       onProgress: (progress) => onStage({ stage: 'download', progress }),
       log: (m) => this.log.info(m),
     });
-    if (resolved.downloadedBytes) this.log.info(`Downloaded ${r.model} (${formatBytes(resolved.downloadedBytes)}) into ${resolved.dir}`);
+    if (resolved.downloadedBytes) this.log.info(`Downloaded ${model} (${formatBytes(resolved.downloadedBytes)}) into ${resolved.dir}`);
     onStage({ stage: 'load', device: device.device });
     const out = await this.getService().run(
-      { task: r.task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs: r.inputs, idleUnloadMs: cfg.idleUnloadMinutes * 60_000 },
+      { task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs, idleUnloadMs: cfg.idleUnloadMinutes * 60_000 },
       signal,
+      onPartial,
     );
-    const result = { task: r.task, model: r.model, output: out.output, device, resolved, loadMs: out.loadMs, runMs: out.runMs, totalMs: performance.now() - started };
-    this.log.info(`${r.task} with ${r.model} on ${device.device} (${resolved.dtype}): load ${out.loadMs.toFixed(0)} ms, run ${out.runMs.toFixed(0)} ms`);
-    return result;
+    this.log.info(`${task} with ${model} on ${device.device} (${resolved.dtype}): load ${out.loadMs.toFixed(0)} ms, run ${out.runMs.toFixed(0)} ms`);
+    return { out, device, resolved };
+  }
+
+  async run(r: PipelineRun, signal: AbortSignal, onStage: (s: Stage) => void = () => undefined): Promise<PipelineResult> {
+    const started = performance.now();
+    const { out, device, resolved } = await this.execute(r.task, r.model, r.inputs, signal, onStage);
+    return { task: r.task, model: r.model, output: out.output, device, resolved, loadMs: out.loadMs, runMs: out.runMs, totalMs: performance.now() - started };
+  }
+
+  /** A TaskRunner for the NLP tasks, reporting downloads and loads through `onStage`. */
+  taskRunner(onStage: (s: Stage) => void = () => undefined): TaskRunner {
+    return {
+      run: async (pipeline, model, inputs, options = {}) => (await this.execute(pipeline, model, inputs, options.signal, onStage, options.onPartial)).out.output,
+    };
   }
 
   /** After the CUDA provider or its libraries change: probe again, and restart the service on next use. */

@@ -2,9 +2,12 @@ import * as vscode from 'vscode';
 import { reportToMarkdown } from '../../core/env/reportMarkdown';
 import type { EnvironmentService } from '../environmentService';
 import type { InferenceHost } from '../inferenceHost';
+import type { ResultsPanel } from '../webviews/resultsPanel';
 import type { Log } from '../log';
 import { isLink, type EnvNode } from '../views/environmentTree';
+import { chooseModelCommand } from './chooseModel';
 import { enableCudaCommand } from './enableCuda';
+import { createNlpCommands } from './nlp';
 import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
 
 export interface CommandDeps {
@@ -12,6 +15,8 @@ export interface CommandDeps {
   log: Log;
   inference: InferenceHost;
   state: vscode.Memento;
+  workspaceState: vscode.Memento;
+  panel: ResultsPanel;
   extensionVersion: string;
   extensionPath: string;
 }
@@ -44,6 +49,8 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
       }
     },
     'aiLab.showLog': () => d.log.show(),
+    ...createNlpCommands({ inference: d.inference, panel: d.panel, log: d.log, globalState: d.state, workspaceState: d.workspaceState }),
+    'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, args as Parameters<typeof chooseModelCommand>[1]),
     'aiLab.enableCuda': () => enableCudaCommand(d.extensionPath, d.env, d.inference, d.log),
     'aiLab.runPipeline': (args: unknown) => runPipelineCommand(d.inference, d.log, d.state, (args ?? {}) as RunPipelineArgs),
     'aiLab.showCpuEnvironment': () => d.env.setShowWithoutGpu(true),

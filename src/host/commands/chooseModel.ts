@@ -1,0 +1,94 @@
+import * as fs from 'node:fs';
+import { listModels } from '@huggingface/hub';
+import * as vscode from 'vscode';
+import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../../core/hub/hubConfig';
+import type { PipelineType } from '@huggingface/hub';
+import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
+import { readConfig } from '../config';
+import type { Log } from '../log';
+
+/** Model ids in the Hugging Face cache (models--org--name folders). */
+export function cachedModelIds(cacheDir = resolveHubCacheDir()): string[] {
+  try {
+    return fs
+      .readdirSync(cacheDir)
+      .filter((n) => n.startsWith('models--'))
+      .map((n) => n.slice('models--'.length).split('--').join('/'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+interface ModelPick extends vscode.QuickPickItem {
+  model?: string;
+  action?: 'search' | 'folder';
+}
+
+/** "AI Lab: Choose Model for Task": configured, default, cached, a Hub search by task, or a folder. */
+export async function chooseModelCommand(log: Log, args?: { task?: LabTaskId; model?: string }): Promise<string | undefined> {
+  const taskId =
+    args?.task ??
+    (await vscode.window.showQuickPick(
+      (Object.keys(LAB_TASKS) as LabTaskId[]).map((id) => ({ label: LAB_TASKS[id].title, description: readConfig().nlp.models[id], id })),
+      { title: 'AI Lab: Choose Model for Task', placeHolder: 'Task' },
+    ))?.id;
+  if (!taskId) return undefined;
+  const task = LAB_TASKS[taskId];
+  let model = args?.model;
+  if (!model) {
+    const current = readConfig().nlp.models[taskId];
+    const items: ModelPick[] = [
+      { label: current, description: 'configured', model: current },
+      ...(current !== task.defaultModel ? [{ label: task.defaultModel, description: 'default', model: task.defaultModel }] : []),
+      { label: 'In the Hugging Face cache', kind: vscode.QuickPickItemKind.Separator },
+      ...cachedModelIds().filter((id) => id !== current).map((id) => ({ label: id, description: 'cached', model: id })),
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(search) Search the Hub…', description: `${task.pipeline}, transformers.js`, action: 'search' as const },
+      { label: '$(folder) Local folder…', description: 'transformers.js layout', action: 'folder' as const },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: `AI Lab: model for ${task.title}` });
+    if (!pick) return undefined;
+    if (pick.action === 'folder') {
+      const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use This Model Folder' });
+      model = dir?.[0]?.fsPath;
+    } else if (pick.action === 'search') {
+      model = await searchHub(task.pipeline, log);
+    } else {
+      model = pick.model;
+    }
+  }
+  if (!model) return undefined;
+  await vscode.workspace.getConfiguration('aiLab').update(`models.${taskId}`, model, vscode.ConfigurationTarget.Global);
+  void vscode.window.showInformationMessage(`AI Lab: ${task.title} now uses ${model}.`);
+  return model;
+}
+
+async function searchHub(pipeline: string, log: Log): Promise<string | undefined> {
+  const query = await vscode.window.showInputBox({ title: 'Search the Hugging Face Hub', prompt: `Models for ${pipeline} with ONNX weights for transformers.js (empty: most downloaded)` });
+  if (query === undefined) return undefined;
+  const cfg = readConfig();
+  const found: ModelPick[] = [];
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'AI Lab: searching the Hub…', cancellable: false }, async () => {
+      const task = (pipeline === 'text-pair-classification' ? 'text-classification' : pipeline) as PipelineType;
+      for await (const m of listModels({
+        search: { query: query || undefined, task, tags: ['transformers.js'] },
+        hubUrl: resolveHubEndpoint(cfg.hubEndpoint),
+        sort: 'downloads',
+        limit: 30,
+        ...(resolveToken(undefined) ? { accessToken: resolveToken(undefined)!.token } : {}),
+      })) {
+        found.push({ label: m.name, description: `${m.downloads.toLocaleString('en-US')} downloads · ${m.likes} likes`, model: m.name });
+      }
+    });
+  } catch (err) {
+    await log.showError('AI Lab: searching the Hub failed (offline? set aiLab.hubEndpoint for a mirror)', err);
+    return undefined;
+  }
+  if (!found.length) {
+    void vscode.window.showInformationMessage(`AI Lab: no transformers.js model for ${pipeline} matches "${query}".`);
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(found, { title: 'Hub models with ONNX weights', matchOnDescription: true }))?.model;
+}

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LabOutput } from '../../core/nlp/runner';
+import { entryText, parseFromWebview, type EntryAction, type ResultEntry, type ToWebview } from '../../shared/resultsProtocol';
+import type { Log } from '../log';
+
+/** Where a run's input came from, so the panel can reveal it and edit next to it. */
+export interface InputSource {
+  uri: vscode.Uri;
+  range: vscode.Range;
+  /** The text at `range` when the run started: edits apply only if it is still there. */
+  text: string;
+}
+
+const MAX_ENTRIES = 50;
+
+/** One reusable "AI Lab Results" panel with a history of runs (not a new panel per run). */
+export class ResultsPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private readonly entries: ResultEntry[] = [];
+  private readonly sources = new Map<string, InputSource>();
+  private nextId = 1;
+  private readonly changed = new vscode.EventEmitter<ResultEntry>();
+  /** For tests and status: fires on every change of an entry. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+  ) {}
+
+  get history(): readonly ResultEntry[] {
+    return this.entries;
+  }
+
+  get visible(): boolean {
+    return Boolean(this.panel?.visible);
+  }
+
+  /** Shows the panel (reusing it) without taking focus from the editor. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel('aiLab.results', 'AI Lab Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [root, media],
+    });
+    panel.iconPath = vscode.Uri.joinPath(media, 'ai-lab.svg');
+    const nonce = randomBytes(16).toString('base64');
+    const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${panel.webview.cspSource}; img-src ${panel.webview.cspSource} data:`;
+    panel.webview.html = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'results.css'))}">
+<title>AI Lab Results</title></head>
+<body><header><h1>AI Lab Results</h1><button id="clear" title="Clear the history">Clear</button></header>
+<p id="empty" class="muted">Run an AI Lab command on a selection (editor context menu → AI Lab) to see results here.</p>
+<ul id="entries" aria-live="polite"></ul>
+<script nonce="${nonce}" type="module" src="${panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'results.js'))}"></script>
+</body></html>`;
+    panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw));
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.ready = false;
+    });
+    this.panel = panel;
+  }
+
+  private post(m: ToWebview): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = parseFromWebview(raw);
+    if (!m) return this.log.warn(`Results panel: ignored a message that is not in the protocol: ${JSON.stringify(raw)?.slice(0, 200)}`);
+    if (m.type === 'ready') {
+      this.ready = true;
+      return this.post({ type: 'init', entries: this.entries });
+    }
+    if (m.type === 'clear') {
+      this.entries.length = 0;
+      this.sources.clear();
+      return this.post({ type: 'init', entries: [] });
+    }
+    await this.act(m.id, m.action);
+  }
+
+  /** Runs an entry's action; also the way tests and commands drive it. */
+  async act(id: string, action: EntryAction): Promise<boolean> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return false;
+    const src = this.sources.get(id);
+    if (action === 'copy') {
+      await vscode.env.clipboard.writeText(entryText(entry));
+      vscode.window.setStatusBarMessage('AI Lab: copied', 3000);
+      return true;
+    }
+    if (!src) {
+      void vscode.window.showWarningMessage('AI Lab: this result did not come from an editor.');
+      return false;
+    }
+    const doc = await vscode.workspace.openTextDocument(src.uri);
+    if (action === 'reveal') {
+      const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false, viewColumn: vscode.ViewColumn.One });
+      editor.selection = new vscode.Selection(src.range.start, src.range.end);
+      editor.revealRange(src.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      return true;
+    }
+    if (doc.getText(src.range) !== src.text) {
+      void vscode.window.showWarningMessage('AI Lab: the text changed since this result was made; nothing was edited. Run the command again on the new text.');
+      return false;
+    }
+    const text = entryText(entry);
+    const edit = new vscode.WorkspaceEdit();
+    if (action === 'replace') {
+      edit.replace(src.uri, src.range, text);
+    } else {
+      const line = doc.lineAt(src.range.end.line);
+      edit.insert(src.uri, line.range.end, `${doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n'}${text}`);
+    }
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (ok && action === 'replace') src.text = text; // A second click then works on what is there now.
+    return ok;
+  }
+
+  start(init: Omit<ResultEntry, 'id' | 'status' | 'startedAt' | 'canEdit'>, source?: InputSource): string {
+    const id = String(this.nextId++);
+    const entry: ResultEntry = { ...init, id, status: 'running', startedAt: Date.now(), canEdit: Boolean(source) };
+    this.entries.unshift(entry);
+    if (source) this.sources.set(id, source);
+    for (const dropped of this.entries.splice(MAX_ENTRIES)) this.sources.delete(dropped.id);
+    this.show();
+    this.update(entry);
+    return id;
+  }
+
+  partial(id: string, text: string): void {
+    const e = this.entries.find((x) => x.id === id);
+    if (!e) return;
+    e.partial = (e.partial ?? '') + text;
+    this.post({ type: 'partial', id, text });
+    this.changed.fire(e);
+  }
+
+  finish(id: string, output: LabOutput, durationMs: number): void {
+    this.patch(id, { status: 'done', output, durationMs });
+  }
+
+  fail(id: string, error: string, cancelled = false): void {
+    this.patch(id, { status: cancelled ? 'cancelled' : 'error', error, durationMs: undefined });
+  }
+
+  private patch(id: string, p: Partial<ResultEntry>): void {
+    const e = this.entries.find((x) => x.id === id);
+    if (!e) return;
+    Object.assign(e, p);
+    this.update(e);
+  }
+
+  private update(e: ResultEntry): void {
+    this.post({ type: 'upsert', entry: e });
+    this.changed.fire(e);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.changed.dispose();
+  }
+}

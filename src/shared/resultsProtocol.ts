@@ -1,0 +1,47 @@
+/** The "AI Lab Results" panel's messages, shared by the host (src/host/webviews) and the page (webview-ui/results). */
+import type { LabOutput } from '../core/nlp/runner';
+
+export interface ResultEntry {
+  id: string;
+  task: string;
+  title: string;
+  model: string;
+  device: string;
+  startedAt: number;
+  durationMs?: number;
+  input: { excerpt: string; length: number; where?: string };
+  status: 'running' | 'done' | 'error' | 'cancelled';
+  output?: LabOutput;
+  /** Text streamed so far (generation, summaries). */
+  partial?: string;
+  error?: string;
+  /** Insert Below / Replace Selection apply (the input came from an editor). */
+  canEdit: boolean;
+}
+
+export type ToWebview = { type: 'init'; entries: ResultEntry[] } | { type: 'upsert'; entry: ResultEntry } | { type: 'partial'; id: string; text: string };
+
+export type EntryAction = 'reveal' | 'copy' | 'insertBelow' | 'replace';
+
+export type FromWebview = { type: 'ready' } | { type: 'action'; action: EntryAction; id: string } | { type: 'clear' };
+
+const ACTIONS: readonly string[] = ['reveal', 'copy', 'insertBelow', 'replace'];
+
+/** Every message from the page is checked before the host acts on it. */
+export function parseFromWebview(m: unknown): FromWebview | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  const o = m as Record<string, unknown>;
+  if (o.type === 'ready' || o.type === 'clear') return { type: o.type };
+  if (o.type === 'action' && typeof o.id === 'string' && o.id.length < 100 && typeof o.action === 'string' && ACTIONS.includes(o.action)) {
+    return { type: 'action', action: o.action as EntryAction, id: o.id };
+  }
+  return undefined;
+}
+
+/** The text an entry offers to copy or insert: a summary, generated text, or its labels. */
+export function entryText(e: ResultEntry): string {
+  const o = e.output;
+  if (!o) return e.partial ?? '';
+  if (o.kind === 'labels') return o.labels.map((l) => `${l.label}: ${(l.score * 100).toFixed(1)} %`).join('\n');
+  return o.text.trim();
+}

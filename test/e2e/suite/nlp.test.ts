@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { LabOutput } from '../../../src/core/nlp/runner';
+import { fixtureModelDirs } from '../../fixtures/models';
+import { api, setSetting, waitFor } from './helpers';
+
+type Labels = Extract<LabOutput, { kind: 'labels' }>;
+
+async function editorWith(content: string, select?: [number, number, number, number]): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ content, language: 'plaintext' });
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  if (select) editor.selection = new vscode.Selection(...select);
+  return editor;
+}
+
+describe('AI Lab in a real VS Code: classify, summarize, continue the selection', () => {
+  before(async () => {
+    const d = fixtureModelDirs();
+    for (const [task, dir] of Object.entries({ sentiment: d.sentiment, grammar: d.grammar, qnli: d.nli, zeroShot: d.nli, summarize: d.summarizer, extractive: d.embed, generate: d.lm })) {
+      await setSetting(`models.${task}`, dir);
+    }
+  });
+  after(async () => {
+    for (const task of ['sentiment', 'grammar', 'qnli', 'zeroShot', 'summarize', 'extractive', 'generate']) await setSetting(`models.${task}`, undefined);
+  });
+
+  it('Classify Sentiment on the selection: labels in the results panel, with the input it came from', async () => {
+    await editorWith('Intro.\nWi-Fi is slower than a snail today!\n', [1, 0, 1, 35]);
+    const out = await vscode.commands.executeCommand<Labels>('aiLab.classifySentiment');
+    assert.equal(out.labels[0]?.label, 'NEGATIVE');
+    const a = await api();
+    const entry = a.results.history[0]!;
+    assert.deepEqual([entry.title, entry.status, entry.input.excerpt], ['Classify Sentiment', 'done', 'Wi-Fi is slower than a snail today!']);
+    assert.ok(a.results.visible, 'the panel is shown');
+  });
+
+  it('Check Grammar shows unacceptable/acceptable; QNLI and zero-shot take their question and labels', async () => {
+    await editorWith('It was terrible.');
+    assert.equal((await vscode.commands.executeCommand<Labels>('aiLab.checkGrammar')).labels[0]?.label, 'unacceptable');
+    await editorWith('It will rain tomorrow in the forecast. The analytics dashboard shows an error at login.');
+    const q = await vscode.commands.executeCommand<Labels>('aiLab.checkEntailment', { question: 'Where is the dashboard error?' });
+    assert.equal(q.labels[0]?.label, 'entailment');
+    await editorWith('Hi team, the analytics dashboard shows an error every time I log in.');
+    const z = await vscode.commands.executeCommand<Labels>('aiLab.classifyZeroShot', { labels: ['Billing Question', 'Product Feedback', 'Technical Support'] });
+    assert.equal(z.labels[0]?.label, 'Technical Support');
+  });
+
+  it('Summarize (Medium), then Insert Below and Replace Selection edit the document', async () => {
+    const lead = 'City council members met for a short session to approve the river cleanup budget.';
+    const editor = await editorWith(`${lead} They highlighted that volunteer turnout doubled.\nNext line.`, [0, 0, 0, 131]);
+    const out = await vscode.commands.executeCommand<Extract<LabOutput, { kind: 'summary' }>>('aiLab.summarize', { preset: 'medium' });
+    assert.equal(out.text, lead);
+    const a = await api();
+    const id = a.results.history[0]!.id;
+    assert.equal(await a.results.act(id, 'insertBelow'), true);
+    assert.equal(editor.document.lineAt(1).text, lead);
+    assert.equal(editor.document.lineAt(2).text, 'Next line.');
+    assert.equal(await a.results.act(id, 'replace'), true);
+    assert.equal(editor.document.lineAt(0).text, lead);
+  });
+
+  it('Summarize Extractive keeps sentences verbatim; Continue Text streams into the panel', async () => {
+    await editorWith('The dashboard shows an error. It will rain and snow in the forecast. A login crash bug hit the server.');
+    await setSetting('summarize.extractiveSentences', 2);
+    const ex = await vscode.commands.executeCommand<Extract<LabOutput, { kind: 'extractive' }>>('aiLab.summarize', { preset: 'extractive' });
+    await setSetting('summarize.extractiveSentences', undefined);
+    assert.deepEqual(ex.sentences.map((s) => s.text), ['The dashboard shows an error.', 'A login crash bug hit the server.']);
+    await editorWith('The future of');
+    const a = await api();
+    const partials: string[] = [];
+    const sub = a.results.onDidChange((e) => e.status === 'running' && e.partial && partials.push(e.partial));
+    const gen = await vscode.commands.executeCommand<Extract<LabOutput, { kind: 'generation' }>>('aiLab.continueText');
+    sub.dispose();
+    assert.equal(gen.text, ' open science is bright.');
+    assert.ok(partials.length > 1, 'text streamed in');
+  });
+
+  it('bad input: empty document, unknown model, model of the wrong task: a clear message, document untouched', async () => {
+    const a = await api();
+    const empty = await editorWith('');
+    assert.equal(await vscode.commands.executeCommand('aiLab.classifySentiment'), undefined);
+    assert.match(a.results.history[0]!.error ?? '', /Nothing to work on/);
+    const editor = await editorWith('good movie');
+    await setSetting('models.sentiment', 'nobody/nothing-here');
+    await setSetting('hubEndpoint', 'http://127.0.0.1:9');
+    await setSetting('hubOffline', true);
+    assert.equal(await vscode.commands.executeCommand('aiLab.classifySentiment'), undefined);
+    assert.match(a.results.history[0]!.error ?? '', /not in the Hugging Face cache/);
+    await setSetting('hubOffline', undefined);
+    await setSetting('hubEndpoint', undefined);
+    await setSetting('models.sentiment', fixtureModelDirs().summarizer);
+    assert.equal(await vscode.commands.executeCommand('aiLab.classifySentiment'), undefined);
+    assert.match(a.results.history[0]!.error ?? '', /none for text-classification/);
+    await setSetting('models.sentiment', fixtureModelDirs().sentiment);
+    assert.equal(editor.document.getText(), 'good movie');
+    assert.equal(empty.document.getText(), '');
+    // A stale range is never edited: the text changed since the result was made.
+    await editorWith('The future of');
+    await vscode.commands.executeCommand('aiLab.continueText');
+    const ed = vscode.window.activeTextEditor!;
+    await ed.edit((e) => e.insert(new vscode.Position(0, 0), 'X'));
+    assert.equal(await a.results.act(a.results.history[0]!.id, 'replace'), false);
+    assert.equal(ed.document.getText(), 'XThe future of');
+    await waitFor('history', () => a.results.history.length, (n) => n >= 8);
+  });
+});

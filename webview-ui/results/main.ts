@@ -1,0 +1,119 @@
+/** The "AI Lab Results" page: a history of runs. Built with textContent only: results are never HTML. */
+import type { FromWebview, ResultEntry, ToWebview } from '../../src/shared/resultsProtocol';
+
+declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void };
+const vscode = acquireVsCodeApi();
+
+const entries = new Map<string, ResultEntry>();
+const list = document.getElementById('entries')!;
+const empty = document.getElementById('empty')!;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(label: string, action: 'reveal' | 'copy' | 'insertBelow' | 'replace', id: string, title: string): HTMLButtonElement {
+  const b = el('button', `action ${action}`, label);
+  b.title = title;
+  b.addEventListener('click', () => vscode.postMessage({ type: 'action', action, id }));
+  return b;
+}
+
+function renderOutput(e: ResultEntry, box: HTMLElement): void {
+  const o = e.output;
+  if (e.status === 'error') {
+    box.append(el('p', 'error', e.error ?? 'Failed'));
+    return;
+  }
+  if (e.status === 'cancelled') {
+    box.append(el('p', 'muted', 'Cancelled.'));
+    return;
+  }
+  if (!o) {
+    box.append(el('p', e.partial ? 'text streaming' : 'muted', e.partial || 'Running…'));
+    return;
+  }
+  if (o.kind === 'labels') {
+    const table = el('div', 'labels');
+    table.setAttribute('role', 'list');
+    for (const l of o.labels) {
+      const row = el('div', 'label-row');
+      row.setAttribute('role', 'listitem');
+      const pct = `${(l.score * 100).toFixed(1)} %`;
+      row.setAttribute('aria-label', `${l.label}: ${pct}`);
+      row.append(el('span', 'label-name', l.label));
+      const bar = el('span', 'bar');
+      const fill = el('span', 'fill');
+      fill.style.width = `${Math.max(0, Math.min(100, l.score * 100)).toFixed(1)}%`;
+      bar.append(fill);
+      row.append(bar, el('span', 'score', pct));
+      table.append(row);
+    }
+    box.append(table);
+    if (o.parts.length > 1) box.append(el('p', 'muted', `${o.parts.length} parts, averaged by length.`));
+    return;
+  }
+  box.append(el('p', 'text', o.text.trim()));
+  if (o.kind === 'summary' && o.chunks > 1) box.append(el('p', 'muted', `${o.chunks} parts summarized, then combined (${o.levels} rounds).`));
+  if (o.kind === 'extractive') box.append(el('p', 'muted', `${o.sentences.length} sentences, verbatim, in their original order.`));
+}
+
+function render(e: ResultEntry): HTMLElement {
+  const item = el('li', `entry ${e.status}`);
+  item.dataset.id = e.id;
+  const head = el('div', 'head');
+  head.append(el('span', 'task', e.title));
+  const meta = [e.model, e.device.toUpperCase(), e.durationMs !== undefined ? `${Math.round(e.durationMs)} ms` : e.status].join(' · ');
+  head.append(el('span', 'meta', meta));
+  item.append(head);
+  const excerpt = button(`“${e.input.excerpt}”${e.input.where ? ` — ${e.input.where}` : ''}`, 'reveal', e.id, 'Show this input in its editor');
+  excerpt.className = 'excerpt';
+  item.append(excerpt);
+  const box = el('div', 'output');
+  renderOutput(e, box);
+  item.append(box);
+  if (e.status === 'done' && e.output && e.output.kind !== 'labels') {
+    const actions = el('div', 'actions');
+    actions.append(button('Copy', 'copy', e.id, 'Copy the text'));
+    if (e.canEdit) {
+      actions.append(button('Insert Below', 'insertBelow', e.id, 'Insert the text below the input'));
+      actions.append(button('Replace Selection', 'replace', e.id, 'Replace the input with the text'));
+    }
+    item.append(actions);
+  } else if (e.status === 'done') {
+    const actions = el('div', 'actions');
+    actions.append(button('Copy', 'copy', e.id, 'Copy the labels and scores'));
+    item.append(actions);
+  }
+  return item;
+}
+
+function upsert(e: ResultEntry): void {
+  entries.set(e.id, e);
+  const node = render(e);
+  const existing = list.querySelector(`li[data-id="${CSS.escape(e.id)}"]`);
+  if (existing) existing.replaceWith(node);
+  else list.prepend(node);
+  empty.hidden = entries.size > 0;
+}
+
+window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
+  const m = ev.data;
+  if (m.type === 'init') {
+    list.replaceChildren();
+    entries.clear();
+    for (const e of [...m.entries].reverse()) upsert(e);
+    empty.hidden = entries.size > 0;
+  } else if (m.type === 'upsert') {
+    upsert(m.entry);
+  } else if (m.type === 'partial') {
+    const e = entries.get(m.id);
+    if (e && e.status === 'running') upsert({ ...e, partial: (e.partial ?? '') + m.text });
+  }
+});
+
+document.getElementById('clear')?.addEventListener('click', () => vscode.postMessage({ type: 'clear' }));
+vscode.postMessage({ type: 'ready' });
