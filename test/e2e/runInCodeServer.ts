@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { FixtureHub } from '../fixtures/hub/server';
+import { fixtureModelDirs } from '../fixtures/models';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { FixtureNugetFeed, providerPackage } from '../fixtures/nuget/feedServer';
 import { REPO_ROOT, fakeSmi } from '../fixtures/paths';
@@ -85,10 +86,19 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   const ortVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
   feed.packages.push({ id: 'Microsoft.ML.OnnxRuntime.Gpu.Linux', version: ortVersion, nupkg: providerPackage('Microsoft.ML.OnnxRuntime.Gpu.Linux', ortVersion).nupkg });
   const feedIndex = await feed.start();
-  const settings = { ...baseSettings, 'aiLab.hubEndpoint': hub.url, 'aiLab.cudaProviderFeed': feedIndex };
+  const models = fixtureModelDirs();
+  let settings: Record<string, unknown> = {
+    ...baseSettings,
+    'aiLab.hubEndpoint': hub.url,
+    'aiLab.cudaProviderFeed': feedIndex,
+    'aiLab.models.sentiment': models.sentiment,
+    'aiLab.models.summarize': models.summarizer,
+    'workbench.colorTheme': 'Default Dark Modern',
+  };
   writeUserSettings(dirs.userData, settings);
   fs.writeFileSync(path.join(dirs.workspace, 'README.md'), '# Demo workspace\n\nOpen the AI Lab view in the activity bar.\n');
   fs.writeFileSync(path.join(dirs.workspace, 'review.txt'), 'The service was terrible and the food was awful.\n');
+  fs.writeFileSync(path.join(dirs.workspace, 'council.txt'), 'City council members met for a short session to approve the river cleanup budget. They highlighted that volunteer turnout doubled.');
   await run(CODE_SERVER, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
   const cs = await startCodeServer(CODE_SERVER, dirs);
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -98,7 +108,8 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(dirs.workspace)}`);
     const failures = await checkUi(page, {
       results: RESULTS,
-      switchSmi: (scenario) => writeUserSettings(dirs.userData, { ...settings, 'aiLab.nvidiaSmiPath': fakeSmi(scenario) }),
+      switchSmi: (scenario) => writeUserSettings(dirs.userData, (settings = { ...settings, 'aiLab.nvidiaSmiPath': fakeSmi(scenario) })),
+      writeSettings: (patch) => writeUserSettings(dirs.userData, (settings = { ...settings, ...patch })),
       logsDir: path.join(dirs.userData, 'logs'),
     });
     return failures;

@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 
 export interface UiOptions {
   results: string;
-  /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (VS Code watches it). */
+  /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (read when the window loads). */
   switchSmi(scenario: string): void;
+  /** Adds settings to settings.json (read when the window loads). */
+  writeSettings(patch: Record<string, unknown>): void;
   logsDir: string;
 }
 
@@ -28,6 +30,48 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
+}
+
+/** The results panel's page: the webview iframe that holds #entries. */
+async function resultsFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.$('#entries').catch(() => null)) return f;
+    }
+    if (Date.now() > deadline) throw new Error('the AI Lab Results panel did not appear');
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Right-click in the editor, then AI Lab ▸ item, chosen with the keyboard as a keyboard user would. */
+async function contextMenuCommand(page: Page, item: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click({ button: 'right' });
+  await page.locator('.monaco-menu .action-item', { hasText: /^AI Lab$/ }).first().waitFor();
+  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText().catch(() => '')).split('\n')[0]!.trim();
+  const moveTo = async (label: string) => {
+    for (let i = 0; i < 30 && (await focused()) !== label; i++) await page.keyboard.press('ArrowDown');
+    if ((await focused()) !== label) throw new Error(`menu item "${label}" never got the focus`);
+  };
+  await moveTo('AI Lab');
+  await page.keyboard.press('ArrowRight');
+  await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor();
+  await moveTo(item);
+  await page.keyboard.press('Enter');
+}
+
+async function openWorkspaceFile(page: Page, name: string, mustShow: string): Promise<void> {
+  const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
+  if (await tab.isVisible().catch(() => false)) {
+    await tab.click();
+    await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
+    return;
+  }
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
 }
 
 /** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */
@@ -133,6 +177,62 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     await page.screenshot({ path: path.join(o.results, 'enable-cuda.png') });
     const log = aiLabLog(o.logsDir);
     if (!/installed libonnxruntime_providers_cuda\.so, libonnxruntime_providers_shared\.so, libonnxruntime_providers_tensorrt\.so from http:\/\/127\.0\.0\.1/.test(log)) throw new Error('no install line in the AI Lab log');
+  });
+
+  await check('context menu ▸ AI Lab ▸ Classify Sentiment: the panel shows sorted labels with score bars', async () => {
+    await openWorkspaceFile(page, 'review.txt', 'terrible');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await contextMenuCommand(page, 'Classify Sentiment');
+    const frame = await resultsFrame(page);
+    const row = frame.locator('.entry.done .label-row').first();
+    await row.waitFor();
+    const first = await row.getAttribute('aria-label');
+    if (!/^NEGATIVE: 9\d\.\d %$/.test(first ?? '')) throw new Error(`first label row says "${first}"`);
+    const style = await frame.locator('.entry.done .label-row .fill').first().getAttribute('style');
+    if (!/width: 9\d\.\d%/.test(style ?? '')) throw new Error(`score bar style "${style}"`);
+    await page.screenshot({ path: path.join(o.results, 'results-panel-dark.png') });
+  });
+
+  await check('Summarize (Medium) from the context menu, then Insert Below from the panel edits the document', async () => {
+    await openWorkspaceFile(page, 'council.txt', 'council');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await contextMenuCommand(page, 'Summarize');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Medium' }).first().click();
+    const frame = await resultsFrame(page);
+    const entry = frame.locator('.entry.done', { hasText: 'Summarize' }).first();
+    await entry.waitFor();
+    const summary = (await entry.locator('.text').innerText()).trim();
+    if (summary !== 'City council members met for a short session to approve the river cleanup budget.') throw new Error(`summary "${summary}"`);
+    await entry.locator('button.insertBelow').click();
+    // Monaco renders spaces as no-break spaces, and the long first line leaves the view scrolled right.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    const want = 'City council members met for a short session to approve the river cleanup budget.';
+    const deadline = Date.now() + 10_000;
+    let lines: string[] = [];
+    while (Date.now() < deadline) {
+      lines = (await page.locator('.monaco-editor .view-line').allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' ').trim());
+      if (lines.includes(want)) break;
+      await page.waitForTimeout(200);
+    }
+    if (!lines.includes(want)) throw new Error(`no inserted summary line; editor lines: ${JSON.stringify(lines)}`);
+    await page.screenshot({ path: path.join(o.results, 'insert-below.png') });
+  });
+
+  await check('the results panel in a light theme (screenshot)', async () => {
+    // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
+    o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern' });
+    await page.reload();
+    await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 60_000 });
+    await openWorkspaceFile(page, 'review.txt', 'terrible');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await contextMenuCommand(page, 'Classify Sentiment');
+    const frame = await resultsFrame(page);
+    await frame.locator('.entry.done .label-row').first().waitFor();
+    await page.screenshot({ path: path.join(o.results, 'results-panel-light.png') });
   });
 
   await check('a failing nvidia-smi shows the no-GPU welcome view with the reason and a log link', async () => {
