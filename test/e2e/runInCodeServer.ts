@@ -9,6 +9,7 @@ import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { FixtureHub } from '../fixtures/hub/server';
 import { fixtureModelDirs } from '../fixtures/models';
+import { causalLmFiles } from '../fixtures/models/causalLm';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { FixtureNugetFeed, providerPackage } from '../fixtures/nuget/feedServer';
 import { REPO_ROOT, fakeSmi } from '../fixtures/paths';
@@ -80,6 +81,9 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   const hub = new FixtureHub();
   hub.addRepo({ id: 'Xenova/fixture-sst2', files: sentimentModelFiles(), pipelineTag: 'text-classification' });
   hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
+  // A model whose download crawls, for the cancellation check.
+  hub.addRepo({ id: 'Xenova/fixture-slow-lm', files: causalLmFiles() });
+  hub.faults.push({ match: 'Xenova/fixture-slow-lm/resolve/', kind: 'slow', bytesPerSecond: 100, times: 50 });
   await hub.start();
   // A loopback NuGet feed with a provider package for the installed onnxruntime-node (fake libraries).
   const feed = new FixtureNugetFeed();
@@ -93,11 +97,17 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     'aiLab.cudaProviderFeed': feedIndex,
     'aiLab.models.sentiment': models.sentiment,
     'aiLab.models.summarize': models.summarizer,
+    'aiLab.models.grammar': models.grammar,
+    'aiLab.models.qnli': models.nli,
+    'aiLab.models.zeroShot': models.nli,
+    'aiLab.models.generate': models.lm,
     'workbench.colorTheme': 'Default Dark Modern',
   };
   writeUserSettings(dirs.userData, settings);
   fs.writeFileSync(path.join(dirs.workspace, 'README.md'), '# Demo workspace\n\nOpen the AI Lab view in the activity bar.\n');
   fs.writeFileSync(path.join(dirs.workspace, 'review.txt'), 'The service was terrible and the food was awful.\n');
+  fs.writeFileSync(path.join(dirs.workspace, 'support.txt'), 'Hi team, the analytics dashboard shows an error every time I log in.');
+  fs.writeFileSync(path.join(dirs.workspace, 'story.txt'), 'The future of');
   fs.writeFileSync(path.join(dirs.workspace, 'council.txt'), 'City council members met for a short session to approve the river cleanup budget. They highlighted that volunteer turnout doubled.');
   await run(CODE_SERVER, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
   const cs = await startCodeServer(CODE_SERVER, dirs);

@@ -48,7 +48,7 @@ async function resultsFrame(page: Page): Promise<Frame> {
 async function contextMenuCommand(page: Page, item: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().click({ button: 'right' });
   await page.locator('.monaco-menu .action-item', { hasText: /^AI Lab$/ }).first().waitFor();
-  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText().catch(() => '')).split('\n')[0]!.trim();
+  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText({ timeout: 300 }).catch(() => '')).split('\n')[0]!.trim();
   const moveTo = async (label: string) => {
     for (let i = 0; i < 30 && (await focused()) !== label; i++) await page.keyboard.press('ArrowDown');
     if ((await focused()) !== label) throw new Error(`menu item "${label}" never got the focus`);
@@ -67,6 +67,9 @@ async function openWorkspaceFile(page: Page, name: string, mustShow: string): Pr
     await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
     return;
   }
+  // After a reload the keyboard focus may be nowhere: give it to the workbench first.
+  const active = page.locator('.tabs-container .tab.active').first();
+  if (await active.isVisible().catch(() => false)) await active.click();
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
@@ -221,9 +224,43 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     await page.screenshot({ path: path.join(o.results, 'insert-below.png') });
   });
 
+  await check('Check Grammar, QNLI (question box), zero-shot (labels box) and Continue Text from the context menu', async () => {
+    await openWorkspaceFile(page, 'support.txt', 'dashboard');
+    const runOnSelection = async (item: string) => {
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+A');
+      await contextMenuCommand(page, item);
+    };
+    const frame = await resultsFrame(page);
+    const newest = () => frame.locator('.entry').first();
+    await runOnSelection('Check Grammar');
+    await frame.locator('.entry.done', { hasText: 'Check Grammar' }).first().waitFor();
+    if (!/^(un)?acceptable: /.test((await newest().locator('.label-row').first().getAttribute('aria-label')) ?? '')) throw new Error('grammar labels are not named');
+    await runOnSelection('Check Answer Entailment (QNLI)');
+    const q = page.locator('.quick-input-widget input');
+    await q.waitFor({ state: 'visible' });
+    await q.fill('Where is the dashboard error?');
+    await page.keyboard.press('Enter');
+    await frame.locator('.entry.done', { hasText: 'Check Answer Entailment' }).first().waitFor();
+    if (!/^entailment: 9\d/.test((await newest().locator('.label-row').first().getAttribute('aria-label')) ?? '')) throw new Error('QNLI did not find the answer');
+    await runOnSelection('Classify Into Categories (Zero-Shot)');
+    await q.waitFor({ state: 'visible' });
+    await q.fill('Billing Question, Product Feedback, Technical Support');
+    await page.keyboard.press('Enter');
+    await frame.locator('.entry.done', { hasText: 'Classify Into Categories' }).first().waitFor();
+    if (!/^Technical Support: /.test((await newest().locator('.label-row').first().getAttribute('aria-label')) ?? '')) throw new Error('zero-shot picked another label');
+    await openWorkspaceFile(page, 'story.txt', 'future');
+    await runOnSelection('Continue Text');
+    const gen = frame.locator('.entry.done', { hasText: 'Continue Text' }).first();
+    await gen.waitFor();
+    const text = (await gen.locator('.text').innerText()).trim();
+    if (text !== 'open science is bright.') throw new Error(`generated "${text}"`);
+  });
+
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
-    o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern' });
+    // Also: Continue Text now needs a model that downloads very slowly, to be cancelled below.
+    o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern', 'aiLab.models.generate': 'Xenova/fixture-slow-lm' });
     await page.reload();
     await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 60_000 });
     await openWorkspaceFile(page, 'review.txt', 'terrible');
@@ -233,6 +270,20 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     const frame = await resultsFrame(page);
     await frame.locator('.entry.done .label-row').first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'results-panel-light.png') });
+  });
+
+  await check('a cancelled run stops quietly: the panel says Cancelled, no error is shown', async () => {
+    await openWorkspaceFile(page, 'story.txt', 'future');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await contextMenuCommand(page, 'Continue Text');
+    const toast = page.locator('.notification-toast', { hasText: 'Downloading' });
+    await toast.waitFor();
+    await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Cancel' }).first().click();
+    const frame = await resultsFrame(page);
+    await frame.locator('.entry.cancelled', { hasText: 'Continue Text' }).first().waitFor();
+    await page.waitForTimeout(500);
+    if (await page.locator('.notification-toast', { hasText: 'failed' }).count()) throw new Error('an error was shown for a cancellation');
   });
 
   await check('a failing nvidia-smi shows the no-GPU welcome view with the reason and a log link', async () => {
