@@ -82,7 +82,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   hub.addRepo({ id: 'Xenova/fixture-sst2', files: sentimentModelFiles(), pipelineTag: 'text-classification' });
   hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
   // A model whose download crawls, for the cancellation check.
-  hub.addRepo({ id: 'Xenova/fixture-slow-lm', files: causalLmFiles() });
+  hub.addRepo({ id: 'Xenova/fixture-slow-lm', files: causalLmFiles(), pipelineTag: 'text-generation' });
   hub.faults.push({ match: 'Xenova/fixture-slow-lm/resolve/', kind: 'slow', bytesPerSecond: 100, times: 50 });
   await hub.start();
   // A loopback NuGet feed with a provider package for the installed onnxruntime-node (fake libraries).

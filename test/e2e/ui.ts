@@ -257,6 +257,21 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     if (text !== 'open science is bright.') throw new Error(`generated "${text}"`);
   });
 
+  await check('Choose Model for Task: search the Hub by task and pick a transformers.js model', async () => {
+    await runCommand(page, 'AI Lab: Choose Model for Task');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Classify Sentiment' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Search the Hub' }).first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('sst2');
+    await page.keyboard.press('Enter');
+    const hit = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Xenova/fixture-sst2' }).first();
+    await hit.waitFor();
+    if (await page.locator('.quick-input-list .monaco-list-row', { hasText: 'fixture-slow-lm' }).count()) throw new Error('a text-generation model was offered for sentiment');
+    await hit.click();
+    await page.locator('.notification-toast', { hasText: 'Classify Sentiment now uses Xenova/fixture-sst2' }).waitFor();
+  });
+
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
     // Also: Continue Text now needs a model that downloads very slowly, to be cancelled below.

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RepoCache, repoFolderName, safeRepoPath } from '../../src/core/hub/cacheLayout';
+import { cachedModelIds, RepoCache, repoFolderName, safeRepoPath } from '../../src/core/hub/cacheLayout';
 import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../../src/core/hub/hubConfig';
 import { downloadSnapshot, HubError, type SnapshotParams } from '../../src/core/hub/snapshot';
 import { FixtureHub } from '../fixtures/hub/server';
@@ -52,6 +52,13 @@ describe('Hub downloads into the Hugging Face cache (loopback Hub)', () => {
     assert.equal(fs.readlinkSync(path.join(root, 'snapshots', commit, 'config.json')), path.join('..', '..', 'blobs', cfgSha1));
     assert.equal(r.downloadedBytes, big.length + 21 + 17 + 6);
     assert.equal(fs.readdirSync(path.join(root, 'blobs')).filter((f) => f.endsWith('.incomplete')).length, 0);
+  });
+
+  it('lists the models in the cache by id', async () => {
+    await downloadSnapshot(params());
+    fs.mkdirSync(path.join(cacheDir, 'datasets--x--y'));
+    assert.deepEqual(cachedModelIds(cacheDir), [REPO]);
+    assert.deepEqual(cachedModelIds('/nonexistent'), []);
   });
 
   it('a second call downloads nothing', async () => {

@@ -90,3 +90,16 @@ export class RepoCache {
     return dest;
   }
 }
+
+/** Model ids in a Hugging Face cache (its models--org--name folders), sorted. */
+export function cachedModelIds(cacheDir: string): string[] {
+  try {
+    return fs
+      .readdirSync(cacheDir)
+      .filter((n) => n.startsWith('models--'))
+      .map((n) => n.slice('models--'.length).split('--').join('/'))
+      .sort();
+  } catch {
+    return [];
+  }
+}

@@ -1,24 +1,11 @@
-import * as fs from 'node:fs';
 import { listModels } from '@huggingface/hub';
 import * as vscode from 'vscode';
+import { cachedModelIds } from '../../core/hub/cacheLayout';
 import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../../core/hub/hubConfig';
 import type { PipelineType } from '@huggingface/hub';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
 import type { Log } from '../log';
-
-/** Model ids in the Hugging Face cache (models--org--name folders). */
-export function cachedModelIds(cacheDir = resolveHubCacheDir()): string[] {
-  try {
-    return fs
-      .readdirSync(cacheDir)
-      .filter((n) => n.startsWith('models--'))
-      .map((n) => n.slice('models--'.length).split('--').join('/'))
-      .sort();
-  } catch {
-    return [];
-  }
-}
 
 interface ModelPick extends vscode.QuickPickItem {
   model?: string;
@@ -42,7 +29,7 @@ export async function chooseModelCommand(log: Log, args?: { task?: LabTaskId; mo
       { label: current, description: 'configured', model: current },
       ...(current !== task.defaultModel ? [{ label: task.defaultModel, description: 'default', model: task.defaultModel }] : []),
       { label: 'In the Hugging Face cache', kind: vscode.QuickPickItemKind.Separator },
-      ...cachedModelIds().filter((id) => id !== current).map((id) => ({ label: id, description: 'cached', model: id })),
+      ...cachedModelIds(resolveHubCacheDir()).filter((id) => id !== current).map((id) => ({ label: id, description: 'cached', model: id })),
       { label: '', kind: vscode.QuickPickItemKind.Separator },
       { label: '$(search) Search the Hub…', description: `${task.pipeline}, transformers.js`, action: 'search' as const },
       { label: '$(folder) Local folder…', description: 'transformers.js layout', action: 'folder' as const },

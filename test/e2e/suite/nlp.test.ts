@@ -75,6 +75,31 @@ describe('AI Lab in a real VS Code: classify, summarize, continue the selection'
     assert.ok(partials.length > 1, 'text streamed in');
   });
 
+  it('a 1 MB selection is classified in parts with progress; the excerpt reveals the input', async () => {
+    const big = 'I love this great movie. '.repeat(42_000);
+    const editor = await editorWith(`Header line\n${big}\nFooter`, [1, 0, 1, big.length]);
+    const out = await vscode.commands.executeCommand<Labels>('aiLab.classifySentiment');
+    assert.equal(out.labels[0]?.label, 'POSITIVE');
+    assert.ok(out.parts.length > 100, `${out.parts.length} parts`);
+    const a = await api();
+    const entry = a.results.history[0]!;
+    assert.ok(entry.input.excerpt.length <= 90 && entry.input.length === big.length);
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    assert.equal(await a.results.act(entry.id, 'reveal'), true);
+    const active = vscode.window.activeTextEditor!;
+    assert.equal(active.document, editor.document);
+    assert.deepEqual([active.selection.start.line, active.selection.end.line, active.selection.end.character], [1, 1, big.length]);
+    assert.equal(editor.document.lineCount, 3, 'nothing was edited');
+  });
+
+  it('Choose Model for Task stores the model in the task\'s setting', async () => {
+    const d = fixtureModelDirs();
+    const chosen = await vscode.commands.executeCommand<string>('aiLab.chooseModel', { task: 'grammar', model: d.sentiment });
+    assert.equal(chosen, d.sentiment);
+    assert.equal(vscode.workspace.getConfiguration('aiLab').get('models.grammar'), d.sentiment);
+    await setSetting('models.grammar', d.grammar);
+  });
+
   it('bad input: empty document, unknown model, model of the wrong task: a clear message, document untouched', async () => {
     const a = await api();
     const empty = await editorWith('');
