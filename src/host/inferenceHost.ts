@@ -5,7 +5,7 @@ import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } 
 import type { DownloadProgress } from '../core/hub/snapshot';
 import { chooseDevice, type DeviceChoice } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
-import { ModelResolver, type ResolvedModel } from '../core/inference/resolveModel';
+import { ModelResolver, modelMaxLength, type ResolvedModel } from '../core/inference/resolveModel';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import type { OnnxRuntimeStatus } from '../core/env/types';
 import type { TaskRunner } from '../core/nlp/runner';
@@ -77,8 +77,8 @@ export class InferenceHost implements vscode.Disposable {
     return d;
   }
 
-  /** Device, model files (downloading if needed), then the service: the one path every run takes. */
-  private async execute(task: string, model: string, inputs: unknown[], signal: AbortSignal | undefined, onStage: (s: Stage) => void, onPartial?: (t: string) => void) {
+  /** The device, and the model's files in the cache (downloaded if needed). */
+  private async resolve(task: string, model: string, signal: AbortSignal | undefined, onStage: (s: Stage) => void) {
     const cfg = readConfig();
     onStage({ stage: 'resolve' });
     const device = await this.chooseDevice();
@@ -98,6 +98,13 @@ export class InferenceHost implements vscode.Disposable {
       log: (m) => this.log.info(m),
     });
     if (resolved.downloadedBytes) this.log.info(`Downloaded ${model} (${formatBytes(resolved.downloadedBytes)}) into ${resolved.dir}`);
+    return { device, resolved };
+  }
+
+  /** Device, model files (downloading if needed), then the service: the one path every run takes. */
+  private async execute(task: string, model: string, inputs: unknown[], signal: AbortSignal | undefined, onStage: (s: Stage) => void, onPartial?: (t: string) => void) {
+    const cfg = readConfig();
+    const { device, resolved } = await this.resolve(task, model, signal, onStage);
     onStage({ stage: 'load', device: device.device });
     const out = await this.getService().run(
       { task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs, idleUnloadMs: cfg.idleUnloadMinutes * 60_000 },
@@ -118,6 +125,7 @@ export class InferenceHost implements vscode.Disposable {
   taskRunner(onStage: (s: Stage) => void = () => undefined): TaskRunner {
     return {
       run: async (pipeline, model, inputs, options = {}) => (await this.execute(pipeline, model, inputs, options.signal, onStage, options.onPartial)).out.output,
+      maxInputTokens: async (pipeline, model, signal) => modelMaxLength((await this.resolve(pipeline, model, signal, onStage)).resolved.dir),
     };
   }
 

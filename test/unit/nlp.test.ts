@@ -33,6 +33,17 @@ describe('NLP tasks on the fixture models (real service)', () => {
     assert.equal(progress.at(-1)?.done, progress.at(-1)?.total);
   });
 
+  it('parts stay within the model\'s own max length, whatever the setting says', async () => {
+    const { sentimentModelFiles } = await import('../fixtures/models/sentiment');
+    const { writeModelDir } = await import('../fixtures/models/write');
+    const { estimateTokens } = await import('../../src/core/text/chunks');
+    const small = writeModelDir({ ...sentimentModelFiles(), 'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 24 }) });
+    const text = 'I love this great movie and the food was good and the service was nice. '.repeat(10);
+    const r = await classifyText({ runner, model: small, text, maxTokens: 400 });
+    assert.ok(r.parts.length >= 10);
+    for (const p of r.parts) assert.ok(estimateTokens(text.slice(p.start, p.end)) <= 16, `a part of ${estimateTokens(text.slice(p.start, p.end))} tokens`);
+  });
+
   it('grammar: LABEL_0/LABEL_1 are shown through the label map', async () => {
     const r = await classifyText({ runner, model: m().grammar, text: 'It was terrible.', labelMap: LAB_TASKS.grammar.labelMap });
     assert.deepEqual(r.labels.map((l) => l.label), ['unacceptable', 'acceptable']);

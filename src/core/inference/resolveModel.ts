@@ -94,3 +94,15 @@ export class ModelResolver {
     return run;
   }
 }
+
+/** model_max_length from a model folder's tokenizer_config.json (absurd placeholder values ignored). */
+export function modelMaxLength(dir: string): number | undefined {
+  try {
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')) as { model_max_length?: number };
+    const n = Number(cfg.model_max_length);
+    // Tokenizers without a limit say 1e30: treat as unknown.
+    return Number.isFinite(n) && n > 0 && n < 1_000_000 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}

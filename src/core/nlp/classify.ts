@@ -1,6 +1,6 @@
 import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, estimateTokens } from '../text/chunks';
-import type { LabOutput, LabelScore, Progress, TaskRunner } from './runner';
+import { partTokens, type LabOutput, type LabelScore, type Progress, type TaskRunner } from './runner';
 
 export interface ClassifyParams {
   runner: TaskRunner;
@@ -35,7 +35,7 @@ function asLabelLists(out: unknown, n: number): LabelScore[][] {
 /** Sequence classification of any length: sentence-aware parts, batched, then an aggregate. */
 export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(p.text);
-  const chunks = chunkText(text, p.maxTokens ?? 400);
+  const chunks = chunkText(text, await partTokens(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, p.signal));
   const results = await runInBatches(
     chunks,
     p.batchSize ?? 16,
@@ -64,7 +64,9 @@ export function parseLabels(raw: string): string[] {
 export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(p.text);
   if (!p.labels.length) throw new Error('No labels given.');
-  const chunks = chunkText(text, p.maxTokens ?? 400);
+  // Each part is paired with a hypothesis: leave room for the longest one.
+  const hypothesis = Math.max(...p.labels.map((l) => estimateTokens((p.hypothesisTemplate ?? 'This example is {}.').replace('{}', l))));
+  const chunks = chunkText(text, (await partTokens(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, p.signal)) - hypothesis);
   const options = { multi_label: Boolean(p.multiLabel), ...(p.hypothesisTemplate ? { hypothesis_template: p.hypothesisTemplate } : {}) };
   const results = await runInBatches(
     chunks,
@@ -93,7 +95,7 @@ export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'l
   const text = checkText(p.text);
   const question = p.question.trim();
   if (!question) throw new Error('No question given.');
-  const budget = Math.max(16, (p.maxTokens ?? 400) - estimateTokens(question));
+  const budget = Math.max(16, (await partTokens(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, p.signal)) - estimateTokens(question));
   const chunks = chunkText(text, budget);
   const results = await runInBatches(
     chunks,

@@ -7,6 +7,14 @@ export interface RunOptions {
 
 export interface TaskRunner {
   run(pipeline: string, model: string, inputs: unknown[], options?: RunOptions): Promise<unknown>;
+  /** The model's maximum input length in tokens (its tokenizer's model_max_length), when it says. */
+  maxInputTokens?(pipeline: string, model: string, signal?: AbortSignal): Promise<number | undefined>;
+}
+
+/** The part size for a model: the configured one, within the model's own limit (less room for special tokens). */
+export async function partTokens(runner: TaskRunner, pipeline: string, model: string, configured: number, signal?: AbortSignal): Promise<number> {
+  const max = await runner.maxInputTokens?.(pipeline, model, signal);
+  return max ? Math.max(8, Math.min(configured, max - 8)) : configured;
 }
 
 export interface Progress {

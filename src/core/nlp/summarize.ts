@@ -1,7 +1,7 @@
 import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, estimateTokens } from '../text/chunks';
 import { splitSentences } from '../text/sentences';
-import type { LabOutput, Progress, TaskRunner } from './runner';
+import { partTokens, type LabOutput, type Progress, type TaskRunner } from './runner';
 import type { SummaryPreset } from './tasks';
 
 export interface SummarizeParams {
@@ -29,7 +29,7 @@ async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): 
  */
 export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
   let text = checkText(p.text);
-  const budget = p.chunkTokens ?? 700;
+  const budget = await partTokens(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, p.signal);
   const firstChunks = chunkText(text, budget).length;
   let levels = 0;
   let step = 0;
