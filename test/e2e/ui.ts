@@ -67,9 +67,9 @@ async function openWorkspaceFile(page: Page, name: string, mustShow: string): Pr
     await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
     return;
   }
-  // After a reload the keyboard focus may be nowhere: give it to the workbench first.
-  const active = page.locator('.tabs-container .tab.active').first();
-  if (await active.isVisible().catch(() => false)) await active.click();
+  // After a reload the keyboard focus may be nowhere: give it to the editor text first.
+  const text = page.locator('.monaco-editor .view-lines').first();
+  if (await text.isVisible().catch(() => false)) await text.click();
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
@@ -197,7 +197,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     await page.screenshot({ path: path.join(o.results, 'results-panel-dark.png') });
   });
 
-  await check('Summarize (Medium) from the context menu, then Insert Below from the panel edits the document', async () => {
+  await check('Summarize (Medium) from the context menu, then Insert Below and Replace Selection from the panel edit the document', async () => {
     await openWorkspaceFile(page, 'council.txt', 'council');
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+A');
@@ -222,6 +222,15 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     }
     if (!lines.includes(want)) throw new Error(`no inserted summary line; editor lines: ${JSON.stringify(lines)}`);
     await page.screenshot({ path: path.join(o.results, 'insert-below.png') });
+    // Replace Selection: the input (line 1) becomes the summary too.
+    await entry.locator('button.replace').click();
+    const deadline2 = Date.now() + 10_000;
+    while (Date.now() < deadline2) {
+      lines = (await page.locator('.monaco-editor .view-line').allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' ').trim());
+      if (lines.filter((l) => l === want).length === 2) break;
+      await page.waitForTimeout(200);
+    }
+    if (lines.filter((l) => l === want).length !== 2) throw new Error(`Replace Selection did not replace the input; editor lines: ${JSON.stringify(lines)}`);
   });
 
   await check('Check Grammar, QNLI (question box), zero-shot (labels box) and Continue Text from the context menu', async () => {

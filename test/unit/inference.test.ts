@@ -265,3 +265,24 @@ describe('fp16 models on Node without Float16Array', () => {
     }
   });
 });
+
+describe('signals spanning many requests', () => {
+  it('leave no abort listener behind per request', async () => {
+    const service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
+    const dir = writeModelDir(sentimentModelFiles());
+    const ac = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const add = ac.signal.addEventListener.bind(ac.signal);
+    const remove = ac.signal.removeEventListener.bind(ac.signal);
+    ac.signal.addEventListener = ((...a: Parameters<typeof add>) => (added++, add(...a))) as typeof add;
+    ac.signal.removeEventListener = ((...a: Parameters<typeof remove>) => (removed++, remove(...a))) as typeof remove;
+    try {
+      for (let i = 0; i < 25; i++) await service.run({ task: 'text-classification', modelDir: dir, device: 'cpu', dtype: 'fp32', inputs: ['good'], idleUnloadMs: 0 }, ac.signal);
+      assert.equal(added, 25);
+      assert.equal(removed, 25);
+    } finally {
+      service.dispose();
+    }
+  });
+});

@@ -94,16 +94,19 @@ export class InferenceService {
     const child = this.ensure();
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      this.pending.set(msg.id, { resolve: resolve as (v: never) => void, reject, onPartial });
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.pending.delete(msg.id)) return;
-          child.send({ type: 'cancel', id: msg.id } satisfies ToService);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        if (!this.pending.delete(msg.id)) return;
+        child.send({ type: 'cancel', id: msg.id } satisfies ToService);
+        reject(signal!.reason);
+      };
+      // The listener goes when the request settles: one signal may span hundreds of requests.
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(msg.id, {
+        resolve: ((v: never) => (done(), resolve(v))) as (v: never) => void,
+        reject: (e: Error) => (done(), reject(e)),
+        onPartial,
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
       child.send(msg, (err) => {
         if (err) this.o.log?.(`inference service did not take request ${msg.id}: ${err.message}`);
       });

@@ -116,6 +116,7 @@ async function askLabels(d: NlpDeps): Promise<string[] | undefined> {
     pick === NEW
       ? await vscode.window.showInputBox({
           title: 'AI Lab: labels',
+          ignoreFocusOut: true,
           prompt: 'Comma-separated labels, e.g. Billing Question, Product Feedback, Technical Support',
           validateInput: (v) => {
             try {
@@ -158,6 +159,7 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
         args.question ??
         (await vscode.window.showInputBox({
           title: 'AI Lab: Check Answer Entailment',
+          ignoreFocusOut: true,
           prompt: 'The question the selected text should answer',
           value: d.workspaceState.get<string>('aiLab.lastQuestion') ?? '',
           validateInput: (v) => (v.trim() ? undefined : 'Type a question'),

@@ -45,6 +45,7 @@ export async function runPipelineCommand(
     args.model ??
     (await vscode.window.showInputBox({
       title: `AI Lab: model for ${task}`,
+      ignoreFocusOut: true,
       prompt: 'A Hugging Face Hub id with ONNX weights (org/name) or a local folder in transformers.js layout',
       value: state.get<string>(`aiLab.lastModel.${task}`) ?? DEFAULT_MODELS[task] ?? '',
       validateInput: (v) => (v.trim() ? undefined : 'Name a model'),
