@@ -60,6 +60,14 @@ async function contextMenuCommand(page: Page, item: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a workspace file, selects all of it, and runs AI Lab ▸ item from the editor's context menu. */
+async function runOnFile(page: Page, name: string, mustShow: string, item: string): Promise<void> {
+  await openWorkspaceFile(page, name, mustShow);
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await contextMenuCommand(page, item);
+}
+
 async function openWorkspaceFile(page: Page, name: string, mustShow: string): Promise<void> {
   const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
   if (await tab.isVisible().catch(() => false)) {
@@ -183,10 +191,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   });
 
   await check('context menu ▸ AI Lab ▸ Classify Sentiment: the panel shows sorted labels with score bars', async () => {
-    await openWorkspaceFile(page, 'review.txt', 'terrible');
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+A');
-    await contextMenuCommand(page, 'Classify Sentiment');
+    await runOnFile(page, 'review.txt', 'terrible', 'Classify Sentiment');
     const frame = await resultsFrame(page);
     const row = frame.locator('.entry.done .label-row').first();
     await row.waitFor();
@@ -198,10 +203,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   });
 
   await check('Summarize (Medium) from the context menu, then Insert Below and Replace Selection from the panel edit the document', async () => {
-    await openWorkspaceFile(page, 'council.txt', 'council');
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+A');
-    await contextMenuCommand(page, 'Summarize');
+    await runOnFile(page, 'council.txt', 'council', 'Summarize');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Medium' }).first().click();
     const frame = await resultsFrame(page);
     const entry = frame.locator('.entry.done', { hasText: 'Summarize' }).first();
@@ -287,20 +289,14 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern', 'aiLab.models.generate': 'Xenova/fixture-slow-lm' });
     await page.reload();
     await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 60_000 });
-    await openWorkspaceFile(page, 'review.txt', 'terrible');
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+A');
-    await contextMenuCommand(page, 'Classify Sentiment');
+    await runOnFile(page, 'review.txt', 'terrible', 'Classify Sentiment');
     const frame = await resultsFrame(page);
     await frame.locator('.entry.done .label-row').first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'results-panel-light.png') });
   });
 
   await check('a cancelled run stops quietly: the panel says Cancelled, no error is shown', async () => {
-    await openWorkspaceFile(page, 'story.txt', 'future');
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+A');
-    await contextMenuCommand(page, 'Continue Text');
+    await runOnFile(page, 'story.txt', 'future', 'Continue Text');
     const toast = page.locator('.notification-toast', { hasText: 'Downloading' });
     await toast.waitFor();
     await toast.locator('a.monaco-button, .monaco-button', { hasText: 'Cancel' }).first().click();
