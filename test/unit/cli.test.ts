@@ -150,6 +150,25 @@ describe('CLI: ai-lab run', () => {
     }
   });
 
+  it('enable-cuda: a feed without the matching package is a clear error and nothing is installed', async () => {
+    const { FixtureNugetFeed, providerPackage } = await import('../fixtures/nuget/feedServer');
+    const feed = new FixtureNugetFeed();
+    feed.packages.push({ id: 'Microsoft.ML.OnnxRuntime.Gpu.Linux', version: '0.0.1', nupkg: providerPackage('Microsoft.ML.OnnxRuntime.Gpu.Linux', '0.0.1').nupkg });
+    const index = await feed.start();
+    const bin = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', 'linux', 'x64');
+    const before = fs.readdirSync(bin).sort();
+    try {
+      const r = await cliAsync(['enable-cuda', '--feed', index], { HF_HOME: home });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /Microsoft\.ML\.OnnxRuntime\.Gpu\.Linux \d+\.\d+\.\d+ .* is not on .*; it has 0\.0\.1/);
+      assert.deepEqual(fs.readdirSync(bin).sort(), before);
+      const bad = await cliAsync(['enable-cuda', 'extra'], { HF_HOME: home });
+      assert.equal(bad.status, 2);
+    } finally {
+      await feed.stop();
+    }
+  });
+
   it('bad input: no model, no text, unknown task, --device cuda without CUDA, unknown model → clear errors', async () => {
     const cases: Array<[string[], number, RegExp]> = [
       [['run', 'text-classification', '--text', 'x'], 2, /run needs --model/],
