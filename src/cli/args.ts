@@ -10,12 +10,15 @@ export interface FlagSpec {
 
 export interface Parsed {
   positional: string[];
+  /** The last value of each flag. */
   flags: Map<string, string>;
+  /** Every value of each flag, for repeatable ones (--python A --python B). */
+  all: Map<string, string[]>;
   switches: Set<string>;
 }
 
 export function parseFlags(command: string, argv: string[], spec: FlagSpec): Parsed {
-  const out: Parsed = { positional: [], flags: new Map(), switches: new Set() };
+  const out: Parsed = { positional: [], flags: new Map(), all: new Map(), switches: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) {
@@ -32,6 +35,7 @@ export function parseFlags(command: string, argv: string[], spec: FlagSpec): Par
       const v = inline ?? argv[++i];
       if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
       out.flags.set(flag, v);
+      out.all.set(flag, [...(out.all.get(flag) ?? []), v]);
     } else {
       throw new UsageError(`unknown option for ${command}: ${a}`);
     }

@@ -27,6 +27,25 @@ describe('CLI: ai-lab env', () => {
     assert.deepEqual(j.errors, []);
   });
 
+  it('--python (repeatable) adds python[] with the contract keys and their diagnoses', async () => {
+    const { makeFakePython, OLD_ARCHS } = await import('../fixtures/python/fakePython');
+    const bad = makeFakePython({ venv: true, packages: { torchvision: '0.20.1+cu124', torchaudio: '2.5.1+cu124' }, torch: { version: '2.5.1+cu124', cuda: '12.4', available: true, archList: OLD_ARCHS, device: 'NVIDIA GeForce RTX 5080', capability: [12, 0] } });
+    const plain = makeFakePython({ venv: true });
+    const r = cli('env', '--json', '--nvidia-smi', fakeSmi('rtx5080'), '--python', bad, '--python', path.dirname(path.dirname(plain)));
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(j.python.map((p: { path: string }) => p.path), [bad, plain]);
+    const p0 = j.python[0];
+    for (const k of ['path', 'version', 'venv', 'packages', 'torch']) assert.ok(k in p0, `missing ${k}`);
+    assert.deepEqual(Object.keys(p0.packages).sort(), ['pip', 'setuptools', 'torch', 'torchaudio', 'torchvision', 'wheel']);
+    assert.deepEqual(Object.keys(p0.torch).sort(), ['archList', 'capability', 'cuda', 'cudaAvailable', 'cudnn', 'deviceName']);
+    assert.equal(j.python[1].torch, null);
+    const arch = j.diagnoses.find((d: { id: string }) => d.id.endsWith(':arch-missing'));
+    assert.match(arch.fix, /--pre torch torchvision torchaudio --index-url https:\/\/download\.pytorch\.org\/whl\/nightly\/cu128$/);
+    const md = cli('env', '--nvidia-smi', fakeSmi('rtx5080'), '--python', bad);
+    assert.match(md.stdout, /### Python environments[\s\S]*\| 2\.5\.1\+cu124 \|/);
+  });
+
   it('no GPU: exit code 0 and the reason in errors', () => {
     const r = cli('env', '--json', '--nvidia-smi=' + fakeSmi('driver-failure'));
     assert.equal(r.status, 0);

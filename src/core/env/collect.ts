@@ -1,5 +1,9 @@
 import * as os from 'node:os';
 import { probeOnnxRuntime } from '../onnx/ortProbe';
+import { diagnosePython, diagnosePythonSetup } from '../python/diagnose';
+import { discoverPythons } from '../python/discover';
+import { probePython } from '../python/probe';
+import type { PythonEnv } from '../python/types';
 import { probeCudaToolkit } from './cudaToolkit';
 import { diagnose } from './diagnose';
 import { locateNvidiaSmi } from './nvidiaSmiLocate';
@@ -18,8 +22,19 @@ export interface CollectOptions {
   signal?: AbortSignal;
   /** Environment of the ONNX Runtime probe (the CUDA library folders on its library path). */
   ortEnv?: NodeJS.ProcessEnv;
+  /** Python interpreters (or environment folders) to probe; with `workspaceFolders`, theirs too. */
+  python?: string[];
+  workspaceFolders?: string[];
   /** Reuse an ONNX Runtime result (it changes only when packages change). */
   onnxRuntime?: OnnxRuntimeStatus;
+}
+
+async function probePythons(o: CollectOptions, env: NodeJS.ProcessEnv): Promise<PythonEnv[]> {
+  const candidates = discoverPythons({ workspaceFolders: o.workspaceFolders ?? [], configured: o.python ?? [], env, includeSystem: Boolean(o.workspaceFolders) });
+  // One at a time: importing torch loads gigabytes of libraries; several at once would thrash.
+  const out: PythonEnv[] = [];
+  for (const c of candidates) out.push(await probePython(c, { signal: o.signal }));
+  return out;
 }
 
 export interface CollectedEnvironment {
@@ -41,6 +56,7 @@ export async function collectEnvironment(o: CollectOptions = {}): Promise<Collec
         ? probeOnnxRuntime({ probeScript: o.ortProbeScript, nodePath: o.nodePath, env: o.ortEnv ?? env, signal: o.signal })
         : Promise.resolve<OnnxRuntimeStatus>({ version: null, path: null, providers: [] }),
   ]);
+  const python = o.python || o.workspaceFolders ? await probePythons(o, env) : undefined;
   const errors: string[] = [];
   if (gpuProbe.failure) errors.push(gpuProbe.failure.message);
   if (toolkit.error) errors.push(toolkit.error);
@@ -53,6 +69,7 @@ export async function collectEnvironment(o: CollectOptions = {}): Promise<Collec
     cudaToolkit: toolkit.toolkit,
     wsl,
     onnxRuntime,
+    ...(python ? { python } : {}),
     diagnoses: diagnose({
       gpus: gpuProbe.gpus,
       failure: gpuProbe.failure,
@@ -63,7 +80,7 @@ export async function collectEnvironment(o: CollectOptions = {}): Promise<Collec
       wsl,
       onnxRuntime: ortProbed ? onnxRuntime : null,
       platform: process.platform,
-    }),
+    }).concat(python ? [...python.flatMap((p) => diagnosePython(p, gpuProbe.gpus)), ...diagnosePythonSetup(python, o.workspaceFolders ?? [])] : []),
     errors,
   };
   return { report, gpuProbe };

@@ -36,6 +36,20 @@ export function reportToMarkdown(r: EnvironmentReport, extra: Record<string, str
     lines.push('| Provider | Loads | Reason |', '|---|---|---|');
     for (const p of r.onnxRuntime.providers) lines.push(`| ${p.name} | ${p.loadable ? 'yes' : 'no'} | ${cell(p.reason ?? '')} |`);
   }
+  if (r.python) {
+    lines.push('', '### Python environments', '');
+    if (!r.python.length) lines.push('None found.');
+    else {
+      lines.push('| Interpreter | venv | Python | pip / setuptools / wheel | torch | torchvision / torchaudio | CUDA build | cuda available | archs |');
+      lines.push('|---|---|---|---|---|---|---|---|---|');
+      for (const p of r.python) {
+        const k = p.packages;
+        lines.push(
+          `| ${cell(p.path)} | ${p.venv ? 'yes' : 'no'} | ${orNA(p.version)} | ${[k.pip, k.setuptools, k.wheel].map((v) => v ?? '–').join(' / ')} | ${k.torch ?? '–'} | ${k.torchvision ?? '–'} / ${k.torchaudio ?? '–'} | ${p.torch?.cuda ?? '–'} | ${p.torch ? (p.torch.cudaAvailable ? 'yes' : 'no') : '–'} | ${p.torch?.archList.join(' ') ?? '–'} |`,
+        );
+      }
+    }
+  }
   lines.push('', '### Diagnoses', '');
   if (!r.diagnoses.length) lines.push('None.');
   for (const d of r.diagnoses) {

@@ -66,6 +66,8 @@ export interface Diagnosis {
   detail?: string;
 }
 
+import type { PythonEnv } from '../python/types';
+
 export interface EnvironmentReport {
   generatedAt: string;
   platform: { os: string; release: string; arch: string; node: string };
@@ -74,6 +76,8 @@ export interface EnvironmentReport {
   cudaToolkit: CudaToolkit | null;
   wsl: boolean;
   onnxRuntime: OnnxRuntimeStatus;
+  /** Present when Python environments were asked for (`--python`, the extension's discovery). */
+  python?: PythonEnv[];
   diagnoses: Diagnosis[];
   errors: string[];
 }
