@@ -18,6 +18,7 @@ export interface AiLabConfig {
   idleUnloadMinutes: number;
   cudaProviderFeed: string;
   cudaLibraryPaths: string[];
+  pythonPaths: string[];
   modelDtypes: Record<string, Dtype>;
   nlp: NlpConfig;
 }
@@ -60,6 +61,7 @@ export function readConfig(): AiLabConfig {
     idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
     cudaProviderFeed: c.get<string>('cudaProviderFeed', '') ?? '',
     cudaLibraryPaths: (c.get<unknown[]>('cudaLibraryPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
+    pythonPaths: (c.get<unknown[]>('pythonPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
     nlp: readNlpConfig(c, num),
     modelDtypes: Object.fromEntries(
       Object.entries(c.get<Record<string, unknown>>('modelDtypes', {}) ?? {}).map(([k, v]) => [k.trim(), pick(typeof v === 'string' ? v : undefined, ['auto', 'fp32', 'fp16', 'q8'], 'auto')]),

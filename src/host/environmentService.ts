@@ -6,6 +6,10 @@ import { probeGpus } from '../core/env/nvidiaSmi';
 import { locateNvidiaSmi } from '../core/env/nvidiaSmiLocate';
 import type { EnvironmentReport, GpuFailureKind, GpuProbe, OnnxRuntimeStatus } from '../core/env/types';
 import { detectWsl } from '../core/env/wsl';
+import { diagnosePython, diagnosePythonSetup } from '../core/python/diagnose';
+import { discoverPythons, environmentStamp } from '../core/python/discover';
+import { probePython } from '../core/python/probe';
+import type { PythonEnv } from '../core/python/types';
 import { cudaChildEnv, readConfig } from './config';
 import type { Log } from './log';
 
@@ -23,6 +27,9 @@ export class EnvironmentService implements vscode.Disposable {
   private onnxRuntime: OnnxRuntimeStatus | undefined;
   private lastPollKind: string | undefined;
   private readonly wsl = detectWsl();
+  /** Probed interpreters, reused until their environment changes on disk. */
+  private readonly pythonCache = new Map<string, { stamp: string; env: PythonEnv }>();
+  private pythonRun: Promise<void> | undefined;
   report: EnvironmentReport | undefined;
   lastPoll: GpuProbe | undefined;
   private showWithoutGpu = false;
@@ -46,7 +53,7 @@ export class EnvironmentService implements vscode.Disposable {
   configurationChanged(e: vscode.ConfigurationChangeEvent): void {
     if (e.affectsConfiguration('aiLab.gpuPollSeconds')) this.poller.setIntervalMs(readConfig().gpuPollSeconds * 1000);
     const reprobeOnnx = e.affectsConfiguration('aiLab.cudaLibraryPaths');
-    if (reprobeOnnx || e.affectsConfiguration('aiLab.nvidiaSmiPath') || e.affectsConfiguration('aiLab.nvidiaSmiTimeoutSeconds')) {
+    if (reprobeOnnx || e.affectsConfiguration('aiLab.pythonPaths') || e.affectsConfiguration('aiLab.nvidiaSmiPath') || e.affectsConfiguration('aiLab.nvidiaSmiTimeoutSeconds')) {
       void this.refresh({ reprobeOnnx }).catch((err: unknown) => this.log.error('Refresh after a settings change failed', err));
     }
   }
@@ -141,11 +148,38 @@ export class EnvironmentService implements vscode.Disposable {
       for (const p of report.onnxRuntime.providers) if (!p.loadable) this.log.info(`ONNX Runtime ${p.name} provider does not load: ${p.reason}`);
       await vscode.commands.executeCommand('setContext', 'aiLab.gpuState', this.gpuState);
       this.changed.fire();
+      // Python environments come second: importing torch can take many seconds.
+      this.pythonRun = this.probePythons(report).catch((err: unknown) => this.log.error('Probing Python environments failed', err));
       return report;
     } catch (err) {
       await vscode.commands.executeCommand('setContext', 'aiLab.gpuState', 'error');
       throw err;
     }
+  }
+
+  /** Resolves when the Python part of the last refresh is in (for tests and the smoke test). */
+  pythonReady(): Promise<void> {
+    return this.pythonRun ?? Promise.resolve();
+  }
+
+  private async probePythons(report: EnvironmentReport): Promise<void> {
+    const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const candidates = discoverPythons({ workspaceFolders, configured: readConfig().pythonPaths, includeSystem: true });
+    const envs: PythonEnv[] = [];
+    await vscode.window.withProgress({ location: { viewId: 'aiLab.environment' }, title: 'Checking Python environments' }, async () => {
+      for (const c of candidates) {
+        const stamp = environmentStamp(c.path);
+        const hit = this.pythonCache.get(c.path);
+        const env = hit && hit.stamp === stamp ? hit.env : await probePython(c);
+        this.pythonCache.set(c.path, { stamp, env: { ...env, source: c.source } });
+        envs.push({ ...env, source: c.source });
+      }
+    });
+    if (this.report !== report) return; // A newer refresh took over.
+    report.python = envs;
+    report.diagnoses = [...report.diagnoses, ...envs.flatMap((e) => diagnosePython(e, report.gpus)), ...diagnosePythonSetup(envs, workspaceFolders)];
+    this.log.info(`Python: ${envs.map((e) => `${e.path} (${e.version ?? 'broken'}${e.packages.torch ? `, torch ${e.packages.torch}` : ''})`).join('; ') || 'none found'}`);
+    this.changed.fire();
   }
 
   dispose(): void {

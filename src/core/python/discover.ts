@@ -66,3 +66,21 @@ export function discoverPythons(i: DiscoverInput): PythonCandidate[] {
   }
   return out;
 }
+
+/** Changes when packages are installed or removed in the interpreter's environment (for caching probes). */
+export function environmentStamp(interpreter: string): string {
+  const prefix = path.dirname(path.dirname(interpreter));
+  const dirs = [interpreter, prefix, path.join(prefix, 'site'), path.join(prefix, 'Lib', 'site-packages')];
+  try {
+    for (const d of fs.readdirSync(path.join(prefix, 'lib'))) if (/^python3/.test(d)) dirs.push(path.join(prefix, 'lib', d, 'site-packages'));
+  } catch {
+    // Not a POSIX layout.
+  }
+  return dirs.map((d) => {
+    try {
+      return String(fs.statSync(d).mtimeMs);
+    } catch {
+      return '-';
+    }
+  }).join('|');
+}

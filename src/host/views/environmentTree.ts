@@ -3,12 +3,14 @@ import { architectureLabel, memoryLabel, orNA } from '../../core/env/format';
 import { describeDevice } from '../../core/inference/device';
 import { readConfig } from '../config';
 import type { Diagnosis, EnvironmentReport, GpuInfo, ProviderStatus } from '../../core/env/types';
+import type { PythonEnv } from '../../core/python/types';
 import type { EnvironmentService } from '../environmentService';
 
 export type EnvNode =
   | { kind: 'gpu'; id: string; gpu: GpuInfo }
   | { kind: 'value'; id: string; label: string; value: string; tooltip?: string; icon?: string }
-  | { kind: 'group'; id: 'system' | 'onnx' | 'diagnoses' }
+  | { kind: 'group'; id: 'system' | 'onnx' | 'diagnoses' | 'python' }
+  | { kind: 'python'; id: string; env: PythonEnv }
   | { kind: 'provider'; id: string; provider: ProviderStatus }
   | { kind: 'diagnosis'; id: string; diagnosis: Diagnosis };
 
@@ -52,6 +54,8 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
         return this.gpuChildren(node.gpu);
       case 'group':
         return this.groupChildren(node.id, r);
+      case 'python':
+        return this.pythonChildren(node.env);
       default:
         return [];
     }
@@ -66,7 +70,7 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
         tooltip: r.cudaToolkit ? `nvcc ${r.cudaToolkit.version} at ${r.cudaToolkit.path}` : 'No nvcc on PATH, in CUDA_HOME/CUDA_PATH, or /usr/local/cuda/bin',
       }),
     );
-    nodes.push({ kind: 'group', id: 'system' }, { kind: 'group', id: 'onnx' }, { kind: 'group', id: 'diagnoses' });
+    nodes.push({ kind: 'group', id: 'system' }, { kind: 'group', id: 'onnx' }, { kind: 'group', id: 'python' }, { kind: 'group', id: 'diagnoses' });
     return nodes;
   }
 
@@ -85,7 +89,37 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
     ];
   }
 
-  private groupChildren(id: 'system' | 'onnx' | 'diagnoses', r: EnvironmentReport): EnvNode[] {
+  private pythonChildren(e: PythonEnv): EnvNode[] {
+    const p = `py:${e.path}:`;
+    const k = e.packages;
+    const t = e.torch;
+    const rows: EnvNode[] = [
+      value(`${p}version`, 'Python', e.version ?? 'does not run'),
+      value(`${p}venv`, 'Virtual environment', e.venv ? 'yes' : 'no (system interpreter)'),
+      value(`${p}tools`, 'pip / setuptools / wheel', [k.pip, k.setuptools, k.wheel].map((v) => v ?? 'missing').join(' / ')),
+      value(`${p}torch`, 'torch', k.torch ?? 'not installed'),
+      value(`${p}companions`, 'torchvision / torchaudio', `${k.torchvision ?? '–'} / ${k.torchaudio ?? '–'}`),
+    ];
+    if (t) {
+      rows.push(
+        value(`${p}cuda`, 'torch.version.cuda', t.cuda ?? 'None (CPU-only build)'),
+        value(`${p}available`, 'torch.cuda.is_available()', t.cudaAvailable ? 'True' : 'False'),
+        value(`${p}archs`, 'Arch list', t.archList.join(' ') || '(empty)'),
+        value(`${p}device`, 'Device', t.deviceName ? `${t.deviceName} (${t.capability})` : '–'),
+        value(`${p}cudnn`, 'cuDNN', t.cudnn === null ? '–' : String(t.cudnn)),
+      );
+    }
+    if (e.nvidia.length) rows.push(value(`${p}nvidia`, 'nvidia-* wheels', e.nvidia.join(', ')));
+    for (const [i, err] of e.errors.entries()) rows.push(value(`${p}error${i}`, 'Error', err, { icon: 'error' }));
+    return rows;
+  }
+
+  private groupChildren(id: 'system' | 'onnx' | 'diagnoses' | 'python', r: EnvironmentReport): EnvNode[] {
+    if (id === 'python') {
+      if (!r.python) return [value('py:none', 'Checking…', '', { icon: 'loading~spin' })];
+      if (!r.python.length) return [value('py:none', 'No Python interpreter found', 'add one in aiLab.pythonPaths', { icon: 'info' })];
+      return r.python.map((env) => ({ kind: 'python', id: `py:${env.path}`, env }));
+    }
     if (id === 'system') {
       const smi = r.nvidiaSmi.path ? `${r.nvidiaSmi.path}${r.nvidiaSmi.source ? ` (${r.nvidiaSmi.source})` : ''}` : 'not found';
       return [
@@ -127,9 +161,12 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
         return withId(item, node.id);
       }
       case 'group': {
-        const labels = { system: 'System', onnx: 'ONNX Runtime', diagnoses: 'Diagnoses' };
+        const labels = { system: 'System', onnx: 'ONNX Runtime', diagnoses: 'Diagnoses', python: 'Python' };
         const item = new vscode.TreeItem(labels[node.id], vscode.TreeItemCollapsibleState.Expanded);
-        if (node.id === 'system') {
+        if (node.id === 'python') {
+          item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+          item.description = r?.python ? `${r.python.length} interpreter${r.python.length === 1 ? '' : 's'}` : 'checking…';
+        } else if (node.id === 'system') {
           item.iconPath = new vscode.ThemeIcon('device-desktop');
           item.description = r?.wsl ? 'WSL' : r?.platform.os;
         } else if (node.id === 'onnx') {
@@ -140,6 +177,16 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
           item.iconPath = new vscode.ThemeIcon(r?.diagnoses.some((d) => d.severity !== 'info') ? 'warning' : 'checklist');
           item.description = n ? `${n} finding${n > 1 ? 's' : ''}` : 'none';
         }
+        return withId(item, node.id);
+      }
+      case 'python': {
+        const e = node.env;
+        const item = new vscode.TreeItem(e.path, vscode.TreeItemCollapsibleState.Collapsed);
+        const torch = e.packages.torch ? `torch ${e.packages.torch}${e.torch ? (e.torch.cudaAvailable ? ' · CUDA ok' : ' · no CUDA') : ''}` : 'no torch';
+        item.description = `${e.version ? `Python ${e.version}` : 'broken'} · ${torch}${e.venv ? '' : ' · system'}`;
+        item.tooltip = `${e.path}\nfound via ${e.source}`;
+        item.iconPath = new vscode.ThemeIcon(e.version ? (e.venv ? 'package' : 'terminal') : 'error');
+        item.contextValue = 'python';
         return withId(item, node.id);
       }
       case 'provider': {
@@ -183,6 +230,11 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
     }
     if (node.kind === 'value' && node.id.startsWith('sys:')) return { kind: 'group', id: 'system' };
     if (node.kind === 'provider' || node.id === 'ort:device') return { kind: 'group', id: 'onnx' };
+    if (node.kind === 'python' || node.id === 'py:none') return { kind: 'group', id: 'python' };
+    if (node.kind === 'value' && node.id.startsWith('py:')) {
+      const env = this.env.report?.python?.find((e) => node.id.startsWith(`py:${e.path}:`));
+      return env ? { kind: 'python', id: `py:${env.path}`, env } : undefined;
+    }
     if (node.kind === 'diagnosis' || node.id === 'diag:none') return { kind: 'group', id: 'diagnoses' };
     return undefined;
   }

@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { fakeSmi } from '../../fixtures/paths';
+import { makeFakePython, OLD_ARCHS } from '../../fixtures/python/fakePython';
+import { api, setSetting } from './helpers';
+
+describe('AI Lab in a real VS Code: Python and PyTorch health', () => {
+  after(async () => {
+    await setSetting('pythonPaths', undefined);
+    await setSetting('nvidiaSmiPath', undefined);
+  });
+
+  it('the Environment view shows the venv, its torch, and the sm_120 diagnosis with the fix command', async () => {
+    const py = makeFakePython({
+      venv: true,
+      packages: { torchvision: '0.20.1+cu124', torchaudio: '2.5.1+cu124', 'nvidia-cudnn-cu12': '9.1.0' },
+      torch: { version: '2.5.1+cu124', cuda: '12.4', available: true, archList: OLD_ARCHS, device: 'NVIDIA GeForce RTX 5080', capability: [12, 0], cudnn: 90100 },
+    });
+    await setSetting('nvidiaSmiPath', fakeSmi('rtx5080'));
+    await setSetting('pythonPaths', [py]);
+    const a = await api();
+    await a.environment.refresh();
+    await a.environment.pythonReady();
+    const tree = a.environmentTree;
+    const group = tree.getChildren().find((n) => n.kind === 'group' && n.id === 'python')!;
+    const envNode = tree.getChildren(group).find((n) => n.kind === 'python' && n.env.path === py)!;
+    assert.ok(envNode, 'the venv is listed');
+    assert.match(String(tree.getTreeItem(envNode).description), /^Python 3\.\d+\.\d+ · torch 2\.5\.1\+cu124 · CUDA ok$/);
+    const rows = tree.getChildren(envNode).map((n) => tree.getTreeItem(n)).map((i) => `${i.label}|${i.description}`);
+    assert.ok(rows.includes(`Arch list|${OLD_ARCHS.join(' ')}`), rows.join('\n'));
+    assert.ok(rows.includes('torch.version.cuda|12.4'));
+    assert.ok(rows.includes('nvidia-* wheels|nvidia-cudnn-cu12'));
+    const diagnoses = tree.getChildren(tree.getChildren().find((n) => n.kind === 'group' && n.id === 'diagnoses'));
+    const arch = diagnoses.find((n) => n.kind === 'diagnosis' && n.diagnosis.id.endsWith(':arch-missing'));
+    assert.ok(arch && arch.kind === 'diagnosis');
+    assert.equal(arch.diagnosis.fix, `${py} -m pip install --upgrade --pre torch torchvision torchaudio --index-url https://download.pytorch.org/whl/nightly/cu128`);
+    await vscode.commands.executeCommand('aiLab.copyFix', arch);
+    assert.equal(await vscode.env.clipboard.readText(), arch.diagnosis.fix);
+    const md = await vscode.commands.executeCommand<string>('aiLab.copyEnvironmentReport');
+    assert.match(md, /### Python environments/);
+  });
+});
