@@ -9,6 +9,7 @@ import { detectWsl } from '../core/env/wsl';
 import { diagnosePython, diagnosePythonSetup } from '../core/python/diagnose';
 import { discoverPythons, environmentStamp } from '../core/python/discover';
 import { probePython } from '../core/python/probe';
+import type { SmokeVerdict } from '../core/python/smokeTest';
 import type { PythonEnv } from '../core/python/types';
 import { cudaChildEnv, readConfig } from './config';
 import type { Log } from './log';
@@ -30,6 +31,8 @@ export class EnvironmentService implements vscode.Disposable {
   /** Probed interpreters, reused until their environment changes on disk. */
   private readonly pythonCache = new Map<string, { stamp: string; env: PythonEnv }>();
   private pythonRun: Promise<void> | undefined;
+  /** The last GPU smoke test's verdict per interpreter. */
+  readonly smokeVerdicts = new Map<string, SmokeVerdict>();
   report: EnvironmentReport | undefined;
   lastPoll: GpuProbe | undefined;
   private showWithoutGpu = false;
@@ -155,6 +158,11 @@ export class EnvironmentService implements vscode.Disposable {
       await vscode.commands.executeCommand('setContext', 'aiLab.gpuState', 'error');
       throw err;
     }
+  }
+
+  setSmokeVerdict(python: string, verdict: SmokeVerdict): void {
+    this.smokeVerdicts.set(python, verdict);
+    this.changed.fire();
   }
 
   /** Resolves when the Python part of the last refresh is in (for tests and the smoke test). */

@@ -99,3 +99,29 @@ describe('Python and PyTorch health (fake interpreters: real python3, stub torch
     assert.equal(installCommand('/my env/bin/python', '12.4'), '"/my env/bin/python" -m pip install --upgrade torch torchvision torchaudio --index-url https://download.pytorch.org/whl/cu124');
   });
 });
+
+describe('GPU smoke test script (media/gpu_smoke_test.py) on fake interpreters', () => {
+  const script = path.join(__dirname, '..', '..', '..', 'media', 'gpu_smoke_test.py');
+  const run = async (python: string) => {
+    const { runProcess } = await import('../../src/core/process');
+    const { parseSmokeResult, smokeVerdict } = await import('../../src/core/python/smokeTest');
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-smoke-')), 'result.json');
+    const r = await runProcess(python, [script, out], { timeoutMs: 20_000 });
+    return { r, verdict: smokeVerdict(parseSmokeResult(fs.readFileSync(out, 'utf8'))) };
+  };
+
+  it('passes with a working CUDA torch and prints the notes\' lines', async () => {
+    const { r, verdict } = await run(makeFakePython({ venv: true, torch: { version: '2.7.1+cu128', cuda: '12.8', available: true, archList: NEW_ARCHS, device: 'NVIDIA GeForce RTX 5080', capability: [12, 0] } }));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /torch: 2\.7\.1\+cu128\ncuda available: True\narch list: \[.*'sm_120'\]\ndevice name: NVIDIA GeForce RTX 5080\nsuccessful multiply \(256, 256\)/);
+    assert.equal(verdict.summary, 'passed: 256×256 matmul on NVIDIA GeForce RTX 5080 (torch 2.7.1+cu128, CUDA 12.8)');
+  });
+
+  it('fails with the reason: CPU-only torch, or no torch at all', async () => {
+    const cpu = await run(makeFakePython({ venv: true, torch: { version: '2.5.1+cpu', cuda: null, available: false, archList: [] } }));
+    assert.equal(cpu.r.code, 1);
+    assert.equal(cpu.verdict.summary, 'failed: torch 2.5.1+cpu sees no CUDA device (a CPU-only build)');
+    const none = await run(makeFakePython({ venv: true }));
+    assert.match(none.verdict.summary, /^failed: torch does not import \(ModuleNotFoundError/);
+  });
+});

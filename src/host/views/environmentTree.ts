@@ -110,6 +110,8 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       );
     }
     if (e.nvidia.length) rows.push(value(`${p}nvidia`, 'nvidia-* wheels', e.nvidia.join(', ')));
+    const smoke = this.env.smokeVerdicts.get(e.path);
+    if (smoke) rows.push(value(`${p}smoke`, 'GPU smoke test', smoke.summary, { icon: smoke.passed ? 'pass' : 'error' }));
     for (const [i, err] of e.errors.entries()) rows.push(value(`${p}error${i}`, 'Error', err, { icon: 'error' }));
     return rows;
   }

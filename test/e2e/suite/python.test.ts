@@ -40,3 +40,25 @@ describe('AI Lab in a real VS Code: Python and PyTorch health', () => {
     assert.match(md, /### Python environments/);
   });
 });
+
+describe('AI Lab in a real VS Code: GPU smoke test', () => {
+  it('runs the notes\' script in a visible terminal and shows the verdict in the Environment view', async () => {
+    const { NEW_ARCHS } = await import('../../fixtures/python/fakePython');
+    const py = makeFakePython({ venv: true, torch: { version: '2.7.1+cu128', cuda: '12.8', available: true, archList: NEW_ARCHS, device: 'NVIDIA GeForce RTX 5080', capability: [12, 0] } });
+    await setSetting('pythonPaths', [py]);
+    const a = await api();
+    await a.environment.refresh();
+    await a.environment.pythonReady();
+    const verdict = await vscode.commands.executeCommand<{ passed: boolean; summary: string }>('aiLab.runSmokeTest', { python: py });
+    assert.deepEqual(verdict, { passed: true, summary: 'passed: 256×256 matmul on NVIDIA GeForce RTX 5080 (torch 2.7.1+cu128, CUDA 12.8)' });
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'AI Lab: GPU smoke test'), 'it ran in a terminal the user sees');
+    const tree = a.environmentTree;
+    const group = tree.getChildren().find((n) => n.kind === 'group' && n.id === 'python')!;
+    const envNode = tree.getChildren(group).find((n) => n.kind === 'python' && n.env.path === py)!;
+    const rows = tree.getChildren(envNode).map((n) => tree.getTreeItem(n)).map((i) => `${i.label}|${i.description}`);
+    assert.ok(rows.includes(`GPU smoke test|${verdict.summary}`), rows.join('\n'));
+    const cpu = makeFakePython({ venv: true, torch: { version: '2.5.1+cpu', cuda: null, available: false, archList: [] } });
+    const failed = await vscode.commands.executeCommand<{ passed: boolean; summary: string }>('aiLab.runSmokeTest', { python: cpu });
+    assert.deepEqual(failed, { passed: false, summary: 'failed: torch 2.5.1+cpu sees no CUDA device (a CPU-only build)' });
+  });
+});
