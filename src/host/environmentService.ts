@@ -25,6 +25,8 @@ export class EnvironmentService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly poller: GpuPoller;
   private refreshing: Promise<EnvironmentReport> | undefined;
+  private followUp: Promise<EnvironmentReport> | undefined;
+  private reprobeNext = false;
   private onnxRuntime: OnnxRuntimeStatus | undefined;
   private lastPollKind: string | undefined;
   private readonly wsl = detectWsl();
@@ -112,9 +114,23 @@ export class EnvironmentService implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** Re-collects everything; concurrent callers share one run. */
+  /**
+   * Re-collects everything. A request during a run gets one more run after it (requests coalesce),
+   * since the running one may predate the settings change that asked for it.
+   */
   refresh(options: { reprobeOnnx: boolean } = { reprobeOnnx: true }): Promise<EnvironmentReport> {
-    if (this.refreshing) return this.refreshing;
+    if (this.refreshing) {
+      this.reprobeNext ||= options.reprobeOnnx;
+      this.followUp ??= this.refreshing
+        .catch(() => undefined)
+        .then(() => {
+          this.followUp = undefined;
+          const reprobeOnnx = this.reprobeNext;
+          this.reprobeNext = false;
+          return this.refresh({ reprobeOnnx });
+        });
+      return this.followUp;
+    }
     if (options.reprobeOnnx) this.onnxRuntime = undefined;
     void vscode.commands.executeCommand('setContext', 'aiLab.gpuState', 'loading');
     const run = this.collect().finally(() => {

@@ -42,9 +42,15 @@ describe('AI Lab in a real VS Code: Python and PyTorch health', () => {
 });
 
 describe('AI Lab in a real VS Code: GPU smoke test', () => {
+  after(async () => {
+    await setSetting('pythonPaths', undefined);
+    await setSetting('nvidiaSmiPath', undefined);
+  });
+
   it('runs the notes\' script in a visible terminal and shows the verdict in the Environment view', async () => {
     const { NEW_ARCHS } = await import('../../fixtures/python/fakePython');
     const py = makeFakePython({ venv: true, torch: { version: '2.7.1+cu128', cuda: '12.8', available: true, archList: NEW_ARCHS, device: 'NVIDIA GeForce RTX 5080', capability: [12, 0] } });
+    await setSetting('nvidiaSmiPath', fakeSmi('rtx5080'));
     await setSetting('pythonPaths', [py]);
     const a = await api();
     await a.environment.refresh();
