@@ -9,6 +9,7 @@ import { detectWsl } from '../core/env/wsl';
 import { diagnosePython, diagnosePythonSetup } from '../core/python/diagnose';
 import { discoverPythons, environmentStamp } from '../core/python/discover';
 import { probePython } from '../core/python/probe';
+import { setupState, type SetupState } from '../core/python/setupSteps';
 import type { SmokeVerdict } from '../core/python/smokeTest';
 import type { PythonEnv } from '../core/python/types';
 import { cudaChildEnv, readConfig } from './config';
@@ -33,6 +34,8 @@ export class EnvironmentService implements vscode.Disposable {
   /** Probed interpreters, reused until their environment changes on disk. */
   private readonly pythonCache = new Map<string, { stamp: string; env: PythonEnv }>();
   private pythonRun: Promise<void> | undefined;
+  /** Which of the walkthrough's steps are done. */
+  setup: SetupState = setupState([], [], () => false);
   /** The last GPU smoke test's verdict per interpreter. */
   readonly smokeVerdicts = new Map<string, SmokeVerdict>();
   report: EnvironmentReport | undefined;
@@ -178,7 +181,15 @@ export class EnvironmentService implements vscode.Disposable {
 
   setSmokeVerdict(python: string, verdict: SmokeVerdict): void {
     this.smokeVerdicts.set(python, verdict);
+    this.updateSetupContext();
     this.changed.fire();
+  }
+
+  /** The walkthrough's completion events are these context keys. */
+  private updateSetupContext(): void {
+    const r = this.report;
+    this.setup = setupState(r?.python ?? [], r?.diagnoses ?? [], (p) => this.smokeVerdicts.get(p)?.passed === true);
+    for (const k of ['venv', 'tools', 'torch', 'smoke', 'companions'] as const) void vscode.commands.executeCommand('setContext', `aiLab.setup.${k}`, this.setup[k]);
   }
 
   /** Resolves when the Python part of the last refresh is in (for tests and the smoke test). */
@@ -202,6 +213,7 @@ export class EnvironmentService implements vscode.Disposable {
     if (this.report !== report) return; // A newer refresh took over.
     report.python = envs;
     report.diagnoses = [...report.diagnoses, ...envs.flatMap((e) => diagnosePython(e, report.gpus)), ...diagnosePythonSetup(envs, workspaceFolders)];
+    this.updateSetupContext();
     this.log.info(`Python: ${envs.map((e) => `${e.path} (${e.version ?? 'broken'}${e.packages.torch ? `, torch ${e.packages.torch}` : ''})`).join('; ') || 'none found'}`);
     this.changed.fire();
   }

@@ -125,3 +125,23 @@ describe('GPU smoke test script (media/gpu_smoke_test.py) on fake interpreters',
     assert.match(none.verdict.summary, /^failed: torch does not import \(ModuleNotFoundError/);
   });
 });
+
+describe('walkthrough steps from what the probe sees', () => {
+  it('venv, tools, torch, smoke, companions: each done only when its effect is there', async () => {
+    const { setupState, torchInstallFor } = await import('../../src/core/python/setupSteps');
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-ws-'));
+    const none = setupState([], [], () => false);
+    assert.deepEqual(none, { python: undefined, venv: false, tools: false, torch: false, smoke: false, companions: false });
+    const fresh = await probePython({ path: makeFakePython({ venv: true, packages: { pip: '22.0' } }, path.join(ws, '.venv')), source: 'workspace .venv' });
+    const s1 = setupState([fresh], diagnosePython(fresh, rtx5080), () => false);
+    assert.deepEqual([s1.venv, s1.tools, s1.torch, s1.companions], [true, false, false, false]);
+    const done = await probePython({
+      path: makeFakePython({ venv: true, packages: { torchvision: '0.22.1+cu128', torchaudio: '2.7.1+cu128' }, torch: { version: '2.7.1+cu128', cuda: '12.8', available: true, archList: NEW_ARCHS, device: 'x', capability: [12, 0] } }, path.join(ws, 'venv')),
+      source: 'workspace venv',
+    });
+    const s2 = setupState([done], diagnosePython(done, rtx5080), (p) => p === done.path);
+    assert.deepEqual(s2, { python: done.path, venv: true, tools: true, torch: true, smoke: true, companions: true });
+    assert.equal(torchInstallFor('/w/.venv/bin/python', rtx5080), '/w/.venv/bin/python -m pip install --upgrade --pre torch torchvision torchaudio --index-url https://download.pytorch.org/whl/nightly/cu128');
+    assert.equal(torchInstallFor('/w/.venv/bin/python', []), '/w/.venv/bin/python -m pip install --upgrade torch torchvision torchaudio --index-url https://download.pytorch.org/whl/cpu');
+  });
+});

@@ -9,6 +9,7 @@ import { chooseModelCommand } from './chooseModel';
 import { enableCudaCommand } from './enableCuda';
 import { createNlpCommands } from './nlp';
 import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
+import { createSetupCommands } from './setup';
 import { runSmokeTestCommand } from './smokeTest';
 
 export interface CommandDeps {
@@ -52,6 +53,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
     'aiLab.showLog': () => d.log.show(),
     ...createNlpCommands({ inference: d.inference, panel: d.panel, log: d.log, globalState: d.state, workspaceState: d.workspaceState }),
     'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, args as Parameters<typeof chooseModelCommand>[1]),
+    ...createSetupCommands(d.extensionPath, d.env, d.log),
     'aiLab.runSmokeTest': (args: unknown) => {
       const n = args as { kind?: string; env?: { path: string }; python?: string } | undefined;
       // From the tree's inline action (a python node) or a caller passing { python }.

@@ -68,3 +68,20 @@ describe('AI Lab in a real VS Code: GPU smoke test', () => {
     assert.deepEqual(failed, { passed: false, summary: 'failed: torch 2.5.1+cpu sees no CUDA device (a CPU-only build)' });
   });
 });
+
+describe('AI Lab in a real VS Code: the GPU setup walkthrough', () => {
+  it('opens, and its first step creates .venv in a visible terminal; the step completes when the probe sees it', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('aiLab.openSetupWalkthrough');
+    const a = await api();
+    const venv = await vscode.commands.executeCommand<string>('aiLab.setup.createVenv');
+    assert.ok(venv?.endsWith('.venv'));
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'AI Lab: setup'), 'the step runs in a terminal the user sees');
+    const deadline = Date.now() + 100_000;
+    while (!a.environment.setup.venv) {
+      if (Date.now() > deadline) throw new Error(`the venv step never completed; python: ${JSON.stringify(a.environment.report?.python?.map((p) => p.path))}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(a.environment.setup.python, require('node:path').join(venv, 'bin', 'python'));
+  });
+});
