@@ -17,6 +17,24 @@ import type { Log } from './log';
 
 export type GpuState = 'loading' | 'found' | GpuFailureKind;
 
+interface PythonExtensionApi {
+  environments?: { getActiveEnvironmentPath?: (resource?: vscode.Uri) => { path?: string } | undefined };
+  settings?: { getExecutionDetails?: (resource?: vscode.Uri) => { execCommand?: string[] } | undefined };
+}
+
+/** The interpreter the Python extension has selected, when it is installed (optional; never waits long). */
+async function selectedInterpreter(): Promise<string | undefined> {
+  const ext = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
+  if (!ext) return undefined;
+  try {
+    const api = ext.isActive ? ext.exports : await Promise.race([ext.activate(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return api?.environments?.getActiveEnvironmentPath?.(folder)?.path ?? api?.settings?.getExecutionDetails?.(folder)?.execCommand?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Owns what AI Lab knows of the machine: the last full environment report (refreshed on demand)
  * and the last GPU poll (on a timer). Views and the status bar listen to onDidChange.
@@ -199,7 +217,7 @@ export class EnvironmentService implements vscode.Disposable {
 
   private async probePythons(report: EnvironmentReport): Promise<void> {
     const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    const candidates = discoverPythons({ workspaceFolders, configured: readConfig().pythonPaths, includeSystem: true });
+    const candidates = discoverPythons({ workspaceFolders, configured: readConfig().pythonPaths, selected: await selectedInterpreter(), includeSystem: true });
     const envs: PythonEnv[] = [];
     await vscode.window.withProgress({ location: { viewId: 'aiLab.environment' }, title: 'Checking Python environments' }, async () => {
       for (const c of candidates) {

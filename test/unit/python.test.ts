@@ -84,9 +84,11 @@ describe('Python and PyTorch health (fake interpreters: real python3, stub torch
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-ws-'));
     const venvPy = makeFakePython({ venv: true }, path.join(ws, '.venv'));
     const other = makeFakePython({ venv: true });
-    const found = discoverPythons({ workspaceFolders: [ws], configured: [path.dirname(path.dirname(other))], env: { VIRTUAL_ENV: path.join(ws, '.venv'), PATH: '' }, platform: 'linux' });
+    const selected = makeFakePython({ venv: true });
+    const found = discoverPythons({ workspaceFolders: [ws], configured: [path.dirname(path.dirname(other))], selected, env: { VIRTUAL_ENV: path.join(ws, '.venv'), PATH: '' }, platform: 'linux' });
     assert.deepEqual(found.map((f) => [f.path, f.source]), [
       [other, 'aiLab.pythonPaths'],
+      [selected, 'Python extension'],
       [venvPy, 'workspace .venv'],
     ]);
   });
