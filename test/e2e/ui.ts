@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { aiLabLog, contextMenuCommand, openWorkspaceFile, resultsFrame, runCommand, runOnFile } from './uiDriver';
 
 export interface UiOptions {
   results: string;
@@ -9,80 +9,6 @@ export interface UiOptions {
   /** Adds settings to settings.json (read when the window loads). */
   writeSettings(patch: Record<string, unknown>): void;
   logsDir: string;
-}
-
-function findFiles(dir: string, name: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? findFiles(p, name) : e.name === name ? [p] : [];
-  });
-}
-
-export function aiLabLog(logsDir: string): string {
-  return findFiles(logsDir, 'AI Lab.log').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
-/** The results panel's page: the webview iframe that holds #entries. */
-async function resultsFrame(page: Page): Promise<Frame> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (await f.$('#entries').catch(() => null)) return f;
-    }
-    if (Date.now() > deadline) throw new Error('the AI Lab Results panel did not appear');
-    await page.waitForTimeout(250);
-  }
-}
-
-/** Right-click in the editor, then AI Lab ▸ item, chosen with the keyboard as a keyboard user would. */
-async function contextMenuCommand(page: Page, item: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click({ button: 'right' });
-  await page.locator('.monaco-menu .action-item', { hasText: /^AI Lab$/ }).first().waitFor();
-  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText({ timeout: 300 }).catch(() => '')).split('\n')[0]!.trim();
-  const moveTo = async (label: string) => {
-    for (let i = 0; i < 30 && (await focused()) !== label; i++) await page.keyboard.press('ArrowDown');
-    if ((await focused()) !== label) throw new Error(`menu item "${label}" never got the focus`);
-  };
-  await moveTo('AI Lab');
-  await page.keyboard.press('ArrowRight');
-  await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor();
-  await moveTo(item);
-  await page.keyboard.press('Enter');
-}
-
-/** Opens a workspace file, selects all of it, and runs AI Lab ▸ item from the editor's context menu. */
-async function runOnFile(page: Page, name: string, mustShow: string, item: string): Promise<void> {
-  await openWorkspaceFile(page, name, mustShow);
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await contextMenuCommand(page, item);
-}
-
-async function openWorkspaceFile(page: Page, name: string, mustShow: string): Promise<void> {
-  const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
-  if (await tab.isVisible().catch(() => false)) {
-    await tab.click();
-    await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
-    return;
-  }
-  // After a reload the keyboard focus may be nowhere: give it to the editor text first.
-  const text = page.locator('.monaco-editor .view-lines').first();
-  if (await text.isVisible().catch(() => false)) await text.click();
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
 }
 
 /** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */
