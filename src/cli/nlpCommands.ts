@@ -1,8 +1,6 @@
 /** ai-lab classify | grammar | qnli | zero-shot | summarize | generate: the NLP tasks from a terminal. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
-import { chooseDevice, type DeviceSetting } from '../core/inference/device';
+import type { DeviceSetting } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
 import type { Dtype } from '../core/inference/modelFiles';
 import { ModelResolver } from '../core/inference/resolveModel';
@@ -12,8 +10,8 @@ import type { LabOutput } from '../core/nlp/runner';
 import { ServiceTaskRunner } from '../core/nlp/serviceRunner';
 import { extractiveSummary, summarize } from '../core/nlp/summarize';
 import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId } from '../core/nlp/tasks';
-import { probeOnnxRuntime } from '../core/onnx/ortProbe';
-import { oneOf, parseFlags, positiveNumber, readStdin, UsageError, type Parsed } from './args';
+import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
+import { cliDevice, cliHub, readInputText } from './context';
 
 export const NLP_USAGE = `  classify | grammar | qnli | zero-shot | summarize | generate [--model ID|FOLDER]
       [--text TEXT | --file PATH | stdin] [--json] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
@@ -44,12 +42,6 @@ function labelMap(raw: string | undefined, fallback?: Record<string, string>): R
   const entries = raw.split(',').map((kv) => kv.split('=').map((s) => s.trim()));
   if (entries.some((e) => e.length !== 2 || !e[0] || !e[1])) throw new UsageError('--label-map takes LABEL=name pairs, e.g. "LABEL_0=unacceptable,LABEL_1=acceptable"');
   return Object.fromEntries(entries as Array<[string, string]>);
-}
-
-async function inputText(a: Parsed): Promise<string> {
-  const file = a.flags.get('--file');
-  if (file && !fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
-  return a.flags.get('--text') ?? (file ? fs.readFileSync(file, 'utf8') : await readStdin());
 }
 
 function print(out: LabOutput): string {
@@ -87,22 +79,15 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   const ratio = positiveNumber('--ratio', a.flags.get('--ratio'));
   if (ratio !== undefined && ratio > 1) throw new UsageError('--ratio is a share of the sentences, between 0 and 1');
   const map = labelMap(a.flags.get('--label-map'), task.labelMap);
-  const text = await inputText(a);
-  if (!text.trim()) throw new UsageError('no input text: give --text, --file, or pipe text on stdin');
+  const text = await readInputText(a);
 
   const started = performance.now();
-  const ort = deviceSetting === 'cpu' ? undefined : await probeOnnxRuntime({ probeScript: path.join(__dirname, 'ortProbe.js'), only: ['cuda'] });
-  const device = chooseDevice(deviceSetting, ort);
+  const device = await cliDevice(deviceSetting);
   const service = new InferenceService({ scriptPath: path.join(__dirname, 'inferenceService.js') });
   const runner = new ServiceTaskRunner(service, new ModelResolver(60 * 60_000), {
     device: device.device,
     dtype: () => dtype,
-    hub: {
-      endpoint: resolveHubEndpoint(a.flags.get('--endpoint')),
-      token: resolveToken(undefined)?.token,
-      cacheDir: resolveHubCacheDir(),
-      offline: a.switches.has('--offline') || isOfflineByEnv(),
-    },
+    hub: cliHub(a),
   });
   const stream = !json && process.stdout.isTTY !== undefined ? (t: string) => process.stdout.write(t) : undefined;
   let streamed = false;

@@ -1,13 +1,11 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chooseDevice, type DeviceSetting } from '../core/inference/device';
+import type { DeviceSetting } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
 import { SUPPORTED_TASKS, type Dtype } from '../core/inference/modelFiles';
 import { resolveModel } from '../core/inference/resolveModel';
 import { pipelineInputs } from '../core/inference/taskInputs';
-import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
-import { probeOnnxRuntime } from '../core/onnx/ortProbe';
-import { oneOf, parseFlags, positiveNumber, readStdin, UsageError } from './args';
+import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
+import { cliDevice, cliHub, readInputText } from './context';
 
 export const RUN_USAGE = `  run <task> --model <id|folder> [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
       [--text TEXT | --file PATH | stdin] [--labels a,b,c] [--multi-label] [--question Q]
@@ -28,10 +26,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!model) throw new UsageError('run needs --model <Hub id or folder>');
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
-  const file = a.flags.get('--file');
-  if (file && !fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
-  const text = a.flags.get('--text') ?? (file ? fs.readFileSync(file, 'utf8') : await readStdin());
-  if (!text.trim()) throw new UsageError('no input text: give --text, --file, or pipe text on stdin');
+  const text = await readInputText(a);
   const json = a.switches.has('--json');
   const inputs = pipelineInputs(task, {
     text,
@@ -42,8 +37,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   });
 
   const t0 = performance.now();
-  const ort = deviceSetting === 'cpu' ? undefined : await probeOnnxRuntime({ probeScript: path.join(__dirname, 'ortProbe.js'), only: ['cuda'] });
-  const device = chooseDevice(deviceSetting, ort);
+  const device = await cliDevice(deviceSetting);
   const progress = (p: { file: string; doneBytes: number; totalBytes: number }) => {
     if (!json && process.stderr.isTTY) process.stderr.write(`\rdownloading ${p.file}: ${Math.round((100 * p.doneBytes) / Math.max(1, p.totalBytes))}%   `);
   };
@@ -52,12 +46,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     task,
     device: device.device,
     dtype,
-    hub: {
-      endpoint: resolveHubEndpoint(a.flags.get('--endpoint')),
-      token: resolveToken(undefined)?.token,
-      cacheDir: resolveHubCacheDir(),
-      offline: a.switches.has('--offline') || isOfflineByEnv(),
-    },
+    hub: cliHub(a),
     onProgress: progress,
   });
   const t1 = performance.now();

@@ -5,7 +5,7 @@ import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } 
 import type { DownloadProgress } from '../core/hub/snapshot';
 import { chooseDevice, type DeviceChoice } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
-import { ModelResolver, modelMaxLength, type ResolvedModel } from '../core/inference/resolveModel';
+import { ModelResolver, modelMaxLength, type HubAccess, type ResolvedModel } from '../core/inference/resolveModel';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import type { OnnxRuntimeStatus } from '../core/env/types';
 import type { TaskRunner } from '../core/nlp/runner';
@@ -30,7 +30,14 @@ export interface PipelineResult {
   totalMs: number;
 }
 
-export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: DownloadProgress } | { stage: 'load'; device: string } | { stage: 'run' };
+export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: DownloadProgress } | { stage: 'load'; device: string };
+
+/** A stage in words, for a progress notification. */
+export function stageMessage(s: Stage, model: string): string {
+  if (s.stage === 'resolve') return `finding ${model}…`;
+  if (s.stage === 'load') return `running on ${s.device.toUpperCase()}…`;
+  return `Downloading ${s.progress.file}: ${formatBytes(s.progress.doneBytes)} of ${formatBytes(s.progress.totalBytes)}`;
+}
 
 /**
  * The extension's side of inference: picks the device from a real probe, gets the model into the
@@ -77,8 +84,19 @@ export class InferenceHost implements vscode.Disposable {
     return d;
   }
 
+  /** Endpoint, token (HF_TOKEN, signed-in, or the token file on disk), cache folder, offline mode. */
+  private async hubAccess(): Promise<HubAccess> {
+    const cfg = readConfig();
+    return {
+      endpoint: resolveHubEndpoint(cfg.hubEndpoint),
+      token: resolveToken(await this.signedInToken())?.token,
+      cacheDir: resolveHubCacheDir(),
+      offline: cfg.hubOffline || isOfflineByEnv(),
+    };
+  }
+
   /** The device, and the model's files in the cache (downloaded if needed). */
-  private async resolve(task: string, model: string, signal: AbortSignal | undefined, onStage: (s: Stage) => void) {
+  private async resolve(task: string, model: string, signal: AbortSignal | undefined, onStage: (s: Stage) => void, hub: Promise<HubAccess>) {
     const cfg = readConfig();
     onStage({ stage: 'resolve' });
     const device = await this.chooseDevice();
@@ -87,12 +105,7 @@ export class InferenceHost implements vscode.Disposable {
       task,
       device: device.device,
       dtype: cfg.modelDtypes[model.trim()] ?? cfg.dtype,
-      hub: {
-        endpoint: resolveHubEndpoint(cfg.hubEndpoint),
-        token: resolveToken(await this.signedInToken())?.token,
-        cacheDir: resolveHubCacheDir(),
-        offline: cfg.hubOffline || isOfflineByEnv(),
-      },
+      hub: await hub,
       signal,
       onProgress: (progress) => onStage({ stage: 'download', progress }),
       log: (m) => this.log.info(m),
@@ -102,9 +115,17 @@ export class InferenceHost implements vscode.Disposable {
   }
 
   /** Device, model files (downloading if needed), then the service: the one path every run takes. */
-  private async execute(task: string, model: string, inputs: unknown[], signal: AbortSignal | undefined, onStage: (s: Stage) => void, onPartial?: (t: string) => void) {
+  private async execute(
+    task: string,
+    model: string,
+    inputs: unknown[],
+    signal: AbortSignal | undefined,
+    onStage: (s: Stage) => void,
+    hub: Promise<HubAccess>,
+    onPartial?: (t: string) => void,
+  ) {
     const cfg = readConfig();
-    const { device, resolved } = await this.resolve(task, model, signal, onStage);
+    const { device, resolved } = await this.resolve(task, model, signal, onStage, hub);
     onStage({ stage: 'load', device: device.device });
     const out = await this.getService().run(
       { task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs, idleUnloadMs: cfg.idleUnloadMinutes * 60_000 },
@@ -117,15 +138,20 @@ export class InferenceHost implements vscode.Disposable {
 
   async run(r: PipelineRun, signal: AbortSignal, onStage: (s: Stage) => void = () => undefined): Promise<PipelineResult> {
     const started = performance.now();
-    const { out, device, resolved } = await this.execute(r.task, r.model, r.inputs, signal, onStage);
+    const { out, device, resolved } = await this.execute(r.task, r.model, r.inputs, signal, onStage, this.hubAccess());
     return { task: r.task, model: r.model, output: out.output, device, resolved, loadMs: out.loadMs, runMs: out.runMs, totalMs: performance.now() - started };
   }
 
-  /** A TaskRunner for the NLP tasks, reporting downloads and loads through `onStage`. */
+  /**
+   * A TaskRunner for one NLP command, reporting downloads and loads through `onStage`. Its Hub access
+   * (the token file is read from disk) is settled once, not again for each of its batches.
+   */
   taskRunner(onStage: (s: Stage) => void = () => undefined): TaskRunner {
+    let hub: Promise<HubAccess> | undefined;
+    const access = () => (hub ??= this.hubAccess());
     return {
-      run: async (pipeline, model, inputs, options = {}) => (await this.execute(pipeline, model, inputs, options.signal, onStage, options.onPartial)).out.output,
-      maxInputTokens: async (pipeline, model, signal) => modelMaxLength((await this.resolve(pipeline, model, signal, onStage)).resolved.dir),
+      run: async (pipeline, model, inputs, options = {}) => (await this.execute(pipeline, model, inputs, options.signal, onStage, access(), options.onPartial)).out.output,
+      maxInputTokens: async (pipeline, model, signal) => modelMaxLength((await this.resolve(pipeline, model, signal, onStage, access())).resolved.dir),
     };
   }
 

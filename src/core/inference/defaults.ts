@@ -1,11 +1,16 @@
-/** Hub models with ONNX weights for transformers.js: the Xenova ports of the checkpoints in the user's notes. */
+import { LAB_TASKS } from '../nlp/tasks';
+
+/**
+ * Hub models with ONNX weights for transformers.js, per pipeline: the NLP tasks' defaults (one
+ * table, so they cannot drift apart), plus question answering.
+ */
 export const DEFAULT_MODELS: Record<string, string> = {
-  'text-classification': 'Xenova/distilbert-base-uncased-finetuned-sst-2-english',
-  'zero-shot-classification': 'Xenova/bart-large-mnli',
+  'text-classification': LAB_TASKS.sentiment.defaultModel,
+  'zero-shot-classification': LAB_TASKS.zeroShot.defaultModel,
   'question-answering': 'Xenova/distilbert-base-cased-distilled-squad',
-  summarization: 'Xenova/distilbart-cnn-6-6',
-  'text-generation': 'Xenova/distilgpt2',
-  'feature-extraction': 'Xenova/all-MiniLM-L6-v2',
+  summarization: LAB_TASKS.summarize.defaultModel,
+  'text-generation': LAB_TASKS.generate.defaultModel,
+  'feature-extraction': LAB_TASKS.extractive.defaultModel,
 };
 
 export const TASK_LABELS: Record<string, string> = {

@@ -30,12 +30,13 @@ async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): 
 export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
   let text = checkText(p.text);
   const budget = await partTokens(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, p.signal);
-  const firstChunks = chunkText(text, budget).length;
+  let firstChunks = 0;
   let levels = 0;
   let step = 0;
   // Map steps of every level plus the final call, known only level by level: report as they come.
   for (;;) {
     const chunks = chunkText(text, budget);
+    firstChunks ||= chunks.length;
     if (chunks.length === 1 || levels >= 4) {
       p.onProgress?.({ done: step, total: step + 1, message: levels ? 'combining the partial summaries' : 'summarizing' });
       const summary = await summarizeOne(p, chunks.length === 1 ? text : chunks.map((c) => c.text).join(' ').slice(0, budget * 6), true);

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../core/bytes';
 import { classifyText, parseLabels, qnli, zeroShot } from '../../core/nlp/classify';
 import { continueText } from '../../core/nlp/generate';
 import type { LabOutput, Progress, TaskRunner } from '../../core/nlp/runner';
@@ -7,7 +6,7 @@ import { extractiveSummary, summarize } from '../../core/nlp/summarize';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { InputError } from '../../core/text/chunks';
 import { readConfig } from '../config';
-import type { InferenceHost, Stage } from '../inferenceHost';
+import { stageMessage, type InferenceHost, type Stage } from '../inferenceHost';
 import { isCancellation, type Log } from '../log';
 import type { InputSource, ResultsPanel } from '../webviews/resultsPanel';
 
@@ -74,10 +73,7 @@ async function runLab(
       async (progress, token) => {
         const ac = new AbortController();
         token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
-        const onStage = (s: Stage) => {
-          if (s.stage === 'download') progress.report({ message: `Downloading ${s.progress.file}: ${formatBytes(s.progress.doneBytes)} of ${formatBytes(s.progress.totalBytes)}` });
-          else if (s.stage === 'load') progress.report({ message: `running on ${s.device.toUpperCase()}…` });
-        };
+        const onStage = (s: Stage) => s.stage !== 'resolve' && progress.report({ message: stageMessage(s, model) });
         let last = 0;
         const onProgress = (p: Progress) => {
           const pct = p.total ? Math.floor((100 * p.done) / p.total) : 0;
@@ -188,9 +184,11 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
         (
           await vscode.window.showQuickPick(
             [
-              { label: 'Short', id: 'short' as const, description: `${cfg().presets.short.minNewTokens}–${cfg().presets.short.maxNewTokens} tokens` },
-              { label: 'Medium', id: 'medium' as const, description: `${cfg().presets.medium.minNewTokens}–${cfg().presets.medium.maxNewTokens} tokens` },
-              { label: 'Long', id: 'long' as const, description: `${cfg().presets.long.minNewTokens}–${cfg().presets.long.maxNewTokens} tokens` },
+              ...(['short', 'medium', 'long'] as const).map((id) => ({
+                label: id[0]!.toUpperCase() + id.slice(1),
+                id,
+                description: `${cfg().presets[id].minNewTokens}–${cfg().presets[id].maxNewTokens} tokens`,
+              })),
               { label: 'Extractive', id: 'extractive' as const, description: 'the most central sentences, verbatim' },
             ],
             { title: 'AI Lab: Summarize', placeHolder: 'Length, or extractive' },

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MODELS, summarizeOutput, TASK_LABELS } from '../../core/inference/defaults';
 import { pipelineInputs } from '../../core/inference/taskInputs';
-import { formatBytes } from '../../core/bytes';
-import type { InferenceHost, PipelineResult } from '../inferenceHost';
+import { stageMessage, type InferenceHost, type PipelineResult } from '../inferenceHost';
 import type { Log } from '../log';
 
 export interface RunPipelineArgs {
@@ -78,13 +77,11 @@ export async function runPipelineCommand(
         token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
         let shownPct = 0;
         return host.run({ task, model: model.trim(), inputs }, ac.signal, (s) => {
-          if (s.stage === 'resolve') progress.report({ message: `finding ${model}…` });
-          else if (s.stage === 'load') progress.report({ message: `loading on ${s.device.toUpperCase()}…` });
-          else if (s.stage === 'run') progress.report({ message: 'running…' });
+          if (s.stage !== 'download') progress.report({ message: stageMessage(s, model) });
           else {
             const p = s.progress;
             const pct = p.totalBytes ? Math.floor((100 * p.doneBytes) / p.totalBytes) : 100;
-            progress.report({ message: `Downloading ${p.file}: ${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`, increment: Math.max(0, pct - shownPct) });
+            progress.report({ message: stageMessage(s, model), increment: Math.max(0, pct - shownPct) });
             shownPct = Math.max(shownPct, pct);
           }
         });

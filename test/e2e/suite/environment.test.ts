@@ -51,6 +51,10 @@ describe('AI Lab in a real VS Code: environment', () => {
     assert.ok(providers.some((p) => p.startsWith('CUDA|does not load: ')), providers.join(', '));
     // And the tree can reveal a node (getParent is consistent).
     assert.deepEqual(a.environmentTree.getParent(a.environmentTree.getChildren(roots[0])[0]!), roots[0]);
+    // "Copy Value" on a row.
+    const smRow = a.environmentTree.getChildren(roots[0]).find((n) => n.id === 'gpu:0:sm')!;
+    await vscode.commands.executeCommand('aiLab.copyValue', smRow);
+    assert.equal(await vscode.env.clipboard.readText(), 'SM: sm_120');
   });
 
   it('the status bar item shows the GPU with utilization and memory', async () => {
