@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listFiles, modelInfo } from '@huggingface/hub';
-import { COMMIT_HASH, RepoCache, safeRepoPath } from './cacheLayout';
+import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub';
+import { COMMIT_HASH, RepoCache, safeRepoPath, type RepoType } from './cacheLayout';
 import { transferFile } from './fileTransfer';
 import { makeRetryingFetch, type RetryOptions } from './retryFetch';
 
@@ -23,6 +23,8 @@ export interface DownloadProgress {
 
 export interface SnapshotParams {
   repoId: string;
+  /** model (default) or dataset. */
+  type?: Exclude<RepoType, 'space'>;
   revision?: string;
   endpoint: string;
   token?: string;
@@ -99,7 +101,7 @@ function fromCache(cache: RepoCache, p: SnapshotParams, why: string): SnapshotRe
 
 function explainHubFailure(err: unknown, p: SnapshotParams): HubError | undefined {
   const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
-  const page = `${p.endpoint}/${p.repoId}`;
+  const page = `${p.endpoint}${p.type === 'dataset' ? '/datasets' : ''}/${p.repoId}`;
   if (status === 401 || status === 403) {
     return new HubError(`${p.repoId} is gated or private: accept its licence at ${page} and sign in (AI Lab: Sign In to Hugging Face) or set HF_TOKEN.${p.token ? ' The token in use was refused or lacks access.' : ''}`, 'gated');
   }
@@ -112,7 +114,8 @@ function explainHubFailure(err: unknown, p: SnapshotParams): HubError | undefine
  * huggingface_hub does (blobs/, snapshots/<commit>/, refs/<revision>), so both share downloads.
  */
 export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResult> {
-  const cache = new RepoCache(p.cacheDir, p.repoId);
+  const type = p.type ?? 'model';
+  const cache = new RepoCache(p.cacheDir, p.repoId, type);
   const revision = p.revision ?? 'main';
   if (p.offline) return fromCache(cache, p, 'offline mode: HF_HUB_OFFLINE');
   const retrying = makeRetryingFetch({
@@ -127,11 +130,15 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
   let commit: string;
   let remote: RemoteFile[];
   try {
-    const info = (await modelInfo({ name: p.repoId, revision, additionalFields: ['sha'], ...creds })) as { sha?: string };
+    const info = (
+      type === 'dataset'
+        ? await datasetInfo({ name: p.repoId, revision, additionalFields: ['sha'], ...creds })
+        : await modelInfo({ name: p.repoId, revision, additionalFields: ['sha'], ...creds })
+    ) as { sha?: string };
     if (!info.sha || !COMMIT_HASH.test(info.sha)) throw new HubError(`The Hub did not say which commit ${p.repoId}@${revision} is`, 'invalid');
     commit = info.sha;
     remote = [];
-    for await (const f of listFiles({ repo: { type: 'model', name: p.repoId }, revision: commit, recursive: true, ...creds })) {
+    for await (const f of listFiles({ repo: { type, name: p.repoId }, revision: commit, recursive: true, ...creds })) {
       if (f.type !== 'file') continue;
       safeRepoPath(f.path); // Refuse names that escape the cache before anything is written.
       const etag = f.lfs?.oid ?? f.oid;
@@ -163,7 +170,7 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
       const base = doneBytes;
       const report = () => p.onProgress?.({ file: f.path, doneBytes, totalBytes, filesDone, filesTotal: todo.length });
       report();
-      const url = `${p.endpoint}/${p.repoId}/resolve/${commit}/${f.path.split('/').map(encodeURIComponent).join('/')}`;
+      const url = `${p.endpoint}${type === 'dataset' ? '/datasets' : ''}/${p.repoId}/resolve/${commit}/${f.path.split('/').map(encodeURIComponent).join('/')}`;
       try {
         await transferFile({
           url,
