@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { UsageError } from './cli/args';
+import { CACHE_COMMANDS, CACHE_USAGE } from './cli/cacheCommands';
+import { HUB_COMMANDS, HUB_USAGE } from './cli/hubCommands';
 import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
@@ -12,6 +14,8 @@ ${ENV_USAGE}
 ${RUN_USAGE}
 ${ENABLE_CUDA_USAGE}
 ${NLP_USAGE}
+${HUB_USAGE}
+${CACHE_USAGE}
 
 Options:
   -h, --help     this text
@@ -22,6 +26,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   env: envCommand,
   run: runCommand,
   'enable-cuda': enableCudaCommand,
+  ...HUB_COMMANDS,
+  ...CACHE_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
 };
 

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FixtureHub } from '../fixtures/hub/server';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
+import { cliAsync } from '../fixtures/cli';
 import { DIST, fakeSmi } from '../fixtures/paths';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(DIST, 'cli.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -77,17 +78,6 @@ describe('CLI: ai-lab env', () => {
 });
 
 describe('CLI: ai-lab run', () => {
-  // The CLI is a child process: the loopback Hub must answer while spawnSync would block this one.
-  const cliAsync = (args: string[], env: NodeJS.ProcessEnv, input?: string) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const c = spawn(process.execPath, [path.join(DIST, 'cli.js'), ...args], { env: { ...process.env, ...env } });
-      let stdout = '';
-      let stderr = '';
-      c.stdout.on('data', (b: Buffer) => (stdout += b));
-      c.stderr.on('data', (b: Buffer) => (stderr += b));
-      c.on('close', (status) => resolve({ status, stdout, stderr }));
-      c.stdin.end(input ?? '');
-    });
   let hub: FixtureHub;
   let home: string;
   before(async () => {

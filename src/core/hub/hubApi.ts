@@ -85,6 +85,12 @@ export interface Page<T> {
   next?: string;
 }
 
+export interface RepoFileEntry {
+  path: string;
+  size: number;
+  lfs: boolean;
+}
+
 export interface HubTask {
   id: string;
   label: string;
@@ -286,6 +292,22 @@ export class HubClient {
   async datasetInfo(id: string, revision = 'main'): Promise<RepoDetails> {
     const d = toDetails(await this.json<Json>(this.repoUrl('datasets', id, revision), `Dataset ${id}`));
     return { ...d, id: d.id || id };
+  }
+
+  /** Every file of a repo revision with its size (LFS files at their real size), following Link pages. */
+  async files(id: string, type: 'model' | 'dataset' = 'model', revision = 'main'): Promise<RepoFileEntry[]> {
+    const out: RepoFileEntry[] = [];
+    let url: string | undefined = `${this.endpoint}/api/${type}s/${id.split('/').map(encodeURIComponent).join('/')}/tree/${encodeURIComponent(revision)}?recursive=true`;
+    while (url) {
+      const page: Page<Json> = await this.page(url, `Files of ${id}`, (j) => j);
+      for (const f of page.items) {
+        if (f.type !== 'file') continue;
+        const lfs = f.lfs as Json | undefined;
+        out.push({ path: String(f.path), size: Number(lfs?.size ?? f.size ?? 0), lfs: Boolean(lfs) });
+      }
+      url = page.next;
+    }
+    return out;
   }
 
   /** A text file of a repo (README.md for cards); undefined when the repo has none. */

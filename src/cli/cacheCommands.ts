@@ -1,0 +1,95 @@
+/** ai-lab cache scan | rm, and ai-lab tokenize: the Hugging Face cache and a model's tokenizer. */
+import * as readline from 'node:readline/promises';
+import { formatBytes } from '../core/bytes';
+import { executeDelete, findCachedRepo, planDelete, scanCache } from '../core/hub/cacheScan';
+import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
+import { looksLikeLocalPath } from '../core/inference/resolveModel';
+import { downloadSnapshot } from '../core/hub/snapshot';
+import { inspectTokenization, TOKENIZER_FILES } from '../core/tokenize/inspect';
+import { oneOf, parseFlags, UsageError } from './args';
+import { readInputText } from './context';
+
+export const CACHE_USAGE = `  cache scan [--dir PATH] [--json]   what is in the Hugging Face cache (like hf cache scan)
+  cache rm <ID> [--type model|dataset] [--revision COMMIT]… [--dir PATH] [--dry-run] [--yes] [--json]
+      deletes a repo, or only some revisions (blobs other revisions use are kept); asks first
+  tokenize <MODEL ID|FOLDER> [--text TEXT | --file PATH | stdin] [--endpoint URL] [--json]
+      tokens, ids, offsets, count vs the model's maximum, vocab and cased/uncased checks`;
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const date = (ms: number) => (ms ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : '-');
+
+async function cache(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'scan') {
+    const a = parseFlags('cache scan', rest, { values: ['--dir'], switches: ['--json'] });
+    const scan = scanCache(a.flags.get('--dir') ?? resolveHubCacheDir());
+    if (a.switches.has('--json')) {
+      out(JSON.stringify(scan, null, 2));
+      return 0;
+    }
+    out(`${scan.dir}: ${scan.repos.length} repos, ${formatBytes(scan.size)}`);
+    for (const r of scan.repos) {
+      out(`${r.type}\t${r.id}\t${formatBytes(r.size)}\t${r.files} files\tlast used ${date(r.lastAccessed)}`);
+      for (const rev of r.revisions) out(`    ${rev.commit}\t${formatBytes(rev.size)}\t${rev.refs.join(', ') || '(detached)'}`);
+    }
+    for (const w of scan.warnings) process.stderr.write(`warning: ${w}\n`);
+    return 0;
+  }
+  if (sub === 'rm') {
+    const a = parseFlags('cache rm', rest, { values: ['--dir', '--type', '--revision'], switches: ['--dry-run', '--yes', '--json'] });
+    const id = a.positional[0];
+    if (!id || a.positional.length > 1) throw new UsageError('cache rm takes one repo id (see ai-lab cache scan)');
+    const type = oneOf('--type', a.flags.get('--type'), ['model', 'dataset', 'space'] as const, 'model');
+    const plan = planDelete(findCachedRepo(scanCache(a.flags.get('--dir') ?? resolveHubCacheDir()), id, type), a.all.get('--revision'));
+    const what = plan.wholeRepo ? `${type} ${id} (all ${plan.revisions.length} revisions)` : `${plan.revisions.length} revision(s) of ${id}: ${plan.revisions.map((r) => r.commit.slice(0, 12)).join(', ')}`;
+    const summary = { id, type, wholeRepo: plan.wholeRepo, revisions: plan.revisions.map((r) => r.commit), freedBytes: plan.freedBytes, deleted: false };
+    if (a.switches.has('--dry-run')) {
+      out(a.switches.has('--json') ? JSON.stringify(summary, null, 2) : `Would delete ${what}, freeing ${formatBytes(plan.freedBytes)}.`);
+      return 0;
+    }
+    if (!a.switches.has('--yes')) {
+      if (!process.stdin.isTTY) throw new UsageError(`cache rm would delete ${what}; add --yes to confirm (or --dry-run to only look)`);
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await rl.question(`Delete ${what}, freeing ${formatBytes(plan.freedBytes)}? [y/N] `);
+      rl.close();
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        process.stderr.write('Nothing deleted.\n');
+        return 1;
+      }
+    }
+    executeDelete(plan);
+    out(a.switches.has('--json') ? JSON.stringify({ ...summary, deleted: true }, null, 2) : `Deleted ${what}, freed ${formatBytes(plan.freedBytes)}.`);
+    return 0;
+  }
+  throw new UsageError('cache needs scan or rm');
+}
+
+async function tokenize(argv: string[]): Promise<number> {
+  const a = parseFlags('tokenize', argv, { values: ['--text', '--file', '--endpoint'], switches: ['--json'] });
+  const model = a.positional[0];
+  if (!model || a.positional.length > 1) throw new UsageError('tokenize takes one model id or folder');
+  const text = await readInputText(a);
+  let dir = model;
+  if (!looksLikeLocalPath(model)) {
+    const snap = await downloadSnapshot({
+      repoId: model,
+      endpoint: resolveHubEndpoint(a.flags.get('--endpoint')),
+      token: resolveToken(undefined)?.token,
+      cacheDir: resolveHubCacheDir(),
+      select: (files) => TOKENIZER_FILES.filter((f) => files.includes(f)),
+    });
+    dir = snap.dir;
+  }
+  const r = inspectTokenization(text, dir, model);
+  if (a.switches.has('--json')) {
+    out(JSON.stringify(r, null, 2));
+    return 0;
+  }
+  out(`${r.count} tokens${r.maxLength ? ` (the model takes at most ${r.maxLength})` : ''}, vocabulary ${r.vocabSize}${r.configVocabSize !== undefined ? ` (config.vocab_size ${r.configVocabSize})` : ''}`);
+  for (const t of r.tokens) out(`${t.id}\t${t.token}${t.special ? '\tspecial' : ''}${t.start !== undefined ? `\t${t.start}-${t.end}` : ''}`);
+  for (const w of r.warnings) out(`warning: ${w}`);
+  for (const n of r.notes) out(`note: ${n}`);
+  return 0;
+}
+
+export const CACHE_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { cache, tokenize };
