@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createCommands, registerCommands } from './host/commands';
 import { InferenceHost } from './host/inferenceHost';
 import { EnvironmentService } from './host/environmentService';
+import { createHubViews, type HubViews } from './host/hubViews';
 import { Log } from './host/log';
 import { GpuStatusBar } from './host/statusBar';
 import { EnvironmentTreeProvider } from './host/views/environmentTree';
@@ -15,6 +16,7 @@ export interface AiLabApi {
   statusBar: GpuStatusBar;
   inference: InferenceHost;
   results: ResultsPanel;
+  hub: HubViews;
 }
 
 export function activate(context: vscode.ExtensionContext): AiLabApi {
@@ -28,8 +30,9 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
     void env.refresh().catch((err: unknown) => log.showError('Probing the environment failed', err));
   });
   const treeView = vscode.window.createTreeView('aiLab.environment', { treeDataProvider: tree, showCollapseAll: true });
+  const hub = createHubViews(context, log);
   // The inference service process starts on the first run, not here.
-  const inference = new InferenceHost(context.extensionPath, env, log);
+  const inference = new InferenceHost(context.extensionPath, env, log, () => hub.session.storedToken());
   const results = new ResultsPanel(context.extensionUri, log);
   context.subscriptions.push(env, statusBar, tree, treeView, inference, results);
 
@@ -46,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
       extensionPath: context.extensionPath,
     }),
   );
+  registerCommands(context, hub.commands);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('aiLab')) return;
@@ -60,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
 
   const activationMs = performance.now() - started;
   log.info(`AI Lab ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, environment: env, environmentTree: tree, statusBar, inference, results };
+  return { activationMs, environment: env, environmentTree: tree, statusBar, inference, results, hub };
 }
 
 export function deactivate(): void {

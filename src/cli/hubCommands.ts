@@ -1,4 +1,5 @@
 /** ai-lab models | datasets | tasks | download: the Hub from a terminal (cache and tokenize live beside). */
+import { MODALITY_LABELS } from '@huggingface/tasks';
 import { formatBytes } from '../core/bytes';
 import { compatibilityVerdict } from '../core/hub/compat';
 import { DatasetViewer, DEFAULT_DATASETS_SERVER } from '../core/hub/datasetViewer';
@@ -129,7 +130,6 @@ async function tasks(argv: string[]): Promise<number> {
     out(JSON.stringify({ tasks: list }, null, 2));
     return 0;
   }
-  const { MODALITY_LABELS } = await import('@huggingface/tasks');
   const labels = MODALITY_LABELS as Record<string, string>;
   for (const modality of [...new Set(list.map((t) => t.modality))].sort()) {
     out(labels[modality] ?? modality);

@@ -15,6 +15,8 @@ export interface AiLabConfig {
   dtype: Dtype;
   hubEndpoint: string;
   hubOffline: boolean;
+  datasetsServerEndpoint: string;
+  modelCardRemoteImages: boolean;
   idleUnloadMinutes: number;
   cudaProviderFeed: string;
   cudaLibraryPaths: string[];
@@ -58,6 +60,8 @@ export function readConfig(): AiLabConfig {
     dtype: pick(c.get<string>('dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto'),
     hubEndpoint: c.get<string>('hubEndpoint', '') ?? '',
     hubOffline: c.get<boolean>('hubOffline', false) ?? false,
+    datasetsServerEndpoint: (c.get<string>('datasetsServerEndpoint', '') ?? '').trim(),
+    modelCardRemoteImages: c.get<boolean>('modelCard.remoteImages', false) ?? false,
     idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
     cudaProviderFeed: c.get<string>('cudaProviderFeed', '') ?? '',
     cudaLibraryPaths: (c.get<unknown[]>('cudaLibraryPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),

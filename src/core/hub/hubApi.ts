@@ -3,6 +3,7 @@
  * the Link headers the Hub pages with), model/dataset info with card data, /api/tasks and whoami.
  * The token only ever goes to the configured endpoint's origin.
  */
+import { PIPELINE_DATA } from '@huggingface/tasks';
 import { makeRetryingFetch, type RetryOptions } from './retryFetch';
 import { HubError } from './snapshot';
 import { runsInAiLab } from './compat';
@@ -326,7 +327,6 @@ export class HubClient {
   async tasks(): Promise<HubTask[]> {
     const body = await this.json<Record<string, Json>>(`${this.endpoint}/api/tasks`, 'Listing tasks');
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HubError('Listing tasks: unexpected answer from the Hub.', 'invalid');
-    const { PIPELINE_DATA } = await import('@huggingface/tasks');
     const known = PIPELINE_DATA as Record<string, { name?: string; modality?: string }>;
     return Object.entries(body)
       .map(([key, t]) => {

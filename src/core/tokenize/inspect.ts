@@ -6,27 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import type { InspectedToken, TokenReport } from './types';
 
-export interface InspectedToken {
-  id: number;
-  token: string;
-  special: boolean;
-  /** [start, end) in the input text; undefined for special tokens and pieces that cannot be placed. */
-  start?: number;
-  end?: number;
-}
-
-export interface TokenReport {
-  model: string;
-  tokens: InspectedToken[];
-  count: number;
-  maxLength?: number;
-  vocabSize: number;
-  configVocabSize?: number;
-  lowercases: boolean;
-  warnings: string[];
-  notes: string[];
-}
+export type { InspectedToken, TokenReport } from './types';
 
 export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'config.json', 'special_tokens_map.json'];
 

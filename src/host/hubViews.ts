@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { formatBytes } from '../core/bytes';
+import { createHubBrowseCommands } from './commands/hubBrowse';
+import { createHubCacheCommands } from './commands/hubCache';
+import { HubSession, type HubState } from './hubSession';
+import type { Log } from './log';
+import { CacheTreeProvider } from './views/cacheTree';
+import { DatasetsTreeProvider } from './views/datasetsTree';
+import { ModelsTreeProvider } from './views/modelsTree';
+import { TasksTreeProvider } from './views/tasksTree';
+import { DatasetPanels } from './webviews/datasetPanel';
+import { ModelCardPanels } from './webviews/modelCardPanel';
+import { TokenizerPanel } from './webviews/tokenizerPanel';
+
+/** The Hub side of the sidebar: its session, four views, three panels, and their commands. */
+export interface HubViews {
+  session: HubSession;
+  models: ModelsTreeProvider;
+  datasets: DatasetsTreeProvider;
+  cache: CacheTreeProvider;
+  tasks: TasksTreeProvider;
+  cards: ModelCardPanels;
+  datasetPanels: DatasetPanels;
+  tokenizer: TokenizerPanel;
+  commands: Record<string, (...args: unknown[]) => unknown>;
+}
+
+function accountMessage(s: HubState): string {
+  switch (s.kind) {
+    case 'signedIn':
+      return `Signed in as ${s.user.name}${s.source !== 'signed-in' ? ` (token from ${s.source})` : ''}`;
+    case 'invalid':
+      return `The Hugging Face token from ${s.source} was refused: sign in again`;
+    case 'offline':
+      return '';
+    default:
+      return 'Not signed in: public models and datasets only';
+  }
+}
+
+export function createHubViews(context: vscode.ExtensionContext, log: Log): HubViews {
+  const session = new HubSession(context.secrets, log);
+  // A view's first load happens when it is first shown; only a stored token is checked at once.
+  let modelsView: vscode.TreeView<unknown> | undefined;
+  let datasetsView: vscode.TreeView<unknown> | undefined;
+  let cacheView: vscode.TreeView<unknown> | undefined;
+  const models = new ModelsTreeProvider(session, log, (desc) => modelsView && (modelsView.description = desc));
+  const datasets = new DatasetsTreeProvider(session, log, (desc) => datasetsView && (datasetsView.description = desc));
+  const cache = new CacheTreeProvider(session, (scan) => cacheView && (cacheView.description = `${formatBytes(scan.size)} · ${scan.repos.length} repos`));
+  const tasks = new TasksTreeProvider(session);
+  modelsView = vscode.window.createTreeView('aiLab.models', { treeDataProvider: models }) as vscode.TreeView<unknown>;
+  datasetsView = vscode.window.createTreeView('aiLab.datasets', { treeDataProvider: datasets }) as vscode.TreeView<unknown>;
+  cacheView = vscode.window.createTreeView('aiLab.cache', { treeDataProvider: cache }) as vscode.TreeView<unknown>;
+  const tasksView = vscode.window.createTreeView('aiLab.tasks', { treeDataProvider: tasks });
+  modelsView.description = 'transformers.js · by downloads';
+  cacheView.description = session.cacheDir();
+  session.onDidChange((s) => {
+    if (modelsView) modelsView.message = accountMessage(s) || undefined;
+  });
+  void session.refresh();
+
+  const cards = new ModelCardPanels(context.extensionUri, session, log);
+  const datasetPanels = new DatasetPanels(context.extensionUri, session, log);
+  const tokenizer = new TokenizerPanel(context.extensionUri, log);
+  context.subscriptions.push(session, models, datasets, cache, tasks, modelsView, datasetsView, cacheView, tasksView, cards, datasetPanels, tokenizer);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('aiLab.hubEndpoint')) {
+        void session.refresh();
+        void models.reload();
+        void datasets.reload();
+        tasks.refresh();
+      } else if (e.affectsConfiguration('aiLab.datasetsServerEndpoint')) {
+        void datasets.reload();
+      }
+    }),
+  );
+  const commands = {
+    ...createHubBrowseCommands({ session, log, models, datasets, tasks, cards, datasetPanels }),
+    ...createHubCacheCommands({ session, log, cache, models, tokenizer }),
+  };
+  return { session, models, datasets, cache, tasks, cards, datasetPanels, tokenizer, commands };
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { TokenReport } from '../../core/tokenize/types';
+import { parseTokenizerMessage, type TokenizerToWebview } from '../../shared/hubProtocol';
+import type { Log } from '../log';
+import { panelOptions, webviewPage } from './webviewPage';
+
+/** The tokenizer inspector's panel: one, reused; clicking a token selects its characters in the editor. */
+export class TokenizerPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private ready = false;
+  private last: TokenizerToWebview | undefined;
+  private source: { uri: vscode.Uri; offset: number } | undefined;
+  report: TokenReport | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+  ) {}
+
+  show(text: string, report: TokenReport, source?: { uri: vscode.Uri; offset: number }): void {
+    this.report = report;
+    this.source = source;
+    this.last = { type: 'report', text, report };
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel('aiLab.tokenizer', 'Tokenization', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, panelOptions(this.extensionUri));
+      panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'ai-lab.svg');
+      panel.webview.html = webviewPage(panel.webview, this.extensionUri, { title: 'Tokenization', script: 'tokenizer', styles: ['results.css', 'hub.css'], body: '<main id="app"></main>' });
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.ready = false;
+      });
+      panel.webview.onDidReceiveMessage(async (raw) => {
+        const m = parseTokenizerMessage(raw);
+        if (!m) return this.log.warn('Tokenizer panel: ignored a message that is not in the protocol');
+        if (m.type === 'ready') {
+          this.ready = true;
+          if (this.last) void panel.webview.postMessage(this.last);
+          return;
+        }
+        if (!this.source) return;
+        const doc = await vscode.workspace.openTextDocument(this.source.uri);
+        const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+        const range = new vscode.Range(doc.positionAt(this.source.offset + m.start), doc.positionAt(this.source.offset + m.end));
+        editor.selection = new vscode.Selection(range.start, range.end);
+        editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      });
+      this.panel = panel;
+    } else {
+      this.panel.reveal(undefined, true);
+    }
+    this.panel.title = `Tokens: ${report.model.split(/[\\/]/).slice(-2).join('/')}`;
+    if (this.ready) void this.panel.webview.postMessage(this.last);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export interface PageOptions {
+  title: string;
+  /** dist/webview/<script>.js */
+  script: string;
+  /** media/<name>.css files. */
+  styles: string[];
+  body: string;
+  /** Extra img-src sources (e.g. https: when remote images in cards are allowed). */
+  imgSrc?: string;
+}
+
+/** Webview options every AI Lab panel uses: scripts on, resources only from dist/webview and media. */
+export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** A page with a strict CSP (a nonce for our one script, no inline code, no remote content by default). */
+export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, o: PageOptions): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:${o.imgSrc ? ` ${o.imgSrc}` : ''}`;
+  const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f));
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${o.styles.map((s) => `<link rel="stylesheet" href="${media(s)}">`).join('\n')}
+<title>${esc(o.title)}</title></head>
+<body>${o.body}
+<script nonce="${nonce}" type="module" src="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${o.script}.js`))}"></script>
+</body></html>`;
+}

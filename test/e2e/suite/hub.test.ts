@@ -1,0 +1,147 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CardView, DatasetToWebview } from '../../../src/shared/hubProtocol';
+import { addCatalog, DATASET_ID } from '../../fixtures/hub/catalog';
+import { FixtureHub } from '../../fixtures/hub/server';
+import { api, setSetting, waitFor } from './helpers';
+
+describe('AI Lab in a real VS Code: the Hub sidebar', () => {
+  let hub: FixtureHub;
+  before(async () => {
+    hub = new FixtureHub();
+    addCatalog(hub);
+    await hub.start();
+    await setSetting('hubEndpoint', hub.url);
+    await setSetting('datasetsServerEndpoint', `${hub.url}/datasets-server`);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('aiLab.signOut');
+    await setSetting('hubEndpoint', undefined);
+    await setSetting('datasetsServerEndpoint', undefined);
+    await hub.stop();
+  });
+
+  it('Models: filters by task, pages with Load more, badges runnable models, expands into files with sizes', async () => {
+    const { hub: h } = await api();
+    await vscode.commands.executeCommand('aiLab.models.filterByTask', 'summarization');
+    assert.equal(h.models.query.task, 'summarization');
+    assert.equal(h.models.models.length, 12);
+    await h.models.setQuery({ task: 'summarization', limit: 5 });
+    assert.equal(h.models.models.length, 5);
+    await vscode.commands.executeCommand('aiLab.models.loadMore');
+    assert.equal(h.models.models.length, 10);
+    const roots = await h.models.getChildren();
+    assert.equal(roots.at(-1)!.kind, 'more');
+    await vscode.commands.executeCommand('aiLab.models.clearFilters');
+    await vscode.commands.executeCommand('aiLab.models.search', 'fixture-sst2');
+    const [node] = await h.models.getChildren();
+    assert.equal(node!.kind, 'model');
+    const item = h.models.getTreeItem(node!);
+    assert.match(String(item.description), /5\.0k downloads · 40 likes · runs in AI Lab/);
+    assert.match(String(item.contextValue), /^model;runnable/);
+    const files = await h.models.getChildren(node);
+    const onnx = files.find((f) => f.kind === 'file' && f.file.path === 'onnx/model.onnx')!;
+    assert.match(String(h.models.getTreeItem(onnx).description), /KB · LFS|MB · LFS/);
+  });
+
+  it('opens a model card: sanitized README, front matter table, files, verdict', async () => {
+    const { hub: h } = await api();
+    const shown = new Promise<CardView>((r) => h.cards.onDidShow(r));
+    const card = (await vscode.commands.executeCommand<CardView>('aiLab.models.openCard', { id: 'Xenova/fixture-sst2' }))!;
+    assert.equal(card.verdict?.runs, true);
+    assert.doesNotMatch(card.html, /<script|onerror|onclick|href="javascript|<iframe|style=/i);
+    assert.deepEqual(card.table.map((r) => r.key), ['license', 'pipeline_tag', 'language', 'datasets', 'metrics']);
+    assert.ok(card.files.some((f) => f.path === 'onnx/model.onnx' && f.lfs));
+    assert.equal((await shown).id, 'Xenova/fixture-sst2', 'the page received the card');
+    const pt = (await vscode.commands.executeCommand<CardView>('aiLab.models.openCard', { id: 'someone/pytorch-only' }))!;
+    assert.equal(pt.verdict?.runs, false);
+    assert.equal(await vscode.commands.executeCommand('aiLab.models.openCard', { id: 'nobody/nothing' }), undefined);
+  });
+
+  it('downloads a model into the shared cache, shows it in Cache, and deletes it', async () => {
+    const { hub: h } = await api();
+    const dir = await vscode.commands.executeCommand<string>('aiLab.models.download', { id: 'Xenova/fixture-sst2' }, { files: 'ailab' });
+    assert.ok(dir && dir.startsWith(path.join(process.env.HF_HOME!, 'hub', 'models--Xenova--fixture-sst2')), dir);
+    assert.ok(fs.existsSync(path.join(dir, 'onnx', 'model.onnx')));
+    assert.ok(!fs.existsSync(path.join(dir, 'README.md')), 'only the files AI Lab needs');
+    const repos = h.cache.getChildren();
+    const repo = repos.find((n) => n.kind === 'repo' && n.repo.id === 'Xenova/fixture-sst2')!;
+    assert.ok(repo);
+    assert.match(String(h.cache.getTreeItem(repo).description), /KB|MB/);
+    const [rev] = h.cache.getChildren(repo);
+    assert.match(String(h.cache.getTreeItem(rev!).description), /^main · /);
+    assert.equal(await vscode.commands.executeCommand('aiLab.cache.delete', repo, { confirm: false }), true);
+    assert.ok(!fs.existsSync(path.join(process.env.HF_HOME!, 'hub', 'models--Xenova--fixture-sst2')));
+    assert.ok(!h.cache.getChildren().some((n) => n.kind === 'repo' && n.repo.id === 'Xenova/fixture-sst2'));
+  });
+
+  it('Datasets: search, configs and splits with row counts, preview a split with paged rows, plan a stratified split', async () => {
+    const { hub: h } = await api();
+    await vscode.commands.executeCommand('aiLab.datasets.search', 'reviews');
+    const [ds] = await h.datasets.getChildren();
+    assert.equal(ds!.kind === 'dataset' && ds!.dataset.id, DATASET_ID);
+    const [cfg] = await h.datasets.getChildren(ds);
+    const children = await h.datasets.getChildren(cfg);
+    const train = children.find((c) => c.kind === 'split' && c.split.split === 'train')!;
+    assert.equal(h.datasets.getTreeItem(train).description, '250 rows');
+    assert.ok(children.some((c) => c.kind === 'feature' && c.type === 'ClassLabel(neg, pos)'));
+    const seen: DatasetToWebview[] = [];
+    const sub = h.datasetPanels.onDidPost((m) => seen.push(m));
+    try {
+      await vscode.commands.executeCommand('aiLab.datasets.previewSplit', train);
+      const rows = (await waitFor('the first page of rows', () => seen.find((m) => m.type === 'rows'), Boolean))!;
+      assert.equal(rows.type === 'rows' && rows.rows.length, 25);
+      assert.equal(rows.type === 'rows' && rows.total, 250);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('Tasks: grouped by modality; a task filters the Models view', async () => {
+    const { hub: h } = await api();
+    const groups = await h.tasks.getChildren();
+    assert.deepEqual(groups.map((g) => g.kind === 'modality' && g.label), ['Audio', 'Computer Vision', 'Natural Language Processing']);
+    const nlp = groups[2]!;
+    const tasks = await h.tasks.getChildren(nlp);
+    const qa = tasks.find((t) => t.kind === 'task' && t.task.id === 'question-answering')!;
+    const cmd = h.tasks.getTreeItem(qa).command!;
+    await vscode.commands.executeCommand(cmd.command, ...(cmd.arguments ?? []));
+    assert.equal(h.models.query.task, 'question-answering');
+  });
+
+  it('signs in with a token: kept in SecretStorage, not in settings; gated downloads then work; a wrong token is not stored', async () => {
+    const { hub: h } = await api();
+    const denied = await vscode.commands.executeCommand('aiLab.models.download', { id: 'acme/gated-sst2' }, { files: 'all' });
+    assert.equal(denied, undefined, 'a gated model needs a token');
+    assert.equal(await vscode.commands.executeCommand('aiLab.signIn', 'hf_wrong_token'), undefined);
+    assert.equal(await h.session.storedToken(), undefined);
+    assert.equal(await vscode.commands.executeCommand('aiLab.signIn', hub.token), 'fixture-user');
+    assert.equal(await h.session.storedToken(), hub.token);
+    assert.equal(h.session.state.kind, 'signedIn');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('aiLab'));
+    assert.ok(!settings.includes(hub.token), 'the token is not in settings');
+    const dir = await vscode.commands.executeCommand<string>('aiLab.models.download', { id: 'acme/gated-sst2' }, { files: 'all' });
+    assert.ok(dir && fs.existsSync(path.join(dir, 'config.json')));
+    const hosts = new Set(hub.requests.filter((r) => r.headers.authorization).map((r) => r.headers.host));
+    assert.deepEqual([...hosts], [new URL(hub.url).host], 'the token only went to the Hub endpoint');
+    await vscode.commands.executeCommand('aiLab.signOut');
+    assert.equal(await h.session.storedToken(), undefined);
+  });
+
+  it('inspects tokenization of a selection for a Hub model (only tokenizer files are fetched)', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: 'Intro.\nI love it\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 9);
+    const before = hub.requests.length;
+    const r = await vscode.commands.executeCommand<{ tokens: Array<{ token: string; start?: number }>; count: number }>('aiLab.inspectTokenization', { model: 'Xenova/fixture-sst2' });
+    assert.deepEqual(r!.tokens.map((t) => t.token), ['[CLS]', 'i', 'love', 'it', '[SEP]']);
+    assert.equal(r!.tokens[2]!.start, 2);
+    assert.ok(!hub.requests.slice(before).some((q) => q.url.endsWith('.onnx')), 'no weights were downloaded');
+    assert.equal(doc.getText(), 'Intro.\nI love it\n');
+    const blank = await vscode.workspace.openTextDocument({ content: '   ' });
+    await vscode.window.showTextDocument(blank);
+    assert.equal(await vscode.commands.executeCommand('aiLab.inspectTokenization', { model: 'Xenova/fixture-sst2' }), undefined);
+  });
+});

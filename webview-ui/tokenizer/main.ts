@@ -1,0 +1,74 @@
+/** The tokenizer inspector page: the text with each token's characters, token chips with ids, hover links them. */
+import type { TokenizerFromWebview, TokenizerToWebview } from '../../src/shared/hubProtocol';
+import type { TokenReport } from '../../src/core/tokenize/types';
+import { el } from '../common';
+
+declare function acquireVsCodeApi(): { postMessage(m: TokenizerFromWebview): void };
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+
+function render(text: string, r: TokenReport): void {
+  const over = r.maxLength !== undefined && r.count > r.maxLength;
+  const head = el('header');
+  head.append(el('h1', undefined, r.model));
+  const count = el('p', `count${over ? ' over' : ''}`, `${r.count} tokens${r.maxLength !== undefined ? ` of at most ${r.maxLength}` : ''} · vocabulary ${r.vocabSize}${r.configVocabSize !== undefined ? ` (config.vocab_size ${r.configVocabSize})` : ''}${r.lowercases ? ' · lowercases' : ''}`);
+  count.id = 'count';
+  const issues = el('ul', 'issues');
+  for (const w of r.warnings) issues.append(el('li', 'warning', w));
+  for (const n of r.notes) issues.append(el('li', 'muted', n));
+
+  // The source text cut at token boundaries; each placed token gets a span.
+  const source = el('div', 'source');
+  source.id = 'source';
+  const placed = r.tokens.map((t, i) => ({ ...t, i })).filter((t) => t.start !== undefined && t.end !== undefined).sort((a, b) => a.start! - b.start!);
+  const spans = new Map<number, HTMLElement>();
+  let at = 0;
+  for (const t of placed) {
+    if (t.start! < at) continue;
+    if (t.start! > at) source.append(document.createTextNode(text.slice(at, t.start)));
+    const s = el('span', 'tok', text.slice(t.start, t.end));
+    s.dataset.index = String(t.i);
+    spans.set(t.i, s);
+    source.append(s);
+    at = t.end!;
+  }
+  if (at < text.length) source.append(document.createTextNode(text.slice(at)));
+
+  const chips = el('div', 'chips');
+  chips.id = 'chips';
+  chips.setAttribute('role', 'list');
+  const chipEls: HTMLElement[] = [];
+  r.tokens.forEach((t, i) => {
+    const c = el('button', `chip${t.special ? ' special' : ''}`, t.token);
+    c.append(el('span', 'id', String(t.id)));
+    c.setAttribute('role', 'listitem');
+    c.title = t.start !== undefined ? `id ${t.id} · characters ${t.start}–${t.end}: "${text.slice(t.start, t.end)}"` : `id ${t.id}${t.special ? ' · special token' : ' · not placed in the text'}`;
+    const on = (hl: boolean) => {
+      c.classList.toggle('hl', hl);
+      spans.get(i)?.classList.toggle('hl', hl);
+    };
+    c.addEventListener('mouseenter', () => on(true));
+    c.addEventListener('mouseleave', () => on(false));
+    c.addEventListener('focus', () => on(true));
+    c.addEventListener('blur', () => on(false));
+    c.addEventListener('click', () => t.start !== undefined && vscode.postMessage({ type: 'reveal', start: t.start, end: t.end! }));
+    chipEls.push(c);
+    chips.append(c);
+  });
+  for (const [i, s] of spans) {
+    s.addEventListener('mouseenter', () => {
+      s.classList.add('hl');
+      chipEls[i]?.classList.add('hl');
+    });
+    s.addEventListener('mouseleave', () => {
+      s.classList.remove('hl');
+      chipEls[i]?.classList.remove('hl');
+    });
+  }
+  app.replaceChildren(head, count, issues, el('h2', undefined, 'Text'), source, el('h2', undefined, 'Tokens'), chips);
+}
+
+window.addEventListener('message', (e: MessageEvent<TokenizerToWebview>) => {
+  if (e.data.type === 'report') render(e.data.text, e.data.report);
+});
+vscode.postMessage({ type: 'ready' });
