@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
+import { addCatalog, HOSTILE_CARD } from '../fixtures/hub/catalog';
 import { FixtureHub } from '../fixtures/hub/server';
 import { fixtureModelDirs } from '../fixtures/models';
 import { causalLmFiles } from '../fixtures/models/causalLm';
@@ -79,7 +80,8 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   const dirs = makeDirs();
   // A loopback Hub with a throttled model file, so the download progress can be seen.
   const hub = new FixtureHub();
-  hub.addRepo({ id: 'Xenova/fixture-sst2', files: sentimentModelFiles(), pipelineTag: 'text-classification' });
+  addCatalog(hub);
+  hub.addRepo({ id: 'fixture-org/sentiment-small', files: { ...sentimentModelFiles(), 'README.md': HOSTILE_CARD }, pipelineTag: 'text-classification', downloads: 1, cardData: { license: 'apache-2.0' } });
   hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
   // A model whose download crawls, for the cancellation check.
   hub.addRepo({ id: 'Xenova/fixture-slow-lm', files: causalLmFiles(), pipelineTag: 'text-generation' });
@@ -94,6 +96,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   let settings: Record<string, unknown> = {
     ...baseSettings,
     'aiLab.hubEndpoint': hub.url,
+    'aiLab.datasetsServerEndpoint': `${hub.url}/datasets-server`,
     'aiLab.cudaProviderFeed': feedIndex,
     'aiLab.models.sentiment': models.sentiment,
     'aiLab.models.summarize': models.summarizer,
@@ -121,6 +124,9 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
       switchSmi: (scenario) => writeUserSettings(dirs.userData, (settings = { ...settings, 'aiLab.nvidiaSmiPath': fakeSmi(scenario) })),
       writeSettings: (patch) => writeUserSettings(dirs.userData, (settings = { ...settings, ...patch })),
       logsDir: path.join(dirs.userData, 'logs'),
+      readSettings: () => fs.readFileSync(path.join(dirs.userData, 'User', 'settings.json'), 'utf8'),
+      throttle: (match) => hub.faults.push({ match, kind: 'slow', bytesPerSecond: 2000, times: 20 }),
+      token: hub.token,
     });
     return failures;
   } finally {

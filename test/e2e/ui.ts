@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { aiLabLog, contextMenuCommand, openWorkspaceFile, resultsFrame, runCommand, runOnFile } from './uiDriver';
+import { checkHubUi, type HubUiOptions } from './uiHub';
 
-export interface UiOptions {
+export interface UiOptions extends HubUiOptions {
   results: string;
   /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (read when the window loads). */
   switchSmi(scenario: string): void;
@@ -208,6 +209,8 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     await hit.click();
     await page.locator('.notification-toast', { hasText: 'Classify Sentiment now uses Xenova/fixture-sst2' }).waitFor();
   });
+
+  await checkHubUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.

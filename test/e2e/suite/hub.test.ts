@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CardView, DatasetToWebview } from '../../../src/shared/hubProtocol';
+import { planPartition } from '../../../src/host/webviews/datasetPanel';
 import { addCatalog, DATASET_ID } from '../../fixtures/hub/catalog';
 import { FixtureHub } from '../../fixtures/hub/server';
 import { api, setSetting, waitFor } from './helpers';
@@ -97,6 +98,11 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     } finally {
       sub.dispose();
     }
+    const config = cfg!.kind === 'config' ? cfg!.config : undefined;
+    const plan = await planPartition(h.session, DATASET_ID, config!, 'train', { column: 'label', testSize: 0.2, seed: 42 });
+    assert.deepEqual(plan.stratified?.perLabel.map((l) => [l.label, l.train, l.test]), [['pos', 120, 30], ['neg', 80, 20]]);
+    assert.match(plan.code, /train_test_split\(test_size=0\.2, stratify_by_column="label", seed=42\)/);
+    await assert.rejects(planPartition(h.session, DATASET_ID, config!, 'train', { column: 'text', testSize: 0.2, seed: 1 }), /not a ClassLabel column/);
   });
 
   it('Tasks: grouped by modality; a task filters the Models view', async () => {

@@ -1,0 +1,144 @@
+/** UI checks of the Hub sidebar, as a person uses it: search, filter, card, download, cache, dataset preview, sign-in. */
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { aiLabLog, runCommand } from './uiDriver';
+
+export interface HubUiOptions {
+  results: string;
+  logsDir: string;
+  /** settings.json as written to disk. */
+  readSettings(): string;
+  /** Makes the next downloads of files matching `match` slow, so progress can be seen. */
+  throttle(match: string): void;
+  token: string;
+}
+
+type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
+
+async function frameWith(page: Page, selector: string, what: string): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const f of page.frames()) if (await f.$(selector).catch(() => null)) return f;
+    if (Date.now() > deadline) throw new Error(`${what} did not appear`);
+    await page.waitForTimeout(250);
+  }
+}
+
+const row = (page: Page, text: string | RegExp) => page.locator('.monaco-list-row', { hasText: text }).first();
+
+async function quickInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Selects a tree row and opens its context menu with the keyboard, then picks an item. */
+async function rowMenu(page: Page, text: string, item: string): Promise<void> {
+  await row(page, text).click({ button: 'right' });
+  await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor();
+  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText({ timeout: 300 }).catch(() => '')).split('\n')[0]!.trim();
+  for (let i = 0; i < 20 && (await focused()) !== item; i++) await page.keyboard.press('ArrowDown');
+  if ((await focused()) !== item) throw new Error(`menu item "${item}" never got the focus`);
+  await page.keyboard.press('Enter');
+}
+
+export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Promise<void> {
+  await check('Models view: search, filter by task, runnable badge, expand into files with sizes', async () => {
+    await runCommand(page, 'AI Lab: Filter Models by Task');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Summarization' }).first().waitFor();
+    await quickInput(page, 'Summarization');
+    await row(page, 'fixture-org/summarizer-01').waitFor();
+    const desc = await page.locator('.pane-header', { hasText: /models/i }).first().innerText();
+    if (!/Summarization/.test(desc)) throw new Error(`the Models view description is "${desc}"`);
+    await runCommand(page, 'AI Lab: Clear Model Filters');
+    await runCommand(page, 'AI Lab: Search Models');
+    await quickInput(page, 'sentiment-small');
+    const model = row(page, 'fixture-org/sentiment-small');
+    await model.waitFor();
+    if (!/runs in AI Lab/.test(await model.innerText())) throw new Error(`row says "${await model.innerText()}"`);
+    await model.locator('.monaco-tl-twistie').click();
+    const file = row(page, 'onnx/model.onnx');
+    await file.waitFor();
+    if (!/LFS/.test(await file.innerText())) throw new Error(`file row says "${await file.innerText()}"`);
+    await page.screenshot({ path: path.join(o.results, 'models-view.png') });
+  });
+
+  await check('the model card renders the README inert, with the front matter table, files and verdict', async () => {
+    await rowMenu(page, 'fixture-org/sentiment-small', 'Open Model Card');
+    const f = await frameWith(page, '.card', 'the model card');
+    await f.locator('h1', { hasText: 'fixture-org/sentiment-small' }).waitFor();
+    const verdict = await f.locator('.verdict').innerText();
+    if (!/^Runs in AI Lab\. .*onnx\/model\.onnx/.test(verdict)) throw new Error(`verdict "${verdict}"`);
+    // A string, evaluated in the page: the test's tsconfig has no DOM types.
+    const bad = await f.evaluate<{ scripts: number; handlers: number; jsLinks: number; title: string }>(`({
+      scripts: document.querySelectorAll('.card script, .card iframe').length,
+      handlers: [...document.querySelectorAll('.card *')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name) || a.name === 'style')).length,
+      jsLinks: document.querySelectorAll('.card a[href^="javascript" i]').length,
+      title: document.title,
+    })`);
+    if (bad.scripts || bad.handlers || bad.jsLinks || /pwned/.test(bad.title)) throw new Error(`card not inert: ${JSON.stringify(bad)}`);
+    const table = await f.locator('table.meta').innerText();
+    if (!/license\s+apache-2\.0/.test(table)) throw new Error(`front matter table "${table}"`);
+    await page.screenshot({ path: path.join(o.results, 'model-card.png') });
+  });
+
+  await check('Download from the card shows progress, then the model is in the Cache view; Delete removes it', async () => {
+    o.throttle('fixture-org/sentiment-small/resolve/');
+    const f = await frameWith(page, '.card', 'the model card');
+    await f.locator('button[data-action="download"]').click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Files AI Lab needs' }).first().click();
+    const progress = page.locator('.notification-toast', { hasText: /downloading fixture-org\/sentiment-small/i });
+    await progress.waitFor();
+    await progress.locator('text=/of [\\d.]+ (KB|MB)/').first().waitFor();
+    await page.screenshot({ path: path.join(o.results, 'model-download-progress.png') });
+    await page.locator('.notification-toast', { hasText: 'is in the Hugging Face cache' }).waitFor({ timeout: 60_000 });
+    const cached = page.locator('.pane-body .monaco-list-row', { hasText: 'fixture-org/sentiment-small' }).filter({ hasText: /KB|MB/ }).first();
+    await cached.waitFor();
+    await page.screenshot({ path: path.join(o.results, 'cache-view.png') });
+    await rowMenu(page, 'used just now', 'Delete from Cache…');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Delete' });
+    await dialog.waitFor();
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await page.waitForFunction(`![...document.querySelectorAll('.monaco-list-row')].some((r) => /sentiment-small/.test(r.textContent) && /used/.test(r.textContent))`, undefined, { timeout: 15_000 });
+  });
+
+  await check('Datasets: expand a dataset, preview a split (paged rows with column types), plan a stratified split', async () => {
+    await runCommand(page, 'AI Lab: Search Datasets');
+    await quickInput(page, 'reviews');
+    const ds = row(page, 'fixture-org/reviews');
+    await ds.waitFor();
+    await ds.locator('.monaco-tl-twistie').click();
+    const train = row(page, /^train\s*250 rows/);
+    await train.waitFor();
+    await train.click();
+    const f = await frameWith(page, '#rows', 'the dataset panel');
+    await f.locator('#rows tbody tr').nth(24).waitFor();
+    const head = await f.locator('#rows thead').innerText();
+    if (!/ClassLabel\(neg, pos\)/.test(head)) throw new Error(`column header "${head}"`);
+    await f.locator('button', { hasText: 'Next' }).click();
+    await f.locator('text=rows 26–50 of 250').waitFor();
+    await f.locator('#stratify').selectOption('label');
+    await f.locator('#plan').click();
+    const plan = f.locator('.plan .result');
+    await plan.waitFor();
+    const text = await plan.innerText();
+    if (!/train 180 rows · test 45 rows, stratified on label/.test(text)) throw new Error(`plan says "${text}"`);
+    await f.locator('pre.code', { hasText: 'stratify_by_column="label"' }).waitFor();
+    await page.screenshot({ path: path.join(o.results, 'dataset-preview.png') });
+  });
+
+  await check('Sign In with a token: whoami in the Models view; the token is in no setting and no log, and survives a reload', async () => {
+    await runCommand(page, 'AI Lab: Sign In to Hugging Face');
+    await quickInput(page, o.token);
+    await page.locator('.notification-toast', { hasText: 'signed in to Hugging Face as fixture-user' }).waitFor();
+    await page.locator('.pane-body', { hasText: 'Signed in as fixture-user' }).first().waitFor();
+    if (o.readSettings().includes(o.token)) throw new Error('the token is in settings.json');
+    if (aiLabLog(o.logsDir).includes(o.token)) throw new Error('the token is in the AI Lab log');
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar .action-item a[aria-label^="AI Lab"]').first().click();
+    await page.locator('.pane-body', { hasText: 'Signed in as fixture-user' }).first().waitFor();
+    await page.screenshot({ path: path.join(o.results, 'signed-in.png') });
+  });
+}
