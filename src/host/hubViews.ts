@@ -53,6 +53,13 @@ export function createHubViews(context: vscode.ExtensionContext, log: Log): HubV
   cacheView = vscode.window.createTreeView('aiLab.cache', { treeDataProvider: cache }) as vscode.TreeView<unknown>;
   const tasksView = vscode.window.createTreeView('aiLab.tasks', { treeDataProvider: tasks });
   modelsView.description = 'transformers.js · by downloads';
+  // Python (or a model run) may have changed the cache: look again whenever the view is shown, and
+  // when a repo folder appears or goes.
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(session.cacheDir()), '*'));
+  watcher.onDidCreate(() => cache.refresh());
+  watcher.onDidDelete(() => cache.refresh());
+  cacheView.onDidChangeVisibility((e) => e.visible && cache.refresh());
+  context.subscriptions.push(watcher);
   cacheView.description = session.cacheDir();
   session.onDidChange((s) => {
     if (modelsView) modelsView.message = accountMessage(s) || undefined;

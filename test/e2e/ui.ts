@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { aiLabLog, contextMenuCommand, openWorkspaceFile, resultsFrame, runCommand, runOnFile } from './uiDriver';
@@ -7,8 +8,6 @@ export interface UiOptions extends HubUiOptions {
   results: string;
   /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (read when the window loads). */
   switchSmi(scenario: string): void;
-  /** Adds settings to settings.json (read when the window loads). */
-  writeSettings(patch: Record<string, unknown>): void;
   logsDir: string;
 }
 
@@ -23,7 +22,9 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     } catch (err) {
       failures++;
       console.error(`  ✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
-      await page.screenshot({ path: path.join(o.results, `failed-${name.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+      const file = path.join(o.results, `failed-${name.replace(/\W+/g, '-').slice(0, 60)}`);
+      await page.screenshot({ path: `${file}.png` }).catch(() => undefined);
+      fs.writeFileSync(`${file}.log`, aiLabLog(o.logsDir));
     }
   };
   page.setDefaultTimeout(30_000);

@@ -16,10 +16,16 @@ export function aiLabLog(logsDir: string): string {
 }
 
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
+  const input = page.locator('.quick-input-widget input.input');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const opened = await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    if (opened && (await input.fill(`>${title}`, { timeout: 5000 }).then(() => true, () => false))) break;
+    if (attempt === 3) throw new Error(`the command palette did not take "${title}"`);
+    // After a reload the keyboard focus may be nowhere: give it to the editor and try again.
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-editor .view-lines, .monaco-workbench .part.editor').first().click();
+  }
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
 }

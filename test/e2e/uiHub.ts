@@ -1,7 +1,7 @@
 /** UI checks of the Hub sidebar, as a person uses it: search, filter, card, download, cache, dataset preview, sign-in. */
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
-import { aiLabLog, runCommand } from './uiDriver';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { aiLabLog, openWorkspaceFile, runCommand } from './uiDriver';
 
 export interface HubUiOptions {
   results: string;
@@ -11,6 +11,8 @@ export interface HubUiOptions {
   /** Makes the next downloads of files matching `match` slow, so progress can be seen. */
   throttle(match: string): void;
   token: string;
+  /** Adds settings to settings.json (read when the window loads). */
+  writeSettings(patch: Record<string, unknown>): void;
 }
 
 type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
@@ -27,15 +29,27 @@ async function frameWith(page: Page, selector: string, what: string): Promise<Fr
 const row = (page: Page, text: string | RegExp) => page.locator('.monaco-list-row', { hasText: text }).first();
 
 async function quickInput(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
   await input.fill(text);
   await page.keyboard.press('Enter');
 }
 
-/** Selects a tree row and opens its context menu with the keyboard, then picks an item. */
-async function rowMenu(page: Page, text: string, item: string): Promise<void> {
-  await row(page, text).click({ button: 'right' });
+/** Expands a view of the AI Lab container (they start collapsed, except Environment). */
+async function expandPane(page: Page, title: string): Promise<void> {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^${title}`, 'i') }).first();
+  await header.waitFor();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+async function collapsePane(page: Page, title: string): Promise<void> {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^${title}`, 'i') }).first();
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+}
+
+/** Opens a tree row's context menu, then picks an item with the keyboard. */
+async function rowMenu(page: Page, target: string | Locator, item: string): Promise<void> {
+  await (typeof target === 'string' ? row(page, target) : target).click({ button: 'right' });
   await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor();
   const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText({ timeout: 300 }).catch(() => '')).split('\n')[0]!.trim();
   for (let i = 0; i < 20 && (await focused()) !== item; i++) await page.keyboard.press('ArrowDown');
@@ -44,6 +58,15 @@ async function rowMenu(page: Page, text: string, item: string): Promise<void> {
 }
 
 export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Promise<void> {
+  // In code-server, a setting written through the API (Choose Model for Task did) leaves the other
+  // user settings unread until the window reloads: rewrite the file and reload first.
+  o.writeSettings({});
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().click();
+  await page.locator('.pane-header', { hasText: /^Environment/i }).first().waitFor();
+  await openWorkspaceFile(page, 'review.txt', 'terrible');
+
   await check('Models view: search, filter by task, runnable badge, expand into files with sizes', async () => {
     await runCommand(page, 'AI Lab: Filter Models by Task');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Summarization' }).first().waitFor();
@@ -58,7 +81,7 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     await model.waitFor();
     if (!/runs in AI Lab/.test(await model.innerText())) throw new Error(`row says "${await model.innerText()}"`);
     await model.locator('.monaco-tl-twistie').click();
-    const file = row(page, 'onnx/model.onnx');
+    const file = row(page, 'tokenizer.json');
     await file.waitFor();
     if (!/LFS/.test(await file.innerText())) throw new Error(`file row says "${await file.innerText()}"`);
     await page.screenshot({ path: path.join(o.results, 'models-view.png') });
@@ -93,10 +116,11 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     await progress.locator('text=/of [\\d.]+ (KB|MB)/').first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'model-download-progress.png') });
     await page.locator('.notification-toast', { hasText: 'is in the Hugging Face cache' }).waitFor({ timeout: 60_000 });
-    const cached = page.locator('.pane-body .monaco-list-row', { hasText: 'fixture-org/sentiment-small' }).filter({ hasText: /KB|MB/ }).first();
+    await expandPane(page, 'Cache');
+    const cached = page.locator('.pane-body .monaco-list-row', { hasText: 'fixture-org/sentiment-small' }).filter({ hasText: /used/ }).first();
     await cached.waitFor();
     await page.screenshot({ path: path.join(o.results, 'cache-view.png') });
-    await rowMenu(page, 'used just now', 'Delete from Cache…');
+    await rowMenu(page, cached, 'Delete from Cache…');
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'Delete' });
     await dialog.waitFor();
     await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
@@ -141,4 +165,6 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     await page.locator('.pane-body', { hasText: 'Signed in as fixture-user' }).first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'signed-in.png') });
   });
+  // Leave the Environment view the room the checks after these expect.
+  for (const pane of ['Models', 'Datasets', 'Cache']) await collapsePane(page, pane);
 }

@@ -80,7 +80,7 @@ function target(p: string): FileTarget | undefined {
 
 function scanRepo(dir: string, type: RepoType, id: string): CachedRepo | string {
   const snapshots = path.join(dir, 'snapshots');
-  if (!fs.existsSync(snapshots)) return `${path.basename(dir)}: no snapshots folder`;
+  if (!fs.existsSync(snapshots)) return `${path.basename(dir)}: no snapshots (an interrupted download?)`;
   const refs = readRefs(dir);
   const seen = new Map<string, fs.Stats>();
   const revisions: CachedRevision[] = [];

@@ -80,11 +80,13 @@ export function createHubBrowseCommands(d: HubBrowseDeps): Record<string, (...ar
 
   return {
     'aiLab.models.search': async (query?: unknown) => {
+      await focus('aiLab.models');
       const q = typeof query === 'string' ? query : await vscode.window.showInputBox({ title: 'Search Hub models', prompt: 'Words in the model id (empty: all)', value: d.models.query.search ?? '' });
       if (q === undefined) return;
       await setModels({ ...d.models.query, search: q.trim() || undefined });
     },
     'aiLab.models.filterTask': async () => {
+      await focus('aiLab.models');
       const t = await taskPick();
       if (t === undefined) return;
       await setModels({ ...d.models.query, task: t?.id }, t?.label);
@@ -133,6 +135,7 @@ export function createHubBrowseCommands(d: HubBrowseDeps): Record<string, (...ar
     },
 
     'aiLab.datasets.search': async (query?: unknown) => {
+      await focus('aiLab.datasets');
       const q = typeof query === 'string' ? query : await vscode.window.showInputBox({ title: 'Search Hub datasets', prompt: 'Words in the dataset id (empty: all)', value: d.datasets.query.search ?? '' });
       if (q === undefined) return;
       await d.datasets.setQuery({ ...d.datasets.query, search: q.trim() || undefined });
