@@ -161,7 +161,9 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     if (aiLabLog(o.logsDir).includes(o.token)) throw new Error('the token is in the AI Lab log');
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar .action-item a[aria-label^="AI Lab"]').first().click();
+    // The status bar item reveals the container (a click on the activity bar could toggle it shut).
+    await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().click();
+    await expandPane(page, 'Models');
     await page.locator('.pane-body', { hasText: 'Signed in as fixture-user' }).first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'signed-in.png') });
   });
