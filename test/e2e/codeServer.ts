@@ -38,8 +38,11 @@ export function makeDirs(): CodeServer['dirs'] & { tmp: string } {
   return d;
 }
 
+/** Writes settings.json atomically: a watcher that reads a half-written file would see no settings at all. */
 export function writeUserSettings(userData: string, settings: Record<string, unknown>): void {
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const file = path.join(userData, 'User', 'settings.json');
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(settings, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
 }
 
 export async function startCodeServer(

@@ -219,6 +219,8 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern', 'aiLab.models.generate': 'Xenova/fixture-slow-lm' });
     await page.reload();
     await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 60_000 });
+    // The fake GPU in the status bar shows the settings were read (see writeUserSettings).
+    await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().waitFor();
     await runOnFile(page, 'review.txt', 'terrible', 'Classify Sentiment');
     const frame = await resultsFrame(page);
     await frame.locator('.entry.done .label-row').first().waitFor();
