@@ -58,11 +58,6 @@ async function rowMenu(page: Page, target: string | Locator, item: string): Prom
 }
 
 export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Promise<void> {
-  // In code-server, a setting written through the API (Choose Model for Task did) leaves the other
-  // user settings unread until the window reloads: rewrite the file and reload first.
-  o.writeSettings({});
-  await page.reload();
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().click();
   await page.locator('.pane-header', { hasText: /^Environment/i }).first().waitFor();
   await openWorkspaceFile(page, 'review.txt', 'terrible');
