@@ -38,11 +38,9 @@ export function makeDirs(): CodeServer['dirs'] & { tmp: string } {
   return d;
 }
 
-/** Writes settings.json atomically: a watcher that reads a half-written file would see no settings at all. */
+/** Rewrites settings.json in place (a rename would leave code-server's watcher on the old file). */
 export function writeUserSettings(userData: string, settings: Record<string, unknown>): void {
-  const file = path.join(userData, 'User', 'settings.json');
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(settings, null, 2));
-  fs.renameSync(`${file}.tmp`, file);
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
 export async function startCodeServer(

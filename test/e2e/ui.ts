@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { aiLabLog, contextMenuCommand, openWorkspaceFile, resultsFrame, runCommand, runOnFile } from './uiDriver';
 import { checkHubUi, type HubUiOptions } from './uiHub';
 
@@ -9,6 +9,22 @@ export interface UiOptions extends HubUiOptions {
   /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (read when the window loads). */
   switchSmi(scenario: string): void;
   logsDir: string;
+}
+
+/**
+ * Rewrites settings.json and reloads until `sentinel` shows they were read: code-server's watcher now
+ * and then misses a rewrite and the window comes up with no user settings at all.
+ */
+async function reloadWith(page: Page, write: () => void, sentinel: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    write();
+    await page.waitForTimeout(1000);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    if (await sentinel.waitFor({ timeout: 15_000 }).then(() => true, () => false)) return;
+    if (attempt === 3) throw new Error('the window did not pick up the rewritten settings after 3 reloads');
+    console.log(`  (settings not picked up after reload ${attempt}; writing them again)`);
+  }
 }
 
 /** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */
@@ -201,11 +217,8 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
     // Also: Continue Text now needs a model that downloads very slowly, to be cancelled below.
-    o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern', 'aiLab.models.generate': 'Xenova/fixture-slow-lm' });
-    await page.reload();
-    await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 60_000 });
-    // The fake GPU in the status bar shows the settings were read (see writeUserSettings).
-    await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().waitFor();
+    await reloadWith(page, () => o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern', 'aiLab.models.generate': 'Xenova/fixture-slow-lm' }), page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first());
+    await page.locator('.monaco-workbench.vs').first().waitFor();
     await runOnFile(page, 'review.txt', 'terrible', 'Classify Sentiment');
     const frame = await resultsFrame(page);
     await frame.locator('.entry.done .label-row').first().waitFor();
@@ -225,9 +238,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
 
   await check('a failing nvidia-smi shows the no-GPU welcome view with the reason and a log link', async () => {
     // Settings are read when the window loads: switch the fake, then reload as a user would.
-    o.switchSmi('driver-failure');
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await reloadWith(page, () => o.switchSmi('driver-failure'), page.locator('.statusbar-item', { hasText: 'CPU' }).first());
     // The CPU-state item reveals the view too (a click on the activity bar would toggle it shut).
     await page.locator('.statusbar-item', { hasText: 'CPU' }).first().click();
     const welcome = page.locator('.welcome-view-content', { hasText: 'could not talk to the NVIDIA driver' });

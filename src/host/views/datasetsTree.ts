@@ -27,6 +27,8 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetNode
   private loaded = false;
   private error: string | undefined;
   private loading: Promise<void> | undefined;
+  /** Bumped by every reload: a page that arrives for an older query is dropped. */
+  private generation = 0;
   private readonly configs = new Map<string, ConfigInfo[] | string>();
   lastLoad: Promise<void> = Promise.resolve();
 
@@ -47,6 +49,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetNode
   }
 
   reload(): Promise<void> {
+    this.generation++;
     this.items = [];
     this.next = undefined;
     this.configs.clear();
@@ -60,21 +63,26 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetNode
   }
 
   private load(next?: string): Promise<void> {
+    const gen = this.generation;
     this.loading ??= (async () => {
       try {
         const page = await (await this.session.client()).searchDatasets({ limit: 20, ...this.query }, next);
+        if (gen !== this.generation) return;
         const seen = new Set(this.items.map((d) => d.id));
         this.items.push(...page.items.filter((d) => !seen.has(d.id)));
         this.next = page.next;
         this.error = undefined;
       } catch (err) {
+        if (gen !== this.generation) return;
         this.error = (err as Error).message;
         this.log.warn(`Datasets view: ${this.error}`);
       } finally {
         void vscode.commands.executeCommand('setContext', 'aiLab.hub.datasetsOffline', isOffline(this.error));
-        this.loaded = true;
-        this.loading = undefined;
-        this.emitter.fire(undefined);
+        if (gen === this.generation) {
+          this.loaded = true;
+          this.loading = undefined;
+          this.emitter.fire(undefined);
+        }
       }
     })();
     this.lastLoad = this.loading;

@@ -48,6 +48,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   private loaded = false;
   private error: string | undefined;
   private loading: Promise<void> | undefined;
+  /** Bumped by every reload: a page that arrives for an older query is dropped. */
+  private generation = 0;
   private readonly files = new Map<string, RepoFileEntry[] | string>();
   /** For tests: settles when the current load is done. */
   lastLoad: Promise<void> = Promise.resolve();
@@ -75,6 +77,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   }
 
   reload(): Promise<void> {
+    this.generation++;
     this.items = [];
     this.next = undefined;
     this.files.clear();
@@ -88,23 +91,28 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   }
 
   private load(next?: string): Promise<void> {
+    const gen = this.generation;
     this.loading ??= (async () => {
       try {
         const client = await this.session.client();
         const page = await client.searchModels({ limit: 20, ...this.query }, next);
+        if (gen !== this.generation) return;
         const seen = new Set(this.items.map((m) => m.id));
         this.items.push(...page.items.filter((m) => !seen.has(m.id)));
         this.next = page.next;
         this.error = undefined;
       } catch (err) {
+        if (gen !== this.generation) return;
         this.error = (err as Error).message;
         this.log.warn(`Models view: ${this.error}`);
       } finally {
         // Offline shows the view's welcome content (Retry, settings) instead of an error row.
         void vscode.commands.executeCommand('setContext', 'aiLab.hub.offline', isOffline(this.error));
-        this.loaded = true;
-        this.loading = undefined;
-        this.emitter.fire(undefined);
+        if (gen === this.generation) {
+          this.loaded = true;
+          this.loading = undefined;
+          this.emitter.fire(undefined);
+        }
       }
     })();
     this.lastLoad = this.loading;

@@ -35,6 +35,10 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     assert.equal(h.models.models.length, 10);
     const roots = await h.models.getChildren();
     assert.equal(roots.at(-1)!.kind, 'more');
+    // A page of an older query that arrives late is dropped, not mixed in.
+    void h.models.setQuery({ limit: 20 });
+    await h.models.setQuery({ task: 'summarization', limit: 20 });
+    assert.ok(h.models.models.every((m) => m.pipelineTag === 'summarization'), h.models.models.map((m) => m.id).join(', '));
     await vscode.commands.executeCommand('aiLab.models.clearFilters');
     await vscode.commands.executeCommand('aiLab.models.search', 'fixture-sst2');
     const [node] = await h.models.getChildren();
