@@ -96,7 +96,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       try {
         const client = await this.session.client();
         const page = await client.searchModels({ limit: 20, ...this.query }, next);
-        if (gen !== this.generation) return;
+          if (gen !== this.generation) return;
         const seen = new Set(this.items.map((m) => m.id));
         this.items.push(...page.items.filter((m) => !seen.has(m.id)));
         this.next = page.next;
