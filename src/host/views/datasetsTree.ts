@@ -3,7 +3,8 @@ import type { ConfigInfo, SplitInfo } from '../../core/hub/datasetViewer';
 import type { DatasetQuery, DatasetSummary } from '../../core/hub/hubApi';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
-import { compact, isOffline } from './modelsTree';
+import { HubPages, isOffline } from './hubPages';
+import { compact } from './modelsTree';
 
 export type DatasetNode =
   | { kind: 'dataset'; dataset: DatasetSummary }
@@ -22,24 +23,26 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetNode
   private readonly emitter = new vscode.EventEmitter<DatasetNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   query: DatasetQuery = { sort: 'downloads' };
-  private items: DatasetSummary[] = [];
-  private next: string | undefined;
-  private loaded = false;
-  private error: string | undefined;
-  private loading: Promise<void> | undefined;
-  /** Bumped by every reload: a page that arrives for an older query is dropped. */
-  private generation = 0;
+  private readonly pages: HubPages<DatasetSummary>;
   private readonly configs = new Map<string, ConfigInfo[] | string>();
-  lastLoad: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly session: HubSession,
     private readonly log: Log,
     private readonly onQuery: (description: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.pages = new HubPages(
+      async (next) => (await this.session.client()).searchDatasets({ limit: 20, ...this.query }, next),
+      (error) => {
+        if (error) this.log.warn(`Datasets view: ${error}`);
+        void vscode.commands.executeCommand('setContext', 'aiLab.hub.datasetsOffline', isOffline(error));
+        this.emitter.fire(undefined);
+      },
+    );
+  }
 
   get datasets(): readonly DatasetSummary[] {
-    return this.items;
+    return this.pages.items;
   }
 
   setQuery(q: DatasetQuery): Promise<void> {
@@ -49,44 +52,12 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetNode
   }
 
   reload(): Promise<void> {
-    this.generation++;
-    this.items = [];
-    this.next = undefined;
     this.configs.clear();
-    this.loaded = false;
-    this.loading = undefined;
-    return this.load();
+    return this.pages.reload();
   }
 
   loadMore(): Promise<void> {
-    return this.next ? this.load(this.next) : Promise.resolve();
-  }
-
-  private load(next?: string): Promise<void> {
-    const gen = this.generation;
-    this.loading ??= (async () => {
-      try {
-        const page = await (await this.session.client()).searchDatasets({ limit: 20, ...this.query }, next);
-        if (gen !== this.generation) return;
-        const seen = new Set(this.items.map((d) => d.id));
-        this.items.push(...page.items.filter((d) => !seen.has(d.id)));
-        this.next = page.next;
-        this.error = undefined;
-      } catch (err) {
-        if (gen !== this.generation) return;
-        this.error = (err as Error).message;
-        this.log.warn(`Datasets view: ${this.error}`);
-      } finally {
-        void vscode.commands.executeCommand('setContext', 'aiLab.hub.datasetsOffline', isOffline(this.error));
-        if (gen === this.generation) {
-          this.loaded = true;
-          this.loading = undefined;
-          this.emitter.fire(undefined);
-        }
-      }
-    })();
-    this.lastLoad = this.loading;
-    return this.loading;
+    return this.pages.loadMore();
   }
 
   /** Configs and splits from the dataset viewer, fetched once per dataset. */
@@ -150,12 +121,13 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetNode
 
   async getChildren(n?: DatasetNode): Promise<DatasetNode[]> {
     if (!n) {
-      if (!this.loaded) await this.load();
-      if (isOffline(this.error)) return [];
-      if (this.error) return [{ kind: 'message', text: this.error, error: true }];
-      if (!this.items.length) return [{ kind: 'message', text: 'No datasets match. Change the search or clear the filters.' }];
-      const nodes: DatasetNode[] = this.items.map((dataset) => ({ kind: 'dataset', dataset }));
-      return this.next ? [...nodes, { kind: 'more' }] : nodes;
+      const p = this.pages;
+      if (!p.loaded) await p.load();
+      if (isOffline(p.error)) return [];
+      if (p.error) return [{ kind: 'message', text: p.error, error: true }];
+      if (!p.items.length) return [{ kind: 'message', text: 'No datasets match. Change the search or clear the filters.' }];
+      const nodes: DatasetNode[] = p.items.map((dataset) => ({ kind: 'dataset', dataset }));
+      return p.next ? [...nodes, { kind: 'more' }] : nodes;
     }
     if (n.kind === 'dataset') {
       try {

@@ -4,17 +4,13 @@ import { cachedModelIds } from '../../core/hub/cacheLayout';
 import type { ModelQuery, ModelSummary, RepoFileEntry } from '../../core/hub/hubApi';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
+import { HubPages, isOffline } from './hubPages';
 
 export type ModelNode =
   | { kind: 'model'; model: ModelSummary; cached: boolean }
   | { kind: 'file'; model: string; file: RepoFileEntry }
   | { kind: 'more' }
   | { kind: 'message'; text: string; error?: boolean };
-
-/** Whether an error message is the Hub client's "cannot reach the Hub". */
-export function isOffline(error: string | undefined): boolean {
-  return Boolean(error && /^Cannot reach the Hub/.test(error));
-}
 
 export function compact(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
@@ -43,29 +39,36 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   readonly onDidChangeTreeData = this.emitter.event;
   query: ModelQuery = { library: 'transformers.js', sort: 'downloads' };
   taskLabel: string | undefined;
-  private items: ModelSummary[] = [];
-  private next: string | undefined;
-  private loaded = false;
-  private error: string | undefined;
-  private loading: Promise<void> | undefined;
-  /** Bumped by every reload: a page that arrives for an older query is dropped. */
-  private generation = 0;
+  private readonly pages: HubPages<ModelSummary>;
   private readonly files = new Map<string, RepoFileEntry[] | string>();
-  /** For tests: settles when the current load is done. */
-  lastLoad: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly session: HubSession,
     private readonly log: Log,
     private readonly onQuery: (description: string) => void = () => undefined,
-  ) {}
+  ) {
+    this.pages = new HubPages(
+      async (next) => (await this.session.client()).searchModels({ limit: 20, ...this.query }, next),
+      (error) => {
+        if (error) this.log.warn(`Models view: ${error}`);
+        // Offline shows the view's welcome content (Retry, settings) instead of an error row.
+        void vscode.commands.executeCommand('setContext', 'aiLab.hub.offline', isOffline(error));
+        this.emitter.fire(undefined);
+      },
+    );
+  }
 
   get models(): readonly ModelSummary[] {
-    return this.items;
+    return this.pages.items;
   }
 
   get hasMore(): boolean {
-    return Boolean(this.next);
+    return Boolean(this.pages.next);
+  }
+
+  /** For tests: settles when the current load is done. */
+  get lastLoad(): Promise<void> {
+    return this.pages.lastLoad;
   }
 
   /** Replaces the query and reloads from the first page. */
@@ -77,46 +80,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   }
 
   reload(): Promise<void> {
-    this.generation++;
-    this.items = [];
-    this.next = undefined;
     this.files.clear();
-    this.loaded = false;
-    this.loading = undefined;
-    return this.load();
+    return this.pages.reload();
   }
 
   loadMore(): Promise<void> {
-    return this.next ? this.load(this.next) : Promise.resolve();
-  }
-
-  private load(next?: string): Promise<void> {
-    const gen = this.generation;
-    this.loading ??= (async () => {
-      try {
-        const client = await this.session.client();
-        const page = await client.searchModels({ limit: 20, ...this.query }, next);
-          if (gen !== this.generation) return;
-        const seen = new Set(this.items.map((m) => m.id));
-        this.items.push(...page.items.filter((m) => !seen.has(m.id)));
-        this.next = page.next;
-        this.error = undefined;
-      } catch (err) {
-        if (gen !== this.generation) return;
-        this.error = (err as Error).message;
-        this.log.warn(`Models view: ${this.error}`);
-      } finally {
-        // Offline shows the view's welcome content (Retry, settings) instead of an error row.
-        void vscode.commands.executeCommand('setContext', 'aiLab.hub.offline', isOffline(this.error));
-        if (gen === this.generation) {
-          this.loaded = true;
-          this.loading = undefined;
-          this.emitter.fire(undefined);
-        }
-      }
-    })();
-    this.lastLoad = this.loading;
-    return this.loading;
+    return this.pages.loadMore();
   }
 
   refresh(): void {
@@ -164,13 +133,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
 
   async getChildren(n?: ModelNode): Promise<ModelNode[]> {
     if (!n) {
-      if (!this.loaded) await this.load();
-      if (isOffline(this.error)) return [];
-      if (this.error) return [{ kind: 'message', text: this.error, error: true }];
-      if (!this.items.length) return [{ kind: 'message', text: 'No models match. Change the search or clear the filters.' }];
+      const p = this.pages;
+      if (!p.loaded) await p.load();
+      if (isOffline(p.error)) return [];
+      if (p.error) return [{ kind: 'message', text: p.error, error: true }];
+      if (!p.items.length) return [{ kind: 'message', text: 'No models match. Change the search or clear the filters.' }];
       const cached = new Set(cachedModelIds(this.session.cacheDir()));
-      const nodes: ModelNode[] = this.items.map((model) => ({ kind: 'model', model, cached: cached.has(model.id) }));
-      return this.next ? [...nodes, { kind: 'more' }] : nodes;
+      const nodes: ModelNode[] = p.items.map((model) => ({ kind: 'model', model, cached: cached.has(model.id) }));
+      return p.next ? [...nodes, { kind: 'more' }] : nodes;
     }
     if (n.kind !== 'model') return [];
     let files = this.files.get(n.model.id);

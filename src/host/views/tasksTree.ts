@@ -2,7 +2,7 @@ import { MODALITY_LABELS } from '@huggingface/tasks';
 import * as vscode from 'vscode';
 import type { HubTask } from '../../core/hub/hubApi';
 import type { HubSession } from '../hubSession';
-import { isOffline } from './modelsTree';
+import { isOffline } from './hubPages';
 
 export type TaskNode = { kind: 'modality'; id: string; label: string; tasks: HubTask[] } | { kind: 'task'; task: HubTask } | { kind: 'message'; text: string };
 
