@@ -17,8 +17,8 @@ export interface HubUiOptions {
 
 type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
 
-async function frameWith(page: Page, selector: string, what: string): Promise<Frame> {
-  const deadline = Date.now() + 30_000;
+async function frameWith(page: Page, selector: string, what: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const f of page.frames()) if (await f.$(selector).catch(() => null)) return f;
     if (Date.now() > deadline) throw new Error(`${what} did not appear`);
@@ -134,8 +134,15 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     await ds.locator('.monaco-tl-twistie').click();
     const train = row(page, /^train\s*250 rows/);
     await train.waitFor();
-    await train.click();
-    const f = await frameWith(page, '#rows', 'the dataset panel');
+    // A click that lands while the tree is still laying out its rows only selects: click again.
+    let f: Frame | undefined;
+    for (let attempt = 1; !f; attempt++) {
+      await train.click();
+      f = await frameWith(page, '#rows', 'the dataset panel', 8000).catch((err: unknown) => {
+        if (attempt === 3) throw err;
+        return undefined;
+      });
+    }
     await f.locator('#rows tbody tr').nth(24).waitFor();
     const head = await f.locator('#rows thead').innerText();
     if (!/ClassLabel\(neg, pos\)/.test(head)) throw new Error(`column header "${head}"`);
