@@ -47,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
       panel: results,
       extensionVersion: String(context.extension.packageJSON.version),
       extensionPath: context.extensionPath,
+      hub: hub.session,
     }),
   );
   registerCommands(context, hub.commands);

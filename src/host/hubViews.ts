@@ -40,7 +40,7 @@ function accountMessage(s: HubState): string {
 
 export function createHubViews(context: vscode.ExtensionContext, log: Log): HubViews {
   const session = new HubSession(context.secrets, log);
-  // A view's first load happens when it is first shown; only a stored token is checked at once.
+  // Nothing here touches the network: each view loads when it is first shown.
   let modelsView: vscode.TreeView<unknown> | undefined;
   let datasetsView: vscode.TreeView<unknown> | undefined;
   let cacheView: vscode.TreeView<unknown> | undefined;
@@ -64,7 +64,15 @@ export function createHubViews(context: vscode.ExtensionContext, log: Log): HubV
   session.onDidChange((s) => {
     if (modelsView) modelsView.message = accountMessage(s) || undefined;
   });
-  void session.refresh();
+  // Whoami is asked when the Models view (which shows it) is first shown, not at activation.
+  let checked = false;
+  const checkAccount = () => {
+    if (checked || !modelsView?.visible) return;
+    checked = true;
+    void session.refresh();
+  };
+  modelsView.onDidChangeVisibility(checkAccount);
+  checkAccount();
 
   const cards = new ModelCardPanels(context.extensionUri, session, log);
   const datasetPanels = new DatasetPanels(context.extensionUri, session, log);

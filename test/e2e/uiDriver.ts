@@ -30,31 +30,36 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** The results panel's page: the webview iframe that holds #entries. */
-export async function resultsFrame(page: Page): Promise<Frame> {
-  const deadline = Date.now() + 30_000;
+/** The first webview frame that holds `selector` (webview pages are iframes inside the workbench). */
+export async function frameWith(page: Page, selector: string, what: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    for (const f of page.frames()) {
-      if (await f.$('#entries').catch(() => null)) return f;
-    }
-    if (Date.now() > deadline) throw new Error('the AI Lab Results panel did not appear');
+    for (const f of page.frames()) if (await f.$(selector).catch(() => null)) return f;
+    if (Date.now() > deadline) throw new Error(`${what} did not appear`);
     await page.waitForTimeout(250);
   }
+}
+
+/** The results panel's page: the webview iframe that holds #entries. */
+export function resultsFrame(page: Page): Promise<Frame> {
+  return frameWith(page, '#entries', 'the AI Lab Results panel');
+}
+
+/** Moves the keyboard focus in the open menu to `label` (menus ignore synthetic jumps of the pointer). */
+export async function focusMenuItem(page: Page, label: string): Promise<void> {
+  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText({ timeout: 300 }).catch(() => '')).split('\n')[0]!.trim();
+  for (let i = 0; i < 30 && (await focused()) !== label; i++) await page.keyboard.press('ArrowDown');
+  if ((await focused()) !== label) throw new Error(`menu item "${label}" never got the focus`);
 }
 
 /** Right-click in the editor, then AI Lab ▸ item, chosen with the keyboard as a keyboard user would. */
 export async function contextMenuCommand(page: Page, item: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().click({ button: 'right' });
   await page.locator('.monaco-menu .action-item', { hasText: /^AI Lab$/ }).first().waitFor();
-  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText({ timeout: 300 }).catch(() => '')).split('\n')[0]!.trim();
-  const moveTo = async (label: string) => {
-    for (let i = 0; i < 30 && (await focused()) !== label; i++) await page.keyboard.press('ArrowDown');
-    if ((await focused()) !== label) throw new Error(`menu item "${label}" never got the focus`);
-  };
-  await moveTo('AI Lab');
+  await focusMenuItem(page, 'AI Lab');
   await page.keyboard.press('ArrowRight');
   await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor();
-  await moveTo(item);
+  await focusMenuItem(page, item);
   await page.keyboard.press('Enter');
 }
 

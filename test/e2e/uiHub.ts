@@ -1,7 +1,7 @@
 /** UI checks of the Hub sidebar, as a person uses it: search, filter, card, download, cache, dataset preview, sign-in. */
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { aiLabLog, openWorkspaceFile, runCommand } from './uiDriver';
+import { aiLabLog, focusMenuItem, frameWith, openWorkspaceFile, runCommand } from './uiDriver';
 
 export interface HubUiOptions {
   results: string;
@@ -16,15 +16,6 @@ export interface HubUiOptions {
 }
 
 type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
-
-async function frameWith(page: Page, selector: string, what: string, timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const f of page.frames()) if (await f.$(selector).catch(() => null)) return f;
-    if (Date.now() > deadline) throw new Error(`${what} did not appear`);
-    await page.waitForTimeout(250);
-  }
-}
 
 const row = (page: Page, text: string | RegExp) => page.locator('.monaco-list-row', { hasText: text }).first();
 
@@ -51,9 +42,7 @@ async function collapsePane(page: Page, title: string): Promise<void> {
 async function rowMenu(page: Page, target: string | Locator, item: string): Promise<void> {
   await (typeof target === 'string' ? row(page, target) : target).click({ button: 'right' });
   await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor();
-  const focused = async () => (await page.locator('.monaco-menu .action-item.focused').last().innerText({ timeout: 300 }).catch(() => '')).split('\n')[0]!.trim();
-  for (let i = 0; i < 20 && (await focused()) !== item; i++) await page.keyboard.press('ArrowDown');
-  if ((await focused()) !== item) throw new Error(`menu item "${item}" never got the focus`);
+  await focusMenuItem(page, item);
   await page.keyboard.press('Enter');
 }
 

@@ -80,6 +80,12 @@ describe('CLI: models, datasets, tasks, download, cache, tokenize (loopback Hub)
     assert.deepEqual(ds.files, ['README.md']);
     const scan = await json(['cache', 'scan']);
     assert.deepEqual(scan.repos.map((r: { id: string; type: string }) => `${r.type}:${r.id}`).sort(), [`dataset:${DATASET_ID}`, 'model:Xenova/fixture-sst2']);
+    assert.equal(scan.repos.find((r: { type: string }) => r.type === 'dataset').revisions[0].commit, ds.commit);
+    const badRev = await run(['cache', 'rm', DATASET_ID, '--type', 'dataset', '--revision', 'main', '--yes']);
+    assert.equal(badRev.status, 1);
+    assert.match(badRev.stderr, /"main" is not a commit hash/);
+    const rev = await json(['cache', 'rm', DATASET_ID, '--type', 'dataset', '--revision', ds.commit, '--yes']);
+    assert.deepEqual([rev.revisions, rev.wholeRepo, rev.deleted], [[ds.commit], true, true], 'its only revision: the repo goes');
     const refuse = await run(['cache', 'rm', 'Xenova/fixture-sst2']);
     assert.equal(refuse.status, 2);
     assert.match(refuse.stderr, /add --yes to confirm/);

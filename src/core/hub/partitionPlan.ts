@@ -1,3 +1,5 @@
+import { seededRandom } from '../random';
+
 /**
  * The partition planner: what `datasets` would give for split slices like "train[:90%]+test[10:20]" and
  * for a stratified train_test_split, with the Python that reproduces it.
@@ -53,18 +55,6 @@ export function resolveSliceSpec(spec: string, sizes: Record<string, number>): S
   return { spec, parts, rows: parts.reduce((s, p) => s + Math.max(0, p.to - p.from), 0) };
 }
 
-/** A small seeded generator (mulberry32) so tie-breaks are the same for the same seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** sklearn's _approximate_mode, which datasets uses: floors, then the largest remainders get one more. */
 function approximateMode(counts: number[], draws: number, random: () => number): number[] {
   const total = counts.reduce((s, c) => s + c, 0);
@@ -110,7 +100,7 @@ export function stratifiedSplit(labelCounts: Record<string, number>, testSize: n
   if (test >= total || train <= 0) throw new Error(`A test size of ${testSize} leaves no rows to train on (${total} rows)`);
   if (counts.some((c) => c < 2)) throw new Error(`Stratifying needs at least 2 rows of every label; ${labels.filter((l) => labelCounts[l]! < 2).join(', ')} has fewer`);
   if (test < labels.length || train < labels.length) throw new Error(`The test and train parts need at least one row per label (${labels.length} labels)`);
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const trainCounts = approximateMode(counts, train, random);
   const rest = counts.map((c, i) => c - trainCounts[i]!);
   const testCounts = approximateMode(rest, test, random);

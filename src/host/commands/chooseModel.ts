@@ -1,10 +1,8 @@
-import { listModels } from '@huggingface/hub';
 import * as vscode from 'vscode';
 import { cachedModelIds } from '../../core/hub/cacheLayout';
-import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../../core/hub/hubConfig';
-import type { PipelineType } from '@huggingface/hub';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
+import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
 
 interface ModelPick extends vscode.QuickPickItem {
@@ -13,7 +11,7 @@ interface ModelPick extends vscode.QuickPickItem {
 }
 
 /** "AI Lab: Choose Model for Task": configured, default, cached, a Hub search by task, or a folder. */
-export async function chooseModelCommand(log: Log, args?: { task?: LabTaskId; model?: string }): Promise<string | undefined> {
+export async function chooseModelCommand(log: Log, session: HubSession, args?: { task?: LabTaskId; model?: string }): Promise<string | undefined> {
   const taskId =
     args?.task ??
     (await vscode.window.showQuickPick(
@@ -29,7 +27,7 @@ export async function chooseModelCommand(log: Log, args?: { task?: LabTaskId; mo
       { label: current, description: 'configured', model: current },
       ...(current !== task.defaultModel ? [{ label: task.defaultModel, description: 'default', model: task.defaultModel }] : []),
       { label: 'In the Hugging Face cache', kind: vscode.QuickPickItemKind.Separator },
-      ...cachedModelIds(resolveHubCacheDir()).filter((id) => id !== current).map((id) => ({ label: id, description: 'cached', model: id })),
+      ...cachedModelIds(session.cacheDir()).filter((id) => id !== current).map((id) => ({ label: id, description: 'cached', model: id })),
       { label: '', kind: vscode.QuickPickItemKind.Separator },
       { label: '$(search) Search the Hub…', description: `${task.pipeline}, transformers.js`, action: 'search' as const },
       { label: '$(folder) Local folder…', description: 'transformers.js layout', action: 'folder' as const },
@@ -40,7 +38,7 @@ export async function chooseModelCommand(log: Log, args?: { task?: LabTaskId; mo
       const dir = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use This Model Folder' });
       model = dir?.[0]?.fsPath;
     } else if (pick.action === 'search') {
-      model = await searchHub(task.pipeline, log);
+      model = await searchHub(task.pipeline, log, session);
     } else {
       model = pick.model;
     }
@@ -51,23 +49,15 @@ export async function chooseModelCommand(log: Log, args?: { task?: LabTaskId; mo
   return model;
 }
 
-async function searchHub(pipeline: string, log: Log): Promise<string | undefined> {
+async function searchHub(pipeline: string, log: Log, session: HubSession): Promise<string | undefined> {
   const query = await vscode.window.showInputBox({ title: 'Search the Hugging Face Hub', prompt: `Models for ${pipeline} with ONNX weights for transformers.js (empty: most downloaded)` });
   if (query === undefined) return undefined;
-  const cfg = readConfig();
-  const found: ModelPick[] = [];
+  let found: ModelPick[];
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'AI Lab: searching the Hub…', cancellable: false }, async () => {
-      const task = (pipeline === 'text-pair-classification' ? 'text-classification' : pipeline) as PipelineType;
-      for await (const m of listModels({
-        search: { query: query || undefined, task, tags: ['transformers.js'] },
-        hubUrl: resolveHubEndpoint(cfg.hubEndpoint),
-        sort: 'downloads',
-        limit: 30,
-        ...(resolveToken(undefined) ? { accessToken: resolveToken(undefined)!.token } : {}),
-      })) {
-        found.push({ label: m.name, description: `${m.downloads.toLocaleString('en-US')} downloads · ${m.likes} likes`, model: m.name });
-      }
+    found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'AI Lab: searching the Hub…', cancellable: false }, async () => {
+      const task = pipeline === 'text-pair-classification' ? 'text-classification' : pipeline;
+      const page = await (await session.client()).searchModels({ search: query || undefined, task, library: 'transformers.js', sort: 'downloads', limit: 30 });
+      return page.items.map((m) => ({ label: m.id, description: `${m.downloads.toLocaleString('en-US')} downloads · ${m.likes} likes`, model: m.id }));
     });
   } catch (err) {
     await log.showError('AI Lab: searching the Hub failed (offline? set aiLab.hubEndpoint for a mirror)', err);

@@ -6,6 +6,7 @@ import { readConfig } from '../config';
 import type { EnvironmentService } from '../environmentService';
 import type { InferenceHost } from '../inferenceHost';
 import type { Log } from '../log';
+import { toAbortSignal } from '../cancellation';
 
 /** "AI Lab: Enable CUDA Acceleration": fetch and install the CUDA provider, then probe again and say what loads. */
 export async function enableCudaCommand(extensionPath: string, env: EnvironmentService, inference: InferenceHost, log: Log): Promise<boolean | undefined> {
@@ -21,13 +22,12 @@ export async function enableCudaCommand(extensionPath: string, env: EnvironmentS
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${plan.packageName} ${plan.version}`, cancellable: true },
       async (progress, token) => {
-        const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
+        const signal = toAbortSignal(token);
         let shown = 0;
         await installCudaProvider({
           ortDir,
           feedIndex: readConfig().cudaProviderFeed,
-          signal: ac.signal,
+          signal: signal,
           log: (m) => log.info(m),
           onProgress: (p) => {
             if (p.stage === 'download' && p.totalBytes) {

@@ -55,6 +55,28 @@ async function pickValue(title: string, options: string[], current: string | und
   return typed === undefined ? undefined : typed.trim() || null;
 }
 
+interface FilterField<Q> {
+  key: keyof Q & string;
+  label: string;
+  options: () => string[] | Promise<string[]>;
+  placeholder?: string;
+}
+
+const LANGUAGES = ['en', 'fr', 'de', 'es', 'zh', 'ja', 'multilingual'];
+
+/** Which filter to change, then its value: the query with it set (or cleared), undefined if dismissed. */
+async function pickFilter<Q extends object>(what: string, fields: Array<FilterField<Q>>, q: Q): Promise<Q | undefined> {
+  const current = (k: keyof Q) => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+  const which = await vscode.window.showQuickPick(
+    fields.map((f) => ({ label: f.label, description: current(f.key) ?? 'any', f })),
+    { title: `Filter ${what} by` },
+  );
+  if (!which) return undefined;
+  const f = which.f;
+  const v = await pickValue(`${what[0]!.toUpperCase()}${what.slice(1)}: ${f.label.toLowerCase()}`, await f.options(), current(f.key), f.placeholder ?? `A ${f.label.toLowerCase()} tag`);
+  return v === undefined ? undefined : { ...q, [f.key]: v ?? undefined };
+}
+
 export function createHubBrowseCommands(d: HubBrowseDeps): Record<string, (...args: unknown[]) => unknown> {
   const setModels = (q: ModelQuery, taskLabel?: string) => d.models.setQuery(q, taskLabel);
   const taskPick = async (): Promise<{ id: string; label: string } | null | undefined> => {
@@ -98,21 +120,17 @@ export function createHubBrowseCommands(d: HubBrowseDeps): Record<string, (...ar
       await setModels({ ...d.models.query, task: taskId }, label);
     },
     'aiLab.models.filter': async () => {
-      const q = d.models.query;
-      const which = await vscode.window.showQuickPick(
+      const q = await pickFilter<ModelQuery>(
+        'models',
         [
-          { label: 'Library', description: q.library ?? 'any', key: 'library' as const },
-          { label: 'Author', description: q.author ?? 'any', key: 'author' as const },
-          { label: 'Language', description: q.language ?? 'any', key: 'language' as const },
-          { label: 'License', description: q.license ?? 'any', key: 'license' as const },
+          { key: 'library', label: 'Library', options: () => LIBRARIES },
+          { key: 'author', label: 'Author', options: () => [], placeholder: 'A user or organization, e.g. Xenova' },
+          { key: 'language', label: 'Language', options: () => LANGUAGES },
+          { key: 'license', label: 'License', options: () => LICENSES },
         ],
-        { title: 'Filter models by' },
+        d.models.query,
       );
-      if (!which) return;
-      const options = which.key === 'library' ? LIBRARIES : which.key === 'license' ? LICENSES : which.key === 'language' ? ['en', 'fr', 'de', 'es', 'zh', 'ja', 'multilingual'] : [];
-      const v = await pickValue(`Models: ${which.label.toLowerCase()}`, options, q[which.key], which.key === 'author' ? 'A user or organization, e.g. Xenova' : `A ${which.label.toLowerCase()} tag`);
-      if (v === undefined) return;
-      await setModels({ ...q, [which.key]: v ?? undefined });
+      if (q) await setModels(q);
     },
     'aiLab.models.sort': async () => {
       const s = await pickSort(d.models.query.sort);
@@ -141,26 +159,18 @@ export function createHubBrowseCommands(d: HubBrowseDeps): Record<string, (...ar
       await d.datasets.setQuery({ ...d.datasets.query, search: q.trim() || undefined });
     },
     'aiLab.datasets.filter': async () => {
-      const q = d.datasets.query;
-      const which = await vscode.window.showQuickPick(
+      const q = await pickFilter<DatasetQuery>(
+        'datasets',
         [
-          { label: 'Task category', description: q.taskCategory ?? 'any', key: 'taskCategory' as const },
-          { label: 'Language', description: q.language ?? 'any', key: 'language' as const },
-          { label: 'Size category', description: q.sizeCategory ?? 'any', key: 'sizeCategory' as const },
-          { label: 'License', description: q.license ?? 'any', key: 'license' as const },
-          { label: 'Author', description: q.author ?? 'any', key: 'author' as const },
+          { key: 'taskCategory', label: 'Task category', options: async () => (await d.tasks.list().catch(() => [])).map((t) => t.id) },
+          { key: 'language', label: 'Language', options: () => LANGUAGES },
+          { key: 'sizeCategory', label: 'Size category', options: () => SIZES },
+          { key: 'license', label: 'License', options: () => LICENSES },
+          { key: 'author', label: 'Author', options: () => [], placeholder: 'A user or organization' },
         ],
-        { title: 'Filter datasets by' },
+        d.datasets.query,
       );
-      if (!which) return;
-      let options: string[] = [];
-      if (which.key === 'taskCategory') options = (await d.tasks.list().catch(() => [])).map((t) => t.id);
-      if (which.key === 'sizeCategory') options = SIZES;
-      if (which.key === 'license') options = LICENSES;
-      if (which.key === 'language') options = ['en', 'fr', 'de', 'es', 'zh', 'ja', 'multilingual'];
-      const v = await pickValue(`Datasets: ${which.label.toLowerCase()}`, options, q[which.key], which.label);
-      if (v === undefined) return;
-      await d.datasets.setQuery({ ...q, [which.key]: v ?? undefined } as DatasetQuery);
+      if (q) await d.datasets.setQuery(q);
     },
     'aiLab.datasets.sort': async () => {
       const s = await pickSort(d.datasets.query.sort);

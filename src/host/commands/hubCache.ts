@@ -8,6 +8,7 @@ import { chooseModelFiles, TASK_KIND } from '../../core/inference/modelFiles';
 import { looksLikeLocalPath } from '../../core/inference/resolveModel';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { inspectTokenization, TOKENIZER_FILES } from '../../core/tokenize/inspect';
+import { toAbortSignal } from '../cancellation';
 import { readConfig } from '../config';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
@@ -26,12 +27,6 @@ export interface HubCacheDeps {
 }
 
 const MAX_TOKENIZE_CHARS = 200_000;
-
-function cancellable(token: vscode.CancellationToken): AbortSignal {
-  const ac = new AbortController();
-  token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
-  return ac.signal;
-}
 
 export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args: unknown[]) => unknown> {
   const refreshAll = () => {
@@ -69,7 +64,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
             endpoint: d.session.endpoint(),
             token,
             cacheDir: d.session.cacheDir(),
-            signal: cancellable(ct),
+            signal: toAbortSignal(ct),
             select: (files) => {
               if (which === 'all') return files;
               const task = info?.pipelineTag && TASK_KIND[info.pipelineTag] ? info.pipelineTag : 'feature-extraction';
@@ -136,7 +131,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
       const fits = (Object.keys(LAB_TASKS) as LabTaskId[]).filter((t) => !tag || LAB_TASKS[t].pipeline === tag || (t === 'qnli' && tag === 'text-classification'));
       const task = (arg as { task?: LabTaskId })?.task ?? (await vscode.window.showQuickPick((fits.length ? fits : (Object.keys(LAB_TASKS) as LabTaskId[])).map((t) => ({ label: LAB_TASKS[t].title, t })), { title: `Use ${id} for` }))?.t;
       if (!task) return undefined;
-      return chooseModelCommand(d.log, { task, model: id });
+      return chooseModelCommand(d.log, d.session, { task, model: id });
     },
     'aiLab.models.deleteFromCache': (arg?: unknown, opts?: unknown) => {
       const id = repoIdOf(arg);
@@ -200,7 +195,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
                   token: (await d.session.token())?.token,
                   cacheDir: d.session.cacheDir(),
                   offline: cfg.hubOffline,
-                  signal: cancellable(ct),
+                  signal: toAbortSignal(ct),
                   select: (files) => TOKENIZER_FILES.filter((f) => files.includes(f)),
                   log: (m) => d.log.info(m),
                 }),

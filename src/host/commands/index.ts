@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { reportToMarkdown } from '../../core/env/reportMarkdown';
 import type { EnvironmentService } from '../environmentService';
+import type { HubSession } from '../hubSession';
 import type { InferenceHost } from '../inferenceHost';
 import type { ResultsPanel } from '../webviews/resultsPanel';
 import type { Log } from '../log';
@@ -21,6 +22,7 @@ export interface CommandDeps {
   panel: ResultsPanel;
   extensionVersion: string;
   extensionPath: string;
+  hub: HubSession;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -52,7 +54,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
     },
     'aiLab.showLog': () => d.log.show(),
     ...createNlpCommands({ inference: d.inference, panel: d.panel, log: d.log, globalState: d.state, workspaceState: d.workspaceState }),
-    'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, args as Parameters<typeof chooseModelCommand>[1]),
+    'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, d.hub, args as Parameters<typeof chooseModelCommand>[2]),
     ...createSetupCommands(d.extensionPath, d.env, d.log),
     'aiLab.runSmokeTest': (args: unknown) => {
       const n = args as { kind?: string; env?: { path: string }; python?: string } | undefined;

@@ -9,6 +9,7 @@ import { readConfig } from '../config';
 import { stageMessage, type InferenceHost, type Stage } from '../inferenceHost';
 import { isCancellation, type Log } from '../log';
 import type { InputSource, ResultsPanel } from '../webviews/resultsPanel';
+import { toAbortSignal } from '../cancellation';
 
 /** Arguments a caller (a test, a keybinding, another extension) may pass instead of being asked. */
 export interface LabArgs {
@@ -71,8 +72,7 @@ async function runLab(
     const output = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${def.title}`, cancellable: true },
       async (progress, token) => {
-        const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
+        const signal = toAbortSignal(token);
         const onStage = (s: Stage) => s.stage !== 'resolve' && progress.report({ message: stageMessage(s, model) });
         let last = 0;
         const onProgress = (p: Progress) => {
@@ -80,7 +80,7 @@ async function runLab(
           progress.report({ message: p.message, increment: Math.max(0, pct - last) });
           last = Math.max(last, pct);
         };
-        return work(d.inference.taskRunner(onStage), input.text, ac.signal, onProgress, (t) => d.panel.partial(id, t));
+        return work(d.inference.taskRunner(onStage), input.text, signal, onProgress, (t) => d.panel.partial(id, t));
       },
     );
     d.panel.finish(id, output, performance.now() - started);

@@ -3,6 +3,7 @@ import { DEFAULT_MODELS, summarizeOutput, TASK_LABELS } from '../../core/inferen
 import { pipelineInputs } from '../../core/inference/taskInputs';
 import { stageMessage, type InferenceHost, type PipelineResult } from '../inferenceHost';
 import type { Log } from '../log';
+import { toAbortSignal } from '../cancellation';
 
 export interface RunPipelineArgs {
   task?: string;
@@ -73,10 +74,9 @@ export async function runPipelineCommand(
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${task}`, cancellable: true },
       async (progress, token) => {
-        const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort(new vscode.CancellationError()));
+        const signal = toAbortSignal(token);
         let shownPct = 0;
-        return host.run({ task, model: model.trim(), inputs }, ac.signal, (s) => {
+        return host.run({ task, model: model.trim(), inputs }, signal, (s) => {
           if (s.stage !== 'download') progress.report({ message: stageMessage(s, model) });
           else {
             const p = s.progress;

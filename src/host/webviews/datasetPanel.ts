@@ -4,7 +4,7 @@ import { partitionCode, resolveSliceSpec, stratifiedSplit } from '../../core/hub
 import { parseDatasetMessage, type DatasetInit, type DatasetToWebview, type PlanView } from '../../shared/hubProtocol';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
-import { panelOptions, webviewPage } from './webviewPage';
+import { createPanel } from './webviewPage';
 
 const PAGE = 25;
 
@@ -66,9 +66,7 @@ export class DatasetPanels implements vscode.Disposable {
     const key = `${dataset}/${config.config}/${split}`;
     const existing = this.panels.get(key);
     if (existing) return existing.reveal();
-    const panel = vscode.window.createWebviewPanel('aiLab.dataset', `Dataset: ${dataset} (${split})`, vscode.ViewColumn.Active, panelOptions(this.extensionUri));
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'ai-lab.svg');
-    panel.webview.html = webviewPage(panel.webview, this.extensionUri, { title: key, script: 'dataset', styles: ['results.css', 'hub.css'], body: '<main id="app"><p class="muted">Loading rows…</p></main>' });
+    const panel = createPanel(this.extensionUri, 'aiLab.dataset', `Dataset: ${dataset} (${split})`, vscode.ViewColumn.Active, { title: key, script: 'dataset', styles: ['results.css', 'hub.css'], body: '<main id="app"><p class="muted">Loading rows…</p></main>' });
     this.panels.set(key, panel);
     panel.onDidDispose(() => this.panels.delete(key));
     const post = (m: DatasetToWebview) => {

@@ -7,7 +7,7 @@ import { parseCardMessage, type CardToWebview, type CardView } from '../../share
 import { readConfig } from '../config';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
-import { panelOptions, webviewPage } from './webviewPage';
+import { createPanel } from './webviewPage';
 
 /** Builds what the card panel shows: sanitized README, front matter, files with sizes, the verdict. */
 export async function loadCard(session: HubSession, id: string, kind: 'model' | 'dataset'): Promise<CardView> {
@@ -67,9 +67,7 @@ export class ModelCardPanels implements vscode.Disposable {
       existing.panel.reveal();
       return existing.card;
     }
-    const panel = vscode.window.createWebviewPanel('aiLab.modelCard', `${kind === 'dataset' ? 'Dataset' : 'Model'}: ${id}`, vscode.ViewColumn.Active, panelOptions(this.extensionUri));
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'ai-lab.svg');
-    panel.webview.html = webviewPage(panel.webview, this.extensionUri, {
+    const panel = createPanel(this.extensionUri, 'aiLab.modelCard', `${kind === 'dataset' ? 'Dataset' : 'Model'}: ${id}`, vscode.ViewColumn.Active, {
       title: id,
       script: 'modelCard',
       styles: ['results.css', 'hub.css'],

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LabOutput } from '../../core/nlp/runner';
 import { entryText, parseFromWebview, type EntryAction, type ResultEntry, type ToWebview } from '../../shared/resultsProtocol';
 import type { Log } from '../log';
+import { createPanel } from './webviewPage';
 
 /** Where a run's input came from, so the panel can reveal it and edit next to it. */
 export interface InputSource {
@@ -44,27 +44,14 @@ export class ResultsPanel implements vscode.Disposable {
       this.panel.reveal(undefined, true);
       return;
     }
-    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel('aiLab.results', 'AI Lab Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [root, media],
-    });
-    panel.iconPath = vscode.Uri.joinPath(media, 'ai-lab.svg');
-    const nonce = randomBytes(16).toString('base64');
-    const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${panel.webview.cspSource}; img-src ${panel.webview.cspSource} data:`;
-    panel.webview.html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'results.css'))}">
-<title>AI Lab Results</title></head>
-<body><header><h1>AI Lab Results</h1><button id="clear" title="Clear the history">Clear</button></header>
+    const panel = createPanel(this.extensionUri, 'aiLab.results', 'AI Lab Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      title: 'AI Lab Results',
+      script: 'results',
+      styles: ['results.css'],
+      body: `<header><h1>AI Lab Results</h1><button id="clear" title="Clear the history">Clear</button></header>
 <p id="empty" class="muted">Run an AI Lab command on a selection (editor context menu → AI Lab) to see results here.</p>
-<ul id="entries" aria-live="polite"></ul>
-<script nonce="${nonce}" type="module" src="${panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'results.js'))}"></script>
-</body></html>`;
+<ul id="entries" aria-live="polite"></ul>`,
+    });
     panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw));
     panel.onDidDispose(() => {
       this.panel = undefined;

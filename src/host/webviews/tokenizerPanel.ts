@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { TokenReport } from '../../core/tokenize/types';
 import { parseTokenizerMessage, type TokenizerToWebview } from '../../shared/hubProtocol';
 import type { Log } from '../log';
-import { panelOptions, webviewPage } from './webviewPage';
+import { createPanel } from './webviewPage';
 
 /** The tokenizer inspector's panel: one, reused; clicking a token selects its characters in the editor. */
 export class TokenizerPanel implements vscode.Disposable {
@@ -22,9 +22,7 @@ export class TokenizerPanel implements vscode.Disposable {
     this.source = source;
     this.last = { type: 'report', text, report };
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel('aiLab.tokenizer', 'Tokenization', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, panelOptions(this.extensionUri));
-      panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'ai-lab.svg');
-      panel.webview.html = webviewPage(panel.webview, this.extensionUri, { title: 'Tokenization', script: 'tokenizer', styles: ['results.css', 'hub.css'], body: '<main id="app"></main>' });
+      const panel = createPanel(this.extensionUri, 'aiLab.tokenizer', 'Tokenization', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { title: 'Tokenization', script: 'tokenizer', styles: ['results.css', 'hub.css'], body: '<main id="app"></main>' });
       panel.onDidDispose(() => {
         this.panel = undefined;
         this.ready = false;

@@ -12,13 +12,25 @@ export interface PageOptions {
   imgSrc?: string;
 }
 
-/** Webview options every AI Lab panel uses: scripts on, resources only from dist/webview and media. */
-export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return {
+/**
+ * An AI Lab panel: scripts on, resources only from dist/webview and media, the AI Lab icon, and the
+ * page below as its HTML.
+ */
+export function createPanel(
+  extensionUri: vscode.Uri,
+  viewType: string,
+  title: string,
+  column: vscode.ViewColumn | { viewColumn: vscode.ViewColumn; preserveFocus: boolean },
+  page: PageOptions,
+): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(viewType, title, column, {
     enableScripts: true,
     retainContextWhenHidden: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-  };
+  });
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'ai-lab.svg');
+  panel.webview.html = webviewPage(panel.webview, extensionUri, page);
+  return panel;
 }
 
 /** A page with a strict CSP (a nonce for our one script, no inline code, no remote content by default). */

@@ -60,6 +60,8 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     assert.deepEqual(card.table.map((r) => r.key), ['license', 'pipeline_tag', 'language', 'datasets', 'metrics']);
     assert.ok(card.files.some((f) => f.path === 'onnx/model.onnx' && f.lfs));
     assert.equal((await shown).id, 'Xenova/fixture-sst2', 'the page received the card');
+    await vscode.commands.executeCommand('aiLab.models.copyId', { id: 'Xenova/fixture-sst2' });
+    assert.equal(await vscode.env.clipboard.readText(), 'Xenova/fixture-sst2');
     const pt = (await vscode.commands.executeCommand<CardView>('aiLab.models.openCard', { id: 'someone/pytorch-only' }))!;
     assert.equal(pt.verdict?.runs, false);
     assert.equal(await vscode.commands.executeCommand('aiLab.models.openCard', { id: 'nobody/nothing' }), undefined);
