@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { aiLabLog, contextMenuCommand, openWorkspaceFile, resultsFrame, runCommand, runOnFile } from './uiDriver';
 import { checkHubUi, type HubUiOptions } from './uiHub';
 
@@ -12,16 +12,16 @@ export interface UiOptions extends HubUiOptions {
 }
 
 /**
- * Rewrites settings.json and reloads until `sentinel` shows they were read: code-server's watcher now
+ * Rewrites settings.json and reloads until `read` finds what shows they were read: code-server's watcher now
  * and then misses a rewrite and the window comes up with no user settings at all.
  */
-async function reloadWith(page: Page, write: () => void, sentinel: Locator): Promise<void> {
+async function reloadWith(page: Page, write: () => void, read: () => Promise<unknown>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     write();
     await page.waitForTimeout(1000);
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    if (await sentinel.waitFor({ timeout: 15_000 }).then(() => true, () => false)) return;
+    if (await read().then(() => true, () => false)) return;
     if (attempt === 3) throw new Error('the window did not pick up the rewritten settings after 3 reloads');
     console.log(`  (settings not picked up after reload ${attempt}; writing them again)`);
   }
@@ -217,7 +217,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
     // Also: Continue Text now needs a model that downloads very slowly, to be cancelled below.
-    await reloadWith(page, () => o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern', 'aiLab.models.generate': 'Xenova/fixture-slow-lm' }), page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first());
+    await reloadWith(page, () => o.writeSettings({ 'workbench.colorTheme': 'Default Light Modern', 'aiLab.models.generate': 'Xenova/fixture-slow-lm' }), () => page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().waitFor({ timeout: 15_000 }));
     await page.locator('.monaco-workbench.vs').first().waitFor();
     await runOnFile(page, 'review.txt', 'terrible', 'Classify Sentiment');
     const frame = await resultsFrame(page);
@@ -238,11 +238,17 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
 
   await check('a failing nvidia-smi shows the no-GPU welcome view with the reason and a log link', async () => {
     // Settings are read when the window loads: switch the fake, then reload as a user would.
-    await reloadWith(page, () => o.switchSmi('driver-failure'), page.locator('.statusbar-item', { hasText: 'CPU' }).first());
-    // The CPU-state item reveals the view too (a click on the activity bar would toggle it shut).
-    await page.locator('.statusbar-item', { hasText: 'CPU' }).first().click();
     const welcome = page.locator('.welcome-view-content', { hasText: 'could not talk to the NVIDIA driver' });
-    await welcome.waitFor();
+    // CPU alone would also show with no settings at all: the driver-failure text is the proof.
+    await reloadWith(
+      page,
+      () => o.switchSmi('driver-failure'),
+      async () => {
+        // The CPU-state item reveals the view too (a click on the activity bar would toggle it shut).
+        await page.locator('.statusbar-item', { hasText: 'CPU' }).first().click({ timeout: 15_000 });
+        await welcome.waitFor({ timeout: 15_000 });
+      },
+    );
     await welcome.locator('a', { hasText: 'Show Log' }).first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'no-gpu-welcome.png') });
   });
