@@ -10,6 +10,9 @@ TOOLS=.tools/e2e
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v rg >/dev/null || need_apt+=(ripgrep)
+# The Unicode PDF fixture embeds DejaVu Sans; the PDF bench compares with poppler's pdftotext.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 if [ ! -x "$TOOLS/node_modules/.bin/code-server" ]; then
   dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
   command -v pkg-config >/dev/null || need_apt+=(pkg-config)

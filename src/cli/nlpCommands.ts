@@ -1,4 +1,5 @@
 /** ai-lab classify | grammar | qnli | zero-shot | summarize | generate: the NLP tasks from a terminal. */
+import { formatAnswers } from '../core/qa/format';
 import * as path from 'node:path';
 import type { DeviceSetting } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
@@ -46,6 +47,7 @@ function labelMap(raw: string | undefined, fallback?: Record<string, string>): R
 
 function print(out: LabOutput): string {
   if (out.kind === 'labels') return out.labels.map((l) => `${l.label}\t${l.score.toFixed(4)}`).join('\n');
+  if (out.kind === 'answers') return formatAnswers(out);
   return out.text.trim();
 }
 

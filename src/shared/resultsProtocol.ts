@@ -1,5 +1,6 @@
 /** The "AI Lab Results" panel's messages, shared by the host (src/host/webviews) and the page (webview-ui/results). */
 import type { LabOutput } from '../core/nlp/runner';
+import { formatAnswers } from '../core/qa/format';
 
 export interface ResultEntry {
   id: string;
@@ -23,7 +24,7 @@ export type ToWebview = { type: 'init'; entries: ResultEntry[] } | { type: 'upse
 
 export type EntryAction = 'reveal' | 'copy' | 'insertBelow' | 'replace';
 
-export type FromWebview = { type: 'ready' } | { type: 'action'; action: EntryAction; id: string } | { type: 'clear' };
+export type FromWebview = { type: 'ready' } | { type: 'action'; action: EntryAction; id: string } | { type: 'clear' } | { type: 'openAnswer'; id: string; index: number };
 
 const ACTIONS: readonly string[] = ['reveal', 'copy', 'insertBelow', 'replace'];
 
@@ -32,6 +33,9 @@ export function parseFromWebview(m: unknown): FromWebview | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const o = m as Record<string, unknown>;
   if (o.type === 'ready' || o.type === 'clear') return { type: o.type };
+  if (o.type === 'openAnswer' && typeof o.id === 'string' && o.id.length < 100 && Number.isInteger(o.index) && (o.index as number) >= 0 && (o.index as number) < 100) {
+    return { type: 'openAnswer', id: o.id, index: o.index as number };
+  }
   if (o.type === 'action' && typeof o.id === 'string' && o.id.length < 100 && typeof o.action === 'string' && ACTIONS.includes(o.action)) {
     return { type: 'action', action: o.action as EntryAction, id: o.id };
   }
@@ -43,5 +47,6 @@ export function entryText(e: ResultEntry): string {
   const o = e.output;
   if (!o) return e.partial ?? '';
   if (o.kind === 'labels') return o.labels.map((l) => `${l.label}: ${(l.score * 100).toFixed(1)} %`).join('\n');
+  if (o.kind === 'answers') return formatAnswers(o);
   return o.text.trim();
 }

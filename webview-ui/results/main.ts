@@ -56,9 +56,63 @@ function renderOutput(e: ResultEntry, box: HTMLElement): void {
     if (o.parts.length > 1) box.append(el('p', 'muted', `${o.parts.length} parts, averaged by length.`));
     return;
   }
+  if (o.kind === 'answers') {
+    renderAnswers(e.id, o, box);
+    return;
+  }
   box.append(el('p', 'text', o.text.trim()));
+  if (o.kind === 'summary' && o.sections?.length) {
+    const parts = el('ol', 'sections');
+    for (const s of o.sections) {
+      const li = el('li');
+      li.append(el('span', 'page-ref', s.pages), document.createTextNode(' '), el('span', 'text', s.text));
+      parts.append(li);
+    }
+    box.append(el('p', 'muted', 'By part:'), parts);
+  }
   if (o.kind === 'summary' && o.chunks > 1) box.append(el('p', 'muted', `${o.chunks} parts summarized, then combined (${o.levels} rounds).`));
   if (o.kind === 'extractive') box.append(el('p', 'muted', `${o.sentences.length} sentences, verbatim, in their original order.`));
+}
+
+type Answers = Extract<NonNullable<ResultEntry['output']>, { kind: 'answers' }>;
+
+/** The context sentence with the answer marked, built from text nodes (never HTML). */
+function contextWithMark(a: Answers['answers'][number]): HTMLElement {
+  const p = el('span', 'context');
+  const from = a.start - a.contextStart;
+  const to = a.end - a.contextStart;
+  const raw = a.context;
+  // The context is whitespace-normalized; fall back to a search when offsets do not line up.
+  const k = raw.slice(from, to) === a.answer ? from : raw.indexOf(a.answer);
+  if (k < 0) {
+    p.textContent = `“${raw}”`;
+    return p;
+  }
+  p.append(document.createTextNode(`“${raw.slice(0, k)}`), el('mark', undefined, raw.slice(k, k + a.answer.length)), document.createTextNode(`${raw.slice(k + a.answer.length)}”`));
+  return p;
+}
+
+function renderAnswers(id: string, o: Answers, box: HTMLElement): void {
+  box.append(el('p', 'question', `Q: ${o.question}`));
+  if (!o.answers.length) {
+    box.append(el('p', 'no-answer', 'No answer found.'));
+    if (o.rejected) box.append(el('p', 'muted', `The best guess, “${o.rejected.answer}”, scored ${(o.rejected.score * 100).toFixed(1)} %, below the minimum of ${(o.minScore * 100).toFixed(0)} % (aiLab.qa.minScore).`));
+  }
+  const list = el('ol', 'answers');
+  o.answers.forEach((a, index) => {
+    const li = el('li', 'answer');
+    const open = el('button', 'answer-open');
+    const where = a.page === undefined ? 'Show in the editor' : `Show on page ${a.page}`;
+    open.title = where;
+    open.append(el('span', 'answer-text', a.answer), el('span', 'score', `${(a.score * 100).toFixed(1)} %`));
+    if (a.page !== undefined) open.append(el('span', 'page-ref', a.pageEnd ? `pp. ${a.page}–${a.pageEnd}` : `p. ${a.page}`));
+    open.addEventListener('click', () => vscode.postMessage({ type: 'openAnswer', id, index }));
+    li.append(open, contextWithMark(a));
+    list.append(li);
+  });
+  box.append(list);
+  const how = o.retrieval === 'bm25' ? `the ${o.read} best-matching of ${o.chunks} passages (BM25)` : o.retrieval === 'flat' ? `all ${o.chunks} passages (no passage matched the question better than the others)` : `all ${o.chunks} passages`;
+  box.append(el('p', 'muted', `Read ${how}.`));
 }
 
 function render(e: ResultEntry): HTMLElement {

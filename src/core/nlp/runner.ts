@@ -29,9 +29,37 @@ export interface LabelScore {
   score: number;
 }
 
+/** One answer to a question, traced to where it is: offsets in the document's text, page, sentence. */
+export interface Answer {
+  answer: string;
+  score: number;
+  start: number;
+  end: number;
+  /** 1-based pages (PDF input); the last differs only when the answer runs over a page break. */
+  page?: number;
+  pageEnd?: number;
+  /** The sentence(s) the answer is in, and where they are. */
+  context: string;
+  contextStart: number;
+  contextEnd: number;
+}
+
 /** What the results panel, the status message and the CLI show. */
 export type LabOutput =
   | { kind: 'labels'; labels: LabelScore[]; parts: Array<{ start: number; end: number; labels: LabelScore[] }> }
-  | { kind: 'summary'; text: string; chunks: number; levels: number }
+  | { kind: 'summary'; text: string; chunks: number; levels: number; sections?: Array<{ pages: string; text: string }> }
+  | {
+      kind: 'answers';
+      question: string;
+      /** Best first; empty when nothing scored above the minimum ("no answer found"). */
+      answers: Answer[];
+      /** Chunks the reader ran on, of all chunks; how they were chosen. */
+      read: number;
+      chunks: number;
+      retrieval: 'all' | 'bm25' | 'flat';
+      minScore: number;
+      /** The best answer below the minimum score, shown as such when there is no answer. */
+      rejected?: { answer: string; score: number };
+    }
   | { kind: 'extractive'; text: string; sentences: Array<{ text: string; start: number; end: number; score: number }> }
   | { kind: 'generation'; text: string };

@@ -1,5 +1,5 @@
 /** AI Lab's NLP tasks: what each runs, the setting that names its model, and a Hub default with ONNX weights. */
-export type LabTaskId = 'sentiment' | 'grammar' | 'qnli' | 'zeroShot' | 'summarize' | 'extractive' | 'generate';
+export type LabTaskId = 'sentiment' | 'grammar' | 'qnli' | 'zeroShot' | 'summarize' | 'extractive' | 'generate' | 'qa';
 
 export interface LabTask {
   id: LabTaskId;
@@ -25,6 +25,7 @@ export const LAB_TASKS: Record<LabTaskId, LabTask> = {
   summarize: { id: 'summarize', title: 'Summarize', pipeline: 'summarization', defaultModel: 'Xenova/distilbart-cnn-6-6' },
   extractive: { id: 'extractive', title: 'Summarize (Extractive)', pipeline: 'feature-extraction', defaultModel: 'Xenova/all-MiniLM-L6-v2' },
   generate: { id: 'generate', title: 'Continue Text', pipeline: 'text-generation', defaultModel: 'Xenova/distilgpt2' },
+  qa: { id: 'qa', title: 'Ask a Question', pipeline: 'question-answering', defaultModel: 'Xenova/distilbert-base-cased-distilled-squad' },
 };
 
 export interface SummaryPreset {

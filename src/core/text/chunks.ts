@@ -8,9 +8,11 @@ export function estimateTokens(text: string): number {
 
 /**
  * Packs whole sentences into chunks of at most `maxTokens` (estimated). A single sentence longer than
- * that is cut at word boundaries. Offsets stay those of the original text.
+ * that is cut at word boundaries. Offsets stay those of the original text. With `overlapTokens`, each
+ * chunk starts with the last sentences of the one before (up to that many tokens), so an answer that
+ * straddles a chunk boundary is whole in one of them.
  */
-export function chunkText(text: string, maxTokens: number, overlapSentences = 0): Span[] {
+export function chunkText(text: string, maxTokens: number, overlapTokens = 0): Span[] {
   const budget = Math.max(8, maxTokens);
   const pieces: Span[] = [];
   for (const s of splitSentences(text)) {
@@ -43,7 +45,12 @@ export function chunkText(text: string, maxTokens: number, overlapSentences = 0)
     const start = pieces[i]!.start;
     const end = pieces[j - 1]!.end;
     chunks.push({ text: text.slice(start, end), start, end });
-    i = j - overlapSentences > i ? j - overlapSentences : j;
+    if (j >= pieces.length) break;
+    // Step back over trailing pieces that fit the overlap, never back to this chunk's own start.
+    let back = j;
+    let kept = 0;
+    while (back - 1 > i && kept + estimateTokens(pieces[back - 1]!.text) <= Math.min(overlapTokens, budget / 2)) kept += estimateTokens(pieces[--back]!.text);
+    i = back;
   }
   return chunks;
 }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { InspectedToken, TokenReport } from './types';
+import { foldText } from '../text/fold';
 
 export type { InspectedToken, TokenReport } from './types';
 
@@ -33,24 +34,6 @@ function normalizerLowercases(n: unknown): boolean {
   return false;
 }
 
-/** Case- and accent-folded text with a map from each folded char back to its source index. */
-function fold(text: string): { folded: string; at: number[]; ends: number[] } {
-  let folded = '';
-  const at: number[] = [];
-  const ends: number[] = [];
-  let i = 0;
-  for (const ch of text) {
-    const f = ch.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-    for (const c of f) {
-      folded += c;
-      at.push(i);
-      ends.push(i + ch.length);
-    }
-    i += ch.length;
-  }
-  return { folded, at, ends };
-}
-
 /** The text a token stands for, as it would appear in the input (subword and space markers removed). */
 function surface(tok: Tokenizer, id: number, token: string): string {
   if (token.startsWith('##')) return token.slice(2);
@@ -60,7 +43,7 @@ function surface(tok: Tokenizer, id: number, token: string): string {
 
 /** Places tokens on the text left to right; a piece that cannot be found is left unplaced. */
 export function alignTokens(text: string, pieces: Array<{ surface: string; special: boolean; unknown: boolean }>): Array<{ start?: number; end?: number }> {
-  const { folded, at, ends } = fold(text);
+  const { folded, at, ends } = foldText(text);
   let cursor = 0;
   return pieces.map((p) => {
     if (p.special && !p.unknown) return {};
@@ -72,7 +55,7 @@ export function alignTokens(text: string, pieces: Array<{ surface: string; speci
       cursor = s + m[0].length;
       return { start: at[s], end: ends[cursor - 1] };
     }
-    const want = fold(p.surface).folded;
+    const want = foldText(p.surface).folded;
     const s = folded.indexOf(want, cursor);
     // Only a nearby match counts: skipping far ahead would misplace every later token.
     if (s < 0 || folded.slice(cursor, s).trim().length > 0) return {};

@@ -1,0 +1,114 @@
+import { runInBatches } from '../inference/batching';
+import { partTokens, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
+import { pagesOf, type DocumentText } from '../pdf/pageText';
+import { checkText, chunkText, InputError } from '../text/chunks';
+import { locateAnswer } from '../text/fold';
+import { splitSentences, type Span } from '../text/sentences';
+import { Bm25Index, selectChunks } from './bm25';
+
+export interface AskParams {
+  runner: TaskRunner;
+  /** An extractive question-answering model. */
+  model: string;
+  question: string;
+  /** The text to search; with pages (a PDF), answers say their page. */
+  doc: DocumentText;
+  paged: boolean;
+  /** Chunk size and overlap, in (estimated) tokens. */
+  chunkTokens?: number;
+  overlapTokens?: number;
+  /** Answers to return, and the score below which an answer is not given. */
+  topK?: number;
+  minScore?: number;
+  /** Chunks to read after BM25 ranking; 0 reads every chunk. */
+  retrieveTop?: number;
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+interface RawAnswer {
+  answer: string;
+  score: number;
+}
+
+function asAnswerLists(out: unknown, n: number): RawAnswer[][] {
+  const arr = (Array.isArray(out) ? out : [out]) as unknown[];
+  const lists = arr.map((x) => (Array.isArray(x) ? (x as RawAnswer[]) : [x as RawAnswer]));
+  if (lists.length !== n) throw new Error(`the question-answering model gave ${lists.length} results for ${n} chunks`);
+  return lists;
+}
+
+/** The sentence(s) of `chunk` that hold [start, end) (document offsets). */
+function contextOf(chunk: Span, start: number, end: number): { text: string; start: number; end: number } {
+  const sentences = splitSentences(chunk.text).map((s) => ({ start: s.start + chunk.start, end: s.end + chunk.start }));
+  const hit = sentences.filter((s) => s.end > start && s.start < end);
+  const a = hit[0]?.start ?? start;
+  const b = hit[hit.length - 1]?.end ?? end;
+  return { text: chunk.text.slice(a - chunk.start, b - chunk.start).replace(/\s+/g, ' ').trim(), start: a, end: b };
+}
+
+/**
+ * Extractive question answering over a document of any length: overlapping chunks, BM25 to pick the
+ * chunks worth reading, the reader model over them in batches, then the best answers across chunks,
+ * each traced to its offsets, page and sentence.
+ */
+export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { kind: 'answers' }>> {
+  const question = p.question.trim();
+  if (!question) throw new InputError('Type a question to ask.');
+  if (question.length > 1000) throw new InputError('The question is longer than 1,000 characters; ask something shorter.');
+  const text = checkText(p.doc.text, 'the document');
+  // The question shares the model's input with the chunk: leave it room.
+  const questionTokens = Math.ceil(question.split(/\s+/).length * 1.5) + 4;
+  const size = (await partTokens(p.runner, 'question-answering', p.model, (p.chunkTokens ?? 320) + questionTokens, p.signal)) - questionTokens;
+  const chunks = chunkText(text, Math.max(32, size), p.overlapTokens ?? 64);
+  const index = new Bm25Index(chunks.map((c) => c.text));
+  const { chunks: chosen, flat } = selectChunks(index.rank(question), p.retrieveTop ?? 8);
+  const retrieval = flat ? 'flat' : chosen.length === chunks.length ? 'all' : 'bm25';
+  const perChunk = Math.max(1, Math.min(3, p.topK ?? 3));
+  const results = await runInBatches(
+    chosen,
+    p.batchSize ?? 8,
+    (i) => chunks[i]!.text.length,
+    async (batch) => asAnswerLists(await p.runner.run('question-answering', p.model, [batch.map(() => question), batch.map((i) => chunks[i]!.text), { top_k: perChunk }], { signal: p.signal }), batch.length),
+    (done, total) => p.onProgress?.({ done, total, message: `read ${done} of ${total} passages${retrieval === 'bm25' ? ` (best of ${chunks.length})` : ''}` }),
+  );
+  const found = new Map<string, Answer>();
+  chosen.forEach((ci, k) => {
+    const chunk = chunks[ci]!;
+    for (const r of results[k]!) {
+      if (!r?.answer?.trim()) continue;
+      const at = locateAnswer(chunk.text, r.answer);
+      const start = chunk.start + (at?.start ?? 0);
+      const end = at ? chunk.start + at.end : chunk.end;
+      const key = `${start}:${end}`;
+      if ((found.get(key)?.score ?? -1) >= r.score) continue; // Overlapping chunks find the same span.
+      const ctx = contextOf(chunk, start, end);
+      const pages = p.paged ? pagesOf(p.doc, start, end) : undefined;
+      found.set(key, {
+        answer: at ? text.slice(start, end) : r.answer,
+        score: r.score,
+        start,
+        end,
+        ...(pages ? { page: pages.first, ...(pages.last !== pages.first ? { pageEnd: pages.last } : {}) } : {}),
+        context: ctx.text,
+        contextStart: ctx.start,
+        contextEnd: ctx.end,
+      });
+    }
+  });
+  const ranked = [...found.values()].sort((a, b) => b.score - a.score || a.start - b.start);
+  const min = p.minScore ?? 0.1;
+  const answers = ranked.filter((a) => a.score >= min).slice(0, Math.max(1, p.topK ?? 3));
+  const best = ranked[0];
+  return {
+    kind: 'answers',
+    question,
+    answers,
+    read: chosen.length,
+    chunks: chunks.length,
+    retrieval,
+    minScore: min,
+    ...(!answers.length && best ? { rejected: { answer: best.answer, score: best.score } } : {}),
+  };
+}
