@@ -36,7 +36,7 @@ const node = {
   target: 'node20',
   outdir: 'dist',
   // Native modules cannot be bundled: they ship in the VSIX as node_modules (see .vscodeignore).
-  external: ['vscode', 'onnxruntime-node'],
+  external: ['vscode', 'onnxruntime-node', 'pdfjs-dist'],
   // transformers.js requires sharp at load; AI Lab runs text tasks only and ships a stub instead.
   alias: { sharp: './src/core/inference/sharpStub.ts' },
   entryPoints: {

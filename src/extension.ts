@@ -7,6 +7,8 @@ import { Log } from './host/log';
 import { GpuStatusBar } from './host/statusBar';
 import { EnvironmentTreeProvider } from './host/views/environmentTree';
 import { ResultsPanel } from './host/webviews/resultsPanel';
+import { PdfTextService } from './host/pdf/pdfTextService';
+import { PDF_VIEW_TYPE, PdfViewerProvider } from './host/pdf/pdfViewer';
 
 /** What activate() hands to tests (and to other extensions). */
 export interface AiLabApi {
@@ -17,6 +19,8 @@ export interface AiLabApi {
   inference: InferenceHost;
   results: ResultsPanel;
   hub: HubViews;
+  pdfText: PdfTextService;
+  pdfViewer: PdfViewerProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): AiLabApi {
@@ -34,7 +38,19 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   // The inference service process starts on the first run, not here.
   const inference = new InferenceHost(context.extensionPath, env, log, () => hub.session.storedToken());
   const results = new ResultsPanel(context.extensionUri, log);
-  context.subscriptions.push(env, statusBar, tree, treeView, inference, results);
+  const pdfText = new PdfTextService(log);
+  const pdfViewer = new PdfViewerProvider(context.extensionUri, pdfText, log);
+  context.subscriptions.push(
+    env,
+    statusBar,
+    tree,
+    treeView,
+    inference,
+    results,
+    pdfText,
+    pdfViewer,
+    vscode.window.registerCustomEditorProvider(PDF_VIEW_TYPE, pdfViewer, { webviewOptions: { retainContextWhenHidden: true }, supportsMultipleEditorsPerDocument: true }),
+  );
 
   registerCommands(
     context,
@@ -48,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
       extensionVersion: String(context.extension.packageJSON.version),
       extensionPath: context.extensionPath,
       hub: hub.session,
+      pdfText,
+      pdfViewer,
     }),
   );
   registerCommands(context, hub.commands);
@@ -65,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
 
   const activationMs = performance.now() - started;
   log.info(`AI Lab ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, environment: env, environmentTree: tree, statusBar, inference, results, hub };
+  return { activationMs, environment: env, environmentTree: tree, statusBar, inference, results, hub, pdfText, pdfViewer };
 }
 
 export function deactivate(): void {

@@ -38,6 +38,8 @@ export interface NlpConfig {
   batchSize: number;
   generate: { maxNewTokens: number; doSample: boolean; temperature: number; topK: number; topP: number };
   statusMessage: boolean;
+  /** Ask a Question: chunk size and overlap (tokens), answers shown, minimum score, chunks read after retrieval (0 = all). */
+  qa: { chunkTokens: number; overlapTokens: number; topK: number; minScore: number; retrieveTop: number };
 }
 
 function pick<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -103,6 +105,13 @@ function readNlpConfig(c: vscode.WorkspaceConfiguration, num: (key: string, fall
       topP: Math.min(1, num('generate.topP', 0.95, 0.01)),
     },
     statusMessage: c.get<boolean>('results.statusMessage') ?? true,
+    qa: {
+      chunkTokens: Math.min(1000, num('qa.chunkTokens', 320, 64)),
+      overlapTokens: num('qa.overlapTokens', 64, 0),
+      topK: Math.min(20, num('qa.topK', 3, 1)),
+      minScore: Math.min(1, num('qa.minScore', 0.1, 0)),
+      retrieveTop: num('qa.retrieveTop', 8, 0),
+    },
   };
 }
 

@@ -48,5 +48,7 @@ export function entryText(e: ResultEntry): string {
   if (!o) return e.partial ?? '';
   if (o.kind === 'labels') return o.labels.map((l) => `${l.label}: ${(l.score * 100).toFixed(1)} %`).join('\n');
   if (o.kind === 'answers') return formatAnswers(o);
+  if (o.kind === 'summary' && o.sections && o.sections.length > 1) return [o.text.trim(), '', ...o.sections.map((s) => `${s.pages}: ${s.text.trim()}`)].join('\n');
+  if (o.kind === 'summary' && o.sections?.length === 1) return `${o.text.trim()} (${o.sections[0]!.pages})`;
   return o.text.trim();
 }

@@ -2,7 +2,7 @@ import { importEsm } from '../esm';
 import { layoutPage, type TextRun } from './layout';
 import { joinPages, type DocumentText } from './pageText';
 
-export type PdfErrorKind = 'empty' | 'notPdf' | 'truncated' | 'corrupt' | 'needPassword' | 'wrongPassword' | 'cancelled';
+export type PdfErrorKind = 'empty' | 'notPdf' | 'truncated' | 'corrupt' | 'needPassword' | 'wrongPassword' | 'noText' | 'cancelled';
 
 /** A PDF that cannot be read, with a message that says what to do. */
 export class PdfError extends Error {

@@ -9,6 +9,9 @@ import { isLink, type EnvNode } from '../views/environmentTree';
 import { chooseModelCommand } from './chooseModel';
 import { enableCudaCommand } from './enableCuda';
 import { createNlpCommands } from './nlp';
+import { createPdfCommands } from './askQuestion';
+import type { PdfTextService } from '../pdf/pdfTextService';
+import type { PdfViewerProvider } from '../pdf/pdfViewer';
 import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
 import { createSetupCommands } from './setup';
 import { runSmokeTestCommand } from './smokeTest';
@@ -23,12 +26,15 @@ export interface CommandDeps {
   extensionVersion: string;
   extensionPath: string;
   hub: HubSession;
+  pdfText: PdfTextService;
+  pdfViewer: PdfViewerProvider;
 }
 
 type Handler = (...args: unknown[]) => unknown;
 
 /** name → handler, registered in one loop. */
 export function createCommands(d: CommandDeps): Record<string, Handler> {
+  const nlp = { inference: d.inference, panel: d.panel, log: d.log, globalState: d.state, workspaceState: d.workspaceState, pdfText: d.pdfText, pdfViewer: d.pdfViewer };
   return {
     'aiLab.refreshEnvironment': async () => {
       try {
@@ -53,7 +59,8 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
       }
     },
     'aiLab.showLog': () => d.log.show(),
-    ...createNlpCommands({ inference: d.inference, panel: d.panel, log: d.log, globalState: d.state, workspaceState: d.workspaceState }),
+    ...createNlpCommands(nlp),
+    ...createPdfCommands(nlp),
     'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, d.hub, args as Parameters<typeof chooseModelCommand>[2]),
     ...createSetupCommands(d.extensionPath, d.env, d.log),
     'aiLab.runSmokeTest': (args: unknown) => {

@@ -20,6 +20,8 @@ export class ResultsPanel implements vscode.Disposable {
   private ready = false;
   private readonly entries: ResultEntry[] = [];
   private readonly sources = new Map<string, InputSource>();
+  /** How to show an entry's answers where they are (the PDF viewer, or a text editor). */
+  private readonly openers = new Map<string, (index: number) => Promise<unknown>>();
   private nextId = 1;
   private readonly changed = new vscode.EventEmitter<ResultEntry>();
   /** For tests and status: fires on every change of an entry. */
@@ -74,9 +76,33 @@ export class ResultsPanel implements vscode.Disposable {
     if (m.type === 'clear') {
       this.entries.length = 0;
       this.sources.clear();
+      this.openers.clear();
       return this.post({ type: 'init', entries: [] });
     }
+    if (m.type === 'openAnswer') {
+      await this.openAnswer(m.id, m.index);
+      return;
+    }
     await this.act(m.id, m.action);
+  }
+
+  setOpener(id: string, open: (index: number) => Promise<unknown>): void {
+    this.openers.set(id, open);
+  }
+
+  /** Shows answer `index` of an entry where it is (what a click on it does); errors are told once. */
+  async openAnswer(id: string, index: number): Promise<unknown> {
+    const open = this.openers.get(id);
+    if (!open) {
+      void vscode.window.showWarningMessage('AI Lab: this answer can no longer be shown (its document is not known).');
+      return undefined;
+    }
+    try {
+      return await open(index);
+    } catch (err) {
+      await this.log.showError('AI Lab: could not show the answer', err);
+      return undefined;
+    }
   }
 
   /** Runs an entry's action; also the way tests and commands drive it. */
@@ -122,7 +148,10 @@ export class ResultsPanel implements vscode.Disposable {
     const entry: ResultEntry = { ...init, id, status: 'running', startedAt: Date.now(), canEdit: Boolean(source) };
     this.entries.unshift(entry);
     if (source) this.sources.set(id, source);
-    for (const dropped of this.entries.splice(MAX_ENTRIES)) this.sources.delete(dropped.id);
+    for (const dropped of this.entries.splice(MAX_ENTRIES)) {
+      this.sources.delete(dropped.id);
+      this.openers.delete(dropped.id);
+    }
     this.show();
     this.update(entry);
     return id;

@@ -1,0 +1,151 @@
+import * as vscode from 'vscode';
+import type { LabOutput } from '../../core/nlp/runner';
+import { joinPages, parsePageRange } from '../../core/pdf/pageText';
+import { askQuestion } from '../../core/qa/ask';
+import { readConfig } from '../config';
+import { fileName } from '../pdf/pdfTextService';
+import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
+import { isPdf, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
+import { pickSummaryPreset, runSummary } from './nlp';
+
+const HISTORY_KEY = 'aiLab.questionHistory';
+const PER_DOCUMENT = 10;
+const DOCUMENTS = 50;
+
+type History = Record<string, string[]>;
+
+function documentKey(input: Input): string {
+  return (input.pdf?.uri ?? input.source?.uri)?.toString() ?? 'text';
+}
+
+/** Earlier questions on this document first; typing a new one asks that. */
+async function pickQuestion(d: NlpDeps, key: string, where: string | undefined): Promise<string | undefined> {
+  const earlier = d.workspaceState.get<History>(HISTORY_KEY)?.[key] ?? [];
+  const qp = vscode.window.createQuickPick();
+  qp.title = `AI Lab: Ask a Question${where ? ` — ${where}` : ''}`;
+  qp.placeholder = earlier.length ? 'Type a question, or pick one you asked before' : 'Type a question about this document';
+  qp.ignoreFocusOut = true;
+  const asked = earlier.map((q) => ({ label: q, description: 'asked before' }));
+  qp.items = asked;
+  qp.onDidChangeValue((v) => {
+    // The typed text is always the first choice, so Enter asks it.
+    qp.items = v.trim() && !earlier.includes(v.trim()) ? [{ label: v.trim(), description: 'ask' }, ...asked] : asked;
+  });
+  const question = await new Promise<string | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]?.label ?? (qp.value.trim() || undefined)));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  return question;
+}
+
+async function remember(d: NlpDeps, key: string, question: string): Promise<void> {
+  const all = { ...(d.workspaceState.get<History>(HISTORY_KEY) ?? {}) };
+  all[key] = [question, ...(all[key] ?? []).filter((q) => q !== question)].slice(0, PER_DOCUMENT);
+  // Most recently asked documents last; drop the oldest beyond the limit.
+  const { [key]: mine, ...others } = all;
+  const kept = Object.entries(others).slice(-(DOCUMENTS - 1));
+  await d.workspaceState.update(HISTORY_KEY, Object.fromEntries([...kept, [key, mine!]]));
+}
+
+/** Shows an answer where it is: the PDF viewer at its page, highlighted; or its range in the text editor. */
+async function showAnswer(d: NlpDeps, input: Input, output: LabOutput | undefined, index: number): Promise<unknown> {
+  if (output?.kind !== 'answers') return undefined;
+  const a = output.answers[index];
+  if (!a) return undefined;
+  if (input.pdf) return d.pdfViewer.reveal(input.pdf.uri, a.page ?? 1, { text: a.answer, context: a.context });
+  const src = input.source;
+  if (!src) {
+    void vscode.window.showInformationMessage(`AI Lab: "${a.answer}" — ${a.context}`);
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(src.uri);
+  const base = doc.offsetAt(src.range.start);
+  const range = new vscode.Range(doc.positionAt(base + a.start), doc.positionAt(base + a.end));
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+  editor.selection = new vscode.Selection(range.start, range.end);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return range;
+}
+
+async function pickPdf(args: LabArgs, d: NlpDeps): Promise<vscode.Uri | undefined> {
+  if (args.uri) return typeof args.uri === 'string' ? vscode.Uri.file(args.uri) : args.uri;
+  const active = d.pdfViewer.active()?.uri;
+  if (active) return active;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const tabUri = tab instanceof vscode.TabInputCustom || tab instanceof vscode.TabInputText ? tab.uri : undefined;
+  if (tabUri && isPdf(tabUri)) return tabUri;
+  const picked = await vscode.window.showOpenDialog({ title: 'AI Lab: choose a PDF', filters: { PDF: ['pdf', 'PDF'] }, canSelectMany: false });
+  return picked?.[0];
+}
+
+export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) => unknown> {
+  return {
+    'aiLab.askQuestion': async (a) => {
+      const args = (a ?? {}) as LabArgs;
+      const input = await readInputOrSay(d, args);
+      if (!input) return undefined;
+      const key = documentKey(input);
+      const question = args.question ?? (await pickQuestion(d, key, input.where));
+      if (!question?.trim()) return undefined;
+      await remember(d, key, question.trim());
+      let entry = '';
+      const output = await runLab(
+        d,
+        'qa',
+        input,
+        (runner, text, signal, onProgress) => {
+          const c = readConfig().nlp;
+          const doc = input.pdf?.doc ?? joinPages([{ page: 1, text }]);
+          return askQuestion({ runner, model: c.models.qa, question, doc, paged: Boolean(input.pdf), ...c.qa, batchSize: Math.max(1, Math.floor(c.batchSize / 2)), signal, onProgress });
+        },
+        (id) => (entry = id),
+      );
+      d.panel.setOpener(entry, (index) => showAnswer(d, input, output, index));
+      return output;
+    },
+    'aiLab.summarizePdf': async (a) => {
+      const args = (a ?? {}) as LabArgs;
+      const uri = await pickPdf(args, d);
+      if (!uri) return undefined;
+      const input = await readInputOrSay(d, { uri });
+      if (!input?.pdf) return undefined;
+      const count = input.pdf.doc.pages.length;
+      const spec =
+        args.pages ??
+        (await vscode.window.showInputBox({
+          title: `AI Lab: Summarize ${fileName(uri)}`,
+          prompt: `Pages to summarize, e.g. 1-5, 9 (empty for all ${count} pages)`,
+          ignoreFocusOut: true,
+          validateInput: (v) => {
+            try {
+              parsePageRange(v, count);
+              return undefined;
+            } catch (err) {
+              return (err as Error).message;
+            }
+          },
+        }));
+      if (spec === undefined) return undefined;
+      let pages: number[];
+      try {
+        pages = parsePageRange(spec, count);
+      } catch (err) {
+        void vscode.window.showWarningMessage(`AI Lab: ${(err as Error).message}`);
+        return undefined;
+      }
+      const preset = args.preset ?? (await pickSummaryPreset(`AI Lab: Summarize ${fileName(uri)}`));
+      if (!preset) return undefined;
+      const wanted = new Set(pages);
+      const doc = joinPages(input.pdf.doc.pages.filter((p) => wanted.has(p.page)));
+      const label = pages.length === count ? `${count} pages` : `pages ${spec.trim()}`;
+      return runSummary(d, { text: doc.text, pdf: { uri, doc }, where: `${fileName(uri)}, ${label}` }, preset);
+    },
+    'aiLab.openPdfViewer': async (a) => {
+      const uri = await pickPdf({ uri: a instanceof vscode.Uri || typeof a === 'string' ? a : undefined }, d);
+      if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE);
+      return uri;
+    },
+  };
+}

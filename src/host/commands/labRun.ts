@@ -1,0 +1,152 @@
+import * as vscode from 'vscode';
+import type { LabOutput, Progress, TaskRunner } from '../../core/nlp/runner';
+import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
+import { PdfError } from '../../core/pdf/extract';
+import { joinPages, pageLabel, type DocumentText } from '../../core/pdf/pageText';
+import { InputError } from '../../core/text/chunks';
+import { toAbortSignal } from '../cancellation';
+import { readConfig } from '../config';
+import { stageMessage, type InferenceHost, type Stage } from '../inferenceHost';
+import { isCancellation, type Log } from '../log';
+import { fileName, type PdfTextService } from '../pdf/pdfTextService';
+import type { PdfViewerProvider } from '../pdf/pdfViewer';
+import type { InputSource, ResultsPanel } from '../webviews/resultsPanel';
+
+/** Arguments a caller (a test, a keybinding, another extension) may pass instead of being asked. */
+export interface LabArgs {
+  text?: string;
+  question?: string;
+  labels?: string[];
+  preset?: 'short' | 'medium' | 'long' | 'extractive';
+  /** A file to work on instead of the active editor (a PDF or a text file), as a Uri or path. */
+  uri?: vscode.Uri | string;
+  /** PDF pages, e.g. "3-5, 9" (Summarize PDF). */
+  pages?: string;
+}
+
+export interface NlpDeps {
+  inference: InferenceHost;
+  panel: ResultsPanel;
+  log: Log;
+  globalState: vscode.Memento;
+  workspaceState: vscode.Memento;
+  pdfText: PdfTextService;
+  pdfViewer: PdfViewerProvider;
+}
+
+export interface Input {
+  text: string;
+  source?: InputSource;
+  where?: string;
+  /** PDF input: the file and its text with pages (the whole document, or the selection on its page). */
+  pdf?: { uri: vscode.Uri; doc: DocumentText };
+}
+
+function asUri(u: vscode.Uri | string): vscode.Uri {
+  return typeof u === 'string' ? (/^[a-z][\w+.-]+:/i.test(u) && !/^[a-z]:[\\/]/i.test(u) ? vscode.Uri.parse(u) : vscode.Uri.file(u)) : u;
+}
+
+export const isPdf = (uri: vscode.Uri) => /\.pdf$/i.test(uri.path);
+
+async function pdfInput(d: NlpDeps, uri: vscode.Uri): Promise<Input> {
+  const doc = await d.pdfText.text(uri);
+  return { text: doc.text, pdf: { uri, doc }, where: `${fileName(uri)} (${doc.pageCount} pages)` };
+}
+
+async function textFileInput(uri: vscode.Uri): Promise<Input> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const range = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+  return { text: doc.getText(), source: { uri, range, text: doc.getText() }, where: fileName(uri) };
+}
+
+/**
+ * What a command works on: text a caller passed; a file it named; the selection in the active PDF
+ * viewer, else that whole PDF; the selection in the active text editor, else its whole document.
+ */
+export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | undefined> {
+  if (args.text !== undefined) return { text: args.text };
+  if (args.uri) {
+    const uri = asUri(args.uri);
+    return isPdf(uri) ? pdfInput(d, uri) : textFileInput(uri);
+  }
+  const viewer = d.pdfViewer.active();
+  if (viewer) {
+    const sel = viewer.selection;
+    if (!sel) return pdfInput(d, viewer.uri);
+    const page = sel.page ?? viewer.page;
+    return { text: sel.text, pdf: { uri: viewer.uri, doc: joinPages([{ page, text: sel.text }]) }, where: `${fileName(viewer.uri)}, ${pageLabel(page)} (selection)` };
+  }
+  const e = vscode.window.activeTextEditor;
+  if (!e) {
+    void vscode.window.showWarningMessage('AI Lab: open a document or a PDF, or select some text, first.');
+    return undefined;
+  }
+  const doc = e.document;
+  const range = e.selection.isEmpty ? new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)) : new vscode.Range(e.selection.start, e.selection.end);
+  const text = doc.getText(range);
+  const name = doc.uri.path.split('/').pop() ?? doc.uri.toString();
+  return { text, source: { uri: doc.uri, range, text }, where: `${name}:${range.start.line + 1}` };
+}
+
+/** Reads the input; a PDF that cannot be read or a cancelled extraction is told once, here. */
+export async function readInputOrSay(d: NlpDeps, args: LabArgs): Promise<Input | undefined> {
+  try {
+    return await readInput(d, args);
+  } catch (err) {
+    if (isCancellation(err)) return undefined;
+    if (err instanceof PdfError) void vscode.window.showWarningMessage(`AI Lab: ${err.message}`);
+    else await d.log.showError('AI Lab: could not read the input', err);
+    return undefined;
+  }
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 90 ? `${flat.slice(0, 87)}…` : flat;
+}
+
+export type LabWork = (runner: TaskRunner, text: string, signal: AbortSignal, progress: (p: Progress) => void, onPartial: (t: string) => void) => Promise<LabOutput>;
+
+/** Runs one task: progress notification with cancel, an entry in the results panel, errors shown once. */
+export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: LabWork, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
+  const def = LAB_TASKS[task];
+  const cfg = readConfig();
+  const model = cfg.nlp.models[task];
+  const started = performance.now();
+  const id = d.panel.start(
+    { task, title: def.title, model, device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
+    input.source,
+  );
+  onEntry?.(id);
+  try {
+    const output = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${def.title}`, cancellable: true },
+      async (progress, token) => {
+        const signal = toAbortSignal(token);
+        const onStage = (s: Stage) => s.stage !== 'resolve' && progress.report({ message: stageMessage(s, model) });
+        let last = 0;
+        const onProgress = (p: Progress) => {
+          const pct = p.total ? Math.floor((100 * p.done) / p.total) : 0;
+          progress.report({ message: p.message, increment: Math.max(0, pct - last) });
+          last = Math.max(last, pct);
+        };
+        return work(d.inference.taskRunner(onStage), input.text, signal, onProgress, (t) => d.panel.partial(id, t));
+      },
+    );
+    d.panel.finish(id, output, performance.now() - started);
+    if (output.kind === 'labels' && cfg.nlp.statusMessage && output.labels[0]) {
+      vscode.window.setStatusBarMessage(`$(beaker) AI Lab ${def.title}: ${output.labels[0].label} (${(output.labels[0].score * 100).toFixed(1)} %)`, 10_000);
+    }
+    return output;
+  } catch (err) {
+    if (isCancellation(err)) {
+      d.panel.fail(id, 'Cancelled', true);
+      return undefined;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    d.panel.fail(id, msg);
+    if (err instanceof InputError || err instanceof PdfError) void vscode.window.showWarningMessage(`AI Lab: ${msg}`);
+    else await d.log.showError(`AI Lab: ${def.title} with ${model} failed`, err);
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Messages of the PDF viewer (custom editor), shared by the host (src/host/pdf/pdfViewer.ts) and the
+ * page (webview-ui/pdf). The host sends the file's bytes; every message from the page is validated.
+ */
+
+export interface Highlight {
+  /** The text to mark on the page (an answer), and the sentence around it to find the right place. */
+  text: string;
+  context?: string;
+}
+
+export type ToViewer =
+  | { type: 'open'; name: string; data: Uint8Array; page?: number; cMapUrl: string; standardFontDataUrl: string }
+  | { type: 'password'; password?: string; wrong: boolean }
+  | { type: 'goto'; page: number; highlight?: Highlight }
+  /** The host could not read the file (empty, truncated, not a PDF): shown instead of pages. */
+  | { type: 'error'; message: string };
+
+export type FromViewer =
+  | { type: 'ready' }
+  | { type: 'needPassword'; wrong: boolean }
+  | { type: 'loaded'; pages: number }
+  | { type: 'failed'; message: string }
+  | { type: 'selection'; text: string; page?: number }
+  | { type: 'page'; page: number; zoom: number }
+  /** A goto finished: the page is on screen, and whether the highlight was found on it. */
+  | { type: 'shown'; page: number; highlighted: boolean };
+
+const MAX_SELECTION = 2_000_000;
+
+const int = (v: unknown, max = 1_000_000) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+
+export function parseFromViewer(m: unknown): FromViewer | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'needPassword':
+      return { type: 'needPassword', wrong: o.wrong === true };
+    case 'loaded':
+      return int(o.pages) ? { type: 'loaded', pages: o.pages as number } : undefined;
+    case 'failed':
+      return typeof o.message === 'string' ? { type: 'failed', message: o.message.slice(0, 2000) } : undefined;
+    case 'selection':
+      if (typeof o.text !== 'string' || o.text.length > MAX_SELECTION) return undefined;
+      return { type: 'selection', text: o.text, ...(int(o.page) ? { page: o.page as number } : {}) };
+    case 'page':
+      return int(o.page) && typeof o.zoom === 'number' && o.zoom > 0 && o.zoom < 100 ? { type: 'page', page: o.page as number, zoom: o.zoom } : undefined;
+    case 'shown':
+      return int(o.page) ? { type: 'shown', page: o.page as number, highlighted: o.highlighted === true } : undefined;
+    default:
+      return undefined;
+  }
+}
