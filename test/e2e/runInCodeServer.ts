@@ -61,6 +61,9 @@ async function extensionHostSuite(browser: Browser): Promise<number> {
       if (type === 'error' || type === 'warn') console.error(text);
       else console.log(text);
     });
+    // Webview pages (the PDF viewer, panels) log to the browser console: shown when debugging.
+    if (process.env.AI_LAB_E2E_DEBUG) page.on('console', (m) => m.type() === 'error' && console.error(`[browser] ${m.text()}`));
+    page.on('pageerror', (e) => process.env.AI_LAB_E2E_DEBUG && console.error(`[browser] ${e.message}`));
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     const url = `${cs.url}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);

@@ -213,7 +213,8 @@ async function open(m: Extract<ToViewer, { type: 'open' }>): Promise<void> {
   doc = undefined;
   pageTexts.clear();
   findQuery = '';
-  const task = pdfjs.getDocument({ data: m.data, isEvalSupported: false, cMapUrl: m.cMapUrl, cMapPacked: true, standardFontDataUrl: m.standardFontDataUrl });
+  const source = m.url ? { url: m.url, disableRange: true, disableStream: true } : { data: Uint8Array.from(atob(m.base64 ?? ''), (c) => c.charCodeAt(0)) };
+  const task = pdfjs.getDocument({ ...source, isEvalSupported: false, cMapUrl: m.cMapUrl, cMapPacked: true, standardFontDataUrl: m.standardFontDataUrl });
   task.onPassword = (update: (pw: string) => void, reason: number) => {
     passwordReply = update;
     say(`${m.name} is encrypted: enter its password in the box at the top of the window.`);

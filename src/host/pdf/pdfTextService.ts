@@ -38,6 +38,12 @@ export class PdfTextService implements vscode.Disposable {
     return this.passwords.get(uri.toString());
   }
 
+  /** A password a caller already has (tests, other extensions); kept for the session like a typed one. */
+  setPassword(uri: vscode.Uri, password: string): void {
+    this.passwords.set(uri.toString(), password);
+    this.cache.delete(uri.toString());
+  }
+
   /** Asks for the password (again, after a wrong one); undefined when the user gives up. */
   async askPassword(uri: vscode.Uri, wrong: boolean): Promise<string | undefined> {
     const pw = await vscode.window.showInputBox({

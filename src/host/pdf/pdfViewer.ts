@@ -50,7 +50,7 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
     const state: ViewerState = { uri: document.uri, panel, page: 1, zoom: 1 };
     this.viewers.add(state);
     const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: this.resources() };
+    webview.options = { enableScripts: true, localResourceRoots: [...this.resources(), vscode.Uri.joinPath(document.uri, '..')] };
     webview.html = webviewPage(webview, this.extensionUri, {
       title: fileName(document.uri),
       script: 'pdf',
@@ -79,7 +79,9 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
         const data = await vscode.workspace.fs.readFile(document.uri);
         checkPdfBytes(data, fileName(document.uri));
         const asWebview = (dir: string) => `${webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'node_modules', 'pdfjs-dist', dir)).toString()}/`;
-        post({ type: 'open', name: fileName(document.uri), data, page: state.page, cMapUrl: asWebview('cmaps'), standardFontDataUrl: asWebview('standard_fonts') });
+        // The page fetches files on disk itself (no copy through messages); others go as base64.
+        const source = document.uri.scheme === 'file' ? { url: `${webview.asWebviewUri(document.uri).toString()}?v=${Date.now()}` } : { base64: Buffer.from(data).toString('base64') };
+        post({ type: 'open', name: fileName(document.uri), ...source, page: state.page, cMapUrl: asWebview('cmaps'), standardFontDataUrl: asWebview('standard_fonts') });
       } catch (err) {
         state.error = err instanceof Error ? err.message : String(err);
         post({ type: 'error', message: state.error });
