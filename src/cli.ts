@@ -5,6 +5,7 @@ import { HUB_COMMANDS, HUB_USAGE } from './cli/hubCommands';
 import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
+import { PDF_COMMANDS, PDF_USAGE } from './cli/pdfCommands';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 
 const USAGE = `Usage: ai-lab <command> [options]
@@ -14,6 +15,7 @@ ${ENV_USAGE}
 ${RUN_USAGE}
 ${ENABLE_CUDA_USAGE}
 ${NLP_USAGE}
+${PDF_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
 
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'enable-cuda': enableCudaCommand,
   ...HUB_COMMANDS,
   ...CACHE_COMMANDS,
+  ...PDF_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
 };
 

@@ -1,0 +1,135 @@
+/** ai-lab pdf-text and ai-lab ask: PDF text by page, and questions answered with their page. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DeviceSetting } from '../core/inference/device';
+import { InferenceService } from '../core/inference/inferenceService';
+import type { Dtype } from '../core/inference/modelFiles';
+import { ModelResolver } from '../core/inference/resolveModel';
+import { ServiceTaskRunner } from '../core/nlp/serviceRunner';
+import { LAB_TASKS } from '../core/nlp/tasks';
+import { extractPdf, PdfError, scanAdvice, type PdfText } from '../core/pdf/extract';
+import { joinPages, parsePageRange, type DocumentText } from '../core/pdf/pageText';
+import { askQuestion } from '../core/qa/ask';
+import { formatAnswers } from '../core/qa/format';
+import { oneOf, parseFlags, readStdin, UsageError } from './args';
+import { cliDevice, cliHub } from './context';
+
+export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
+      The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
+  ask <file|-> "<question>" [--model ID|FOLDER] [--top-k N] [--json] [--min-score S]
+      [--retrieve-top N (0 = read every passage)] [--chunk-tokens N] [--overlap-tokens N]
+      [--pages 1-3,7] [--password PW] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline]
+      Extractive question answering over a PDF, a text file, or stdin (-): each answer with its score,
+      page and context sentence; "No answer found" when nothing reaches the minimum score.`;
+
+function exists(file: string): void {
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
+  if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder, not a file`);
+}
+
+const isPdfFile = (file: string) => /\.pdf$/i.test(file) || fs.readFileSync(file).subarray(0, 5).toString('latin1') === '%PDF-';
+
+/** A PDF's text with the CLI's errors: a missing password says which flag gives it. */
+async function readPdf(file: string, pages: string | undefined, password: string | undefined, quiet: boolean): Promise<PdfText> {
+  const name = path.basename(file);
+  const data = new Uint8Array(fs.readFileSync(file));
+  const progress = !quiet && process.stderr.isTTY ? (d: number, n: number) => process.stderr.write(`\rreading ${name}: page ${d} of ${n}${d === n ? '\n' : ''}`) : undefined;
+  try {
+    let wanted: number[] | undefined;
+    if (pages) {
+      const all = await extractPdf(data, name, { password, pages: [1] });
+      try {
+        wanted = parsePageRange(pages, all.pageCount);
+      } catch (err) {
+        throw new UsageError(`--pages: ${(err as Error).message}`);
+      }
+    }
+    return await extractPdf(data, name, { password, pages: wanted, onProgress: progress });
+  } catch (err) {
+    if (err instanceof PdfError && err.kind === 'needPassword') throw new PdfError(err.kind, `${err.message} Give it with --password.`);
+    throw err;
+  }
+}
+
+export async function pdfTextCommand(argv: string[]): Promise<number> {
+  const a = parseFlags('pdf-text', argv, { values: ['--pages', '--password'], switches: ['--json'] });
+  const [file, extra] = a.positional;
+  if (!file) throw new UsageError('pdf-text needs a PDF file');
+  if (extra) throw new UsageError(`unexpected argument "${extra}"`);
+  exists(file);
+  const t = await readPdf(file, a.flags.get('--pages'), a.flags.get('--password'), a.switches.has('--json'));
+  const advice = scanAdvice(t, path.basename(file));
+  if (a.switches.has('--json')) {
+    process.stdout.write(`${JSON.stringify({ file, pageCount: t.pageCount, title: t.title ?? null, scanned: t.scanned, emptyPages: t.emptyPages, pages: t.pages }, null, 2)}\n`);
+  } else {
+    for (const p of t.pages) process.stdout.write(`=== page ${p.page} ===\n${p.text}\n\n`);
+  }
+  if (advice) process.stderr.write(`ai-lab: ${advice}\n`);
+  return advice ? 3 : 0;
+}
+
+function count(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs a whole number ≥ ${min}`);
+  return n;
+}
+
+export async function askCommand(argv: string[]): Promise<number> {
+  const a = parseFlags('ask', argv, {
+    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint'],
+    switches: ['--json', '--offline'],
+  });
+  const [source, question, extra] = a.positional;
+  if (!source || question === undefined) throw new UsageError('ask needs a file (or - for stdin) and a question: ai-lab ask handbook.pdf "How many hours?"');
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (quote the question)`);
+  if (!question.trim()) throw new UsageError('the question is empty');
+  const json = a.switches.has('--json');
+  const topK = count('--top-k', a.flags.get('--top-k'), 1) ?? 3;
+  const minScore = a.flags.has('--min-score') ? Number(a.flags.get('--min-score')) : 0.1;
+  if (!Number.isFinite(minScore) || minScore < 0 || minScore > 1) throw new UsageError('--min-score is between 0 and 1');
+  const retrieveTop = count('--retrieve-top', a.flags.get('--retrieve-top'), 0) ?? 8;
+  const chunkTokens = count('--chunk-tokens', a.flags.get('--chunk-tokens'), 32) ?? 320;
+  const overlapTokens = count('--overlap-tokens', a.flags.get('--overlap-tokens'), 0) ?? 64;
+  const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
+  const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
+  const model = a.flags.get('--model') ?? LAB_TASKS.qa.defaultModel;
+
+  let doc: DocumentText;
+  let paged = false;
+  if (source === '-') {
+    const text = await readStdin();
+    if (!text.trim()) throw new UsageError('no text on stdin');
+    doc = joinPages([{ page: 1, text }]);
+  } else {
+    exists(source);
+    if (isPdfFile(source)) {
+      const t = await readPdf(source, a.flags.get('--pages'), a.flags.get('--password'), json);
+      const advice = scanAdvice(t, path.basename(source));
+      if (advice) throw new PdfError('noText', advice);
+      doc = t;
+      paged = true;
+    } else {
+      doc = joinPages([{ page: 1, text: fs.readFileSync(source, 'utf8') }]);
+    }
+  }
+
+  const started = performance.now();
+  const device = await cliDevice(deviceSetting);
+  const service = new InferenceService({ scriptPath: path.join(__dirname, 'inferenceService.js') });
+  const runner = new ServiceTaskRunner(service, new ModelResolver(60 * 60_000), { device: device.device, dtype: () => dtype, hub: cliHub(a) });
+  try {
+    const out = await askQuestion({ runner, model, question, doc, paged, topK, minScore, retrieveTop, chunkTokens, overlapTokens });
+    if (json) {
+      const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, page: x.page ?? null, context: x.context, start: x.start, end: x.end }));
+      process.stdout.write(`${JSON.stringify({ question: out.question, source, model, device: device.device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatAnswers(out)}\n`);
+    }
+    return out.answers.length ? 0 : 3;
+  } finally {
+    service.dispose();
+  }
+}
+
+export const PDF_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { 'pdf-text': pdfTextCommand, ask: askCommand };
