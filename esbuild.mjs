@@ -44,6 +44,7 @@ const node = {
     cli: 'src/cli.ts',
     ortProbe: 'src/core/onnx/ortProbeMain.ts',
     inferenceService: 'src/core/inference/serviceMain.ts',
+    pdfWorker: 'src/core/pdf/pdfWorkerMain.ts',
   },
 };
 

@@ -1,6 +1,5 @@
-import { importEsm } from '../esm';
-import { layoutPage, type TextRun } from './layout';
 import { joinPages, type DocumentText } from './pageText';
+import { runPdfJob, workersFor } from './pdfWorkerPool';
 
 export type PdfErrorKind = 'empty' | 'notPdf' | 'truncated' | 'corrupt' | 'needPassword' | 'wrongPassword' | 'noText' | 'cancelled';
 
@@ -32,24 +31,6 @@ export interface ExtractOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** The parts of pdf.js this module uses. */
-interface PdfJs {
-  getDocument(src: Record<string, unknown>): { promise: Promise<PdfDocument>; destroy(): Promise<void> };
-}
-interface PdfDocument {
-  numPages: number;
-  getPage(n: number): Promise<{ getTextContent(o?: object): Promise<{ items: Array<{ str?: string; transform?: number[]; width?: number; height?: number; hasEOL?: boolean }> }>; cleanup(): void }>;
-  getMetadata(): Promise<{ info?: Record<string, unknown> }>;
-  destroy(): Promise<void>;
-}
-
-let pdfjs: Promise<PdfJs> | undefined;
-/** pdf.js's legacy build is the one meant for Node; it loads its worker code in-process ("fake worker"). */
-export function loadPdfJs(): Promise<PdfJs> {
-  pdfjs ??= importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
-  return pdfjs;
-}
-
 /** Checks what pdf.js would only report vaguely: no bytes, not a PDF, cut off before its end. */
 export function checkPdfBytes(data: Uint8Array, name: string): void {
   if (data.length === 0) throw new PdfError('empty', `${name} is empty (0 bytes). It may still be downloading or copying; open it again when it is complete.`);
@@ -61,54 +42,44 @@ export function checkPdfBytes(data: Uint8Array, name: string): void {
   }
 }
 
-function runsOf(items: Array<{ str?: string; transform?: number[]; width?: number; height?: number; hasEOL?: boolean }>): TextRun[] {
-  return items
-    .filter((i) => typeof i.str === 'string')
-    .map((i) => ({ str: i.str!, x: i.transform?.[4] ?? 0, y: i.transform?.[5] ?? 0, width: i.width ?? 0, height: i.height ?? Math.abs(i.transform?.[3] ?? 0), hasEOL: Boolean(i.hasEOL) }));
-}
-
 function aborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new PdfError('cancelled', 'PDF text extraction was cancelled.');
 }
 
 /**
- * The text of a PDF page by page, in the extension host's own Node (no eval, no worker thread). Pages
- * are read one at a time so a 1,000-page file reports progress and stops as soon as it is cancelled.
+ * The text of a PDF page by page. pdf.js runs in worker threads (see pdfWorkerMain.ts): its polyfills
+ * stay out of the caller's realm, long documents are split between cores, and a cancel stops at once.
  */
 export async function extractPdf(data: Uint8Array, name: string, o: ExtractOptions = {}): Promise<PdfText> {
   checkPdfBytes(data, name);
   aborted(o.signal);
-  const lib = await loadPdfJs();
-  // pdf.js takes ownership of the buffer it is given: pass a copy so the caller's bytes stay intact.
-  const task = lib.getDocument({ data: new Uint8Array(data), password: o.password, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false, verbosity: 0 });
-  let doc: PdfDocument;
+  const copy = () => data.slice().buffer as ArrayBuffer;
   try {
-    doc = await task.promise;
-  } catch (err) {
-    await task.destroy().catch(() => undefined);
-    throw pdfjsError(err, name, o.password);
-  }
-  try {
-    const wanted = o.pages ?? Array.from({ length: doc.numPages }, (_, i) => i + 1);
-    const bad = wanted.find((p) => p < 1 || p > doc.numPages || !Number.isInteger(p));
-    if (bad !== undefined) throw new PdfError('corrupt', `${name} has ${doc.numPages} pages; there is no page ${bad}.`);
-    const texts: Array<{ page: number; text: string }> = [];
-    for (const [i, n] of wanted.entries()) {
-      aborted(o.signal);
-      const page = await doc.getPage(n);
-      const content = await page.getTextContent();
-      texts.push({ page: n, text: layoutPage(runsOf(content.items)) });
-      page.cleanup();
-      o.onProgress?.(i + 1, wanted.length);
-    }
+    const info = await runPdfJob({ data: copy(), password: o.password }, o.signal);
+    if (info.type !== 'info') throw new Error('the PDF worker answered out of turn');
+    const wanted = o.pages ?? Array.from({ length: info.numPages }, (_, i) => i + 1);
+    const bad = wanted.find((p) => p < 1 || p > info.numPages || !Number.isInteger(p));
+    if (bad !== undefined) throw new PdfError('corrupt', `${name} has ${info.numPages} pages; there is no page ${bad}.`);
+    // Contiguous shares, one per worker, so each worker's pages come back in order.
+    const n = workersFor(wanted.length);
+    const share = Math.ceil(wanted.length / n);
+    const parts = Array.from({ length: n }, (_, i) => wanted.slice(i * share, (i + 1) * share)).filter((p) => p.length);
+    const progress = parts.map(() => 0);
+    const results = await Promise.all(
+      parts.map((pages, i) =>
+        runPdfJob({ data: copy(), password: o.password, pages }, o.signal, (done) => {
+          progress[i] = done;
+          o.onProgress?.(progress.reduce((a, b) => a + b, 0), wanted.length);
+        }),
+      ),
+    );
+    const texts = results.flatMap((r) => (r.type === 'pages' ? r.texts : []));
+    aborted(o.signal);
     const emptyPages = texts.filter((t) => !t.text.trim()).map((t) => t.page);
-    const info = (await doc.getMetadata().catch(() => ({ info: undefined }))).info;
-    const title = typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined;
-    return { ...joinPages(texts), pageCount: doc.numPages, emptyPages, scanned: texts.length > 0 && emptyPages.length === texts.length, title };
+    const title = info.title?.trim() || undefined;
+    return { ...joinPages(texts), pageCount: info.numPages, emptyPages, scanned: texts.length > 0 && emptyPages.length === texts.length, title };
   } catch (err) {
     throw err instanceof PdfError ? err : pdfjsError(err, name, o.password);
-  } finally {
-    await doc.destroy().catch(() => undefined);
   }
 }
 

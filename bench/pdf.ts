@@ -1,0 +1,102 @@
+/**
+ * PDF bench, ratios within one run:
+ * - text extraction of a 300-page PDF: AI Lab (pdf.js in Node) vs poppler's pdftotext on the same file
+ *   (target ≤ 2.0×);
+ * - Ask a Question over it: BM25 retrieval then the reader on the top passages vs the reader on every
+ *   passage, same model and questions (test/fixtures/pdf/handbook.ts FACTS): target ≥ 10× faster with
+ *   the same top answer.
+ * Merges its figures into bench/results.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InferenceService } from '../src/core/inference/inferenceService';
+import { ModelResolver } from '../src/core/inference/resolveModel';
+import { ServiceTaskRunner } from '../src/core/nlp/serviceRunner';
+import { extractPdf } from '../src/core/pdf/extract';
+import { askQuestion } from '../src/core/qa/ask';
+import { fixtureModelDirs } from '../test/fixtures/models';
+import { longHandbookPdf } from '../test/fixtures/pdf/generate';
+import { FACTS } from '../test/fixtures/pdf/handbook';
+import { DIST, REPO_ROOT } from '../test/fixtures/paths';
+
+const PAGES = 300;
+const RUNS = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function timed<T>(f: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await f();
+  return { ms: performance.now() - t, value };
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-lab-bench-pdf-'));
+  const file = path.join(dir, 'long.pdf');
+  const bytes = await longHandbookPdf(PAGES);
+  fs.writeFileSync(file, bytes);
+  console.log(`${PAGES}-page PDF: ${(bytes.length / 1024).toFixed(0)} KB`);
+
+  // Extraction. Both read the file from disk; the pdf.js workers are started once before timing (the
+  // extension keeps them for a minute between documents).
+  await extractPdf(new Uint8Array(fs.readFileSync(file)), 'long.pdf');
+  const havePoppler = spawnSync('pdftotext', ['-v']).status === 0;
+  const ours: number[] = [];
+  const poppler: number[] = [];
+  let chars = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const o = await timed(() => extractPdf(new Uint8Array(fs.readFileSync(file)), 'long.pdf'));
+    ours.push(o.ms);
+    chars = o.value.text.length;
+    if (havePoppler) poppler.push((await timed(() => execFileSync('pdftotext', ['-layout', file, '-'], { maxBuffer: 1 << 28 }))).ms);
+  }
+  const popplerPlain = havePoppler ? median(Array.from({ length: RUNS }, () => { const t = performance.now(); execFileSync('pdftotext', [file, '-'], { maxBuffer: 1 << 28 }); return performance.now() - t; })) : undefined;
+  const extraction = {
+    pages: PAGES,
+    characters: chars,
+    aiLabMs: median(ours),
+    pdftotextMs: havePoppler ? popplerPlain! : null,
+    pdftotextLayoutMs: havePoppler ? median(poppler) : null,
+    ratio: havePoppler ? median(ours) / popplerPlain! : null,
+    target: '≤ 2.0× pdftotext',
+  };
+  console.log(`extraction: AI Lab ${extraction.aiLabMs.toFixed(0)} ms, pdftotext ${havePoppler ? `${popplerPlain!.toFixed(0)} ms (-layout ${median(poppler).toFixed(0)} ms)` : 'not installed (apt-get install poppler-utils)'}, ratio ${extraction.ratio?.toFixed(2) ?? 'n/a'}`);
+
+  // Question answering: the same model and questions, all passages vs retrieval.
+  const doc = await extractPdf(bytes, 'long.pdf');
+  const service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
+  const runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+  const model = fixtureModelDirs().qa;
+  try {
+    await askQuestion({ runner, model, question: FACTS[0]!.question, doc, paged: true, retrieveTop: 8 }); // warm-up: model load
+    const rows: Array<{ question: string; expected: string; page: number; all: string | undefined; retrieval: string | undefined; allPage?: number; retrievalPage?: number; allMs: number; retrievalMs: number; read: number; chunks: number }> = [];
+    for (const f of FACTS) {
+      const all = await timed(() => askQuestion({ runner, model, question: f.question, doc, paged: true, retrieveTop: 0 }));
+      const some = await timed(() => askQuestion({ runner, model, question: f.question, doc, paged: true, retrieveTop: 8 }));
+      rows.push({ question: f.question, expected: f.answer, page: f.page(PAGES), all: all.value.answers[0]?.answer, retrieval: some.value.answers[0]?.answer, allPage: all.value.answers[0]?.page, retrievalPage: some.value.answers[0]?.page, allMs: all.ms, retrievalMs: some.ms, read: some.value.read, chunks: some.value.chunks });
+    }
+    const allMs = rows.reduce((s, r) => s + r.allMs, 0);
+    const retrievalMs = rows.reduce((s, r) => s + r.retrievalMs, 0);
+    const sameTop = rows.every((r) => r.all === r.retrieval && r.allPage === r.retrievalPage);
+    const correct = rows.filter((r) => r.retrieval === r.expected && r.retrievalPage === r.page).length;
+    const qa = { questions: rows.length, chunks: rows[0]!.chunks, read: rows[0]!.read, allChunksMs: allMs, retrievalMs, speedup: allMs / retrievalMs, sameTopAnswer: sameTop, correct, target: '≥ 10× faster, same top answer', rows };
+    for (const r of rows) console.log(`  ${r.question}\n    all: ${r.all} p. ${r.allPage} (${r.allMs.toFixed(0)} ms) | retrieval: ${r.retrieval} p. ${r.retrievalPage} (${r.retrievalMs.toFixed(0)} ms, ${r.read} of ${r.chunks} passages)`);
+    console.log(`QA: all passages ${allMs.toFixed(0)} ms, retrieval ${retrievalMs.toFixed(0)} ms: ${qa.speedup.toFixed(1)}× faster; same top answer: ${sameTop}; correct ${correct}/${rows.length}`);
+    const out = path.join(REPO_ROOT, 'bench', 'results.json');
+    const previous = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : {};
+    fs.writeFileSync(out, `${JSON.stringify({ ...previous, pdf: { measuredAt: new Date().toISOString(), node: process.version, cpus: os.cpus().length, extraction, qa } }, null, 2)}\n`);
+  } finally {
+    service.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,104 @@
+import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { PdfJob, PdfJobReply } from './pdfWorkerProtocol';
+
+/** The worker script: dist/pdfWorker.js in the bundle, pdfWorkerMain.js beside this file when compiled by tsc. */
+function workerScript(): string {
+  const candidates = [path.join(__dirname, 'pdfWorker.js'), path.join(__dirname, 'pdfWorkerMain.js')];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`The PDF worker script is missing (looked for ${candidates.join(', ')}); rebuild AI Lab.`);
+  return found;
+}
+
+function pdfjsDir(): string {
+  return path.dirname(createRequire(__filename).resolve('pdfjs-dist/package.json'));
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+  idleTimer?: ReturnType<typeof setTimeout>;
+}
+
+const IDLE_MS = 60_000;
+let nextId = 1;
+const slots: Slot[] = [];
+
+/** How many workers a job of `pages` pages gets: one per core (up to 4), one for short documents. */
+export function workersFor(pages: number): number {
+  return Math.max(1, Math.min(4, availableParallelism(), Math.ceil(pages / 40)));
+}
+
+function slot(): Slot {
+  const free = slots.find((s) => !s.busy);
+  if (free) {
+    clearTimeout(free.idleTimer);
+    free.busy = true;
+    return free;
+  }
+  const worker = new Worker(workerScript());
+  // Idle workers must not keep a CLI process alive.
+  worker.unref();
+  const s: Slot = { worker, busy: true };
+  worker.on('exit', () => slots.splice(slots.indexOf(s) >>> 0, slots.includes(s) ? 1 : 0));
+  slots.push(s);
+  return s;
+}
+
+function release(s: Slot): void {
+  s.busy = false;
+  s.idleTimer = setTimeout(() => void s.worker.terminate(), IDLE_MS);
+  s.idleTimer.unref?.();
+}
+
+export class PdfWorkerError extends Error {
+  constructor(
+    readonly pdfjsName: string,
+    readonly code: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = pdfjsName;
+  }
+}
+
+/**
+ * Runs one job on a pool worker. Cancelling terminates the worker (pdf.js cannot be interrupted
+ * mid-page otherwise); the pool starts a fresh one next time.
+ */
+export function runPdfJob(job: Omit<PdfJob, 'id' | 'standardFontDataUrl' | 'cMapUrl'>, signal: AbortSignal | undefined, onProgress?: (done: number) => void): Promise<Extract<PdfJobReply, { type: 'info' | 'pages' }>> {
+  const s = slot();
+  const id = nextId++;
+  const dir = pdfjsDir();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      s.worker.off('message', onMessage);
+      s.worker.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onMessage = (r: PdfJobReply) => {
+      if (r.id !== id) return;
+      if (r.type === 'progress') return onProgress?.(r.done);
+      done();
+      release(s);
+      if (r.type === 'error') reject(new PdfWorkerError(r.name, r.code, r.message));
+      else resolve(r);
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    const onAbort = () => {
+      done();
+      void s.worker.terminate();
+      reject(Object.assign(new Error('cancelled'), { name: 'AbortException' }));
+    };
+    s.worker.on('message', onMessage);
+    s.worker.on('error', onError);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    s.worker.postMessage({ ...job, id, standardFontDataUrl: `${path.join(dir, 'standard_fonts')}${path.sep}`, cMapUrl: `${path.join(dir, 'cmaps')}${path.sep}` } satisfies PdfJob);
+  });
+}
