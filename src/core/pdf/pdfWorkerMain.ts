@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { importEsm } from '../esm';
+import { AffineMatrix } from './domMatrix';
 import { layoutPage, type TextRun } from './layout';
 import type { PdfJob, PdfJobReply } from './pdfWorkerProtocol';
 
@@ -29,10 +30,19 @@ interface PdfJs {
 // both halves of pdf.js are loaded (its worker half, run on this thread, brings its own polyfills).
 const nativePush = Array.prototype.push;
 const lib = (async () => {
-  const m = await importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
-  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await importEsm('pdfjs-dist/legacy/build/pdf.worker.mjs');
-  Array.prototype.push = nativePush;
-  return m;
+  const g = globalThis as { DOMMatrix?: unknown; pdfjsWorker?: unknown };
+  g.DOMMatrix ??= AffineMatrix;
+  // Loading says it cannot find the optional @napi-rs/canvas (for rendering, which this does not do).
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void (/@napi-rs\/canvas|polyfill/.test(String(args[0])) || warn(...args));
+  try {
+    const m = await importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
+    g.pdfjsWorker = await importEsm('pdfjs-dist/legacy/build/pdf.worker.mjs');
+    return m;
+  } finally {
+    console.warn = warn;
+    Array.prototype.push = nativePush;
+  }
 })();
 
 function runsOf(items: TextItem[]): TextRun[] {

@@ -69,6 +69,7 @@ export class PdfTextService implements vscode.Disposable {
     }
     const data = await vscode.workspace.fs.readFile(uri);
     const name = fileName(uri);
+    this.log.info(`Reading the text of ${name} (${data.length} bytes)`);
     let wrong = false;
     for (;;) {
       try {
