@@ -43,7 +43,6 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     const pageNumber = await viewer.locator('#pageNumber').inputValue();
     if (pageNumber !== '7') throw new Error(`the viewer shows page ${pageNumber}`);
     await page.screenshot({ path: path.join(o.results, 'pdf-answer.png') });
-    await page.screenshot({ path: path.join(o.results, '..', 'media', 'screenshots', 'pdf-answer.png') });
   });
 
   await check('select text in the viewer, then Classify Sentiment works on the selection (page 7)', async () => {
