@@ -107,6 +107,9 @@ describe('PDFs in a real VS Code: viewer, Ask a Question, Summarize PDF', functi
     a.pdfText.setPassword(vault, 'open sesame');
     const out = await vscode.commands.executeCommand<Answers>('aiLab.askQuestion', { question: 'How many days of supplies?', uri: vault });
     assert.equal(out.answers[0]?.answer, '3 days');
+    // The viewer asks the host for the password and gets the one given this session.
+    await vscode.commands.executeCommand('aiLab.openPdfViewer', vault);
+    assert.equal(await waitFor('the encrypted PDF to load in the viewer', () => a.pdfViewer.viewerFor(vault)?.pages, (p) => p === 1), 1);
   });
 
   it('scanned, truncated and empty PDFs are refused with a clear reason, in the viewer too', async () => {
