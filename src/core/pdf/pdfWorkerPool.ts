@@ -43,7 +43,10 @@ function slot(): Slot {
   // Idle workers must not keep a CLI process alive.
   worker.unref();
   const s: Slot = { worker, busy: true };
-  worker.on('exit', () => slots.splice(slots.indexOf(s) >>> 0, slots.includes(s) ? 1 : 0));
+  worker.on('exit', () => {
+    const i = slots.indexOf(s);
+    if (i >= 0) slots.splice(i, 1);
+  });
   slots.push(s);
   return s;
 }

@@ -1,19 +1,11 @@
-import type { LabOutput, Progress, TaskRunner } from '../nlp/runner';
-import { partTokens } from '../nlp/runner';
-import { summarize } from '../nlp/summarize';
-import type { SummaryPreset } from '../nlp/tasks';
+import { partTokens, type LabOutput } from '../nlp/runner';
+import { summarize, type SummarizeParams } from '../nlp/summarize';
 import { estimateTokens, InputError } from '../text/chunks';
 import { pageLabel, pagesOf, type DocumentText } from './pageText';
 
-export interface SummarizePagesParams {
-  runner: TaskRunner;
-  model: string;
+/** Summarize's parameters, with the PDF's pages in place of a text. */
+export interface SummarizePagesParams extends Omit<SummarizeParams, 'text'> {
   doc: DocumentText;
-  preset: SummaryPreset;
-  chunkTokens?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: Progress) => void;
-  onPartial?: (text: string) => void;
 }
 
 /**
