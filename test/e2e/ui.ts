@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { aiLabLog, contextMenuCommand, openWorkspaceFile, resultsFrame, runCommand, runOnFile } from './uiDriver';
+import { aiLabLog, contextMenuCommand, openWorkspaceFile, quickOpen, resultsFrame, runCommand, runOnFile } from './uiDriver';
 import { checkHubUi, type HubUiOptions } from './uiHub';
 import { checkPdfUi } from './uiPdf';
 
@@ -104,10 +104,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   });
 
   await check('"Run Model on Selection" downloads with a progress notification, then shows the result', async () => {
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('review.txt');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'review.txt' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'review.txt');
     await page.locator('.monaco-editor .view-lines', { hasText: 'terrible' }).first().waitFor();
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+A');

@@ -81,10 +81,15 @@ export async function openWorkspaceFile(page: Page, name: string, mustShow: stri
   // After a reload the keyboard focus may be nowhere: give it to the editor text first.
   const text = page.locator('.monaco-editor .view-lines').first();
   if (await text.isVisible().catch(() => false)) await text.click();
+  await quickOpen(page, name);
+  await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
+}
+
+/** Opens a workspace file by name through Quick Open (Ctrl+P), with whatever editor VS Code picks. */
+export async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
 }
 

@@ -1,7 +1,7 @@
 /** UI checks of the PDF viewer as a person uses it: reopen with the viewer, ask from the palette, click the answer, select and classify. */
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { frameWith, resultsFrame, runCommand } from './uiDriver';
+import { frameWith, quickOpen, resultsFrame, runCommand } from './uiDriver';
 
 type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
 
@@ -9,10 +9,7 @@ const viewerFrame = (page: Page): Promise<Frame> => frameWith(page, '#viewer .pa
 
 export async function checkPdfUi(page: Page, o: { results: string }, check: Check): Promise<void> {
   await check('a PDF opens as binary by default, and in the AI Lab PDF Viewer from the palette', async () => {
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('handbook.pdf');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'handbook.pdf' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'handbook.pdf');
     await page.locator('.tabs-container .tab', { hasText: 'handbook.pdf' }).first().waitFor();
     // VS Code shows its binary placeholder (the viewer is an option); the palette command reopens it.
     await page.locator('.editor-container', { hasText: 'binary' }).first().waitFor();

@@ -1,5 +1,6 @@
 /** The "AI Lab Results" page: a history of runs. Built with textContent only: results are never HTML. */
 import type { FromWebview, ResultEntry, ToWebview } from '../../src/shared/resultsProtocol';
+import { el } from '../common';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void };
 const vscode = acquireVsCodeApi();
@@ -7,13 +8,6 @@ const vscode = acquireVsCodeApi();
 const entries = new Map<string, ResultEntry>();
 const list = document.getElementById('entries')!;
 const empty = document.getElementById('empty')!;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function button(label: string, action: 'reveal' | 'copy' | 'insertBelow' | 'replace', id: string, title: string): HTMLButtonElement {
   const b = el('button', `action ${action}`, label);

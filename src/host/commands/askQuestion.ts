@@ -5,7 +5,7 @@ import { askQuestion } from '../../core/qa/ask';
 import { readConfig } from '../config';
 import { fileName } from '../pdf/pdfTextService';
 import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
-import { isPdf, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
+import { asUri, isPdf, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
 import { pickSummaryPreset, runSummary } from './nlp';
 
 const HISTORY_KEY = 'aiLab.questionHistory';
@@ -70,7 +70,7 @@ async function showAnswer(d: NlpDeps, input: Input, output: LabOutput | undefine
 }
 
 async function pickPdf(args: LabArgs, d: NlpDeps): Promise<vscode.Uri | undefined> {
-  if (args.uri) return typeof args.uri === 'string' ? vscode.Uri.file(args.uri) : args.uri;
+  if (args.uri) return asUri(args.uri);
   const active = d.pdfViewer.active()?.uri;
   if (active) return active;
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;

@@ -42,7 +42,8 @@ export interface Input {
   pdf?: { uri: vscode.Uri; doc: DocumentText };
 }
 
-function asUri(u: vscode.Uri | string): vscode.Uri {
+/** A Uri, or a path or URI string a caller passed. */
+export function asUri(u: vscode.Uri | string): vscode.Uri {
   return typeof u === 'string' ? (/^[a-z][\w+.-]+:/i.test(u) && !/^[a-z]:[\\/]/i.test(u) ? vscode.Uri.parse(u) : vscode.Uri.file(u)) : u;
 }
 
