@@ -98,7 +98,8 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     const sub = h.datasetPanels.onDidPost((m) => seen.push(m));
     try {
       await vscode.commands.executeCommand('aiLab.datasets.previewSplit', train);
-      const rows = (await waitFor('the first page of rows', () => seen.find((m) => m.type === 'rows'), Boolean))!;
+      // The first webview of a fresh profile can take long to load (once, on a cold machine): rows come after it is ready.
+      const rows = (await waitFor('the first page of rows', () => seen.find((m) => m.type === 'rows'), Boolean, 45_000))!;
       assert.equal(rows.type === 'rows' && rows.rows.length, 25);
       assert.equal(rows.type === 'rows' && rows.total, 250);
     } finally {
