@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { aiLabLog, contextMenuCommand, openWorkspaceFile, quickOpen, resultsFrame, runCommand, runOnFile } from './uiDriver';
+import { aiLabLog, contextMenuCommand, openWorkspaceFile, quickOpen, reloadWith, resultsFrame, runCommand, runOnFile } from './uiDriver';
 import { checkHubUi, type HubUiOptions } from './uiHub';
 import { checkPdfUi } from './uiPdf';
 
@@ -10,22 +10,6 @@ export interface UiOptions extends HubUiOptions {
   /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (read when the window loads). */
   switchSmi(scenario: string): void;
   logsDir: string;
-}
-
-/**
- * Rewrites settings.json and reloads until `read` finds what shows they were read: code-server's watcher now
- * and then misses a rewrite and the window comes up with no user settings at all.
- */
-async function reloadWith(page: Page, write: () => void, read: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    write();
-    await page.waitForTimeout(1000);
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    if (await read().then(() => true, () => false)) return;
-    if (attempt === 3) throw new Error('the window did not pick up the rewritten settings after 3 reloads');
-    console.log(`  (settings not picked up after reload ${attempt}; writing them again)`);
-  }
 }
 
 /** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */

@@ -93,3 +93,19 @@ export async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+
+/**
+ * Rewrites settings.json and reloads until `read` finds what shows they were read: code-server's watcher now
+ * and then misses a rewrite and the window comes up with no user settings at all.
+ */
+export async function reloadWith(page: Page, write: () => void, read: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    write();
+    await page.waitForTimeout(1000);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    if (await read().then(() => true, () => false)) return;
+    if (attempt === 3) throw new Error('the window did not pick up the rewritten settings after 3 reloads');
+    console.log(`  (settings not picked up after reload ${attempt}; writing them again)`);
+  }
+}

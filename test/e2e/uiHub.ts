@@ -1,7 +1,7 @@
 /** UI checks of the Hub sidebar, as a person uses it: search, filter, card, download, cache, dataset preview, sign-in. */
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { aiLabLog, focusMenuItem, frameWith, openWorkspaceFile, runCommand } from './uiDriver';
+import { aiLabLog, focusMenuItem, frameWith, openWorkspaceFile, reloadWith, runCommand } from './uiDriver';
 
 export interface HubUiOptions {
   results: string;
@@ -154,10 +154,12 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     await page.locator('.pane-body', { hasText: 'Signed in as fixture-user' }).first().waitFor();
     if (o.readSettings().includes(o.token)) throw new Error('the token is in settings.json');
     if (aiLabLog(o.logsDir).includes(o.token)) throw new Error('the token is in the AI Lab log');
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // A reload must come up with the user settings (the fake GPU shows they were read): code-server
+    // now and then starts a window without them, which would say "offline" rather than "signed in".
+    const gpu = page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first();
+    await reloadWith(page, () => o.writeSettings({}), () => gpu.waitFor({ timeout: 15_000 }));
     // The status bar item reveals the container (a click on the activity bar could toggle it shut).
-    await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().click();
+    await gpu.click();
     await expandPane(page, 'Models');
     await page.locator('.pane-body', { hasText: 'Signed in as fixture-user' }).first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'signed-in.png') });
