@@ -1,5 +1,5 @@
 import { joinPages, type DocumentText } from './pageText';
-import { runPdfJob, workersFor } from './pdfWorkerPool';
+import { partsFor, PdfWorkerError, runPdfJob } from './pdfWorkerPool';
 
 export type PdfErrorKind = 'empty' | 'notPdf' | 'truncated' | 'corrupt' | 'needPassword' | 'wrongPassword' | 'noText' | 'cancelled';
 
@@ -55,29 +55,23 @@ export async function extractPdf(data: Uint8Array, name: string, o: ExtractOptio
   aborted(o.signal);
   const copy = () => data.slice().buffer as ArrayBuffer;
   try {
-    const info = await runPdfJob({ data: copy(), password: o.password }, o.signal);
-    if (info.type !== 'info') throw new Error('the PDF worker answered out of turn');
-    const wanted = o.pages ?? Array.from({ length: info.numPages }, (_, i) => i + 1);
-    const bad = wanted.find((p) => p < 1 || p > info.numPages || !Number.isInteger(p));
-    if (bad !== undefined) throw new PdfError('corrupt', `${name} has ${info.numPages} pages; there is no page ${bad}.`);
-    // Contiguous shares, one per worker, so each worker's pages come back in order.
-    const n = workersFor(wanted.length);
-    const share = Math.ceil(wanted.length / n);
-    const parts = Array.from({ length: n }, (_, i) => wanted.slice(i * share, (i + 1) * share)).filter((p) => p.length);
-    const progress = parts.map(() => 0);
+    // One job per worker at once; each opens the document and takes its share of the pages.
+    const parts = partsFor(data.length, o.pages?.length);
+    const progress = new Array<number>(parts).fill(0);
     const results = await Promise.all(
-      parts.map((pages, i) =>
-        runPdfJob({ data: copy(), password: o.password, pages }, o.signal, (done) => {
-          progress[i] = done;
-          o.onProgress?.(progress.reduce((a, b) => a + b, 0), wanted.length);
+      Array.from({ length: parts }, (_, part) =>
+        runPdfJob({ data: copy(), password: o.password, pages: o.pages, part, parts }, o.signal, (done, total) => {
+          progress[part] = done;
+          o.onProgress?.(progress.reduce((a, b) => a + b, 0), total);
         }),
       ),
     );
-    const texts = results.flatMap((r) => (r.type === 'pages' ? r.texts : []));
+    const texts = results.flatMap((r) => r.texts);
     aborted(o.signal);
+    const pageCount = results[0]!.numPages;
     const emptyPages = texts.filter((t) => !t.text.trim()).map((t) => t.page);
-    const title = info.title?.trim() || undefined;
-    return { ...joinPages(texts), pageCount: info.numPages, emptyPages, scanned: texts.length > 0 && emptyPages.length === texts.length, title };
+    const title = results[0]!.title?.trim() || undefined;
+    return { ...joinPages(texts), pageCount, emptyPages, scanned: texts.length > 0 && emptyPages.length === texts.length, title };
   } catch (err) {
     throw err instanceof PdfError ? err : pdfjsError(err, name, o.password);
   }
@@ -91,6 +85,7 @@ function pdfjsError(err: unknown, name: string, password: string | undefined): E
       ? new PdfError('wrongPassword', `The password for ${name} is not correct.`)
       : new PdfError('needPassword', `${name} is encrypted; it needs its password to be read.`);
   }
+  if (err instanceof PdfWorkerError && err.name === 'PageRangeError') return new PdfError('corrupt', `${name} has ${err.numPages} pages; there is no page ${err.badPage}.`);
   if (e?.name === 'AbortException') return new PdfError('cancelled', 'PDF text extraction was cancelled.');
   const detail = e?.message ? ` (${e.message})` : '';
   return new PdfError('corrupt', `${name} could not be read as a PDF: the file is damaged${detail}. Try opening it in another viewer, or get a fresh copy.`);

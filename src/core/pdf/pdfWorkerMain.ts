@@ -1,13 +1,14 @@
 /**
  * A worker thread that runs pdf.js. pdf.js's Node ("legacy") build installs core-js polyfills that
  * replace globals such as Array.prototype.push and JSON.parse; in a worker they stay out of the
- * extension host's realm. Each job opens the document and returns the text of its pages.
+ * extension host's realm. Each job opens the document and returns the text of its share of the pages.
  */
 import { parentPort } from 'node:worker_threads';
 import { importEsm } from '../esm';
 import { AffineMatrix } from './domMatrix';
 import { layoutPage, type TextRun } from './layout';
-import type { PdfJob, PdfJobReply } from './pdfWorkerProtocol';
+import { SyncDecompressionStream } from './syncInflate';
+import { sharePages, type PdfJob, type PdfJobReply } from './pdfWorkerProtocol';
 
 interface TextItem {
   str?: string;
@@ -30,8 +31,10 @@ interface PdfJs {
 // both halves of pdf.js are loaded (its worker half, run on this thread, brings its own polyfills).
 const nativePush = Array.prototype.push;
 const lib = (async () => {
-  const g = globalThis as { DOMMatrix?: unknown; pdfjsWorker?: unknown };
+  const g = globalThis as { DOMMatrix?: unknown; pdfjsWorker?: unknown; DecompressionStream?: unknown };
   g.DOMMatrix ??= AffineMatrix;
+  // pdf.js inflates every Flate stream through it; Node's costs more than the inflate (syncInflate.ts).
+  g.DecompressionStream = SyncDecompressionStream;
   // Loading says it cannot find the optional @napi-rs/canvas (for rendering, which this does not do).
   const warn = console.warn;
   console.warn = (...args: unknown[]) => void (/@napi-rs\/canvas|polyfill/.test(String(args[0])) || warn(...args));
@@ -65,14 +68,16 @@ async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> 
     throw err;
   }
   try {
-    if (!job.pages) {
-      const info = (await doc.getMetadata().catch(() => ({ info: undefined }))).info;
-      reply({ id: job.id, type: 'info', numPages: doc.numPages, title: typeof info?.Title === 'string' ? info.Title : undefined });
+    const wanted = job.pages ?? Array.from({ length: doc.numPages }, (_, i) => i + 1);
+    const badPage = wanted.find((p) => p < 1 || p > doc.numPages || !Number.isInteger(p));
+    if (badPage !== undefined) {
+      reply({ id: job.id, type: 'error', name: 'PageRangeError', message: `no page ${badPage}`, numPages: doc.numPages, badPage });
       return;
     }
+    const mine = sharePages(wanted, job.part, job.parts);
     const texts: Array<{ page: number; text: string }> = [];
-    for (let i = 0; i < job.pages.length; i += WINDOW) {
-      const batch = job.pages.slice(i, i + WINDOW);
+    for (let i = 0; i < mine.length; i += WINDOW) {
+      const batch = mine.slice(i, i + WINDOW);
       const done = await Promise.all(
         batch.map(async (n) => {
           const page = await doc.getPage(n);
@@ -82,9 +87,10 @@ async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> 
         }),
       );
       texts.push(...done);
-      reply({ id: job.id, type: 'progress', done: texts.length });
+      reply({ id: job.id, type: 'progress', done: texts.length, total: wanted.length });
     }
-    reply({ id: job.id, type: 'pages', numPages: doc.numPages, texts });
+    const info = job.part === 0 ? (await doc.getMetadata().catch(() => ({ info: undefined }))).info : undefined;
+    reply({ id: job.id, type: 'pages', numPages: doc.numPages, title: typeof info?.Title === 'string' ? info.Title : undefined, texts });
   } finally {
     await doc.destroy().catch(() => undefined);
   }

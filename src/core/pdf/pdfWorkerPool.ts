@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { PdfJob, PdfJobReply } from './pdfWorkerProtocol';
+import { MIN_PAGES_PER_PART, type PdfJob, type PdfJobReply } from './pdfWorkerProtocol';
 
 /** The worker script: dist/pdfWorker.js in the bundle, pdfWorkerMain.js beside this file when compiled by tsc. */
 function workerScript(): string {
@@ -27,9 +27,17 @@ const IDLE_MS = 60_000;
 let nextId = 1;
 const slots: Slot[] = [];
 
-/** How many workers a job of `pages` pages gets: one per core (up to 4), one for short documents. */
-export function workersFor(pages: number): number {
-  return Math.max(1, Math.min(4, availableParallelism(), Math.ceil(pages / 40)));
+/** Bytes of PDF per worker: text extraction time grows with the size of the content streams. */
+const BYTES_PER_PART = 64 * 1024;
+
+/**
+ * How many workers to ask for a document: one per core (up to 4) for big files, one for small ones,
+ * where a second worker opening the document would cost more than it saves. The workers themselves
+ * then leave short documents to fewer of them (sharePages), knowing the page count.
+ */
+export function partsFor(bytes: number, pages?: number): number {
+  const byPages = pages === undefined ? Infinity : Math.ceil(pages / MIN_PAGES_PER_PART);
+  return Math.max(1, Math.min(4, availableParallelism(), Math.ceil(bytes / BYTES_PER_PART), byPages));
 }
 
 function slot(): Slot {
@@ -62,6 +70,8 @@ export class PdfWorkerError extends Error {
     readonly pdfjsName: string,
     readonly code: number | undefined,
     message: string,
+    readonly numPages?: number,
+    readonly badPage?: number,
   ) {
     super(message);
     this.name = pdfjsName;
@@ -72,7 +82,7 @@ export class PdfWorkerError extends Error {
  * Runs one job on a pool worker. Cancelling terminates the worker (pdf.js cannot be interrupted
  * mid-page otherwise); the pool starts a fresh one next time.
  */
-export function runPdfJob(job: Omit<PdfJob, 'id' | 'standardFontDataUrl' | 'cMapUrl'>, signal: AbortSignal | undefined, onProgress?: (done: number) => void): Promise<Extract<PdfJobReply, { type: 'info' | 'pages' }>> {
+export function runPdfJob(job: Omit<PdfJob, 'id' | 'standardFontDataUrl' | 'cMapUrl'>, signal: AbortSignal | undefined, onProgress?: (done: number, total: number) => void): Promise<Extract<PdfJobReply, { type: 'pages' }>> {
   const s = slot();
   const id = nextId++;
   const dir = pdfjsDir();
@@ -84,10 +94,10 @@ export function runPdfJob(job: Omit<PdfJob, 'id' | 'standardFontDataUrl' | 'cMap
     };
     const onMessage = (r: PdfJobReply) => {
       if (r.id !== id) return;
-      if (r.type === 'progress') return onProgress?.(r.done);
+      if (r.type === 'progress') return onProgress?.(r.done, r.total);
       done();
       release(s);
-      if (r.type === 'error') reject(new PdfWorkerError(r.name, r.code, r.message));
+      if (r.type === 'error') reject(new PdfWorkerError(r.name, r.code, r.message, r.numPages, r.badPage));
       else resolve(r);
     };
     const onError = (err: Error) => {

@@ -4,14 +4,33 @@ export interface PdfJob {
   /** The file's bytes (a copy per worker). */
   data: ArrayBuffer;
   password?: string;
-  /** Pages to extract; none asks only for the page count and title. */
+  /** Pages to extract (1-based); all by default. */
   pages?: number[];
+  /**
+   * This worker's part of the pages, of `parts`: the worker knows the page count once the document is
+   * open, so it works out its own share (see sharePages) without a round trip first.
+   */
+  part: number;
+  parts: number;
   standardFontDataUrl: string;
   cMapUrl: string;
 }
 
 export type PdfJobReply =
-  | { id: number; type: 'info'; numPages: number; title?: string }
-  | { id: number; type: 'progress'; done: number }
-  | { id: number; type: 'pages'; numPages: number; texts: Array<{ page: number; text: string }> }
-  | { id: number; type: 'error'; name: string; code?: number; message: string };
+  | { id: number; type: 'progress'; done: number; total: number }
+  | { id: number; type: 'pages'; numPages: number; title?: string; texts: Array<{ page: number; text: string }> }
+  | { id: number; type: 'error'; name: string; code?: number; message: string; numPages?: number; badPage?: number };
+
+/** Fewer pages than this per worker are not worth a second worker opening the document. */
+export const MIN_PAGES_PER_PART = 20;
+
+/**
+ * Part `part` of `parts` of the wanted pages: contiguous, so each worker's pages come back in order;
+ * short documents go to fewer workers and the rest get nothing.
+ */
+export function sharePages(wanted: number[], part: number, parts: number): number[] {
+  const active = Math.max(1, Math.min(parts, Math.ceil(wanted.length / MIN_PAGES_PER_PART)));
+  if (part >= active) return [];
+  const share = Math.ceil(wanted.length / active);
+  return wanted.slice(part * share, (part + 1) * share);
+}
