@@ -5,7 +5,7 @@ import { askQuestion } from '../../core/qa/ask';
 import { readConfig } from '../config';
 import { fileName } from '../pdf/pdfTextService';
 import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
-import { asUri, isPdf, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
+import { activeTabPdf, asUri, labArgs, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
 import { pickSummaryPreset, runSummary } from './nlp';
 
 const HISTORY_KEY = 'aiLab.questionHistory';
@@ -70,12 +70,8 @@ async function showAnswer(d: NlpDeps, input: Input, output: LabOutput | undefine
 }
 
 async function pickPdf(args: LabArgs, d: NlpDeps): Promise<vscode.Uri | undefined> {
-  if (args.uri) return asUri(args.uri);
-  const active = d.pdfViewer.active()?.uri;
-  if (active) return active;
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const tabUri = tab instanceof vscode.TabInputCustom || tab instanceof vscode.TabInputText ? tab.uri : undefined;
-  if (tabUri && isPdf(tabUri)) return tabUri;
+  const uri = args.uri ? asUri(args.uri) : (d.pdfViewer.active()?.uri ?? activeTabPdf());
+  if (uri) return uri;
   const picked = await vscode.window.showOpenDialog({ title: 'AI Lab: choose a PDF', filters: { PDF: ['pdf', 'PDF'] }, canSelectMany: false });
   return picked?.[0];
 }
@@ -83,7 +79,7 @@ async function pickPdf(args: LabArgs, d: NlpDeps): Promise<vscode.Uri | undefine
 export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) => unknown> {
   return {
     'aiLab.askQuestion': async (a) => {
-      const args = (a ?? {}) as LabArgs;
+      const args = labArgs(a, d);
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
       const key = documentKey(input);
@@ -106,7 +102,7 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       return output;
     },
     'aiLab.summarizePdf': async (a) => {
-      const args = (a ?? {}) as LabArgs;
+      const args = labArgs(a, d);
       const uri = await pickPdf(args, d);
       if (!uri) return undefined;
       const input = await readInputOrSay(d, { uri });
@@ -143,7 +139,7 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       return runSummary(d, { text: doc.text, pdf: { uri, doc }, where: `${fileName(uri)}, ${label}` }, preset);
     },
     'aiLab.openPdfViewer': async (a) => {
-      const uri = await pickPdf({ uri: a instanceof vscode.Uri || typeof a === 'string' ? a : undefined }, d);
+      const uri = await pickPdf(typeof a === 'string' ? { uri: a } : a instanceof vscode.Uri ? { uri: a } : labArgs(a, d), d);
       if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE);
       return uri;
     },

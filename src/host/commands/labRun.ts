@@ -49,6 +49,17 @@ export function asUri(u: vscode.Uri | string): vscode.Uri {
 
 export const isPdf = (uri: vscode.Uri) => /\.pdf$/i.test(uri.path);
 
+/**
+ * A command's arguments as it was called: an object from the API or a keybinding; the file from a menu
+ * (the editor title, the Explorer) as a Uri; the webview's context object from the viewer's menu, which
+ * names nothing to work on. The file of the active viewer stays its selection, as from the palette.
+ */
+export function labArgs(a: unknown, d: NlpDeps): LabArgs {
+  if (a instanceof vscode.Uri) return a.toString() === d.pdfViewer.active()?.uri.toString() ? {} : { uri: a };
+  if (!a || typeof a !== 'object' || 'webview' in a) return {};
+  return a as LabArgs;
+}
+
 async function pdfInput(d: NlpDeps, uri: vscode.Uri): Promise<Input> {
   const doc = await d.pdfText.text(uri);
   return { text: doc.text, pdf: { uri, doc }, where: `${fileName(uri)} (${doc.pageCount} pages)` };
@@ -60,9 +71,17 @@ async function textFileInput(uri: vscode.Uri): Promise<Input> {
   return { text: doc.getText(), source: { uri, range, text: doc.getText() }, where: fileName(uri) };
 }
 
+/** A PDF in the active tab shown by another editor: VS Code's binary placeholder, another PDF extension. */
+export function activeTabPdf(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+  return uri && isPdf(uri) ? uri : undefined;
+}
+
 /**
  * What a command works on: text a caller passed; a file it named; the selection in the active PDF
- * viewer, else that whole PDF; the selection in the active text editor, else its whole document.
+ * viewer, else that whole PDF; a PDF another editor shows; the selection in the active text editor, else
+ * its whole document.
  */
 export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | undefined> {
   if (args.text !== undefined) return { text: args.text };
@@ -77,6 +96,8 @@ export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | unde
     const page = sel.page ?? viewer.page;
     return { text: sel.text, pdf: { uri: viewer.uri, doc: joinPages([{ page, text: sel.text }]) }, where: `${fileName(viewer.uri)}, ${pageLabel(page)} (selection)` };
   }
+  const shown = activeTabPdf();
+  if (shown) return pdfInput(d, shown);
   const e = vscode.window.activeTextEditor;
   if (!e) {
     void vscode.window.showWarningMessage('AI Lab: open a document or a PDF, or select some text, first.');

@@ -5,7 +5,7 @@ import { extractiveSummary, summarize } from '../../core/nlp/summarize';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
 import { summarizePages, withPageRefs } from '../../core/pdf/summarizePages';
-import { readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
+import { labArgs, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
 
 export type { LabArgs, NlpDeps } from './labRun';
 
@@ -77,7 +77,7 @@ export function runSummary(d: NlpDeps, input: Input, preset: Preset) {
 export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) => unknown> {
   const cfg = () => readConfig().nlp;
   const classify = (task: 'sentiment' | 'grammar') => async (a: unknown) => {
-    const input = await readInputOrSay(d, (a ?? {}) as LabArgs);
+    const input = await readInputOrSay(d, labArgs(a, d));
     if (!input) return undefined;
     return runLab(d, task, input, (runner, text, signal, onProgress) => {
       const c = cfg();
@@ -88,7 +88,7 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
     'aiLab.classifySentiment': classify('sentiment'),
     'aiLab.checkGrammar': classify('grammar'),
     'aiLab.checkEntailment': async (a) => {
-      const args = (a ?? {}) as LabArgs;
+      const args = labArgs(a, d);
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
       const question =
@@ -105,7 +105,7 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
       return runLab(d, 'qnli', input, (runner, text, signal, onProgress) => qnli({ runner, model: cfg().models.qnli, text, question, maxTokens: cfg().maxTokensPerPart, batchSize: cfg().batchSize, signal, onProgress }));
     },
     'aiLab.classifyZeroShot': async (a) => {
-      const args = (a ?? {}) as LabArgs;
+      const args = labArgs(a, d);
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
       const labels = args.labels ?? (await askLabels(d));
@@ -116,14 +116,14 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
       });
     },
     'aiLab.summarize': async (a) => {
-      const args = (a ?? {}) as LabArgs;
+      const args = labArgs(a, d);
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
       const preset = args.preset ?? (await pickSummaryPreset('AI Lab: Summarize'));
       return preset && runSummary(d, input, preset);
     },
     'aiLab.continueText': async (a) => {
-      const input = await readInputOrSay(d, (a ?? {}) as LabArgs);
+      const input = await readInputOrSay(d, labArgs(a, d));
       if (!input) return undefined;
       return runLab(d, 'generate', input, (runner, text, signal, _progress, onPartial) => {
         const g = cfg().generate;

@@ -69,6 +69,19 @@ describe('PDFs in a real VS Code: viewer, Ask a Question, Summarize PDF', functi
     assert.equal(a.pdfText.extractions, before + 2, 'a changed file is extracted again');
   });
 
+  it('works on a PDF shown in another editor (VS Code\'s binary placeholder) like on one in the viewer', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('vscode.open', handbook);
+    const tab = await waitFor('the PDF tab', () => vscode.window.tabGroups.activeTabGroup.activeTab, (t) => t?.label === 'handbook.pdf');
+    const a = await api();
+    assert.equal(a.pdfViewer.active(), undefined, 'not in the AI Lab viewer');
+    assert.equal(vscode.window.activeTextEditor, undefined, 'no text editor either');
+    const out = await vscode.commands.executeCommand<Answers>('aiLab.askQuestion', { question: VOLUNTEER.question });
+    assert.equal(out?.answers[0]?.answer, '12 hours', `tab input: ${tab?.input?.constructor.name}`);
+    assert.equal(out.answers[0]?.page, 7);
+    assert.match(a.results.history[0]!.input.where ?? '', /handbook\.pdf \(12 pages\)/);
+  });
+
   it('no answer above the minimum score says so instead of guessing', async () => {
     const out = await vscode.commands.executeCommand<Answers>('aiLab.askQuestion', { question: 'How many dollars does the program pay?', uri: handbook });
     assert.deepEqual(out.answers, []);
