@@ -17,12 +17,18 @@ export type ToViewer =
   /** The host could not read the file (empty, truncated, not a PDF): shown instead of pages. */
   | { type: 'error'; message: string };
 
+export interface SelectionPart {
+  page: number;
+  text: string;
+}
+
 export type FromViewer =
   | { type: 'ready' }
   | { type: 'needPassword'; wrong: boolean }
   | { type: 'loaded'; pages: number }
   | { type: 'failed'; message: string }
-  | { type: 'selection'; text: string; page?: number }
+  /** `parts`: the selected text of each page, when the selection spans more than one. */
+  | { type: 'selection'; text: string; page?: number; parts?: SelectionPart[] }
   | { type: 'page'; page: number; zoom: number }
   /** A goto finished: the page is on screen, and whether the highlight was found on it. */
   | { type: 'shown'; page: number; highlighted: boolean };
@@ -30,6 +36,12 @@ export type FromViewer =
 const MAX_SELECTION = 2_000_000;
 
 const int = (v: unknown, max = 1_000_000) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+
+function selectionParts(v: unknown): { parts: SelectionPart[] } | undefined {
+  if (!Array.isArray(v) || v.length < 2 || v.length > 10_000) return undefined;
+  const ok = v.every((p: { page?: unknown; text?: unknown }) => p && int(p.page) && typeof p.text === 'string');
+  return ok && v.reduce((n: number, p: SelectionPart) => n + p.text.length, 0) <= MAX_SELECTION ? { parts: v.map((p: SelectionPart) => ({ page: p.page, text: p.text })) } : undefined;
+}
 
 export function parseFromViewer(m: unknown): FromViewer | undefined {
   if (!m || typeof m !== 'object') return undefined;
@@ -45,7 +57,7 @@ export function parseFromViewer(m: unknown): FromViewer | undefined {
       return typeof o.message === 'string' ? { type: 'failed', message: o.message.slice(0, 2000) } : undefined;
     case 'selection':
       if (typeof o.text !== 'string' || o.text.length > MAX_SELECTION) return undefined;
-      return { type: 'selection', text: o.text, ...(int(o.page) ? { page: o.page as number } : {}) };
+      return { type: 'selection', text: o.text, ...(int(o.page) ? { page: o.page as number } : {}), ...(selectionParts(o.parts) ?? {}) };
     case 'page':
       return int(o.page) && typeof o.zoom === 'number' && o.zoom > 0 && o.zoom < 100 ? { type: 'page', page: o.page as number, zoom: o.zoom } : undefined;
     case 'shown':

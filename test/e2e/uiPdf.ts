@@ -101,6 +101,36 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     if ((await entries.count()) !== before + 1) throw new Error('no new Classify Sentiment entry for the selection on p. 7');
   });
 
+  await check('a selection across pages 6 and 7: Ask answers from it, on the page the answer is on', async () => {
+    const viewer = await viewerFrame(page);
+    await viewer.locator('.page[data-page="6"]').scrollIntoViewIfNeeded();
+    await viewer.locator('.page[data-page="6"] .textLayer span').first().waitFor();
+    await viewer.locator('.page[data-page="7"] .textLayer span').first().waitFor();
+    // From the start of page 6 to the end of page 7, as a long drag would select.
+    await viewer.evaluate(`(() => {
+      const spans = (n) => document.querySelectorAll('.page[data-page="' + n + '"] .textLayer span');
+      const last = [...spans(7)].at(-1);
+      const r = document.createRange();
+      r.setStart(spans(6)[0], 0);
+      r.setEnd(last, last.childNodes.length);
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+    })()`);
+    await page.waitForTimeout(400); // the page reports its selection after 150 ms
+    await runCommand(page, 'AI Lab: Ask a Question');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('How many hours of volunteer time off does each employee get?');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'How many hours' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const results = await resultsFrame(page);
+    const entry = results.locator('.entry.done', { hasText: 'pp. 6–7 (selection)' }).first();
+    await entry.waitFor({ timeout: 60_000 });
+    const answer = entry.locator('.answer-open', { hasText: '12 hours' }).first();
+    const ref = (await answer.locator('.page-ref').innerText()).trim();
+    if (ref !== 'p. 7') throw new Error(`the answer from the selection says "${ref}", not p. 7`);
+  });
+
   await check('an encrypted PDF from the Explorer context menu asks for its password in an input box; typed, it opens and its question is answered from the title bar', async () => {
     await runCommand(page, 'View: Show Explorer');
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'vault.pdf' }).first();

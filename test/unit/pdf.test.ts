@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { extractPdf, PdfError, scanAdvice } from '../../src/core/pdf/extract';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkPdfBytes, checkPdfFile, extractPdf, PdfError, scanAdvice } from '../../src/core/pdf/extract';
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { LEFT_COLUMN, longHandbookPdf, RIGHT_COLUMN, scannedPdf, shortHandbookPdf, truncatedPdf, twoColumnPdf, UNICODE_TEXT, unicodePdf } from '../fixtures/pdf/generate';
 import { VOLUNTEER } from '../fixtures/pdf/handbook';
@@ -82,6 +85,27 @@ describe('PDF text extraction (pdf.js in Node)', function () {
     await rejectsKind(extractPdf(new TextEncoder().encode('hello, I am text'), 'notes.pdf'), 'notPdf', /notes\.pdf is not a PDF/);
     const garbage = new TextEncoder().encode(`%PDF-1.7\n${'x'.repeat(500)}\n%%EOF\n`);
     await rejectsKind(extractPdf(garbage, 'broken.pdf'), 'corrupt', /broken\.pdf could not be read as a PDF: the file is damaged/);
+  });
+
+  it('checks a file on disk from its ends alone, with the same verdicts as for its bytes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-lab-pdf-ends-'));
+    try {
+      const cases: Array<[string, Uint8Array]> = [
+        ['empty.pdf', new Uint8Array()],
+        ['cut.pdf', await truncatedPdf()],
+        ['notes.pdf', new TextEncoder().encode('hello, I am text')],
+        ['tiny.pdf', new TextEncoder().encode('%PDF-1.7\n%%EOF\n')],
+        ['handbook.pdf', await shortHandbookPdf()],
+      ];
+      for (const [name, bytes] of cases) {
+        fs.writeFileSync(path.join(dir, name), bytes);
+        const verdict = (f: () => unknown) => Promise.resolve().then(f).then(() => 'ok', (e: unknown) => (e instanceof PdfError ? `${e.kind}: ${e.message}` : String(e)));
+        assert.equal(await verdict(() => checkPdfFile(path.join(dir, name), name)), await verdict(() => checkPdfBytes(bytes, name)), name);
+      }
+      assert.match(await checkPdfFile(path.join(dir, 'cut.pdf'), 'cut.pdf').then(() => '', (e: Error) => e.message), /cut\.pdf is truncated/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a 1,000-page PDF reports progress and stops as soon as it is cancelled', async () => {

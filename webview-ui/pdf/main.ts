@@ -1,7 +1,7 @@
 /** The PDF viewer page: pdf.js renders pages lazily into canvases with a text layer for selection. */
 import * as pdfjs from 'pdfjs-dist';
 import * as pdfWorker from 'pdfjs-dist/build/pdf.worker.mjs';
-import type { FromViewer, Highlight, ToViewer } from '../../src/shared/pdfProtocol';
+import type { FromViewer, Highlight, SelectionPart, ToViewer } from '../../src/shared/pdfProtocol';
 import { clearMarks, findAll, markAnswer, markRange } from './marks';
 
 // pdf.js runs its "worker" on this thread: webviews cannot start workers from extension resources.
@@ -312,6 +312,21 @@ window.addEventListener('keydown', (e) => {
 });
 window.addEventListener('resize', () => zoom === 'fit' && setZoom('fit'));
 
+/** The selected text page by page, so an answer in a selection across pages keeps its own page. */
+function selectionParts(range: Range): SelectionPart[] {
+  const parts: SelectionPart[] = [];
+  for (const div of viewer.querySelectorAll<HTMLElement>('.page')) {
+    if (!range.intersectsNode(div)) continue;
+    const onPage = document.createRange();
+    onPage.selectNodeContents(div);
+    if (range.compareBoundaryPoints(Range.START_TO_START, onPage) > 0) onPage.setStart(range.startContainer, range.startOffset);
+    if (range.compareBoundaryPoints(Range.END_TO_END, onPage) < 0) onPage.setEnd(range.endContainer, range.endOffset);
+    const text = onPage.toString();
+    if (text.trim()) parts.push({ page: Number(div.dataset.page), text });
+  }
+  return parts;
+}
+
 // The selection goes to the host, so AI Lab's commands can work on it.
 let selectionTimer: ReturnType<typeof setTimeout> | undefined;
 document.addEventListener('selectionchange', () => {
@@ -320,7 +335,8 @@ document.addEventListener('selectionchange', () => {
     const sel = window.getSelection();
     const text = sel && !sel.isCollapsed && viewer.contains(sel.anchorNode) ? sel.toString() : '';
     const pageDiv = sel?.anchorNode ? (sel.anchorNode instanceof Element ? sel.anchorNode : sel.anchorNode.parentElement)?.closest<HTMLElement>('.page') : null;
-    vscode.postMessage({ type: 'selection', text, ...(text && pageDiv ? { page: Number(pageDiv.dataset.page) } : {}) });
+    const parts = text && sel ? selectionParts(sel.getRangeAt(0)) : [];
+    vscode.postMessage({ type: 'selection', text, ...(text && pageDiv ? { page: Number(pageDiv.dataset.page) } : {}), ...(parts.length > 1 ? { parts } : {}) } satisfies FromViewer);
   }, 150);
 });
 

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { joinPages, type DocumentText } from './pageText';
 import { partsFor, PdfWorkerError, runPdfJob } from './pdfWorkerPool';
 
@@ -31,14 +32,34 @@ export interface ExtractOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+const HEAD = 1024;
+const TAIL = 2048;
+
 /** Checks what pdf.js would only report vaguely: no bytes, not a PDF, cut off before its end. */
 export function checkPdfBytes(data: Uint8Array, name: string): void {
-  if (data.length === 0) throw new PdfError('empty', `${name} is empty (0 bytes). It may still be downloading or copying; open it again when it is complete.`);
-  const head = Buffer.from(data.subarray(0, 1024)).toString('latin1');
-  if (!head.includes('%PDF-')) throw new PdfError('notPdf', `${name} is not a PDF (it does not start with %PDF-).`);
-  const tail = Buffer.from(data.subarray(Math.max(0, data.length - 2048))).toString('latin1');
-  if (!tail.includes('%%EOF')) {
-    throw new PdfError('truncated', `${name} is truncated: it ends after ${data.length} bytes, before the PDF's end marker (%%EOF). Download or copy it again.`);
+  checkPdfEnds(data.length, data.subarray(0, HEAD), data.subarray(Math.max(0, data.length - TAIL)), name);
+}
+
+/** The same checks on a file on disk, reading only its first and last few KB. */
+export async function checkPdfFile(file: string, name: string): Promise<void> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(Math.min(HEAD, size));
+    const tail = Buffer.alloc(Math.min(TAIL, size));
+    await fh.read(head, 0, head.length, 0);
+    await fh.read(tail, 0, tail.length, size - tail.length);
+    checkPdfEnds(size, head, tail, name);
+  } finally {
+    await fh.close();
+  }
+}
+
+function checkPdfEnds(size: number, head: Uint8Array, tail: Uint8Array, name: string): void {
+  if (size === 0) throw new PdfError('empty', `${name} is empty (0 bytes). It may still be downloading or copying; open it again when it is complete.`);
+  if (!Buffer.from(head).toString('latin1').includes('%PDF-')) throw new PdfError('notPdf', `${name} is not a PDF (it does not start with %PDF-).`);
+  if (!Buffer.from(tail).toString('latin1').includes('%%EOF')) {
+    throw new PdfError('truncated', `${name} is truncated: it ends after ${size} bytes, before the PDF's end marker (%%EOF). Download or copy it again.`);
   }
 }
 

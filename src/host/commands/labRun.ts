@@ -93,8 +93,9 @@ export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | unde
   if (viewer) {
     const sel = viewer.selection;
     if (!sel) return pdfInput(d, viewer.uri);
-    const page = sel.page ?? viewer.page;
-    return { text: sel.text, pdf: { uri: viewer.uri, doc: joinPages([{ page, text: sel.text }]) }, where: `${fileName(viewer.uri)}, ${pageLabel(page)} (selection)` };
+    const parts = sel.parts ?? [{ page: sel.page ?? viewer.page, text: sel.text }];
+    const doc = joinPages(parts);
+    return { text: doc.text, pdf: { uri: viewer.uri, doc }, where: `${fileName(viewer.uri)}, ${pageLabel(parts[0]!.page, parts.at(-1)!.page)} (selection)` };
   }
   const shown = activeTabPdf();
   if (shown) return pdfInput(d, shown);

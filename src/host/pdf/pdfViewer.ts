@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { checkPdfBytes, PdfError } from '../../core/pdf/extract';
-import { parseFromViewer, type FromViewer, type Highlight, type ToViewer } from '../../shared/pdfProtocol';
+import { checkPdfBytes, checkPdfFile, PdfError } from '../../core/pdf/extract';
+import { parseFromViewer, type FromViewer, type Highlight, type SelectionPart, type ToViewer } from '../../shared/pdfProtocol';
 import type { Log } from '../log';
 import { webviewPage } from '../webviews/webviewPage';
 import { fileName, type PdfTextService } from './pdfTextService';
@@ -14,7 +14,7 @@ export interface ViewerState {
   pages?: number;
   page: number;
   zoom: number;
-  selection?: { text: string; page?: number };
+  selection?: { text: string; page?: number; parts?: SelectionPart[] };
   /** The last goto the page finished, for tests and the reveal promise. */
   shown?: { page: number; highlighted: boolean };
   error?: string;
@@ -76,11 +76,18 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
     const post = (m: ToViewer) => void webview.postMessage(m);
     const load = async () => {
       try {
-        const data = await vscode.workspace.fs.readFile(document.uri);
-        checkPdfBytes(data, fileName(document.uri));
         const asWebview = (dir: string) => `${webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'node_modules', 'pdfjs-dist', dir)).toString()}/`;
-        // The page fetches files on disk itself (no copy through messages); others go as base64.
-        const source = document.uri.scheme === 'file' ? { url: `${webview.asWebviewUri(document.uri).toString()}?v=${Date.now()}` } : { base64: Buffer.from(data).toString('base64') };
+        // The page fetches files on disk itself (no copy through messages; the host reads only the ends
+        // to check them); others go as base64.
+        let source: { url: string } | { base64: string };
+        if (document.uri.scheme === 'file') {
+          await checkPdfFile(document.uri.fsPath, fileName(document.uri));
+          source = { url: `${webview.asWebviewUri(document.uri).toString()}?v=${Date.now()}` };
+        } else {
+          const data = await vscode.workspace.fs.readFile(document.uri);
+          checkPdfBytes(data, fileName(document.uri));
+          source = { base64: Buffer.from(data).toString('base64') };
+        }
         post({ type: 'open', name: fileName(document.uri), ...source, page: state.page, cMapUrl: asWebview('cmaps'), standardFontDataUrl: asWebview('standard_fonts') });
       } catch (err) {
         state.error = err instanceof Error ? err.message : String(err);
@@ -106,7 +113,7 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
         state.error = m.message;
         this.log.warn(`PDF viewer: ${fileName(document.uri)}: ${m.message}`);
       } else if (m.type === 'selection') {
-        state.selection = m.text.trim() ? { text: m.text, page: m.page } : undefined;
+        state.selection = m.text.trim() ? { text: m.text, page: m.page, parts: m.parts } : undefined;
         this.updateContext();
       } else if (m.type === 'page') {
         state.page = m.page;
