@@ -23,11 +23,15 @@ async function clickTitleAction(page: Page, label: string): Promise<void> {
 }
 
 export async function checkPdfUi(page: Page, o: { results: string }, check: Check): Promise<void> {
-  await check('a PDF opens as binary by default, and in the AI Lab PDF Viewer from the palette', async () => {
+  await check('a PDF opens as binary by default (its title bar offers the viewer), and in the AI Lab PDF Viewer from the palette', async () => {
     await quickOpen(page, 'handbook.pdf');
     await page.locator('.tabs-container .tab', { hasText: 'handbook.pdf' }).first().waitFor();
     // VS Code shows its binary placeholder (the viewer is an option); the palette command reopens it.
     await page.locator('.editor-container', { hasText: 'binary' }).first().waitFor();
+    // Its title bar offers the viewer, and Ask / Summarize PDF on the whole file.
+    for (const label of ['Open in AI Lab PDF Viewer', 'Ask a Question', 'Summarize PDF or Page Range']) {
+      await page.locator(`.editor-group-container.active .editor-actions .action-label[aria-label^="${label}"]`).first().waitFor();
+    }
     await runCommand(page, 'AI Lab: Open in AI Lab PDF Viewer');
     const viewer = await viewerFrame(page);
     await viewer.locator('#pageCount', { hasText: '/ 12' }).waitFor();
