@@ -17,6 +17,15 @@ async function chooseMenuItem(page: Page, label: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Types a question into Ask a Question's box and asks it. */
+async function typeQuestion(page: Page, question: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(question);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: question }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
 /** Clicks a button of the active editor's title bar by its label. */
 async function clickTitleAction(page: Page, label: string): Promise<void> {
   await page.locator(`.editor-group-container.active .editor-actions .action-label[aria-label^="${label}"]`).first().click();
@@ -40,11 +49,7 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
 
   await check('Ask a Question from the palette: the answer lists page 7; clicking it shows page 7 with the answer highlighted (screenshot)', async () => {
     await runCommand(page, 'AI Lab: Ask a Question');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('How many hours of volunteer time off does each employee get?');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'How many hours' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await typeQuestion(page, 'How many hours of volunteer time off does each employee get?');
     const results = await resultsFrame(page);
     const answer = results.locator('.entry.done .answer-open', { hasText: '12 hours' }).first();
     await answer.waitFor({ timeout: 60_000 });
@@ -122,11 +127,7 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     })()`);
     await page.waitForTimeout(400); // the page reports its selection after 150 ms
     await runCommand(page, 'AI Lab: Ask a Question');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('How many hours of volunteer time off does each employee get?');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'How many hours' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await typeQuestion(page, 'How many hours of volunteer time off does each employee get?');
     const results = await resultsFrame(page);
     const entry = results.locator('.entry.done', { hasText: 'pp. 6–7 (selection)' }).first();
     await entry.waitFor({ timeout: 60_000 });
@@ -153,10 +154,7 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     await viewer.locator('#pageCount', { hasText: '/ 1' }).waitFor();
     // The password is kept for the session: asking from the title bar reads the text without asking again.
     await clickTitleAction(page, 'Ask a Question');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(VAULT.question);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'How many days' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await typeQuestion(page, VAULT.question);
     const results = await resultsFrame(page);
     await results.locator('.entry.done .answer-open', { hasText: '3 days' }).first().waitFor({ timeout: 60_000 });
   });
