@@ -139,7 +139,7 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       return runSummary(d, { text: doc.text, pdf: { uri, doc }, where: `${fileName(uri)}, ${label}` }, preset);
     },
     'aiLab.openPdfViewer': async (a) => {
-      const uri = await pickPdf(typeof a === 'string' ? { uri: a } : a instanceof vscode.Uri ? { uri: a } : labArgs(a, d), d);
+      const uri = await pickPdf(typeof a === 'string' ? { uri: a } : labArgs(a, d), d);
       if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE);
       return uri;
     },
