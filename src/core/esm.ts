@@ -9,6 +9,15 @@ import { pathToFileURL } from 'node:url';
 const dynamicImport = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
 
 export async function importEsm<T>(specifier: string): Promise<T> {
-  const resolved = createRequire(__filename).resolve(specifier);
-  return (await dynamicImport(pathToFileURL(resolved).href)) as T;
+  return importUrl<T>(pathToFileURL(resolveModule(specifier)).href);
+}
+
+/** The file a package specifier resolves to, from this bundle or this compiled file. */
+export function resolveModule(specifier: string): string {
+  return createRequire(__filename).resolve(specifier);
+}
+
+/** Imports an ES module by URL (file: or data:). */
+export async function importUrl<T>(url: string): Promise<T> {
+  return (await dynamicImport(url)) as T;
 }

@@ -3,10 +3,14 @@
  * replace globals such as Array.prototype.push and JSON.parse; in a worker they stay out of the
  * extension host's realm. Each job opens the document and returns the text of its share of the pages.
  */
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { importEsm } from '../esm';
+import { importEsm, importUrl, resolveModule } from '../esm';
 import { AffineMatrix } from './domMatrix';
 import { layoutPage, type TextRun } from './layout';
+import { InThreadPort } from './inThreadPort';
+import { applyPatches, PDFJS_WORKER_PATCHES } from './pdfjsPatches';
 import { SyncDecompressionStream } from './syncInflate';
 import { sharePages, type PdfJob, type PdfJobReply } from './pdfWorkerProtocol';
 
@@ -25,12 +29,18 @@ interface Doc {
 }
 interface PdfJs {
   getDocument(src: Record<string, unknown>): { promise: Promise<Doc>; destroy(): Promise<void> };
+  PDFWorker: new (o: { port: InThreadPort }) => { destroy(): void };
+}
+interface PdfJsWorkerHalf {
+  module: { WorkerMessageHandler: { initializeFromPort(port: InThreadPort): void } };
+  /** The patches applied to it. */
+  applied: string[];
 }
 
 // The polyfilled push is ~7× slower than V8's and pdf.js pushes a lot: put the native one back once
 // both halves of pdf.js are loaded (its worker half, run on this thread, brings its own polyfills).
 const nativePush = Array.prototype.push;
-const lib = (async () => {
+const lib = (async (): Promise<{ pdfjs: PdfJs; workerHalf: PdfJsWorkerHalf }> => {
   const g = globalThis as { DOMMatrix?: unknown; pdfjsWorker?: unknown; DecompressionStream?: unknown };
   g.DOMMatrix ??= AffineMatrix;
   // pdf.js inflates every Flate stream through it; Node's costs more than the inflate (syncInflate.ts).
@@ -39,14 +49,31 @@ const lib = (async () => {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => void (/@napi-rs\/canvas|polyfill/.test(String(args[0])) || warn(...args));
   try {
-    const m = await importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
-    g.pdfjsWorker = await importEsm('pdfjs-dist/legacy/build/pdf.worker.mjs');
-    return m;
+    const pdfjs = await importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
+    const workerHalf = await loadWorkerHalf();
+    g.pdfjsWorker = workerHalf.module;
+    return { pdfjs, workerHalf };
   } finally {
     console.warn = warn;
     Array.prototype.push = nativePush;
   }
 })();
+
+/**
+ * AI_LAB_PDFJS_AS_SHIPPED=1 runs pdf.js without AI Lab's fixes (pdfjsPatches.ts) and its port
+ * (inThreadPort.ts): to rule them out when text comes out wrong, and for the test that they change nothing.
+ */
+const AS_SHIPPED = process.env.AI_LAB_PDFJS_AS_SHIPPED === '1';
+
+/** pdf.js's worker half, imported from its source with AI Lab's fixes applied. */
+async function loadWorkerHalf(): Promise<PdfJsWorkerHalf> {
+  const file = resolveModule('pdfjs-dist/legacy/build/pdf.worker.mjs');
+  if (AS_SHIPPED) return { module: await importUrl(pathToFileURL(file).href), applied: [] };
+  const { source, applied, skipped } = applyPatches(fs.readFileSync(file, 'utf8'), PDFJS_WORKER_PATCHES);
+  if (skipped.length) console.error(`AI Lab: pdf.js fixes left out, their code changed in this pdfjs-dist: ${skipped.join('; ')}`);
+  // A data: URL needs no file written anywhere; the module uses import.meta.url only for wasm it never loads here.
+  return { module: await importUrl(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`), applied };
+}
 
 function runsOf(items: TextItem[]): TextRun[] {
   return items
@@ -58,8 +85,34 @@ function runsOf(items: TextItem[]): TextRun[] {
 const WINDOW = 8;
 
 async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> {
-  const pdfjs = await lib;
-  const task = pdfjs.getDocument({ data: new Uint8Array(job.data), password: job.password, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false, verbosity: 0, standardFontDataUrl: job.standardFontDataUrl, cMapUrl: job.cMapUrl, cMapPacked: true });
+  const { pdfjs, workerHalf } = await lib;
+  const progress = (done: number, total: number) => reply({ id: job.id, type: 'progress', done, total });
+  if (AS_SHIPPED) return reply({ id: job.id, type: 'pages', ...(await extract(pdfjs, undefined, job, progress)), fixes: [] });
+  // pdf.js's two halves on this thread, joined by a port that copies messages cheaply (inThreadPort.ts).
+  const port = new InThreadPort();
+  workerHalf.module.WorkerMessageHandler.initializeFromPort(port);
+  const worker = new pdfjs.PDFWorker({ port });
+  try {
+    reply({ id: job.id, type: 'pages', ...(await extract(pdfjs, worker, job, progress)), fixes: [...workerHalf.applied, 'in-thread port'] });
+  } finally {
+    worker.destroy();
+    port.terminate();
+  }
+}
+
+/** A page outside the document; its fields go back to the pool with the error. */
+class PageRangeError extends Error {
+  override name = 'PageRangeError';
+  constructor(
+    readonly numPages: number,
+    readonly badPage: number,
+  ) {
+    super(`no page ${badPage}`);
+  }
+}
+
+async function extract(pdfjs: PdfJs, worker: unknown, job: PdfJob, progress: (done: number, total: number) => void): Promise<Omit<Extract<PdfJobReply, { type: 'pages' }>, 'id' | 'type' | 'fixes'>> {
+  const task = pdfjs.getDocument({ worker, data: new Uint8Array(job.data), password: job.password, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false, verbosity: 0, standardFontDataUrl: job.standardFontDataUrl, cMapUrl: job.cMapUrl, cMapPacked: true });
   let doc: Doc;
   try {
     doc = await task.promise;
@@ -70,10 +123,7 @@ async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> 
   try {
     const wanted = job.pages ?? Array.from({ length: doc.numPages }, (_, i) => i + 1);
     const badPage = wanted.find((p) => p < 1 || p > doc.numPages || !Number.isInteger(p));
-    if (badPage !== undefined) {
-      reply({ id: job.id, type: 'error', name: 'PageRangeError', message: `no page ${badPage}`, numPages: doc.numPages, badPage });
-      return;
-    }
+    if (badPage !== undefined) throw new PageRangeError(doc.numPages, badPage);
     const mine = sharePages(wanted, job.part, job.parts);
     const texts: Array<{ page: number; text: string }> = [];
     for (let i = 0; i < mine.length; i += WINDOW) {
@@ -87,10 +137,10 @@ async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> 
         }),
       );
       texts.push(...done);
-      reply({ id: job.id, type: 'progress', done: texts.length, total: wanted.length });
+      progress(texts.length, wanted.length);
     }
     const info = job.part === 0 ? (await doc.getMetadata().catch(() => ({ info: undefined }))).info : undefined;
-    reply({ id: job.id, type: 'pages', numPages: doc.numPages, title: typeof info?.Title === 'string' ? info.Title : undefined, texts });
+    return { numPages: doc.numPages, title: typeof info?.Title === 'string' ? info.Title : undefined, texts };
   } finally {
     await doc.destroy().catch(() => undefined);
   }
@@ -99,7 +149,7 @@ async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> 
 parentPort?.on('message', (job: PdfJob) => {
   const reply = (r: PdfJobReply) => parentPort!.postMessage(r);
   run(job, reply).catch((err: unknown) => {
-    const e = err as { name?: string; code?: number; message?: string };
-    reply({ id: job.id, type: 'error', name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(err) });
+    const e = err as { name?: string; code?: number; message?: string; numPages?: number; badPage?: number };
+    reply({ id: job.id, type: 'error', name: e?.name ?? 'Error', code: e?.code, message: e?.message ?? String(err), numPages: e?.numPages, badPage: e?.badPage });
   });
 });

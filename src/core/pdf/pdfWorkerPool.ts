@@ -59,6 +59,16 @@ function slot(): Slot {
   return s;
 }
 
+/** Stops the idle workers now (they stop by themselves after a minute); busy ones finish their job first. */
+export function closePdfWorkers(): Promise<void> {
+  const idle = slots.filter((s) => !s.busy);
+  for (const s of idle) {
+    clearTimeout(s.idleTimer);
+    slots.splice(slots.indexOf(s), 1); // not handed out again while it stops
+  }
+  return Promise.all(idle.map((s) => s.worker.terminate())).then(() => undefined);
+}
+
 function release(s: Slot): void {
   s.busy = false;
   s.idleTimer = setTimeout(() => void s.worker.terminate(), IDLE_MS);

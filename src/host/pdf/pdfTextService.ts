@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { extractPdf, PdfError, scanAdvice, type PdfText } from '../../core/pdf/extract';
+import { closePdfWorkers } from '../../core/pdf/pdfWorkerPool';
 import { toAbortSignal } from '../cancellation';
 import type { Log } from '../log';
 
@@ -112,5 +113,6 @@ export class PdfTextService implements vscode.Disposable {
     this.watcher.dispose();
     this.cache.clear();
     this.passwords.clear();
+    void closePdfWorkers();
   }
 }
