@@ -48,13 +48,32 @@ const node = {
   },
 };
 
+/**
+ * The viewer bundles pdf.js's browser build: its worker code gets the same fixes as the Node worker
+ * loads at run time (src/core/pdf/pdfjsPatches.ts, compiled here so there is one list).
+ */
+async function pdfjsPatchesPlugin() {
+  const compiled = await esbuild.build({ entryPoints: ['src/core/pdf/pdfjsPatches.ts'], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
+  const { applyPatches, PDFJS_WORKER_PATCHES } = await import(`data:text/javascript;base64,${Buffer.from(compiled.outputFiles[0].text).toString('base64')}`);
+  return {
+    name: 'pdfjs-patches',
+    setup(build) {
+      build.onLoad({ filter: /pdfjs-dist[\\/]build[\\/]pdf\.worker\.mjs$/ }, async (args) => {
+        const { source, skipped } = applyPatches(await fs.promises.readFile(args.path, 'utf8'), PDFJS_WORKER_PATCHES);
+        const warnings = skipped.map((name) => ({ text: `pdf.js fix left out, its code changed in this pdfjs-dist: ${name}` }));
+        return { contents: source, loader: 'js', warnings };
+      });
+    },
+  };
+}
+
 const webviewEntries = fs.existsSync('webview-ui')
   ? fs.readdirSync('webview-ui', { withFileTypes: true })
       .filter((d) => d.isDirectory() && fs.existsSync(path.join('webview-ui', d.name, 'main.ts')))
       .map((d) => ({ in: path.join('webview-ui', d.name, 'main.ts'), out: d.name }))
   : [];
 
-const browser = { ...common, platform: 'browser', format: 'esm', target: 'es2022', outdir: 'dist/webview', entryPoints: webviewEntries };
+const browser = { ...common, platform: 'browser', format: 'esm', target: 'es2022', outdir: 'dist/webview', entryPoints: webviewEntries, plugins: [...common.plugins, await pdfjsPatchesPlugin()] };
 
 const configs = [node, ...(webviewEntries.length ? [browser] : [])];
 if (watch) {

@@ -6,6 +6,7 @@ import { applyPatches, PDFJS_WORKER_PATCHES } from '../../src/core/pdf/pdfjsPatc
 import { closePdfWorkers, runPdfJob } from '../../src/core/pdf/pdfWorkerPool';
 import { resolveModule } from '../../src/core/esm';
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
+import { DIST } from '../fixtures/paths';
 import { longHandbookPdf, scannedPdf, shortHandbookPdf, twoColumnPdf, unicodePdf } from '../fixtures/pdf/generate';
 
 describe('pdf.js fixes: the TextState patch and the in-thread port change speed, not text', function () {
@@ -17,6 +18,12 @@ describe('pdf.js fixes: the TextState patch and the in-thread port change speed,
     assert.deepEqual(r.skipped, [], 'pdfjs-dist changed: update src/core/pdf/pdfjsPatches.ts (or drop fixes pdf.js now has)');
     assert.equal(r.applied.length, PDFJS_WORKER_PATCHES.length);
     for (const p of PDFJS_WORKER_PATCHES) assert.ok(r.source.includes(p.replace) && !r.source.includes(p.find), p.name);
+  });
+
+  it('the viewer\'s bundle (pdf.js\'s browser build) has the same fix, applied by esbuild', () => {
+    const bundle = fs.readFileSync(`${DIST}/webview/pdf.js`, 'utf8');
+    assert.doesNotMatch(bundle, /Object\.assign\(Object\.create\(this\),\s*this\)/, 'TextState.clone unpatched: rebuild (npm run build)');
+    assert.match(bundle, /Object\.assign\(new [\w$]+(\(\))?,\s*this\)/);
   });
 
   it('a patch whose text is missing or found twice is left out and reported, the rest applied', () => {
