@@ -11,7 +11,7 @@ export interface Highlight {
 
 export type ToViewer =
   /** The file by webview URL (files on disk), else its bytes as base64 (other file systems). */
-  | { type: 'open'; name: string; url?: string; base64?: string; page?: number; cMapUrl: string; standardFontDataUrl: string }
+  | { type: 'open'; name: string; url?: string; base64?: string; page?: number; cMapUrl: string; standardFontDataUrl: string; wasmUrl: string }
   | { type: 'password'; password?: string; wrong: boolean }
   | { type: 'goto'; page: number; highlight?: Highlight }
   /** The host could not read the file (empty, truncated, not a PDF): shown instead of pages. */

@@ -4,7 +4,7 @@
  * Phase 2: the packaged VSIX is installed and the UI is checked as a person sees it (ui.ts).
  */
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
-import { shortHandbookPdf } from '../fixtures/pdf/generate';
+import { jpxScanPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { VAULT } from './uiPdf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -121,6 +121,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'story.txt'), 'The future of');
   fs.writeFileSync(path.join(dirs.workspace, 'handbook.pdf'), await shortHandbookPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
+  fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'council.txt'), 'City council members met for a short session to approve the river cleanup budget. They highlighted that volunteer turnout doubled.');
   await run(CODE_SERVER, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
   const cs = await startCodeServer(CODE_SERVER, dirs);

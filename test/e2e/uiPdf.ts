@@ -31,6 +31,19 @@ async function clickTitleAction(page: Page, label: string): Promise<void> {
   await page.locator(`.editor-group-container.active .editor-actions .action-label[aria-label^="${label}"]`).first().click();
 }
 
+/** The viewer page showing `name` (its title), once its page `n` is drawn. */
+async function viewerOf(page: Page, name: string, n = 1, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      const drawn = await f.evaluate<boolean>(`document.title === ${JSON.stringify(name)} && !!document.querySelector('#viewer .page[data-page="${n}"].drawn canvas')`).catch(() => false);
+      if (drawn) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`${name} was not drawn in the viewer`);
+    await page.waitForTimeout(250);
+  }
+}
+
 export async function checkPdfUi(page: Page, o: { results: string }, check: Check): Promise<void> {
   await check('a PDF opens as binary by default (its title bar offers the viewer), and in the AI Lab PDF Viewer from the palette', async () => {
     await quickOpen(page, 'handbook.pdf');
@@ -157,5 +170,19 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     await typeQuestion(page, VAULT.question);
     const results = await resultsFrame(page);
     await results.locator('.entry.done .answer-open', { hasText: '3 days' }).first().waitFor({ timeout: 60_000 });
+  });
+  await check('a scan stored as JPEG 2000 is drawn in the viewer (pdf.js\'s WebAssembly decoder loads under the page\'s CSP)', async () => {
+    await quickOpen(page, 'scan-jpx.pdf');
+    await page.locator('.editor-container', { hasText: 'binary' }).first().waitFor();
+    await runCommand(page, 'AI Lab: Open in AI Lab PDF Viewer');
+    const viewer = await viewerOf(page, 'scan-jpx.pdf');
+    // The image fills the page: black in the middle, white near the corners. Undecoded, all is white.
+    const grey = (x: number, y: number) =>
+      viewer.evaluate<number>(`(() => {
+        const c = document.querySelector('#viewer .page[data-page="1"] canvas');
+        return c.getContext('2d').getImageData(Math.floor(c.width * ${x}), Math.floor(c.height * ${y}), 1, 1).data[0];
+      })()`);
+    const [middle, corner] = [await grey(0.5, 0.5), await grey(0.04, 0.04)];
+    if (!(middle < 64 && corner > 192)) throw new Error(`the page's middle is ${middle} and its corner ${corner} (0 black, 255 white): the JPEG 2000 image was not decoded`);
   });
 }

@@ -56,6 +56,7 @@ function layout(): void {
 
 function unrender(p: PageView): void {
   p.div.replaceChildren();
+  p.div.classList.remove('drawn');
   p.rendered = false;
   p.textLayer = undefined;
   const i = renderedOrder.indexOf(p);
@@ -88,6 +89,7 @@ async function render(p: PageView): Promise<void> {
     await new pdfjs.TextLayer({ textContentSource: await page.getTextContent(), container: layer, viewport }).render();
     if (!p.rendered) return;
     p.textLayer = layer;
+    p.div.classList.add('drawn');
     reapplyFind(p);
   })().catch((err: unknown) => {
     p.rendered = false;
@@ -214,7 +216,7 @@ async function open(m: Extract<ToViewer, { type: 'open' }>): Promise<void> {
   pageTexts.clear();
   findQuery = '';
   const source = m.url ? { url: m.url, disableRange: true, disableStream: true } : { data: Uint8Array.from(atob(m.base64 ?? ''), (c) => c.charCodeAt(0)) };
-  const task = pdfjs.getDocument({ ...source, isEvalSupported: false, cMapUrl: m.cMapUrl, cMapPacked: true, standardFontDataUrl: m.standardFontDataUrl });
+  const task = pdfjs.getDocument({ ...source, isEvalSupported: false, cMapUrl: m.cMapUrl, cMapPacked: true, standardFontDataUrl: m.standardFontDataUrl, wasmUrl: m.wasmUrl });
   task.onPassword = (update: (pw: string) => void, reason: number) => {
     passwordReply = update;
     say(`${m.name} is encrypted: enter its password in the box at the top of the window.`);

@@ -43,7 +43,7 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
 
   private resources(): vscode.Uri[] {
     const pdfjs = vscode.Uri.joinPath(this.extensionUri, 'node_modules', 'pdfjs-dist');
-    return [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(pdfjs, 'cmaps'), vscode.Uri.joinPath(pdfjs, 'standard_fonts')];
+    return [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media'), vscode.Uri.joinPath(pdfjs, 'cmaps'), vscode.Uri.joinPath(pdfjs, 'standard_fonts'), vscode.Uri.joinPath(pdfjs, 'wasm')];
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
@@ -56,6 +56,8 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
       script: 'pdf',
       styles: ['pdfViewer.css'],
       csp: `font-src ${webview.cspSource} data: blob:; connect-src ${webview.cspSource}`,
+      // pdf.js decodes JPEG 2000 images (common in scans) and ICC colours with WebAssembly only.
+      wasm: true,
       body: `<div id="toolbar" role="toolbar" aria-label="PDF viewer">
   <button id="prev" title="Previous page (PageUp)" aria-label="Previous page">‹</button>
   <input id="pageNumber" type="number" min="1" value="1" aria-label="Page number"><span id="pageCount">/ …</span>
@@ -88,7 +90,7 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
           checkPdfBytes(data, fileName(document.uri));
           source = { base64: Buffer.from(data).toString('base64') };
         }
-        post({ type: 'open', name: fileName(document.uri), ...source, page: state.page, cMapUrl: asWebview('cmaps'), standardFontDataUrl: asWebview('standard_fonts') });
+        post({ type: 'open', name: fileName(document.uri), ...source, page: state.page, cMapUrl: asWebview('cmaps'), standardFontDataUrl: asWebview('standard_fonts'), wasmUrl: asWebview('wasm') });
       } catch (err) {
         state.error = err instanceof Error ? err.message : String(err);
         post({ type: 'error', message: state.error });

@@ -12,6 +12,8 @@ export interface PageOptions {
   imgSrc?: string;
   /** Extra CSP directives (the PDF viewer loads embedded fonts and pdf.js's CMaps). */
   csp?: string;
+  /** Lets the page compile WebAssembly ('wasm-unsafe-eval'; no eval of scripts): pdf.js's image decoders. */
+  wasm?: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export function createPanel(
 /** A page with a strict CSP (a nonce for our one script, no inline code, no remote content by default). */
 export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, o: PageOptions): string {
   const nonce = randomBytes(16).toString('base64');
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:${o.imgSrc ? ` ${o.imgSrc}` : ''}${o.csp ? `; ${o.csp}` : ''}`;
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'${o.wasm ? " 'wasm-unsafe-eval'" : ''}; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:${o.imgSrc ? ` ${o.imgSrc}` : ''}${o.csp ? `; ${o.csp}` : ''}`;
   const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f));
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!DOCTYPE html>
