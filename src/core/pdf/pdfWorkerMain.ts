@@ -86,17 +86,17 @@ const WINDOW = 8;
 
 async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> {
   const { pdfjs, workerHalf } = await lib;
-  const progress = (done: number, total: number) => reply({ id: job.id, type: 'progress', done, total });
-  if (AS_SHIPPED) return reply({ id: job.id, type: 'pages', ...(await extract(pdfjs, undefined, job, progress)), fixes: [] });
-  // pdf.js's two halves on this thread, joined by a port that copies messages cheaply (inThreadPort.ts).
-  const port = new InThreadPort();
-  workerHalf.module.WorkerMessageHandler.initializeFromPort(port);
-  const worker = new pdfjs.PDFWorker({ port });
+  // pdf.js's two halves on this thread, joined by a port that copies messages cheaply (inThreadPort.ts);
+  // as shipped, pdf.js joins them itself.
+  const port = AS_SHIPPED ? undefined : new InThreadPort();
+  if (port) workerHalf.module.WorkerMessageHandler.initializeFromPort(port);
+  const worker = port && new pdfjs.PDFWorker({ port });
   try {
-    reply({ id: job.id, type: 'pages', ...(await extract(pdfjs, worker, job, progress)), fixes: [...workerHalf.applied, 'in-thread port'] });
+    const pages = await extract(pdfjs, worker, job, (done, total) => reply({ id: job.id, type: 'progress', done, total }));
+    reply({ id: job.id, type: 'pages', ...pages, fixes: port ? [...workerHalf.applied, 'in-thread port'] : [] });
   } finally {
-    worker.destroy();
-    port.terminate();
+    worker?.destroy();
+    port?.terminate();
   }
 }
 

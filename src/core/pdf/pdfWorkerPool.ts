@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { resolveModule } from '../esm';
 import { MIN_PAGES_PER_PART, type PdfJob, type PdfJobReply } from './pdfWorkerProtocol';
 
 /** The worker script: dist/pdfWorker.js in the bundle, pdfWorkerMain.js beside this file when compiled by tsc. */
@@ -14,7 +14,7 @@ function workerScript(): string {
 }
 
 function pdfjsDir(): string {
-  return path.dirname(createRequire(__filename).resolve('pdfjs-dist/package.json'));
+  return path.dirname(resolveModule('pdfjs-dist/package.json'));
 }
 
 interface Slot {
