@@ -38,7 +38,8 @@ const node = {
   // Native modules cannot be bundled: they ship in the VSIX as node_modules (see .vscodeignore).
   external: ['vscode', 'onnxruntime-node', 'pdfjs-dist'],
   // transformers.js requires sharp at load; AI Lab runs text tasks only and ships a stub instead.
-  alias: { sharp: './src/core/inference/sharpStub.ts' },
+  // jsonc-parser's UMD main requires its parts at run time, which a bundle cannot follow: take its ES module build.
+  alias: { sharp: './src/core/inference/sharpStub.ts', 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   entryPoints: {
     extension: 'src/extension.ts',
     cli: 'src/cli.ts',

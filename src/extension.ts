@@ -9,6 +9,7 @@ import { EnvironmentTreeProvider } from './host/views/environmentTree';
 import { ResultsPanel } from './host/webviews/resultsPanel';
 import { PdfTextService } from './host/pdf/pdfTextService';
 import { PDF_VIEW_TYPE, PdfViewerProvider } from './host/pdf/pdfViewer';
+import { WorkspaceSettingsGuard } from './host/workspaceTrust';
 
 /** What activate() hands to tests (and to other extensions). */
 export interface AiLabApi {
@@ -30,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
 
   const env = new EnvironmentService(context.extensionPath, log);
   const statusBar = new GpuStatusBar(env);
-  const tree = new EnvironmentTreeProvider(env, () => {
+  const guard = new WorkspaceSettingsGuard(log, context.workspaceState);
+  const tree = new EnvironmentTreeProvider(env, guard, () => {
     void env.refresh().catch((err: unknown) => log.showError('Probing the environment failed', err));
   });
   const treeView = vscode.window.createTreeView('aiLab.environment', { treeDataProvider: tree, showCollapseAll: true });
@@ -42,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const pdfViewer = new PdfViewerProvider(context.extensionUri, pdfText, log);
   context.subscriptions.push(
     env,
+    guard,
     statusBar,
     tree,
     treeView,
@@ -74,10 +77,21 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
       if (!e.affectsConfiguration('aiLab')) return;
       env.configurationChanged(e);
       statusBar.update();
+      void guard.scan();
       if (e.affectsConfiguration('aiLab.device')) tree.refresh();
     }),
     vscode.window.onDidChangeWindowState((s) => env.setFocused(s.focused)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void guard.scan()),
+    // Trusted now: what the workspace names may run. Probe again with it; the service restarts with its libraries.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('The workspace is trusted now: AI Lab uses the programs and libraries its settings name.');
+      inference.reset();
+      void guard.scan();
+      void env.refresh().catch((err: unknown) => log.error('Probing the environment after the workspace was trusted failed', err));
+    }),
   );
+  // What the workspace's settings ask for: logged, shown in the Environment view, and told once.
+  void guard.scan().then(() => guard.notifyOnce(env.workspacePythonsNotRun()));
   void vscode.commands.executeCommand('setContext', 'aiLab.gpuState', 'loading');
   env.startPolling(vscode.window.state.focused);
 

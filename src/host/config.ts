@@ -3,6 +3,7 @@ import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
 import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId, type SummaryPreset } from '../core/nlp/tasks';
 import { findCudaLibraryDirs, withLibraryPath } from '../core/onnx/cudaLibraries';
+import { resolveGuarded, type GuardedKey, type SettingOrigin } from '../core/settings/guarded';
 
 /** Typed view of the `aiLab.*` settings. */
 export interface AiLabConfig {
@@ -23,6 +24,8 @@ export interface AiLabConfig {
   pythonPaths: string[];
   modelDtypes: Record<string, Dtype>;
   nlp: NlpConfig;
+  /** Where each guarded setting's value came from (user, workspace, default): shown in the Environment view. */
+  origins: Record<GuardedKey, SettingOrigin>;
 }
 
 export interface NlpConfig {
@@ -46,33 +49,49 @@ function pick<T extends string>(v: string | undefined, allowed: readonly T[], fa
   return (allowed as readonly string[]).includes(v ?? '') ? (v as T) : fallback;
 }
 
+/**
+ * Reads the settings. The guarded ones (src/core/settings/guarded.ts) come from the user's settings
+ * only, or from the workspace's once it is trusted: never `c.get`, which merges the workspace in.
+ */
 export function readConfig(): AiLabConfig {
   const c = vscode.workspace.getConfiguration('aiLab');
+  const origins = {} as Record<GuardedKey, SettingOrigin>;
+  const guarded = <T>(key: GuardedKey): T | undefined => {
+    const r = resolveGuarded<T>(key, c.inspect<T>(key), vscode.workspace.isTrusted);
+    origins[key] = r.origin;
+    return r.value;
+  };
+  const stringList = (v: unknown) => (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
   const num = (key: string, fallback: number, min: number) => {
     const v = c.get<number>(key, fallback);
     return typeof v === 'number' && Number.isFinite(v) ? Math.max(min, v) : fallback;
   };
   return {
     gpuPollSeconds: num('gpuPollSeconds', 2, 0),
-    nvidiaSmiPath: c.get<string>('nvidiaSmiPath', '') ?? '',
+    nvidiaSmiPath: text(guarded('nvidiaSmiPath')),
     nvidiaSmiTimeoutSeconds: num('nvidiaSmiTimeoutSeconds', 5, 0.2),
     statusBarEnabled: c.get<boolean>('statusBar.enabled', true) ?? true,
     statusBarShowWhenNoGpu: c.get<boolean>('statusBar.showWhenNoGpu', true) ?? true,
     device: pick(c.get<string>('device'), ['auto', 'cpu', 'cuda'], 'auto'),
     dtype: pick(c.get<string>('dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto'),
-    hubEndpoint: c.get<string>('hubEndpoint', '') ?? '',
+    hubEndpoint: text(guarded('hubEndpoint')),
     hubOffline: c.get<boolean>('hubOffline', false) ?? false,
-    datasetsServerEndpoint: (c.get<string>('datasetsServerEndpoint', '') ?? '').trim(),
+    datasetsServerEndpoint: text(guarded('datasetsServerEndpoint')).trim(),
     modelCardRemoteImages: c.get<boolean>('modelCard.remoteImages', false) ?? false,
     idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
-    cudaProviderFeed: c.get<string>('cudaProviderFeed', '') ?? '',
-    cudaLibraryPaths: (c.get<unknown[]>('cudaLibraryPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
-    pythonPaths: (c.get<unknown[]>('pythonPaths', []) ?? []).filter((x): x is string => typeof x === 'string' && x.trim() !== ''),
+    cudaProviderFeed: text(guarded('cudaProviderFeed')),
+    cudaLibraryPaths: stringList(guarded('cudaLibraryPaths')),
+    pythonPaths: stringList(guarded('pythonPaths')),
     nlp: readNlpConfig(c, num),
     modelDtypes: Object.fromEntries(
       Object.entries(c.get<Record<string, unknown>>('modelDtypes', {}) ?? {}).map(([k, v]) => [k.trim(), pick(typeof v === 'string' ? v : undefined, ['auto', 'fp32', 'fp16', 'q8'], 'auto')]),
     ),
+    origins,
   };
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
 }
 
 function readNlpConfig(c: vscode.WorkspaceConfiguration, num: (key: string, fallback: number, min: number) => number): NlpConfig {
@@ -115,11 +134,21 @@ function readNlpConfig(c: vscode.WorkspaceConfiguration, num: (key: string, fall
   };
 }
 
+/** The workspace folders on disk. */
+export function localWorkspaceFolders(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+/**
+ * The workspace folders whose programs and libraries AI Lab may run or load (their `.venv`
+ * interpreters, the CUDA libraries in them): none in Restricted Mode.
+ */
+export function trustedWorkspaceFolders(): string[] {
+  return vscode.workspace.isTrusted ? localWorkspaceFolders() : [];
+}
+
 /** The process environment for children that load CUDA: the CUDA library folders on their library path. */
 export function cudaChildEnv(): NodeJS.ProcessEnv {
-  const dirs = findCudaLibraryDirs({
-    configured: readConfig().cudaLibraryPaths,
-    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-  });
+  const dirs = findCudaLibraryDirs({ configured: readConfig().cudaLibraryPaths, workspaceFolders: trustedWorkspaceFolders() });
   return withLibraryPath(process.env, dirs);
 }

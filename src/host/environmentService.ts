@@ -12,7 +12,7 @@ import { probePython } from '../core/python/probe';
 import { setupState, type SetupState } from '../core/python/setupSteps';
 import type { SmokeVerdict } from '../core/python/smokeTest';
 import type { PythonEnv } from '../core/python/types';
-import { cudaChildEnv, readConfig } from './config';
+import { cudaChildEnv, localWorkspaceFolders, readConfig, trustedWorkspaceFolders } from './config';
 import type { Log } from './log';
 
 export type GpuState = 'loading' | 'found' | GpuFailureKind;
@@ -58,6 +58,7 @@ export class EnvironmentService implements vscode.Disposable {
   readonly smokeVerdicts = new Map<string, SmokeVerdict>();
   report: EnvironmentReport | undefined;
   lastPoll: GpuProbe | undefined;
+
   private showWithoutGpu = false;
 
   constructor(
@@ -215,9 +216,25 @@ export class EnvironmentService implements vscode.Disposable {
     return this.pythonRun ?? Promise.resolve();
   }
 
+  /** Restricted Mode: the workspace's own interpreters (`.venv`, `venv`, `env`), found on disk and not run. */
+  workspacePythonsNotRun(): string[] {
+    if (vscode.workspace.isTrusted) return [];
+    return discoverPythons({ workspaceFolders: localWorkspaceFolders(), configured: [], env: {} }).filter((c) => c.source.startsWith('workspace')).map((c) => c.path);
+  }
+
   private async probePythons(report: EnvironmentReport): Promise<void> {
-    const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    const candidates = discoverPythons({ workspaceFolders, configured: readConfig().pythonPaths, selected: await selectedInterpreter(), includeSystem: true });
+    // Restricted Mode: nothing inside the workspace runs, not even the interpreter the Python extension
+    // selected (a workspace setting can choose it); what was found is listed instead.
+    const trusted = vscode.workspace.isTrusted;
+    const workspaceFolders = trustedWorkspaceFolders();
+    const cfg = readConfig();
+    const candidates = discoverPythons({
+      workspaceFolders,
+      configured: cfg.pythonPaths,
+      configuredSource: cfg.origins.pythonPaths === 'user' ? 'aiLab.pythonPaths' : `aiLab.pythonPaths (${cfg.origins.pythonPaths} settings)`,
+      selected: trusted ? await selectedInterpreter() : undefined,
+      includeSystem: true,
+    });
     const envs: PythonEnv[] = [];
     await vscode.window.withProgress({ location: { viewId: 'aiLab.environment' }, title: 'Checking Python environments' }, async () => {
       for (const c of candidates) {

@@ -48,10 +48,13 @@ export async function startCodeServer(
   dirs: ReturnType<typeof makeDirs>,
   extraArgs: string[] = [],
   log: (line: string) => void = () => undefined,
+  /** `workspaceTrust`: ask whether to trust the folder, as VS Code does for a user (off in the other phases). */
+  options: { workspaceTrust?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CodeServer> {
   const port = await freePort();
   const env = {
     ...process.env,
+    ...options.env,
     TMPDIR: dirs.tmp,
     XDG_CONFIG_HOME: path.join(dirs.root, 'cfg'),
     XDG_DATA_HOME: path.join(dirs.root, 'data'),
@@ -61,7 +64,7 @@ export async function startCodeServer(
   };
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, ...extraArgs, dirs.workspace,
   ];
   // Own process group: at exit the whole group goes, file watchers included.

@@ -2,6 +2,7 @@
  * End-to-end tests in a real VS Code (code-server 4.100.3 = VS Code 1.100) driven by Debian's chromium.
  * Phase 1: the mocha suite in suite/ runs inside the extension host (VS Code API).
  * Phase 2: the packaged VSIX is installed and the UI is checked as a person sees it (ui.ts).
+ * Phase 3: the VSIX again, in a repository with hostile settings, with Workspace Trust on (uiTrust.ts).
  */
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { jpxScanPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
@@ -19,6 +20,7 @@ import { FixtureNugetFeed, providerPackage } from '../fixtures/nuget/feedServer'
 import { REPO_ROOT, fakeSmi } from '../fixtures/paths';
 import { makeDirs, run, startCodeServer, writeUserSettings } from './codeServer';
 import { checkUi } from './ui';
+import { trustChecks } from './uiTrust';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const CODE_SERVER = path.join(REPO_ROOT, '.tools', 'e2e', 'node_modules', '.bin', 'code-server');
@@ -153,7 +155,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   fs.mkdirSync(RESULTS, { recursive: true });
   if (!fs.existsSync(CODE_SERVER)) throw new Error(`${CODE_SERVER} missing: run scripts/setup-e2e-tools.sh`);
-  const only = process.env.AI_LAB_E2E_PHASE; // "1" or "2" to run one phase while developing
+  const only = process.env.AI_LAB_E2E_PHASE; // "1", "2" or "3" to run one phase while developing
   let vsix = '';
   if (only !== '1') {
     section('Packaging the VSIX');
@@ -163,12 +165,16 @@ async function main(): Promise<number> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   let failed = 0;
   try {
-    if (only !== '2') {
+    if (!only || only === '1') {
       const code = await extensionHostSuite(browser);
       console.log(`extension-host suite exit code: ${code}`);
       if (code !== 0) failed++;
     }
-    if (only !== '1') failed += await uiChecks(browser, vsix);
+    if (!only || only === '2') failed += await uiChecks(browser, vsix);
+    if (!only || only === '3') {
+      section('Phase 3: a repository whose settings point AI Lab elsewhere, in Restricted Mode and then trusted');
+      failed += await trustChecks(browser, { codeServer: CODE_SERVER, vsix, results: RESULTS });
+    }
   } finally {
     await browser.close();
   }

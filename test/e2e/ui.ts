@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { aiLabLog, contextMenuCommand, openWorkspaceFile, quickOpen, reloadWith, resultsFrame, runCommand, runOnFile } from './uiDriver';
+import { aiLabLog, contextMenuCommand, createChecker, openWorkspaceFile, quickOpen, reloadWith, resultsFrame, runCommand, runOnFile } from './uiDriver';
 import { checkHubUi, type HubUiOptions } from './uiHub';
 import { checkPdfUi } from './uiPdf';
 
@@ -14,23 +13,7 @@ export interface UiOptions extends HubUiOptions {
 
 /** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */
 export async function checkUi(page: Page, o: UiOptions): Promise<number> {
-  let failures = 0;
-  const only = process.env.AI_LAB_E2E_GREP ? new RegExp(process.env.AI_LAB_E2E_GREP) : undefined;
-  const check = async (name: string, fn: () => Promise<void>) => {
-    // While developing: AI_LAB_E2E_GREP runs only the checks whose names match.
-    if (only && !only.test(name)) return;
-    const started = Date.now();
-    try {
-      await fn();
-      console.log(`  ✔ ${name} (${Date.now() - started} ms)`);
-    } catch (err) {
-      failures++;
-      console.error(`  ✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
-      const file = path.join(o.results, `failed-${name.replace(/\W+/g, '-').slice(0, 60)}`);
-      await page.screenshot({ path: `${file}.png` }).catch(() => undefined);
-      fs.writeFileSync(`${file}.log`, aiLabLog(o.logsDir));
-    }
-  };
+  const { check, failures, only } = createChecker(page, o);
   page.setDefaultTimeout(30_000);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
@@ -261,5 +244,5 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     await hit.click();
     await page.locator('.notification-toast', { hasText: 'Classify Sentiment now uses Xenova/fixture-sst2' }).waitFor();
   });
-  return failures;
+  return failures();
 }

@@ -15,6 +15,32 @@ export function aiLabLog(logsDir: string): string {
   return findFiles(logsDir, 'AI Lab.log').map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 }
 
+export type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
+
+/**
+ * The UI checks' runner: prints ✔/✘ lines (counted by scripts/test.sh), and on failure keeps a
+ * screenshot and the AI Lab log. AI_LAB_E2E_GREP runs only the checks whose names match.
+ */
+export function createChecker(page: Page, o: { results: string; logsDir: string }): { check: Check; failures: () => number; only: RegExp | undefined } {
+  let failures = 0;
+  const only = process.env.AI_LAB_E2E_GREP ? new RegExp(process.env.AI_LAB_E2E_GREP) : undefined;
+  const check: Check = async (name, fn) => {
+    if (only && !only.test(name)) return;
+    const started = Date.now();
+    try {
+      await fn();
+      console.log(`  ✔ ${name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      failures++;
+      console.error(`  ✘ ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      const file = path.join(o.results, `failed-${name.replace(/\W+/g, '-').slice(0, 60)}`);
+      await page.screenshot({ path: `${file}.png` }).catch(() => undefined);
+      fs.writeFileSync(`${file}.log`, aiLabLog(o.logsDir));
+    }
+  };
+  return { check, failures: () => failures, only };
+}
+
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   for (let attempt = 1; ; attempt++) {

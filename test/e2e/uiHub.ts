@@ -1,7 +1,7 @@
 /** UI checks of the Hub sidebar, as a person uses it: search, filter, card, download, cache, dataset preview, sign-in. */
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { aiLabLog, focusMenuItem, frameWith, openWorkspaceFile, reloadWith, runCommand } from './uiDriver';
+import { aiLabLog, focusMenuItem, frameWith, openWorkspaceFile, reloadWith, runCommand, type Check } from './uiDriver';
 
 export interface HubUiOptions {
   results: string;
@@ -14,8 +14,6 @@ export interface HubUiOptions {
   /** Adds settings to settings.json (read when the window loads). */
   writeSettings(patch: Record<string, unknown>): void;
 }
-
-type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
 
 const row = (page: Page, text: string | RegExp) => page.locator('.monaco-list-row', { hasText: text }).first();
 

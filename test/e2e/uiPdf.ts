@@ -1,9 +1,7 @@
 /** UI checks of the PDF viewer as a person uses it: reopen with the viewer, ask from the palette, click the answer, select and classify. */
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { focusMenuItem, frameWith, quickOpen, resultsFrame, runCommand } from './uiDriver';
-
-type Check = (name: string, fn: () => Promise<void>) => Promise<void>;
+import { focusMenuItem, frameWith, quickOpen, resultsFrame, runCommand, type Check } from './uiDriver';
 
 const viewerFrame = (page: Page): Promise<Frame> => frameWith(page, '#viewer .page', 'the AI Lab PDF viewer', 60_000);
 

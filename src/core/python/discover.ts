@@ -23,6 +23,8 @@ export interface DiscoverInput {
   workspaceFolders: string[];
   /** aiLab.pythonPaths / --python: interpreters or environment folders. */
   configured: string[];
+  /** Where `configured` came from, as the Environment view shows it (default `aiLab.pythonPaths`). */
+  configuredSource?: string;
   /** The Python extension's selected interpreter, when it is installed. */
   selected?: string;
   env?: NodeJS.ProcessEnv;
@@ -42,7 +44,7 @@ export function discoverPythons(i: DiscoverInput): PythonCandidate[] {
   };
   for (const c of i.configured) {
     const asPrefix = fs.existsSync(c) && fs.statSync(c).isDirectory() ? interpreterIn(c, platform) : undefined;
-    add(asPrefix ?? c, 'aiLab.pythonPaths');
+    add(asPrefix ?? c, i.configuredSource ?? 'aiLab.pythonPaths');
   }
   add(i.selected, 'Python extension');
   for (const w of i.workspaceFolders) for (const n of ['.venv', 'venv', 'env']) add(interpreterIn(path.join(w, n), platform), `workspace ${n}`);

@@ -59,6 +59,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
       }
     },
     'aiLab.showLog': () => d.log.show(),
+    'aiLab.manageWorkspaceTrust': () => vscode.commands.executeCommand('workbench.trust.manage'),
     ...createNlpCommands(nlp),
     ...createPdfCommands(nlp),
     'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, d.hub, args as Parameters<typeof chooseModelCommand>[2]),

@@ -4,6 +4,7 @@ import { environmentStamp } from '../../core/python/discover';
 import { torchInstallFor } from '../../core/python/setupSteps';
 import type { EnvironmentService } from '../environmentService';
 import type { Log } from '../log';
+import { requireTrust } from '../workspaceTrust';
 import { runSmokeTestCommand } from './smokeTest';
 
 const TERMINAL = 'AI Lab: setup';
@@ -55,10 +56,12 @@ async function venvPython(env: EnvironmentService): Promise<string | undefined> 
   return python;
 }
 
-/** The walkthrough's steps: each runs in a visible terminal and completes when the probe sees its effect. */
+/**
+ * The walkthrough's steps: each runs in a visible terminal and completes when the probe sees its effect.
+ * Each runs the workspace's own interpreter (or makes one), so none runs in Restricted Mode.
+ */
 export function createSetupCommands(extensionPath: string, env: EnvironmentService, log: Log): Record<string, () => unknown> {
-  return {
-    'aiLab.openSetupWalkthrough': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', 'ai-lab-dev.ai-lab#aiLab.gpuSetup', false),
+  const steps: Record<string, () => unknown> = {
     'aiLab.setup.createVenv': () => {
       const folder = workspaceFolder();
       if (!folder) return undefined;
@@ -93,5 +96,9 @@ export function createSetupCommands(extensionPath: string, env: EnvironmentServi
       await env.pythonReady();
       return env.setup;
     },
+  };
+  return {
+    'aiLab.openSetupWalkthrough': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', 'ai-lab-dev.ai-lab#aiLab.gpuSetup', false),
+    ...Object.fromEntries(Object.entries(steps).map(([name, step]) => [name, () => (requireTrust('Setting up a Python environment in the workspace') ? step() : undefined)])),
   };
 }

@@ -5,14 +5,21 @@ import { readConfig } from '../config';
 import type { Diagnosis, EnvironmentReport, GpuInfo, ProviderStatus } from '../../core/env/types';
 import type { PythonEnv } from '../../core/python/types';
 import type { EnvironmentService } from '../environmentService';
+import type { WorkspaceSettingsGuard } from '../workspaceTrust';
+import { settingValueText, type SettingOrigin } from '../../core/settings/guarded';
 
 export type EnvNode =
   | { kind: 'gpu'; id: string; gpu: GpuInfo }
   | { kind: 'value'; id: string; label: string; value: string; tooltip?: string; icon?: string }
-  | { kind: 'group'; id: 'system' | 'onnx' | 'diagnoses' | 'python' }
+  | { kind: 'group'; id: GroupId }
   | { kind: 'python'; id: string; env: PythonEnv }
   | { kind: 'provider'; id: string; provider: ProviderStatus }
   | { kind: 'diagnosis'; id: string; diagnosis: Diagnosis };
+
+type GroupId = 'system' | 'onnx' | 'diagnoses' | 'python' | 'trust';
+
+/** How the view names a setting's origin. */
+const ORIGIN_LABEL: Record<SettingOrigin, string> = { default: 'default', user: 'user settings', workspace: 'workspace settings', workspaceFolder: 'folder settings' };
 
 const SEVERITY_ICON = {
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
@@ -32,13 +39,14 @@ export function isLink(fix: string): boolean {
 export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<EnvNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
 
   constructor(
     private readonly env: EnvironmentService,
+    private readonly guard: WorkspaceSettingsGuard,
     private readonly onFirstShow: () => void,
   ) {
-    this.sub = env.onDidChange(() => this.changed.fire(undefined));
+    this.subs = [env.onDidChange(() => this.changed.fire(undefined)), guard.onDidChange(() => this.changed.fire(undefined))];
   }
 
   getChildren(node?: EnvNode): EnvNode[] {
@@ -71,7 +79,24 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       }),
     );
     nodes.push({ kind: 'group', id: 'system' }, { kind: 'group', id: 'onnx' }, { kind: 'group', id: 'python' }, { kind: 'group', id: 'diagnoses' });
+    // Workspace Trust first: always in Restricted Mode (it explains what is missing), else when the
+    // workspace's settings name something (so a user sees what runs on a repository's say-so).
+    if (!this.guard.trusted || this.guard.verdicts.length) nodes.unshift({ kind: 'group', id: 'trust' });
     return nodes;
+  }
+
+  /** What the workspace's settings asked for and what AI Lab did with it; in Restricted Mode, what was not run. */
+  private trustChildren(): EnvNode[] {
+    const verdictText = { ignored: 'ignored: user settings only', skipped: 'not run (Restricted Mode)', applied: 'in use (from the workspace)' };
+    const verdictIcon = { ignored: 'circle-slash', skipped: 'shield', applied: 'workspace-trusted' };
+    const rows: EnvNode[] = this.guard.verdicts.map((v) =>
+      value(`trust:${v.file}:${v.key}`, `aiLab.${v.key}`, `${settingValueText(v.value)} — ${verdictText[v.verdict]}`, { icon: verdictIcon[v.verdict], tooltip: `${v.file}: ${v.reason}.` }),
+    );
+    for (const p of this.env.workspacePythonsNotRun()) {
+      rows.push(value(`trust:py:${p}`, 'Python interpreter', `${p} — not run (Restricted Mode)`, { icon: 'shield', tooltip: 'Restricted Mode: AI Lab does not run interpreters inside an untrusted workspace, nor load the CUDA libraries in its environments.' }));
+    }
+    if (!rows.length) rows.push(value('trust:none', 'Restricted Mode', 'nothing in this workspace asked to run', { icon: 'shield' }));
+    return rows;
   }
 
   private gpuChildren(g: GpuInfo): EnvNode[] {
@@ -116,14 +141,17 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
     return rows;
   }
 
-  private groupChildren(id: 'system' | 'onnx' | 'diagnoses' | 'python', r: EnvironmentReport): EnvNode[] {
+  private groupChildren(id: GroupId, r: EnvironmentReport): EnvNode[] {
+    if (id === 'trust') return this.trustChildren();
     if (id === 'python') {
       if (!r.python) return [value('py:none', 'Checking…', '', { icon: 'loading~spin' })];
       if (!r.python.length) return [value('py:none', 'No Python interpreter found', 'add one in aiLab.pythonPaths', { icon: 'info' })];
       return r.python.map((env) => ({ kind: 'python', id: `py:${env.path}`, env }));
     }
     if (id === 'system') {
-      const smi = r.nvidiaSmi.path ? `${r.nvidiaSmi.path}${r.nvidiaSmi.source ? ` (${r.nvidiaSmi.source})` : ''}` : 'not found';
+      // A path from a setting says which settings (a workspace's shows as such, even when trusted).
+      const source = r.nvidiaSmi.source === 'setting' ? `aiLab.nvidiaSmiPath, ${ORIGIN_LABEL[readConfig().origins.nvidiaSmiPath]}` : r.nvidiaSmi.source;
+      const smi = r.nvidiaSmi.path ? `${r.nvidiaSmi.path}${source ? ` (${source})` : ''}` : 'not found';
       return [
         value('sys:os', 'OS', `${r.platform.os} ${r.platform.release} (${r.platform.arch})`),
         value('sys:wsl', 'WSL', r.wsl ? 'yes' : 'no'),
@@ -163,9 +191,17 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
         return withId(item, node.id);
       }
       case 'group': {
-        const labels = { system: 'System', onnx: 'ONNX Runtime', diagnoses: 'Diagnoses', python: 'Python' };
+        const labels = { system: 'System', onnx: 'ONNX Runtime', diagnoses: 'Diagnoses', python: 'Python', trust: 'Workspace Trust' };
         const item = new vscode.TreeItem(labels[node.id], vscode.TreeItemCollapsibleState.Expanded);
-        if (node.id === 'python') {
+        if (node.id === 'trust') {
+          const t = this.guard.trusted;
+          item.iconPath = new vscode.ThemeIcon(t ? 'workspace-trusted' : 'workspace-untrusted');
+          item.description = t ? 'trusted: runs what the workspace names' : 'Restricted Mode';
+          item.tooltip = t
+            ? 'This workspace is trusted: AI Lab runs the programs and loads the libraries its settings name (listed here).'
+            : 'Restricted Mode: AI Lab shows the GPU through the system nvidia-smi, browses the Hub with your user settings and reads PDFs, but runs no interpreter in this workspace and no program or library its settings name.';
+          item.contextValue = t ? 'trust;trusted' : 'trust;restricted';
+        } else if (node.id === 'python') {
           item.iconPath = new vscode.ThemeIcon('symbol-namespace');
           item.description = r?.python ? `${r.python.length} interpreter${r.python.length === 1 ? '' : 's'}` : 'checking…';
         } else if (node.id === 'system') {
@@ -238,11 +274,12 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       return env ? { kind: 'python', id: `py:${env.path}`, env } : undefined;
     }
     if (node.kind === 'diagnosis' || node.id === 'diag:none') return { kind: 'group', id: 'diagnoses' };
+    if (node.id.startsWith('trust:')) return { kind: 'group', id: 'trust' };
     return undefined;
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const s of this.subs) s.dispose();
     this.changed.dispose();
   }
 }
