@@ -105,6 +105,10 @@ export async function trustChecks(browser: Browser, o: { codeServer: string; vsi
       }
       await page.locator('.notification-toast', { hasText: 'In Restricted Mode AI Lab does not run what this workspace names' }).first().waitFor();
       await page.screenshot({ path: path.join(o.results, 'restricted-mode.png') });
+      // The setup walkthrough's steps run the workspace's interpreter: refused, with the way out.
+      await runCommand(page, 'AI Lab: Setup: Upgrade pip, setuptools and wheel');
+      await page.locator('.notification-toast', { hasText: 'which Restricted Mode does not allow' }).first().waitFor();
+      if (await page.locator('.terminal-tab, .single-terminal-tab', { hasText: 'AI Lab: setup' }).count()) throw new Error('a setup terminal was opened');
       // Several GPU polls (1 s each) and the Python probe have run by now.
       await row(/\d+ interpreters?/).waitFor();
       await page.waitForTimeout(3000);
