@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const statusBar = new GpuStatusBar(env);
   const guard = new WorkspaceSettingsGuard(log, context.workspaceState);
   const tree = new EnvironmentTreeProvider(env, guard, () => {
-    void env.refresh().catch((err: unknown) => log.showError('Probing the environment failed', err));
+    void env.probeOnce().catch((err: unknown) => log.showError('Probing the environment failed', err));
   });
   const treeView = vscode.window.createTreeView('aiLab.environment', { treeDataProvider: tree, showCollapseAll: true });
   const hub = createHubViews(context, log);
@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('The workspace is trusted now: AI Lab uses the programs and libraries its settings name.');
       inference.reset();
-      void guard.scan();
+      void guard.scan().then(() => guard.notifyOnce([]));
       void env.refresh().catch((err: unknown) => log.error('Probing the environment after the workspace was trusted failed', err));
     }),
   );

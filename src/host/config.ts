@@ -1,9 +1,11 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
 import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId, type SummaryPreset } from '../core/nlp/tasks';
 import { findCudaLibraryDirs, withLibraryPath } from '../core/onnx/cudaLibraries';
 import { resolveGuarded, type GuardedKey, type SettingOrigin } from '../core/settings/guarded';
+import { isInsideAny, looksLikePath, resolveSettingPath } from '../core/settings/workspacePaths';
 
 /** Typed view of the `aiLab.*` settings. */
 export interface AiLabConfig {
@@ -61,14 +63,19 @@ export function readConfig(): AiLabConfig {
     origins[key] = r.origin;
     return r.value;
   };
+  // Paths are made absolute from the folder of the settings that named them, never the editor's current folder.
+  const absolute = (key: GuardedKey, p: string) => resolveSettingPath(p, origins[key] === 'workspace' ? workspaceSettingsFolder() : localWorkspaceFolders()[0]);
   const stringList = (v: unknown) => (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+  const paths = (key: GuardedKey) => stringList(guarded(key)).map((p) => absolute(key, p));
+  const smi = text(guarded('nvidiaSmiPath')).trim();
   const num = (key: string, fallback: number, min: number) => {
     const v = c.get<number>(key, fallback);
     return typeof v === 'number' && Number.isFinite(v) ? Math.max(min, v) : fallback;
   };
   return {
-    gpuPollSeconds: num('gpuPollSeconds', 2, 0),
-    nvidiaSmiPath: text(guarded('nvidiaSmiPath')),
+    // 0 is off; anything else at least every half second (a setting cannot make AI Lab spin on nvidia-smi).
+    gpuPollSeconds: ((v) => (v === 0 ? 0 : Math.max(0.5, v)))(num('gpuPollSeconds', 2, 0)),
+    nvidiaSmiPath: smi && absolute('nvidiaSmiPath', smi),
     nvidiaSmiTimeoutSeconds: num('nvidiaSmiTimeoutSeconds', 5, 0.2),
     statusBarEnabled: c.get<boolean>('statusBar.enabled', true) ?? true,
     statusBarShowWhenNoGpu: c.get<boolean>('statusBar.showWhenNoGpu', true) ?? true,
@@ -77,12 +84,12 @@ export function readConfig(): AiLabConfig {
     hubEndpoint: text(guarded('hubEndpoint')),
     hubOffline: c.get<boolean>('hubOffline', false) ?? false,
     datasetsServerEndpoint: text(guarded('datasetsServerEndpoint')).trim(),
-    modelCardRemoteImages: c.get<boolean>('modelCard.remoteImages', false) ?? false,
+    modelCardRemoteImages: guarded<boolean>('modelCard.remoteImages') === true,
     idleUnloadMinutes: num('idleUnloadMinutes', 10, 0),
     cudaProviderFeed: text(guarded('cudaProviderFeed')),
-    cudaLibraryPaths: stringList(guarded('cudaLibraryPaths')),
-    pythonPaths: stringList(guarded('pythonPaths')),
-    nlp: readNlpConfig(c, num),
+    cudaLibraryPaths: paths('cudaLibraryPaths'),
+    pythonPaths: paths('pythonPaths'),
+    nlp: readNlpConfig(c, num, guarded),
     modelDtypes: Object.fromEntries(
       Object.entries(c.get<Record<string, unknown>>('modelDtypes', {}) ?? {}).map(([k, v]) => [k.trim(), pick(typeof v === 'string' ? v : undefined, ['auto', 'fp32', 'fp16', 'q8'], 'auto')]),
     ),
@@ -94,10 +101,17 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-function readNlpConfig(c: vscode.WorkspaceConfiguration, num: (key: string, fallback: number, min: number) => number): NlpConfig {
-  const models = Object.fromEntries(
-    (Object.keys(LAB_TASKS) as LabTaskId[]).map((id) => [id, (c.get<string>(`models.${id}`) ?? '').trim() || LAB_TASKS[id].defaultModel]),
-  ) as Record<LabTaskId, string>;
+function readNlpConfig(
+  c: vscode.WorkspaceConfiguration,
+  num: (key: string, fallback: number, min: number) => number,
+  guarded: <T>(key: GuardedKey) => T | undefined,
+): NlpConfig {
+  const model = (id: LabTaskId) => {
+    const v = text(guarded(`models.${id}`)).trim();
+    // A folder is taken from where the settings are, like the other paths; a Hub id stays as it is.
+    return !v ? LAB_TASKS[id].defaultModel : looksLikePath(v) ? resolveSettingPath(v, localWorkspaceFolders()[0]) : v;
+  };
+  const models = Object.fromEntries((Object.keys(LAB_TASKS) as LabTaskId[]).map((id) => [id, model(id)])) as Record<LabTaskId, string>;
   const rawPresets = c.get<Record<string, Partial<SummaryPreset>>>('summarize.presets') ?? {};
   const preset = (k: 'short' | 'medium' | 'long'): SummaryPreset => {
     const p = rawPresets[k] ?? {};
@@ -107,7 +121,7 @@ function readNlpConfig(c: vscode.WorkspaceConfiguration, num: (key: string, fall
   };
   return {
     models,
-    labelMaps: c.get<Record<string, Record<string, string>>>('labelMaps') ?? {},
+    labelMaps: guarded<Record<string, Record<string, string>>>('labelMaps') ?? {},
     hypothesisTemplate: c.get<string>('zeroShot.hypothesisTemplate') || 'This example is {}.',
     multiLabel: c.get<boolean>('zeroShot.multiLabel') ?? false,
     presets: { short: preset('short'), medium: preset('medium'), long: preset('long') },
@@ -147,8 +161,22 @@ export function trustedWorkspaceFolders(): string[] {
   return vscode.workspace.isTrusted ? localWorkspaceFolders() : [];
 }
 
-/** The process environment for children that load CUDA: the CUDA library folders on their library path. */
+/** Where a workspace's own settings live: the `.code-workspace` file's folder, else the (first) folder. */
+function workspaceSettingsFolder(): string | undefined {
+  const f = vscode.workspace.workspaceFile;
+  return f?.scheme === 'file' ? path.dirname(f.fsPath) : localWorkspaceFolders()[0];
+}
+
+/** Restricted Mode: whether a program or library at `p` lies in the workspace (and so must not run). */
+export function insideUntrustedWorkspace(p: string): boolean {
+  return !vscode.workspace.isTrusted && isInsideAny(p, localWorkspaceFolders());
+}
+
+/**
+ * The process environment for children that load CUDA: the CUDA library folders on their library
+ * path; in Restricted Mode none inside the workspace (a `VIRTUAL_ENV` there included).
+ */
 export function cudaChildEnv(): NodeJS.ProcessEnv {
-  const dirs = findCudaLibraryDirs({ configured: readConfig().cudaLibraryPaths, workspaceFolders: trustedWorkspaceFolders() });
+  const dirs = findCudaLibraryDirs({ configured: readConfig().cudaLibraryPaths, workspaceFolders: trustedWorkspaceFolders() }).filter((d) => !insideUntrustedWorkspace(d));
   return withLibraryPath(process.env, dirs);
 }

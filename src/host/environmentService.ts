@@ -7,12 +7,12 @@ import { locateNvidiaSmi } from '../core/env/nvidiaSmiLocate';
 import type { EnvironmentReport, GpuFailureKind, GpuProbe, OnnxRuntimeStatus } from '../core/env/types';
 import { detectWsl } from '../core/env/wsl';
 import { diagnosePython, diagnosePythonSetup } from '../core/python/diagnose';
-import { discoverPythons, environmentStamp } from '../core/python/discover';
+import { discoverPythons, environmentStamp, type PythonCandidate } from '../core/python/discover';
 import { probePython } from '../core/python/probe';
 import { setupState, type SetupState } from '../core/python/setupSteps';
 import type { SmokeVerdict } from '../core/python/smokeTest';
 import type { PythonEnv } from '../core/python/types';
-import { cudaChildEnv, localWorkspaceFolders, readConfig, trustedWorkspaceFolders } from './config';
+import { cudaChildEnv, insideUntrustedWorkspace, localWorkspaceFolders, readConfig, trustedWorkspaceFolders } from './config';
 import type { Log } from './log';
 
 export type GpuState = 'loading' | 'found' | GpuFailureKind;
@@ -101,13 +101,21 @@ export class EnvironmentService implements vscode.Disposable {
     return this.report.nvidiaSmi.failure?.kind ?? 'found';
   }
 
+  /** The first look at the view: probe, unless a probe is already running (the tree asks more than once). */
+  probeOnce(): Promise<EnvironmentReport> {
+    return this.refreshing ?? this.refresh();
+  }
+
   /** A poll right now (joins one that is running). */
   pollNow(): Promise<GpuProbe> {
     return this.poller.pollNow();
   }
 
+  /** Where nvidia-smi is; in Restricted Mode never inside the workspace (a PATH entry or `AI_LAB_NVIDIA_SMI` there). */
   private location() {
-    return locateNvidiaSmi({ setting: readConfig().nvidiaSmiPath, wsl: this.wsl });
+    const found = locateNvidiaSmi({ setting: readConfig().nvidiaSmiPath, wsl: this.wsl });
+    if (!found.path || !insideUntrustedWorkspace(found.path)) return found;
+    return { path: null, source: null, tried: [...found.tried, `${found.path} (inside the workspace: not run in Restricted Mode)`] };
   }
 
   private pollOnce(): Promise<GpuProbe> {
@@ -216,25 +224,32 @@ export class EnvironmentService implements vscode.Disposable {
     return this.pythonRun ?? Promise.resolve();
   }
 
-  /** Restricted Mode: the workspace's own interpreters (`.venv`, `venv`, `env`), found on disk and not run. */
+  /**
+   * The interpreters to probe, and in Restricted Mode those that lie inside the workspace, found
+   * and not run: its `.venv`/`venv`/`env`, and a `VIRTUAL_ENV`, `CONDA_PREFIX` or `aiLab.pythonPaths`
+   * entry that leads into it. The Python extension's choice counts only in a trusted workspace (a
+   * workspace setting can make it).
+   */
+  private pythonCandidates(selected?: string): { run: PythonCandidate[]; notRun: PythonCandidate[] } {
+    const cfg = readConfig();
+    const all = discoverPythons({
+      workspaceFolders: localWorkspaceFolders(),
+      configured: cfg.pythonPaths,
+      configuredSource: cfg.origins.pythonPaths === 'user' ? 'aiLab.pythonPaths' : `aiLab.pythonPaths (${cfg.origins.pythonPaths} settings)`,
+      selected: vscode.workspace.isTrusted ? selected : undefined,
+      includeSystem: true,
+    });
+    return { run: all.filter((c) => !insideUntrustedWorkspace(c.path)), notRun: all.filter((c) => insideUntrustedWorkspace(c.path)) };
+  }
+
+  /** Restricted Mode: the interpreters inside the workspace that were found and not run. */
   workspacePythonsNotRun(): string[] {
-    if (vscode.workspace.isTrusted) return [];
-    return discoverPythons({ workspaceFolders: localWorkspaceFolders(), configured: [], env: {} }).filter((c) => c.source.startsWith('workspace')).map((c) => c.path);
+    return vscode.workspace.isTrusted ? [] : this.pythonCandidates().notRun.map((c) => c.path);
   }
 
   private async probePythons(report: EnvironmentReport): Promise<void> {
-    // Restricted Mode: nothing inside the workspace runs, not even the interpreter the Python extension
-    // selected (a workspace setting can choose it); what was found is listed instead.
-    const trusted = vscode.workspace.isTrusted;
     const workspaceFolders = trustedWorkspaceFolders();
-    const cfg = readConfig();
-    const candidates = discoverPythons({
-      workspaceFolders,
-      configured: cfg.pythonPaths,
-      configuredSource: cfg.origins.pythonPaths === 'user' ? 'aiLab.pythonPaths' : `aiLab.pythonPaths (${cfg.origins.pythonPaths} settings)`,
-      selected: trusted ? await selectedInterpreter() : undefined,
-      includeSystem: true,
-    });
+    const candidates = this.pythonCandidates(vscode.workspace.isTrusted ? await selectedInterpreter() : undefined).run;
     const envs: PythonEnv[] = [];
     await vscode.window.withProgress({ location: { viewId: 'aiLab.environment' }, title: 'Checking Python environments' }, async () => {
       for (const c of candidates) {

@@ -47,7 +47,7 @@ export class WorkspaceSettingsGuard implements vscode.Disposable {
     for (const f of vscode.workspace.workspaceFolders ?? []) await read(vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'), 'folder');
     const wsFile = vscode.workspace.workspaceFile;
     if (wsFile && wsFile.scheme !== 'untitled') await read(wsFile, 'workspaceFile');
-    const verdicts = judgeWorkspaceSettings(found, this.trusted);
+    const verdicts = judgeWorkspaceSettings(found, this.trusted, vscode.workspace.workspaceFile !== undefined);
     const summary = (v: WorkspaceSettingVerdict[]) => v.map((x) => `${x.key}:${x.verdict}:${settingValueText(x.value)}`).join('|');
     if (summary(verdicts) === summary(this.verdicts)) return;
     this.verdicts = verdicts;
@@ -60,25 +60,31 @@ export class WorkspaceSettingsGuard implements vscode.Disposable {
   }
 
   /**
-   * Tells the user once per window when the workspace's settings were ignored or skipped, with the
+   * Sets `aiLab.trust.skipped` (Restricted Mode left something out), and tells the user once per window when the workspace's settings were ignored or skipped, with the
    * way out (trust the workspace, or set it in the user settings). "Don't Show Again" is per workspace.
    */
   async notifyOnce(skippedPythons: string[]): Promise<void> {
-    const held = this.verdicts.filter((v) => v.verdict !== 'applied');
+    // The no-GPU welcome view says so too (a workspace's nvidia-smi may be why there is no GPU).
+    const restricted = !this.trusted && (skippedPythons.length > 0 || this.verdicts.some((v) => v.verdict === 'skipped'));
+    void vscode.commands.executeCommand('setContext', 'aiLab.trust.skipped', restricted);
+    const held = this.verdicts.filter((v) => v.verdict === 'ignored' || v.verdict === 'skipped');
     if (this.noticeShown || (!held.length && !skippedPythons.length)) return;
     const fingerprint = [...held.map((v) => `${v.key}=${settingValueText(v.value)}`), ...skippedPythons].sort().join('\n');
     if (this.workspaceState.get<string>(DISMISSED_KEY) === fingerprint) return;
     this.noticeShown = true;
-    const ignored = held.filter((v) => v.verdict === 'ignored').map((v) => `aiLab.${v.key}`);
-    const skipped = [...held.filter((v) => v.verdict === 'skipped').map((v) => `aiLab.${v.key}`), ...(skippedPythons.length ? ['its Python environments'] : [])];
+    const ignored = held.filter((v) => v.verdict === 'ignored');
+    const skipped = [...held.filter((v) => v.verdict === 'skipped').map((v) => `aiLab.${v.key}`), ...(skippedPythons.length ? [`Python interpreters (${skippedPythons.join(', ')})`] : [])];
     const parts = [
-      skipped.length ? `In Restricted Mode AI Lab does not run what this workspace names (${skipped.join(', ')}).` : '',
-      ignored.length ? `It ignores ${ignored.join(', ')} from the workspace's settings: set ${ignored.length > 1 ? 'them' : 'it'} in your user settings.` : '',
+      skipped.length ? `Restricted Mode: not using this workspace's ${skipped.join(', ')}.` : '',
+      // The value is shown so nobody copies a repository's server into their settings unseen.
+      ignored.length
+        ? `Ignoring its aiLab.${ignored[0]!.key} (${settingValueText(ignored[0]!.value)})${ignored.length > 1 ? ` and ${ignored.length - 1} more` : ''}: a workspace never chooses where your token goes or native code comes from.`
+        : '',
     ].filter(Boolean);
-    const actions = [...(skipped.length ? ['Manage Workspace Trust'] : []), ...(ignored.length ? ['Open User Settings'] : []), "Don't Show Again"];
+    const actions = [...(skipped.length ? ['Manage Workspace Trust'] : []), ...(ignored.length ? ['Open Settings'] : []), "Don't Show Again"];
     const pick = await vscode.window.showWarningMessage(`AI Lab: ${parts.join(' ')}`, ...actions);
     if (pick === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
-    else if (pick === 'Open User Settings') await vscode.commands.executeCommand('workbench.action.openSettings', ignored.join(' '));
+    else if (pick === 'Open Settings') await openUserSettings(`aiLab.${ignored[0]!.key}`);
     else if (pick === "Don't Show Again") await this.workspaceState.update(DISMISSED_KEY, fingerprint);
   }
 
@@ -88,12 +94,21 @@ export class WorkspaceSettingsGuard implements vscode.Disposable {
 }
 
 /**
+ * Opens the settings where a user-only setting lives: in a remote window (SSH, WSL, code-server)
+ * machine-scoped settings are in the Remote tab, not the User tab.
+ */
+async function openUserSettings(id: string): Promise<void> {
+  if (vscode.env.remoteName) await vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query: `@id:${id}` });
+  else await vscode.commands.executeCommand('workbench.action.openSettings', `@id:${id}`);
+}
+
+/**
  * For commands that run something inside the workspace: in Restricted Mode, says why not and offers
  * to manage trust. Returns whether the command may go on.
  */
 export function requireTrust(what: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`AI Lab: ${what} runs programs in this workspace, which Restricted Mode does not allow. Trust the workspace first.`, 'Manage Workspace Trust').then((p) => {
+  void vscode.window.showWarningMessage(`AI Lab: ${what} works on this workspace's own Python environment, which Restricted Mode does not allow. Trust the workspace first.`, 'Manage Workspace Trust').then((p) => {
     if (p) void vscode.commands.executeCommand('workbench.trust.manage');
   });
   return false;

@@ -49,7 +49,7 @@ export async function startCodeServer(
   extraArgs: string[] = [],
   log: (line: string) => void = () => undefined,
   /** `workspaceTrust`: ask whether to trust the folder, as VS Code does for a user (off in the other phases). */
-  options: { workspaceTrust?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { workspaceTrust?: boolean; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CodeServer> {
   const port = await freePort();
   const env = {
@@ -68,7 +68,7 @@ export async function startCodeServer(
     '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, ...extraArgs, dirs.workspace,
   ];
   // Own process group: at exit the whole group goes, file watchers included.
-  const child: ChildProcess = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(bin, args, { env, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (b: Buffer) => log(b.toString()));
   child.stderr?.on('data', (b: Buffer) => log(b.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -47,12 +47,14 @@ export async function trustChecks(browser: Browser, o: { codeServer: string; vsi
   await hub.start();
   const recorder = await startRecorder();
   const ws = dirs.workspace;
-  const markers = { smi: path.join(dirs.root, 'ran-nvidia-smi'), python: path.join(dirs.root, 'ran-python'), venv: path.join(dirs.root, 'ran-venv') };
+  const markers = { smi: path.join(dirs.root, 'ran-nvidia-smi'), python: path.join(dirs.root, 'ran-python'), venv: path.join(dirs.root, 'ran-venv'), json: path.join(dirs.root, 'ran-json-py') };
   // The repository's scripts: its nvidia-smi plays an RTX 5080, so the view shows when it ran.
   markerScript(path.join(ws, 'tools', 'nvidia-smi'), markers.smi, fakeSmi('rtx5080'));
   markerScript(path.join(ws, 'tools', 'python'), markers.python);
   markerScript(path.join(ws, '.venv', 'bin', 'python'), markers.venv);
   fs.writeFileSync(path.join(ws, '.venv', 'pyvenv.cfg'), 'home = /usr/bin\n');
+  // The editor is started inside the clone (`cd repo && code .`): `python -c` would import this first.
+  fs.writeFileSync(path.join(ws, 'json.py'), `open(${JSON.stringify(markers.json)}, 'a').write('ran')\n`);
   fs.mkdirSync(path.join(ws, '.vscode'));
   fs.writeFileSync(
     path.join(ws, '.vscode', 'settings.json'),
@@ -61,7 +63,8 @@ export async function trustChecks(browser: Browser, o: { codeServer: string; vsi
       'aiLab.datasetsServerEndpoint': `${recorder.url}/datasets-server`,
       'aiLab.cudaProviderFeed': `${recorder.url}/v3/index.json`,
       'aiLab.nvidiaSmiPath': path.join(ws, 'tools', 'nvidia-smi'),
-      'aiLab.pythonPaths': [path.join(ws, 'tools', 'python')],
+      'aiLab.pythonPaths': ['tools/python'],
+      'aiLab.models.sentiment': 'attacker/sst2',
     }, null, 2),
   );
   fs.writeFileSync(path.join(ws, 'README.md'), '# A repository from the Internet\n');
@@ -76,8 +79,13 @@ export async function trustChecks(browser: Browser, o: { codeServer: string; vsi
     'extensions.autoUpdate': false,
   });
   await run(o.codeServer, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', o.vsix]);
-  // The system's nvidia-smi is an H100 (AI_LAB_NVIDIA_SMI); the user's token is HF_TOKEN.
-  const cs = await startCodeServer(o.codeServer, dirs, [], undefined, { workspaceTrust: true, env: { HF_TOKEN: hub.token, AI_LAB_NVIDIA_SMI: fakeSmi('h100') } });
+  // The system's nvidia-smi is an H100 (AI_LAB_NVIDIA_SMI); the user's token is HF_TOKEN; the user's
+  // shell had the repository's venv active (VIRTUAL_ENV) and a .bashrc-style LD_LIBRARY_PATH (empty first entry).
+  const cs = await startCodeServer(o.codeServer, dirs, [], undefined, {
+    workspaceTrust: true,
+    cwd: ws,
+    env: { HF_TOKEN: hub.token, AI_LAB_NVIDIA_SMI: fakeSmi('h100'), VIRTUAL_ENV: path.join(ws, '.venv'), LD_LIBRARY_PATH: ':/usr/local/cuda/lib64' },
+  });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const logsDir = path.join(dirs.userData, 'logs');
@@ -99,11 +107,11 @@ export async function trustChecks(browser: Browser, o: { codeServer: string; vsi
       await row('Workspace Trust').waitFor();
       const group = await row('Workspace Trust').innerText();
       if (!group.includes('Restricted Mode')) throw new Error(`the Workspace Trust row says "${group}"`);
-      for (const [label, says] of [['aiLab.nvidiaSmiPath', 'not run (Restricted Mode)'], ['aiLab.pythonPaths', 'not run (Restricted Mode)'], ['aiLab.hubEndpoint', 'ignored: user settings only'], ['.venv', 'not run (Restricted Mode)']]) {
+      for (const [label, says] of [['aiLab.nvidiaSmiPath', 'not used (Restricted Mode)'], ['aiLab.pythonPaths', 'not used (Restricted Mode)'], ['aiLab.models.sentiment', 'not used (Restricted Mode)'], ['aiLab.hubEndpoint', 'ignored: user settings only'], ['.venv', 'not run (Restricted Mode)']]) {
         const text = await row(label!).innerText();
         if (!text.includes(says!)) throw new Error(`the ${label} row says "${text}"`);
       }
-      await page.locator('.notification-toast', { hasText: 'In Restricted Mode AI Lab does not run what this workspace names' }).first().waitFor();
+      await page.locator('.notification-toast', { hasText: "Restricted Mode: not using this workspace's" }).first().waitFor();
       await page.screenshot({ path: path.join(o.results, 'restricted-mode.png') });
       // The setup walkthrough's steps run the workspace's interpreter: refused, with the way out.
       await runCommand(page, 'AI Lab: Setup: Upgrade pip, setuptools and wheel');
@@ -150,6 +158,8 @@ export async function trustChecks(browser: Browser, o: { codeServer: string; vsi
         await page.waitForTimeout(250);
       }
       if (tokenSeen().length || recorder.requests.length) throw new Error(`the workspace's endpoint was contacted: ${JSON.stringify(recorder.requests)}`);
+      // Trusted or not, AI Lab's children never start in the editor's current folder (the clone).
+      if (fs.existsSync(markers.json)) throw new Error("the repository's json.py was imported by a probe");
     });
     return failures();
   } finally {

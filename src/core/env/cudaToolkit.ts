@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { runProcess } from '../process';
+import { absoluteEntries, runProcess } from '../process';
 import { isExecutableFile } from './nvidiaSmiLocate';
 import type { CudaToolkit } from './types';
 
@@ -13,7 +13,7 @@ export interface ToolkitProbe {
 export function nvccCandidates(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string[] {
   const exe = platform === 'win32' ? 'nvcc.exe' : 'nvcc';
   const join = platform === 'win32' ? path.win32.join : path.posix.join;
-  const dirs = (env.PATH ?? env.Path ?? '').split(platform === 'win32' ? ';' : ':').filter(Boolean);
+  const dirs = absoluteEntries(env.PATH ?? env.Path, platform);
   for (const v of [env.CUDA_HOME, env.CUDA_PATH]) if (v) dirs.push(join(v, 'bin'));
   if (platform !== 'win32') dirs.push('/usr/local/cuda/bin');
   return [...new Set(dirs.map((d) => join(d, exe)))];

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { absoluteEntries } from '../process';
 import type { SmiSource } from './types';
 
 export const WSL_NVIDIA_SMI = '/usr/lib/wsl/lib/nvidia-smi';
@@ -44,9 +45,8 @@ export function locateNvidiaSmi(input: LocateInput = {}): SmiLocation {
   if (fromEnv) return { path: fromEnv, source: 'env', tried: [fromEnv] };
   const exe = platform === 'win32' ? 'nvidia-smi.exe' : 'nvidia-smi';
   const tried: string[] = [];
-  const pathVar = env.PATH ?? env.Path ?? '';
-  for (const dir of pathVar.split(platform === 'win32' ? ';' : ':')) {
-    if (!dir) continue;
+  // Relative PATH entries would find a repository's own nvidia-smi: absolute folders only.
+  for (const dir of absoluteEntries(env.PATH ?? env.Path, platform)) {
     const candidate = platform === 'win32' ? path.win32.join(dir, exe) : path.posix.join(dir, exe);
     if (isFile(candidate)) return { path: candidate, source: 'path', tried };
   }

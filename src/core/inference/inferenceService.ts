@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FromService, RunOutput, RunRequest, ServiceStats, ToService } from './protocol';
+import { childEnv, neutralCwd } from '../process';
 
 export interface ServiceOptions {
   /** dist/inferenceService.js */
@@ -44,7 +45,8 @@ export class InferenceService {
     if (this.child && this.child.exitCode === null && !this.child.killed) return this.child;
     const child = fork(this.o.scriptPath, [], {
       execPath: this.o.nodePath ?? process.execPath,
-      env: { ...(this.o.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...childEnv(this.o.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+      cwd: neutralCwd(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

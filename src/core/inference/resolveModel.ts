@@ -46,7 +46,9 @@ function listFiles(dir: string, prefix = ''): string[] {
 export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
   const model = p.model.trim();
   if (!model) throw new Error('No model given: name a Hub id (org/name) or a local folder.');
-  if (looksLikeLocalPath(model) || fs.existsSync(model)) {
+  // Only a path names a folder: a bare "org/name" is a Hub id even where a folder of that name sits in
+  // the current folder (a cloned repository could otherwise stand in for a Hub model).
+  if (looksLikeLocalPath(model)) {
     const dir = path.resolve(model.replace(/^~(?=[\\/]|$)/, os.homedir()));
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`The model folder ${dir} does not exist.`);
     const choice = chooseModelFiles(dir, listFiles(dir), p.task, p.device, p.dtype);
@@ -83,7 +85,8 @@ export class ModelResolver {
   resolve(p: ResolveParams): Promise<ResolvedModel> {
     const key = JSON.stringify([p.model, p.task, p.device, p.dtype, p.hub.endpoint, p.hub.cacheDir, p.hub.offline]);
     const hit = this.inflight.get(key);
-    if (hit && Date.now() - hit.at <= this.ttlMs) return hit.run;
+    // With no time to live, an entry is in the map only while its download runs: always share it.
+    if (hit && (this.ttlMs <= 0 || Date.now() - hit.at <= this.ttlMs)) return hit.run;
     const run = resolveModel(p);
     this.inflight.set(key, { at: Date.now(), run });
     // Failures are never reused; successes only for ttlMs (0: only while in flight).

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { absoluteEntries } from '../process';
 
 export interface PythonCandidate {
   path: string;
@@ -58,9 +59,9 @@ export function discoverPythons(i: DiscoverInput): PythonCandidate[] {
     }
   }
   if (i.includeSystem) {
-    for (const dir of (env.PATH ?? '').split(platform === 'win32' ? ';' : ':')) {
+    for (const dir of absoluteEntries(env.PATH, platform)) {
       const p = path.join(dir, platform === 'win32' ? 'python.exe' : 'python3');
-      if (dir && fs.existsSync(p)) {
+      if (fs.existsSync(p)) {
         add(p, 'PATH');
         break;
       }

@@ -4,8 +4,9 @@
  * Two kinds of AI Lab setting are dangerous there:
  * - `userOnly`: URLs that receive the Hugging Face token, or from which native code is downloaded.
  *   They are read from the user's own settings (and the environment) only, never from a workspace.
- * - `trustedWorkspace`: paths of programs AI Lab runs and libraries its processes load. A workspace may
- *   set them once the user trusts it (VS Code's Workspace Trust); in Restricted Mode they are skipped.
+ * - `trustedWorkspace`: paths of programs AI Lab runs and libraries its processes load, and what
+ *   decides an answer (the model of each task, label names). A workspace may set them once the user
+ *   trusts it (VS Code's Workspace Trust); in Restricted Mode they are skipped.
  * The manifest says the same (`scope: machine` for the first kind, `restrictedConfigurations` for the
  * second); a unit test keeps the two in step. Here the rule is applied again on the values
  * `WorkspaceConfiguration.inspect` reports, so it holds whatever VS Code version filters or not.
@@ -22,6 +23,18 @@ export const GUARDED_SETTINGS = {
   nvidiaSmiPath: 'trustedWorkspace',
   pythonPaths: 'trustedWorkspace',
   cudaLibraryPaths: 'trustedWorkspace',
+  // Which model answers, and what its labels are called: a repository must not pick them unseen.
+  'models.sentiment': 'trustedWorkspace',
+  'models.grammar': 'trustedWorkspace',
+  'models.qnli': 'trustedWorkspace',
+  'models.zeroShot': 'trustedWorkspace',
+  'models.summarize': 'trustedWorkspace',
+  'models.extractive': 'trustedWorkspace',
+  'models.generate': 'trustedWorkspace',
+  'models.qa': 'trustedWorkspace',
+  labelMaps: 'trustedWorkspace',
+  // Lets a model card fetch images from any host (who viewed which card).
+  'modelCard.remoteImages': 'trustedWorkspace',
 } as const satisfies Record<string, SettingGuard>;
 
 export type GuardedKey = keyof typeof GUARDED_SETTINGS;
@@ -61,6 +74,8 @@ export interface WorkspaceSetting {
   value: unknown;
   /** The settings file it is in (for the message). */
   file: string;
+  /** A folder's `.vscode/settings.json`, or a `.code-workspace` file's `settings`. */
+  source: 'folder' | 'workspaceFile';
 }
 
 /**
@@ -76,29 +91,51 @@ export function guardedSettingsIn(text: string, file: string, kind: 'folder' | '
   if (!isObject(settings)) return [];
   const out: WorkspaceSetting[] = [];
   for (const key of Object.keys(GUARDED_SETTINGS) as GuardedKey[]) {
-    // VS Code accepts both the flat key and a nested "aiLab": { … } object.
-    const nested = isObject(settings.aiLab) ? settings.aiLab[key] : undefined;
-    const value = settings[`aiLab.${key}`] ?? nested;
-    if (value !== undefined) out.push({ key, value, file });
+    const value = lookUp(settings, ['aiLab', ...key.split('.')]);
+    if (value !== undefined) out.push({ key, value, file, source: kind });
   }
   return out;
 }
 
+/**
+ * A dotted setting in a settings object, written flat (`"aiLab.models.qa"`), nested (`"aiLab": {"models":
+ * {"qa": …}}`) or anything between (`"aiLab.models": {"qa": …}`), as VS Code accepts them all.
+ */
+function lookUp(obj: Record<string, unknown>, parts: string[]): unknown {
+  for (let i = parts.length; i >= 1; i--) {
+    const head = obj[parts.slice(0, i).join('.')];
+    if (i === parts.length) {
+      if (head !== undefined) return head;
+    } else if (isObject(head)) {
+      const v = lookUp(head, parts.slice(i));
+      if (v !== undefined) return v;
+    }
+  }
+  return undefined;
+}
+
 /** What AI Lab did with the guarded settings a workspace names. */
 export interface WorkspaceSettingVerdict extends WorkspaceSetting {
-  /** `ignored`: never taken from a workspace; `skipped`: not in Restricted Mode; `applied`: trusted and in use. */
-  verdict: 'ignored' | 'skipped' | 'applied';
+  /**
+   * `ignored`: never taken from a workspace; `skipped`: not in Restricted Mode; `applied`: trusted and
+   * in use; `unused`: a folder's settings in a multi-root workspace, which apply only to per-file settings.
+   */
+  verdict: 'ignored' | 'skipped' | 'applied' | 'unused';
   reason: string;
 }
 
-export function judgeWorkspaceSettings(found: WorkspaceSetting[], trusted: boolean): WorkspaceSettingVerdict[] {
-  return found.map((s) => {
+/** What AI Lab does with each guarded setting a workspace names. */
+export function judgeWorkspaceSettings(found: WorkspaceSetting[], trusted: boolean, multiRoot: boolean): WorkspaceSettingVerdict[] {
+  return found.map((s): WorkspaceSettingVerdict => {
     if (GUARDED_SETTINGS[s.key] === 'userOnly') {
       return { ...s, verdict: 'ignored', reason: `aiLab.${s.key} is only read from your user settings: it ${s.key === 'cudaProviderFeed' ? 'decides where native libraries are downloaded from' : 'receives your Hugging Face token'}` };
     }
+    if (multiRoot && s.source === 'folder') {
+      return { ...s, verdict: 'unused', reason: `in a multi-root workspace a folder's settings do not apply to aiLab.${s.key}: set it in the .code-workspace file` };
+    }
     return trusted
       ? { ...s, verdict: 'applied', reason: `the workspace is trusted, so AI Lab uses aiLab.${s.key} from it` }
-      : { ...s, verdict: 'skipped', reason: `Restricted Mode: AI Lab does not run or load paths from an untrusted workspace's settings` };
+      : { ...s, verdict: 'skipped', reason: `Restricted Mode: AI Lab does not take aiLab.${s.key} from an untrusted workspace's settings` };
   });
 }
 

@@ -87,10 +87,11 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
 
   /** What the workspace's settings asked for and what AI Lab did with it; in Restricted Mode, what was not run. */
   private trustChildren(): EnvNode[] {
-    const verdictText = { ignored: 'ignored: user settings only', skipped: 'not run (Restricted Mode)', applied: 'in use (from the workspace)' };
-    const verdictIcon = { ignored: 'circle-slash', skipped: 'shield', applied: 'workspace-trusted' };
-    const rows: EnvNode[] = this.guard.verdicts.map((v) =>
-      value(`trust:${v.file}:${v.key}`, `aiLab.${v.key}`, `${settingValueText(v.value)} — ${verdictText[v.verdict]}`, { icon: verdictIcon[v.verdict], tooltip: `${v.file}: ${v.reason}.` }),
+    const verdictText = { ignored: 'ignored: user settings only', skipped: 'not used (Restricted Mode)', applied: 'in use (from the workspace)', unused: 'not used: folder settings' };
+    const verdictIcon = { ignored: 'circle-slash', skipped: 'shield', applied: 'workspace-trusted', unused: 'circle-slash' };
+    // The index keeps ids apart when two folders (of the same name) set the same key.
+    const rows: EnvNode[] = this.guard.verdicts.map((v, i) =>
+      value(`trust:${i}:${v.key}`, `aiLab.${v.key}`, `${settingValueText(v.value)} — ${verdictText[v.verdict]}`, { icon: verdictIcon[v.verdict], tooltip: `${v.file}: ${v.reason}.` }),
     );
     for (const p of this.env.workspacePythonsNotRun()) {
       rows.push(value(`trust:py:${p}`, 'Python interpreter', `${p} — not run (Restricted Mode)`, { icon: 'shield', tooltip: 'Restricted Mode: AI Lab does not run interpreters inside an untrusted workspace, nor load the CUDA libraries in its environments.' }));
@@ -221,7 +222,7 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
         const e = node.env;
         const item = new vscode.TreeItem(e.path, vscode.TreeItemCollapsibleState.Collapsed);
         const torch = e.packages.torch ? `torch ${e.packages.torch}${e.torch ? (e.torch.cudaAvailable ? ' · CUDA ok' : ' · no CUDA') : ''}` : 'no torch';
-        item.description = `${e.version ? `Python ${e.version}` : 'broken'} · ${torch}${e.venv ? '' : ' · system'}`;
+        item.description = `${e.version ? `Python ${e.version}` : 'broken'} · ${torch}${e.venv ? '' : ' · not a venv'}`;
         item.tooltip = `${e.path}\nfound via ${e.source}`;
         item.iconPath = new vscode.ThemeIcon(e.version ? (e.venv ? 'package' : 'terminal') : 'error');
         item.contextValue = 'python';
