@@ -72,8 +72,8 @@ async function extensionHostSuite(browser: Browser): Promise<number> {
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     const url = `${cs.url}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
-    const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(124), 300_000))]);
-    if (code === 124) console.error('extension-host suite timed out after 300 s');
+    const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(124), 480_000))]);
+    if (code === 124) console.error('extension-host suite timed out after 480 s');
     await page.screenshot({ path: path.join(RESULTS, 'phase1-window.png') });
     await context.close();
     return code;
