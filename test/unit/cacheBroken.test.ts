@@ -18,8 +18,11 @@ const C = hash('c');
 
 describe('Hugging Face cache: case 05-cache-dangling-root', () => {
   let root: string;
+  const made: string[] = [];
   beforeEach(() => (root = caseCopy('05-cache-dangling-root')));
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  afterEach(() => {
+    for (const d of [root, ...made.splice(0)]) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   it('the fixture keeps its links through git (a dangling absolute one, relative snapshot ones)', () => {
     const tracked = spawnSync('git', ['ls-files', '-s', 'test/fixtures/cases/05-cache-dangling-root/hub'], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -29,6 +32,24 @@ describe('Hugging Face cache: case 05-cache-dangling-root', () => {
       assert.equal(modes[`models--acme--ok/snapshots/${hash('d')}/config.json`], '120000');
     }
     assert.equal(fs.readlinkSync(path.join(root, 'hub', 'models--acme--big-llm')), '/mnt/external-disk/hf/models--acme--big-llm');
+  });
+
+  it('a checkout without symlink support (links as text files) gets its links back in the copy', () => {
+    // Flatten the links the way git does with core.symlinks=false, then copy from there.
+    const flat = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-flat-'));
+    try {
+      fs.cpSync(root, flat, { recursive: true, verbatimSymlinks: true });
+      const link = path.join(flat, 'hub', 'models--acme--big-llm');
+      const target = fs.readlinkSync(link);
+      fs.rmSync(link);
+      fs.writeFileSync(link, target);
+      const again = caseCopy('05-cache-dangling-root', flat);
+      made.push(again);
+      assert.equal(fs.readlinkSync(path.join(again, 'hub', 'models--acme--big-llm')), '/mnt/external-disk/hf/models--acme--big-llm');
+      assert.deepEqual(scanCache(path.join(again, 'hub')).warnings, scanCache(path.join(root, 'hub')).warnings);
+    } finally {
+      fs.rmSync(flat, { recursive: true, force: true });
+    }
   });
 
   it('the dangling repo folder is a warning naming it; the good repo is listed with its size', () => {
