@@ -125,11 +125,13 @@ export class EnvironmentService implements vscode.Disposable {
   private onPoll(p: GpuProbe): void {
     this.lastPoll = p;
     // Log state changes only, not every poll.
-    const kind = p.failure ? `${p.failure.kind}: ${p.failure.message}` : `ok ${p.gpus.length}`;
+    const lost = (p.lostGpus ?? []).map((g) => g.message);
+    const kind = p.failure ? `${p.failure.kind}: ${p.failure.message}` : `ok ${p.gpus.length} ${lost.join('; ')}`;
     if (kind !== this.lastPollKind) {
       this.lastPollKind = kind;
       if (p.failure) this.log.warn(`GPU poll: ${p.failure.message}`);
       else this.log.info(`GPU poll: ${p.gpus.length} GPU(s) via ${p.smiPath} in ${p.durationMs} ms`);
+      if (!p.failure) for (const m of lost) this.log.warn(`GPU poll: a GPU does not answer: ${m}`);
     }
     // Live figures go into the report's GPUs so the tree shows them too.
     if (this.report && !p.failure) {

@@ -4,7 +4,7 @@ import { describeDevice } from '../core/inference/device';
 import { readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
 
-/** One status bar item: the GPU (or several), CPU when there is none, or unknown when nvidia-smi hangs. */
+/** One status bar item: the GPU (or several, and how many are lost), CPU when there is none, or unknown when nvidia-smi hangs. */
 export class GpuStatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private readonly sub: vscode.Disposable;
@@ -29,9 +29,9 @@ export class GpuStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const icon = s.state === 'unknown' ? '$(question)' : '$(circuit-board)';
+    const icon = s.state === 'unknown' ? '$(question)' : s.state === 'lost' ? '$(warning)' : '$(circuit-board)';
     this.item.text = `${icon} ${s.text}`;
-    this.item.backgroundColor = s.memoryWarning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor = s.memoryWarning || s.lostGpus ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const md = new vscode.MarkdownString(s.tooltip.join('\n'));
     const ort = this.env.report?.onnxRuntime;
     if (ort?.providers.length) {

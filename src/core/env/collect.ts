@@ -59,12 +59,15 @@ export async function collectEnvironment(o: CollectOptions = {}): Promise<Collec
   const python = o.python || o.workspaceFolders ? await probePythons(o, env) : undefined;
   const errors: string[] = [];
   if (gpuProbe.failure) errors.push(gpuProbe.failure.message);
+  else for (const g of gpuProbe.lostGpus ?? []) errors.push(g.message);
+  errors.push(...(gpuProbe.warnings ?? []));
   if (toolkit.error) errors.push(toolkit.error);
   const ortProbed = Boolean(o.onnxRuntime || o.ortProbeScript);
   const report: EnvironmentReport = {
     generatedAt: new Date().toISOString(),
     platform: { os: process.platform, release: os.release(), arch: process.arch, node: process.versions.node },
     gpus: gpuProbe.gpus,
+    lostGpus: gpuProbe.lostGpus ?? [],
     nvidiaSmi: { path: gpuProbe.smiPath, source: gpuProbe.smiSource, failure: gpuProbe.failure },
     cudaToolkit: toolkit.toolkit,
     wsl,
@@ -73,6 +76,7 @@ export async function collectEnvironment(o: CollectOptions = {}): Promise<Collec
     diagnoses: diagnose({
       gpus: gpuProbe.gpus,
       failure: gpuProbe.failure,
+      lostGpus: gpuProbe.lostGpus,
       smiSource: gpuProbe.smiSource,
       computeCapSupported: gpuProbe.computeCapSupported,
       cudaToolkit: toolkit.toolkit,

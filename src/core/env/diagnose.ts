@@ -1,10 +1,13 @@
 import * as path from 'node:path';
 import { compareVersions } from './cudaToolkit';
-import type { CudaToolkit, Diagnosis, GpuFailure, GpuInfo, OnnxRuntimeStatus } from './types';
+import { lostGpuLabel } from './nvidiaSmiParse';
+import type { CudaToolkit, Diagnosis, GpuFailure, GpuInfo, LostGpu, OnnxRuntimeStatus } from './types';
 
 export interface DiagnoseInput {
   gpus: GpuInfo[];
   failure: GpuFailure | null;
+  /** GPUs nvidia-smi names but cannot reach. */
+  lostGpus?: LostGpu[];
   smiSource: string | null;
   computeCapSupported: boolean;
   cudaToolkit: CudaToolkit | null;
@@ -40,6 +43,27 @@ export function cudaProviderDiagnosis(reason: string, ortPath: string | null): D
     };
   }
   return { id, severity: 'warning', message: "ONNX Runtime's CUDA provider does not load here, so inference runs on the CPU.", fix: ORT_CUDA_REQS, detail: reason };
+}
+
+/**
+ * One GPU nvidia-smi cannot reach while the driver is loaded: the card has fallen off the PCIe bus
+ * (Xid 79), from seating, power or heat. Never the "module not loaded" advice: that would not help.
+ */
+export function lostGpuDiagnosis(g: LostGpu, othersAnswer: boolean, input: Pick<DiagnoseInput, 'wsl' | 'platform'>): Diagnosis {
+  const label = lostGpuLabel(g);
+  const log =
+    input.platform === 'linux' && !input.wsl
+      ? 'Look for Xid 79 ("GPU has fallen off the bus") in the kernel log (dmesg, or journalctl -k -b -1 after a reboot).'
+      : 'Look in Windows\' Event Viewer (System log, source nvlddmkm) for the GPU\'s errors around that time.';
+  return {
+    id: `gpu-lost-${g.index ?? g.busId ?? 'unknown'}`,
+    severity: 'error',
+    message: `${label[0]!.toUpperCase()}${label.slice(1)} does not answer: it has most likely fallen off the PCIe bus${othersAnswer ? '; the other GPUs still work' : ''}. Reseat it, check its power, and look for Xid 79 in the kernel log (dmesg).`,
+    fix: input.platform === 'linux' && !input.wsl ? "sudo dmesg -T | grep -iE 'xid|fallen off the bus|NVRM'" : null,
+    detail:
+      `nvidia-smi: "${g.message}". ${log} Then check that the card is seated firmly (reseat it) and its power cables are in, that the power supply can carry every GPU at full load, and that it does not overheat. ` +
+      `The GPU comes back only after a reset: reboot (or, with nothing using it, sudo nvidia-smi -r${g.index !== null ? ` -i ${g.index}` : ''}). The driver itself is loaded${othersAnswer ? ': the other GPUs answer' : ''}.`,
+  };
 }
 
 /** Findings about the GPU/CUDA environment, most severe first, each with the exact fix where one exists. */
@@ -82,9 +106,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
       fix: input.wsl ? 'wsl --shutdown' : 'sudo nvidia-smi -pm 1',
       detail: `${f.message}${input.wsl ? '. Run the fix from a Windows terminal, then reopen the WSL window.' : '. Persistence mode keeps the driver loaded so queries answer quickly.'}`,
     });
-  } else if (f) {
+  } else if (f && f.kind !== 'lost') {
     out.push({ id: 'smi-failed', severity: 'error', message: `nvidia-smi failed: ${f.message}`, fix: null });
   }
+
+  for (const g of input.lostGpus ?? []) out.push(lostGpuDiagnosis(g, input.gpus.length > 0, input));
 
   if (!input.computeCapSupported && input.gpus.length) {
     out.push({

@@ -1,66 +1,23 @@
 import { runProcess, type RunResult } from '../process';
-import { architectureFor } from './architecture';
-import type { GpuFailure, GpuInfo, GpuProbe } from './types';
+import { BASE_FIELDS, lostGpuLabel, parseBannerDriverVersion, parseCudaDriverVersion, parseLostGpus, parseQueryOutput, QUERY_FIELDS } from './nvidiaSmiParse';
+import type { GpuFailure, GpuProbe, LostGpu } from './types';
 import type { SmiLocation } from './nvidiaSmiLocate';
 
-const BASE_FIELDS = ['index', 'name', 'driver_version', 'memory.total', 'memory.used', 'utilization.gpu', 'temperature.gpu'];
-export const QUERY_FIELDS = [...BASE_FIELDS, 'compute_cap'];
+export { BASE_FIELDS, QUERY_FIELDS, lostGpuLabel, parseBannerDriverVersion, parseCudaDriverVersion, parseLostGpus, parseQueryCsv, parseQueryOutput } from './nvidiaSmiParse';
 
 export function queryArgs(withComputeCap: boolean): string[] {
   const fields = withComputeCap ? QUERY_FIELDS : BASE_FIELDS;
   return [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'];
 }
 
-/** nvidia-smi prints "[N/A]", "N/A", "[Not Supported]" or "[Unknown Error]" for fields it cannot read. */
-function field(raw: string | undefined): string | null {
-  const v = (raw ?? '').trim();
-  if (!v || /^\[?(n\/a|not supported|unknown error|insufficient permissions|requested functionality has been deprecated)\]?$/i.test(v)) return null;
-  return v;
-}
+/** The whole driver is out of reach (as opposed to one GPU: see parseLostGpus). */
+const DRIVER_FAILURE = /couldn't communicate with the nvidia driver|nvidia-smi has failed|driver\/library version mismatch|no nvidia gpu found|failed to initialize nvml/i;
 
-function num(raw: string | undefined): number | null {
-  const v = field(raw);
-  if (v === null) return null;
-  const n = Number(v.replace(/\s*(MiB|%|C)$/i, ''));
-  return Number.isFinite(n) ? n : null;
-}
-
-/** Parses `--query-gpu` CSV (noheader, nounits) in QUERY_FIELDS order; compute_cap may be absent. */
-export function parseQueryCsv(csv: string, cudaDriverVersion: string | null = null): GpuInfo[] {
-  const gpus: GpuInfo[] = [];
-  for (const line of csv.split(/\r?\n/)) {
-    if (!line.trim()) continue;
-    const cols = line.split(',');
-    if (cols.length < BASE_FIELDS.length) continue;
-    const name = field(cols[1]);
-    if (name === null) continue;
-    const cc = field(cols[7]);
-    const arch = cc ? architectureFor(cc) : null;
-    gpus.push({
-      index: num(cols[0]),
-      name,
-      driverVersion: field(cols[2]),
-      cudaDriverVersion,
-      memoryTotalMiB: num(cols[3]),
-      memoryUsedMiB: num(cols[4]),
-      utilizationPct: num(cols[5]),
-      temperatureC: num(cols[6]),
-      computeCapability: arch?.computeCapability ?? null,
-      sm: arch?.sm ?? null,
-      architecture: arch ? (arch.architecture ?? 'unknown') : null,
-    });
-  }
-  return gpus;
-}
-
-/** The "CUDA Version: 12.8" of nvidia-smi's summary header. */
-export function parseCudaDriverVersion(summary: string): string | null {
-  return /CUDA Version\s*:\s*(\d+\.\d+)/i.exec(summary)?.[1] ?? null;
-}
-
-const DRIVER_FAILURE = /couldn't communicate with the nvidia driver|nvidia-smi has failed|driver\/library version mismatch|unable to determine the device handle|no nvidia gpu found|failed to initialize nvml/i;
-
-export function classifyFailure(smiPath: string, r: RunResult, timeoutMs: number): GpuFailure | null {
+/**
+ * Why a query gave no usable GPU list, or null when it did. `gpusFound` rows were read from it: with
+ * any, a non-zero exit is not a failure (nvidia-smi exits non-zero when one GPU of several is lost).
+ */
+export function classifyFailure(smiPath: string, r: RunResult, timeoutMs: number, gpusFound = 0): GpuFailure | null {
   if (r.spawnError) {
     const code = r.spawnError.code;
     if (code === 'ENOENT') return { kind: 'missing', message: `nvidia-smi not found at ${smiPath}` };
@@ -69,8 +26,13 @@ export function classifyFailure(smiPath: string, r: RunResult, timeoutMs: number
   if (r.timedOut) {
     return { kind: 'timeout', message: `nvidia-smi did not answer within ${Math.round(timeoutMs / 100) / 10} s and was killed` };
   }
+  if (gpusFound > 0) return null;
   const out = `${r.stdout}\n${r.stderr}`.trim();
   if (/no devices were found/i.test(out)) return { kind: 'none', message: 'nvidia-smi reports no NVIDIA devices' };
+  const lost = parseLostGpus(out);
+  if (lost.length && !DRIVER_FAILURE.test(out)) {
+    return { kind: 'lost', message: `nvidia-smi cannot reach ${lost.length === 1 ? 'its GPU' : `any of its ${lost.length} GPUs`}: ${lost.map(lostGpuLabel).join(', ')} (${lost[0]!.message})` };
+  }
   if (r.code !== 0) {
     const firstLine = out.split(/\r?\n/).find((l) => l.trim()) ?? `exit code ${r.code ?? r.signal}`;
     if (DRIVER_FAILURE.test(out)) return { kind: 'driver', message: firstLine.trim() };
@@ -89,6 +51,18 @@ export interface QueryOptions {
   withCudaVersion?: boolean;
 }
 
+function mergeLost(...lists: LostGpu[][]): LostGpu[] {
+  const out: LostGpu[] = [];
+  const key = (g: LostGpu) => g.busId?.toLowerCase() ?? (g.index !== null ? `#${g.index}` : g.message);
+  for (const g of lists.flat()) if (!out.some((o) => key(o) === key(g))) out.push(g);
+  return out.sort((a, b) => (a.index ?? 1e9) - (b.index ?? 1e9));
+}
+
+/**
+ * Asks nvidia-smi for every GPU (and, with `withCudaVersion`, its banner at the same time, so the two
+ * calls together take at most one timeout). GPUs that answer are listed even when another one is lost
+ * (that one goes in `lostGpus`); each call is killed, with its process group, at `timeoutMs`.
+ */
 export async function probeGpus(location: SmiLocation, options: QueryOptions): Promise<GpuProbe> {
   const started = Date.now();
   const smiPath = location.path;
@@ -99,32 +73,55 @@ export async function probeGpus(location: SmiLocation, options: QueryOptions): P
       gpus: [],
       computeCapSupported: true,
       failure: { kind: 'missing', message: `nvidia-smi not found (looked in ${location.tried.join(', ')})` },
+      lostGpus: [],
       durationMs: Date.now() - started,
     };
   }
-  const run = (args: string[]) => runProcess(smiPath, args, { timeoutMs: options.timeoutMs, signal: options.signal, maxOutputBytes: 256 * 1024 });
-  let withCc = !noComputeCap.has(smiPath);
-  let r = await run(queryArgs(withCc));
-  if (withCc && r.code !== 0 && /compute_cap.*not a valid field/i.test(r.stdout + r.stderr)) {
-    noComputeCap.add(smiPath);
-    withCc = false;
-    r = await run(queryArgs(false));
+  // One signal for both calls: the caller's, or ours when the query fails and the banner is moot.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (options.signal?.aborted) stop.abort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const run = (args: string[]) => runProcess(smiPath, args, { timeoutMs: options.timeoutMs, signal: stop.signal, maxOutputBytes: 256 * 1024 });
+  try {
+    const banner = options.withCudaVersion ? run([]) : undefined;
+    let withCc = !noComputeCap.has(smiPath);
+    let r = await run(queryArgs(withCc));
+    if (withCc && r.code !== 0 && /compute_cap.*not a valid field/i.test(r.stdout + r.stderr)) {
+      noComputeCap.add(smiPath);
+      withCc = false;
+      r = await run(queryArgs(false));
+    }
+    const parsed = parseQueryOutput(r.stdout, null, withCc ? QUERY_FIELDS.length : BASE_FIELDS.length);
+    const failure = classifyFailure(smiPath, r, options.timeoutMs, parsed.gpus.length);
+    if (failure && failure.kind !== 'lost') {
+      stop.abort();
+      await banner;
+      return { ...base, gpus: [], computeCapSupported: withCc, failure, lostGpus: [], durationMs: Date.now() - started };
+    }
+    const summary = await banner;
+    const summaryText = summary && !summary.timedOut && !summary.spawnError ? `${summary.stdout}\n${summary.stderr}` : '';
+    const cudaVersion = parseCudaDriverVersion(summaryText);
+    const bannerDriver = parseBannerDriverVersion(summaryText);
+    const gpus = parsed.gpus.map((g) => ({ ...g, cudaDriverVersion: cudaVersion, driverVersion: g.driverVersion ?? bannerDriver }));
+    const lostGpus = mergeLost(parseLostGpus(`${r.stdout}\n${r.stderr}`), parseLostGpus(summaryText));
+    const warnings = parsed.skipped.map((l) => `nvidia-smi printed a GPU row that could not be read (too few fields), so it is left out: "${l}"`);
+    if (gpus.length && r.code !== 0 && !lostGpus.length) {
+      const why = r.stderr.split(/\r?\n/).find((l) => l.trim()) ?? '';
+      warnings.push(`nvidia-smi exited with code ${r.code ?? r.signal} although it listed ${gpus.length} GPU(s)${why ? `: ${why.trim()}` : ''}`);
+    }
+    return {
+      ...base,
+      gpus,
+      computeCapSupported: withCc,
+      failure: failure ?? (gpus.length ? null : { kind: 'none', message: 'nvidia-smi answered but listed no GPU' }),
+      lostGpus,
+      ...(warnings.length ? { warnings } : {}),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
-  const failure = classifyFailure(smiPath, r, options.timeoutMs);
-  if (failure) return { ...base, gpus: [], computeCapSupported: withCc, failure, durationMs: Date.now() - started };
-  let cudaVersion: string | null = null;
-  if (options.withCudaVersion) {
-    const summary = await run([]);
-    if (!summary.timedOut && !summary.spawnError) cudaVersion = parseCudaDriverVersion(summary.stdout);
-  }
-  const gpus = parseQueryCsv(r.stdout, cudaVersion);
-  return {
-    ...base,
-    gpus,
-    computeCapSupported: withCc,
-    failure: gpus.length ? null : { kind: 'none', message: 'nvidia-smi answered but listed no GPU' },
-    durationMs: Date.now() - started,
-  };
 }
 
 /** For tests: forget what was learnt about old drivers. */

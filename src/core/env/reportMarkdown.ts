@@ -1,4 +1,5 @@
 import { architectureLabel, memoryLabel, orNA } from './format';
+import { lostGpuLabel } from './nvidiaSmiParse';
 import type { EnvironmentReport } from './types';
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -28,6 +29,7 @@ export function reportToMarkdown(r: EnvironmentReport, extra: Record<string, str
       );
     }
   }
+  for (const g of r.lostGpus ?? []) lines.push('', `- ⚠️ ${lostGpuLabel(g)} does not answer (nvidia-smi: ${g.message})`);
   lines.push('', '### ONNX Runtime', '');
   if (!r.onnxRuntime.providers.length) {
     lines.push('Not probed.');

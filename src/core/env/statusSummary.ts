@@ -1,12 +1,16 @@
 import { gib, shortGpuName } from './format';
+import { lostGpuLabel } from './nvidiaSmiParse';
 import type { GpuProbe } from './types';
 
 export interface StatusSummary {
-  state: 'gpu' | 'cpu' | 'unknown';
+  /** 'lost': nvidia-smi knows GPUs but none answers. */
+  state: 'gpu' | 'cpu' | 'unknown' | 'lost';
   /** Status bar text without the icon. */
   text: string;
   /** Any GPU above 90 % memory. */
   memoryWarning: boolean;
+  /** GPUs nvidia-smi names but cannot reach (the status bar shows a warning colour). */
+  lostGpus: number;
   /** Markdown lines for the tooltip. */
   tooltip: string[];
 }
@@ -21,13 +25,25 @@ function pct(v: number | null): string {
 export function summarizeForStatusBar(probe: GpuProbe): StatusSummary {
   const f = probe.failure;
   if (f?.kind === 'timeout') {
-    return { state: 'unknown', text: 'GPU ?', memoryWarning: false, tooltip: [`**GPU state unknown**`, '', f.message] };
+    return { state: 'unknown', text: 'GPU ?', memoryWarning: false, lostGpus: 0, tooltip: [`**GPU state unknown**`, '', f.message] };
+  }
+  const lost = probe.lostGpus ?? [];
+  const lostLines = lost.map((g) => `$(warning) **${lostGpuLabel(g)} does not answer** (fallen off the bus?): see Diagnoses in the Environment view.`);
+  if (!probe.gpus.length && lost.length) {
+    return {
+      state: 'lost',
+      text: lost.length === 1 ? 'GPU lost' : `${lost.length} GPUs lost`,
+      memoryWarning: false,
+      lostGpus: lost.length,
+      tooltip: [...lostLines, '', 'Models run on the CPU.'],
+    };
   }
   if (!probe.gpus.length) {
     return {
       state: 'cpu',
       text: 'CPU',
       memoryWarning: false,
+      lostGpus: 0,
       tooltip: ['**No NVIDIA GPU**: models run on the CPU.', '', f?.message ?? ''],
     };
   }
@@ -41,11 +57,13 @@ export function summarizeForStatusBar(probe: GpuProbe): StatusSummary {
   const used = gpus.reduce((s, g) => s + (g.memoryUsedMiB ?? 0), 0);
   const total = gpus.reduce((s, g) => s + (g.memoryTotalMiB ?? 0), 0);
   const memText = total ? ` ${gib(used)}/${gib(total)} GiB` : '';
+  const lostText = lost.length ? ` · ${lost.length} lost` : '';
+  if (lost.length) tooltip.push('', ...lostLines);
   if (gpus.length === 1) {
     const g = gpus[0]!;
-    return { state: 'gpu', text: `${shortGpuName(g.name)} ${pct(g.utilizationPct)}${memText}`, memoryWarning, tooltip };
+    return { state: 'gpu', text: `${shortGpuName(g.name)} ${pct(g.utilizationPct)}${memText}${lostText}`, memoryWarning, lostGpus: lost.length, tooltip };
   }
   const utils = gpus.map((g) => g.utilizationPct).filter((u): u is number => u !== null);
   const avg = utils.length ? Math.round(utils.reduce((a, b) => a + b, 0) / utils.length) : null;
-  return { state: 'gpu', text: `${gpus.length} GPUs ${pct(avg)}${memText}`, memoryWarning, tooltip };
+  return { state: 'gpu', text: `${gpus.length} GPUs ${pct(avg)}${memText}${lostText}`, memoryWarning, lostGpus: lost.length, tooltip };
 }

@@ -15,8 +15,18 @@ export interface GpuInfo {
   architecture: string | null;
 }
 
-/** Why no GPU list could be had. */
-export type GpuFailureKind = 'missing' | 'driver' | 'timeout' | 'none' | 'error';
+/** Why no GPU list could be had; 'lost': nvidia-smi knows GPUs but reaches none of them. */
+export type GpuFailureKind = 'missing' | 'driver' | 'timeout' | 'none' | 'error' | 'lost';
+
+/** A GPU nvidia-smi names but cannot reach ("Unable to determine the device handle…"): fallen off the bus. */
+export interface LostGpu {
+  /** nvidia-smi's index for it, when the message gives one. */
+  index: number | null;
+  /** PCI bus id as printed (0000:0B:00.0), when the message gives one. */
+  busId: string | null;
+  /** nvidia-smi's line, verbatim. */
+  message: string;
+}
 
 export interface GpuFailure {
   kind: GpuFailureKind;
@@ -30,6 +40,10 @@ export interface GpuProbe {
   /** False when the driver is too old for the `compute_cap` query field. */
   computeCapSupported: boolean;
   failure: GpuFailure | null;
+  /** GPUs nvidia-smi names but cannot reach, while the ones in `gpus` still answer. */
+  lostGpus?: LostGpu[];
+  /** What nvidia-smi said that was not used (rows that could not be read, a non-zero exit with GPUs listed). */
+  warnings?: string[];
   durationMs: number;
 }
 
@@ -72,6 +86,8 @@ export interface EnvironmentReport {
   generatedAt: string;
   platform: { os: string; release: string; arch: string; node: string };
   gpus: GpuInfo[];
+  /** GPUs nvidia-smi names but cannot reach (each also has a `gpu-lost-…` diagnosis). */
+  lostGpus: LostGpu[];
   nvidiaSmi: { path: string | null; source: SmiSource | null; failure: GpuFailure | null };
   cudaToolkit: CudaToolkit | null;
   wsl: boolean;

@@ -91,15 +91,24 @@ export class RepoCache {
   }
 }
 
-/** Model ids in a Hugging Face cache (its models--org--name folders), sorted. */
+/** Model ids in a Hugging Face cache (its models--org--name folders that are folders with snapshots), sorted. */
 export function cachedModelIds(cacheDir: string): string[] {
   try {
     return fs
       .readdirSync(cacheDir)
-      .filter((n) => n.startsWith('models--'))
+      // A dangling link (a disk not mounted) or a half-made folder is not a model one can use.
+      .filter((n) => n.startsWith('models--') && isDirectory(path.join(cacheDir, n, 'snapshots')))
       .map((n) => n.slice('models--'.length).split('--').join('/'))
       .sort();
   } catch {
     return [];
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -1,31 +1,42 @@
 /**
- * What the Hugging Face cache holds, like `hf cache scan`, and deleting repos or revisions from it, like
- * `hf cache delete`: a revision's blobs go only when no other revision still points at them.
+ * What the Hugging Face cache holds, like `hf cache scan` (huggingface_hub's scan_cache_dir), and
+ * deleting repos or revisions from it (cacheDelete.ts), like `hf cache delete`. The cache is read as
+ * Python leaves it: a broken entry (a dangling link, an empty or unreadable folder) is a warning that
+ * names the repo and the file, and the scan goes on with the rest; files copied into snapshots
+ * (Windows without symlinks) count like blobs.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMMIT_HASH, repoFolderName, validateRepoId, type RepoType } from './cacheLayout';
+import { COMMIT_HASH, type RepoType } from './cacheLayout';
+import { flattenedLink, isLink, maxOf, readDir, readLinkOr, realpathOr, reason, snapshotEntry, walkFiles } from './cacheFiles';
+
+export { executeDelete, findCachedRepo, planDelete, type DeletePlan } from './cacheDelete';
 
 export interface CachedRevision {
   commit: string;
   /** Refs (main, a branch or tag) that point at this commit. */
   refs: string[];
+  /** Readable files in the snapshot (links to blobs, or copies). */
   files: number;
-  /** Bytes of the blobs this revision links to. */
+  /** Bytes of the files this revision holds: the blobs it links to, or its copies. */
   size: number;
   lastModified: number;
   path: string;
+  /** Snapshot files whose blob is gone (dangling links), relative to the revision folder, "/"-separated. */
+  missing: string[];
 }
 
 export interface CachedRepo {
   id: string;
   type: RepoType;
   path: string;
-  /** Bytes on disk: every blob once, plus any plain files in snapshots. */
+  /** Where the repo folder really is, when it is a link (to another disk). */
+  linkTarget?: string;
+  /** Bytes on disk: every blob once (shared ones too), plus the files copied into snapshots. */
   size: number;
   files: number;
   revisions: CachedRevision[];
-  /** Newest access time of its blobs (ms since the epoch). */
+  /** Newest access time of its files (ms since the epoch). */
   lastAccessed: number;
   lastModified: number;
 }
@@ -34,172 +45,201 @@ export interface CacheScan {
   dir: string;
   repos: CachedRepo[];
   size: number;
-  /** Folders that look broken (not a repo folder, no snapshots): reported, never deleted. */
+  /**
+   * What looks broken, one line each, starting with the repo folder's name and naming the file: a
+   * dangling link, a missing blob, an empty or unreadable folder. Reported, never deleted.
+   */
   warnings: string[];
 }
 
 const TYPES: Record<string, RepoType> = { models: 'model', datasets: 'dataset', spaces: 'space' };
+/** huggingface_hub's FILES_TO_IGNORE, and folders it keeps beside the repos. */
+const IGNORED = new Set(['.DS_Store', '.locks']);
 
-function walkFiles(dir: string): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? walkFiles(p) : [p];
-  });
-}
+/** The target of a snapshot link, as huggingface_hub writes it. */
+const BLOB_LINK = /^(\.\.[\\/])+blobs[\\/][0-9a-f]{40}([0-9a-f]{24})?$/;
+const ANY_PATH = /^(\/|\.\.?[\\/]|[A-Za-z]:[\\/]|\\\\)[^\n]*$/;
+const rel = (from: string, p: string) => path.relative(from, p).split(path.sep).join('/');
 
-function readRefs(repoDir: string): Map<string, string[]> {
+function readRefs(repoDir: string, warn: (m: string) => void): Map<string, string[]> {
   const byCommit = new Map<string, string[]>();
   const refsDir = path.join(repoDir, 'refs');
-  for (const file of walkFiles(refsDir)) {
-    const commit = fs.readFileSync(file, 'utf8').trim();
-    const ref = path.relative(refsDir, file).split(path.sep).join('/');
+  if (!fs.existsSync(refsDir)) return byCommit;
+  const files = walkFiles(refsDir, (f, err) => warn(`${rel(repoDir, f)} cannot be read (${reason(err)})`));
+  for (const file of files) {
+    if (IGNORED.has(path.basename(file))) continue;
+    let commit: string;
+    try {
+      commit = fs.readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      warn(`${rel(repoDir, file)} cannot be read (${reason(err)})`);
+      continue;
+    }
+    const ref = rel(path.join(repoDir, 'refs'), file);
     byCommit.set(commit, [...(byCommit.get(commit) ?? []), ref]);
   }
   return byCommit;
 }
 
-interface FileTarget {
-  /** The file the snapshot entry stands for: a blob (through its symlink) or itself. */
-  real: string;
-  stat: fs.Stats;
+interface Counted {
+  size: number;
+  atimeMs: number;
+  mtimeMs: number;
 }
 
-function target(p: string): FileTarget | undefined {
+/** One snapshot folder: its files (each real file once in `seen`), and what is broken in it. */
+function scanRevision(repoDir: string, revPath: string, commit: string, refs: string[], seen: Map<string, Counted>, warn: (m: string) => void): CachedRevision {
+  let unreadable = false;
+  const entries = walkFiles(revPath, (f, err) => {
+    unreadable = true;
+    warn(`${rel(repoDir, f)} cannot be read (${reason(err)}); its files are not counted`);
+  }).map(snapshotEntry);
+  const own = new Map<string, Counted>();
+  const missing: string[] = [];
+  for (const e of entries) {
+    if (e.kind === 'missing') {
+      missing.push(rel(revPath, e.path));
+      warn(`${rel(repoDir, e.path)} links to ${e.target}, which is missing (its blob was deleted); not counted`);
+    } else if (e.kind === 'unreadable') {
+      if (!IGNORED.has(path.basename(e.path))) warn(`${rel(repoDir, e.path)} cannot be read (${e.why}); not counted`);
+    } else {
+      const text = e.linked ? undefined : flattenedLink(e.path, e.stat.size, BLOB_LINK);
+      if (text) warn(`${rel(repoDir, e.path)} is a file holding the text "${text}", not the file itself (a link that a copy or git turned into a file?)`);
+      const c = { size: e.stat.size, atimeMs: e.stat.atimeMs, mtimeMs: e.stat.mtimeMs };
+      own.set(e.real, c);
+      seen.set(e.real, c);
+    }
+  }
+  if (!entries.length && !unreadable) warn(`${rel(repoDir, revPath)} is empty (an interrupted download?)`);
+  let folderMtime = 0;
   try {
-    return { real: fs.realpathSync(p), stat: fs.statSync(p) };
+    folderMtime = fs.statSync(revPath).mtimeMs;
   } catch {
-    return undefined; // A dangling link: its blob is gone.
+    // Already reported by the walk.
+  }
+  return {
+    commit,
+    refs,
+    files: own.size,
+    size: [...own.values()].reduce((s, c) => s + c.size, 0),
+    lastModified: Math.max(maxOf([...own.values()].map((c) => c.mtimeMs)), folderMtime),
+    path: revPath,
+    missing,
+  };
+}
+
+function folderTimes(dir: string): { atimeMs: number; mtimeMs: number } {
+  try {
+    return fs.statSync(dir);
+  } catch {
+    return { atimeMs: 0, mtimeMs: 0 };
   }
 }
 
-function scanRepo(dir: string, type: RepoType, id: string): CachedRepo | string {
+/** One repo folder, or null when it is not listed (reasons go to `warn`). */
+function scanRepo(dir: string, type: RepoType, id: string, warn: (m: string) => void): CachedRepo | null {
   const snapshots = path.join(dir, 'snapshots');
-  if (!fs.existsSync(snapshots)) return `${path.basename(dir)}: no snapshots (an interrupted download?)`;
-  const refs = readRefs(dir);
-  const seen = new Map<string, fs.Stats>();
-  const revisions: CachedRevision[] = [];
-  for (const commit of fs.readdirSync(snapshots)) {
-    const revPath = path.join(snapshots, commit);
-    if (!fs.statSync(revPath).isDirectory()) continue;
-    const files = walkFiles(revPath)
-      .map(target)
-      .filter((t): t is FileTarget => Boolean(t));
-    for (const f of files) seen.set(f.real, f.stat);
-    revisions.push({
-      commit,
-      refs: refs.get(commit) ?? [],
-      files: files.length,
-      size: files.reduce((s, f) => s + f.stat.size, 0),
-      lastModified: Math.max(0, ...files.map((f) => f.stat.mtimeMs), fs.statSync(revPath).mtimeMs),
-      path: revPath,
-    });
+  const listing = readDir(snapshots);
+  if (listing.error) {
+    warn(listing.error.code === 'ENOENT' ? 'no snapshots folder (an interrupted download?); not listed' : `snapshots cannot be read (${reason(listing.error)}); not listed`);
+    return null;
   }
-  // Blobs no snapshot points at (an interrupted download) still take space.
-  for (const blob of walkFiles(path.join(dir, 'blobs'))) if (!seen.has(blob)) seen.set(blob, fs.statSync(blob));
-  const stats = [...seen.values()];
+  const refs = readRefs(dir, warn);
+  const seen = new Map<string, Counted>();
+  const revisions: CachedRevision[] = [];
+  for (const entry of listing.entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (IGNORED.has(entry.name)) continue;
+    const revPath = path.join(snapshots, entry.name);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(revPath);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      warn(code === 'ENOENT' ? `snapshots/${entry.name} links to ${readLinkOr(revPath)}, which is missing; skipped` : `snapshots/${entry.name} cannot be read (${reason(err)}); skipped`);
+      continue;
+    }
+    if (!st.isDirectory()) {
+      warn(`snapshots/${entry.name} is a file, not a revision folder; skipped`);
+      continue;
+    }
+    revisions.push(scanRevision(dir, revPath, entry.name, refs.get(entry.name) ?? [], seen, warn));
+  }
+  if (!revisions.length) warn('snapshots holds no revision (an interrupted download?)');
+  for (const [commit, names] of refs) {
+    if (!revisions.some((r) => r.commit === commit)) {
+      warn(`${names.map((n) => `refs/${n}`).join(', ')} ${names.length > 1 ? 'point' : 'points'} at ${COMMIT_HASH.test(commit) ? commit : `"${commit.slice(0, 60)}"`}, which has no snapshot`);
+    }
+  }
+  // Blobs no snapshot points at (an interrupted download, a Windows copy's leftover) still take space.
+  for (const blob of walkFiles(path.join(dir, 'blobs'), (f, err) => (err.code === 'ENOENT' ? undefined : warn(`${rel(dir, f)} cannot be read (${reason(err)})`)))) {
+    const real = realpathOr(blob);
+    if (seen.has(real)) continue;
+    try {
+      const st = fs.statSync(blob);
+      if (st.isFile()) seen.set(real, { size: st.size, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs });
+    } catch (err) {
+      warn(`${rel(dir, blob)} cannot be read (${reason(err)}); not counted`);
+    }
+  }
+  const counted = [...seen.values()];
   revisions.sort((a, b) => b.lastModified - a.lastModified);
+  const linkTarget = isLink(dir) ? realpathOr(dir) : undefined;
   return {
     id,
     type,
     path: dir,
-    size: stats.reduce((s, st) => s + st.size, 0),
-    files: stats.length,
+    ...(linkTarget ? { linkTarget } : {}),
+    size: counted.reduce((s, c) => s + c.size, 0),
+    files: counted.length,
     revisions,
-    lastAccessed: Math.max(0, ...stats.map((s) => s.atimeMs)),
-    lastModified: Math.max(0, ...stats.map((s) => s.mtimeMs)),
+    // Without files, the folder's own times (as huggingface_hub does).
+    lastAccessed: counted.length ? maxOf(counted.map((c) => c.atimeMs)) : folderTimes(dir).atimeMs,
+    lastModified: counted.length ? maxOf(counted.map((c) => c.mtimeMs)) : folderTimes(dir).mtimeMs,
   };
 }
 
-/** Scans the cache; a missing cache folder is an empty cache. */
+/**
+ * Scans the cache folder (HF_HUB_CACHE). A missing folder is an empty cache; nothing in it makes the
+ * scan throw: each broken entry becomes a line in `warnings` and the other repos are still listed.
+ */
 export function scanCache(dir: string): CacheScan {
   const out: CacheScan = { dir, repos: [], size: 0, warnings: [] };
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
+  const top = readDir(dir);
+  if (top.error) {
+    if (top.error.code !== 'ENOENT') out.warnings.push(`${dir} cannot be read (${reason(top.error)})`);
     return out;
   }
-  for (const name of names.sort()) {
+  for (const name of top.entries.map((e) => e.name).sort()) {
+    if (name.startsWith('.')) continue; // .locks
     const full = path.join(dir, name);
-    if (name.startsWith('.') || !fs.statSync(full).isDirectory()) continue; // .locks, version.txt, CACHEDIR.TAG
     const [kind, ...parts] = name.split('--');
     const type = TYPES[kind ?? ''];
-    if (!type || !parts.length) {
-      out.warnings.push(`${name}: not a repo folder`);
+    const warn = (m: string) => out.warnings.push(`${name}: ${m}`);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(full);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') warn(`a link to ${readLinkOr(full)}, which does not exist (a disk that is not mounted?); skipped`);
+      else warn(`cannot be read (${reason(err)}); skipped`);
       continue;
     }
-    const repo = scanRepo(full, type, parts.join('/'));
-    if (typeof repo === 'string') out.warnings.push(repo);
-    else out.repos.push(repo);
+    if (!st.isDirectory()) {
+      // version.txt, CACHEDIR.TAG are expected; a file named like a repo is not.
+      if (type && parts.length) {
+        const text = flattenedLink(full, st.size, ANY_PATH);
+        warn(text ? `a file holding the path ${text}, not a repo folder (a link that a copy or git turned into a file?); skipped` : 'a file, not a repo folder; skipped');
+      }
+      continue;
+    }
+    if (!type || !parts.length) {
+      warn('not a repo folder');
+      continue;
+    }
+    const repo = scanRepo(full, type, parts.join('/'), warn);
+    if (repo) out.repos.push(repo);
   }
   out.repos.sort((a, b) => b.size - a.size);
   out.size = out.repos.reduce((s, r) => s + r.size, 0);
   return out;
-}
-
-export interface DeletePlan {
-  repo: CachedRepo;
-  /** Whole repo when every revision goes. */
-  wholeRepo: boolean;
-  revisions: CachedRevision[];
-  /** Blobs that no remaining revision uses. */
-  blobs: string[];
-  freedBytes: number;
-}
-
-/** Finds a cached repo by id (and type), or throws naming what is cached. */
-export function findCachedRepo(scan: CacheScan, id: string, type: RepoType = 'model'): CachedRepo {
-  validateRepoId(id);
-  const repo = scan.repos.find((r) => r.id === id && r.type === type);
-  if (!repo) throw new Error(`${type} ${id} is not in the Hugging Face cache at ${scan.dir} (folder ${repoFolderName(id, type)}).`);
-  return repo;
-}
-
-/** What deleting these revisions (all of them when none is named) of a repo would remove. */
-export function planDelete(repo: CachedRepo, commits?: string[]): DeletePlan {
-  for (const c of commits ?? []) {
-    if (!COMMIT_HASH.test(c)) throw new Error(`"${c}" is not a commit hash (40 hex digits); see the revisions with "ai-lab cache scan".`);
-    if (!repo.revisions.some((r) => r.commit === c)) throw new Error(`${repo.id} has no cached revision ${c}.`);
-  }
-  const going = commits?.length ? repo.revisions.filter((r) => commits.includes(r.commit)) : repo.revisions;
-  const staying = repo.revisions.filter((r) => !going.includes(r));
-  if (!staying.length) return { repo, wholeRepo: true, revisions: going, blobs: [], freedBytes: repo.size };
-  const kept = new Set(staying.flatMap((r) => walkFiles(r.path).map((f) => target(f)?.real)));
-  const blobs = [...new Set(going.flatMap((r) => walkFiles(r.path).map((f) => target(f)?.real)))].filter(
-    (b): b is string => Boolean(b) && !kept.has(b) && path.dirname(b!) === path.join(repo.path, 'blobs'),
-  );
-  const freedBytes = blobs.reduce((s, b) => s + fs.statSync(b).size, 0);
-  return { repo, wholeRepo: false, revisions: going, blobs, freedBytes };
-}
-
-/** Carries out a plan; every path is checked to be inside the repo folder first. */
-export function executeDelete(plan: DeletePlan): void {
-  const root = plan.repo.path;
-  const inside = (p: string) => {
-    const rel = path.relative(root, p);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`Refusing to delete ${p}: it is outside ${root}`);
-  };
-  if (plan.wholeRepo) {
-    if (!/^(models|datasets|spaces)--/.test(path.basename(root))) throw new Error(`Refusing to delete ${root}: not a cache repo folder`);
-    fs.rmSync(root, { recursive: true, force: true });
-    return;
-  }
-  for (const r of plan.revisions) {
-    inside(r.path);
-    fs.rmSync(r.path, { recursive: true, force: true });
-  }
-  for (const b of plan.blobs) {
-    inside(b);
-    fs.rmSync(b, { force: true });
-  }
-  // Refs that pointed at a deleted revision would now resolve to nothing.
-  const gone = new Set(plan.revisions.map((r) => r.commit));
-  const refsDir = path.join(root, 'refs');
-  for (const f of walkFiles(refsDir)) if (gone.has(fs.readFileSync(f, 'utf8').trim())) fs.rmSync(f, { force: true });
 }

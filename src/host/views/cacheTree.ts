@@ -43,14 +43,16 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     if (n.kind === 'warning') {
       const item = new vscode.TreeItem(n.text);
       item.iconPath = new vscode.ThemeIcon('warning');
+      item.tooltip = n.text; // Long: the row is cut, the tooltip is not.
+      item.contextValue = 'cacheWarning';
       return item;
     }
     if (n.kind === 'revision') {
       const r = n.revision;
       const item = new vscode.TreeItem(r.commit.slice(0, 12));
       item.id = `rev:${n.repo.type}:${n.repo.id}:${r.commit}`;
-      item.description = `${r.refs.length ? r.refs.join(', ') : 'detached'} · ${formatBytes(r.size)} · ${r.files} files`;
-      item.tooltip = `${r.commit}\n${r.path}`;
+      item.description = `${r.refs.length ? r.refs.join(', ') : 'detached'} · ${formatBytes(r.size)} · ${r.files} files${r.missing.length ? ` · ${r.missing.length} missing` : ''}`;
+      item.tooltip = `${r.commit}\n${r.path}${r.missing.length ? `\nMissing (blob deleted): ${r.missing.join(', ')}` : ''}`;
       item.iconPath = new vscode.ThemeIcon('git-commit');
       item.contextValue = 'cacheRevision';
       item.resourceUri = vscode.Uri.file(r.path);
@@ -60,7 +62,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     const item = new vscode.TreeItem(repo.id, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `cache:${repo.type}:${repo.id}`;
     item.description = `${formatBytes(repo.size)} · ${repo.revisions.length} rev · used ${ago(repo.lastAccessed)}`;
-    item.tooltip = `${repo.type} ${repo.id}\n${formatBytes(repo.size)} in ${repo.files} files\nlast used ${new Date(repo.lastAccessed).toLocaleString()}\n${repo.path}`;
+    item.tooltip = `${repo.type} ${repo.id}\n${formatBytes(repo.size)} in ${repo.files} files\nlast used ${new Date(repo.lastAccessed).toLocaleString()}\n${repo.path}${repo.linkTarget ? ` → ${repo.linkTarget}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(repo.type === 'dataset' ? 'database' : repo.type === 'space' ? 'rocket' : 'package');
     item.contextValue = `cacheRepo;${repo.type}`;
     item.resourceUri = vscode.Uri.file(repo.path);

@@ -72,6 +72,15 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
   private roots(r: EnvironmentReport): EnvNode[] {
     if (!r.gpus.length && !this.env.showingWithoutGpu) return []; // The welcome view explains why.
     const nodes: EnvNode[] = r.gpus.map((g) => ({ kind: 'gpu', id: `gpu:${g.index}`, gpu: g }));
+    // A GPU nvidia-smi names but cannot reach: one row each, next to the ones that answer.
+    for (const g of r.lostGpus ?? []) {
+      nodes.push(
+        value(`lost:${g.busId ?? g.index ?? g.message}`, g.index !== null ? `GPU ${g.index}` : 'GPU', `does not answer${g.busId ? ` (bus ${g.busId})` : ''}: see Diagnoses`, {
+          icon: 'error',
+          tooltip: `nvidia-smi: ${g.message}`,
+        }),
+      );
+    }
     nodes.push(
       value('toolkit', 'CUDA toolkit', r.cudaToolkit ? `${r.cudaToolkit.version} (${r.cudaToolkit.path})` : 'not found', {
         icon: 'tools',

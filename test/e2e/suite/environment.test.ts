@@ -111,6 +111,31 @@ describe('AI Lab in a real VS Code: environment', () => {
     a.environment.setShowWithoutGpu(false);
   });
 
+  it('a GPU fallen off the bus: the others listed, the lost one as a row and a diagnosis, the status bar says so', async () => {
+    const a = await api();
+    await setSetting('nvidiaSmiPath', fakeSmi('gpu-lost-first'));
+    await a.environment.refresh();
+    await a.environment.pollNow();
+    const rootLabels = await labels(a.environmentTree.getChildren());
+    assert.deepEqual(rootLabels.slice(0, 3), ['NVIDIA A100-SXM4-80GB|sm_80 · Ampere', 'NVIDIA A100-SXM4-80GB|sm_80 · Ampere', 'GPU 0|does not answer (bus 0000:01:00.0): see Diagnoses']);
+    const diagnoses = a.environmentTree.getChildren().find((n) => n.kind === 'group' && n.id === 'diagnoses')!;
+    const lost = a.environmentTree.getChildren(diagnoses).find((n) => n.id === 'diag:gpu-lost-0')!;
+    assert.match(String(a.environmentTree.getTreeItem(lost).label), /^GPU 0 \(bus 0000:01:00\.0\) does not answer/);
+    assert.ok(!a.environment.report?.diagnoses.some((d) => d.id === 'driver-not-answering'));
+    assert.equal(a.statusBar.item.text, '$(circuit-board) 2 GPUs 0% 0.0/160.0 GiB · 1 lost');
+    assert.deepEqual(a.statusBar.item.backgroundColor, new vscode.ThemeColor('statusBarItem.warningBackground'));
+    assert.match((a.statusBar.item.tooltip as vscode.MarkdownString).value, /GPU 0 \(bus 0000:01:00\.0\) does not answer/);
+    // The only GPU lost: the welcome view's "lost" state, a warning item.
+    await setSetting('nvidiaSmiPath', fakeSmi('gpu-lost-only'));
+    await a.environment.refresh();
+    await a.environment.pollNow();
+    assert.equal(a.environment.gpuState, 'lost');
+    assert.deepEqual(a.environmentTree.getChildren(), []);
+    assert.equal(a.statusBar.item.text, '$(warning) GPU lost');
+    await setSetting('nvidiaSmiPath', fakeSmi('rtx5080'));
+    await a.environment.refresh();
+  });
+
   it('an nvidia-smi that hangs turns the status bar to unknown within the timeout', async () => {
     const a = await api();
     await setSetting('nvidiaSmiTimeoutSeconds', 1);

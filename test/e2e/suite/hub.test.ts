@@ -6,6 +6,7 @@ import type { CardView, DatasetToWebview } from '../../../src/shared/hubProtocol
 import { planPartition } from '../../../src/host/webviews/datasetPanel';
 import { addCatalog, DATASET_ID } from '../../fixtures/hub/catalog';
 import { FixtureHub } from '../../fixtures/hub/server';
+import { hash, writeRepo } from '../../fixtures/hubCache';
 import { api, setSetting, waitFor } from './helpers';
 
 describe('AI Lab in a real VS Code: the Hub sidebar', () => {
@@ -82,6 +83,34 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     assert.equal(await vscode.commands.executeCommand('aiLab.cache.delete', repo, { confirm: false }), true);
     assert.ok(!fs.existsSync(path.join(process.env.HF_HOME!, 'hub', 'models--Xenova--fixture-sst2')));
     assert.ok(!h.cache.getChildren().some((n) => n.kind === 'repo' && n.repo.id === 'Xenova/fixture-sst2'));
+  });
+
+  it('the Cache view survives a broken cache: good repos listed, a dangling repo link and a deleted blob as warnings', async () => {
+    const { hub: h } = await api();
+    const cacheDir = path.join(process.env.HF_HOME!, 'hub');
+    const dangling = path.join(cacheDir, 'models--acme--big-llm');
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.symlinkSync('/mnt/external-disk/hf/models--acme--big-llm', dangling);
+    const ok = writeRepo(cacheDir, 'models--acme--ok', [{ commit: hash('d'), ref: 'main', files: { 'config.json': { blob: hash('5'), bytes: 3 }, 'model.onnx': { blob: hash('6', 64), bytes: 900 } } }]);
+    fs.rmSync(path.join(ok, 'blobs', hash('6', 64)));
+    try {
+      await vscode.commands.executeCommand('aiLab.cache.refresh');
+      const nodes = h.cache.getChildren();
+      const repo = nodes.find((n) => n.kind === 'repo' && n.repo.id === 'acme/ok')!;
+      assert.ok(repo, 'the good repo is listed');
+      const [rev] = h.cache.getChildren(repo);
+      assert.match(String(h.cache.getTreeItem(rev!).description), /^main · 3 B · 1 files · 1 missing$/);
+      const warnings = nodes.filter((n) => n.kind === 'warning').map((n) => String(h.cache.getTreeItem(n).label));
+      assert.ok(warnings.some((w) => /^models--acme--big-llm: a link to \/mnt\/external-disk\/hf\/models--acme--big-llm, which does not exist/.test(w)), warnings.join('\n'));
+      assert.ok(warnings.some((w) => /^models--acme--ok: snapshots\/d{40}\/model\.onnx links to .*, which is missing/.test(w)), warnings.join('\n'));
+      // Deleting the repo with a missing blob works and frees what is there.
+      assert.equal(await vscode.commands.executeCommand('aiLab.cache.delete', repo, { confirm: false }), true);
+      assert.ok(!fs.existsSync(ok));
+    } finally {
+      fs.rmSync(dangling, { force: true });
+      fs.rmSync(ok, { recursive: true, force: true });
+      await vscode.commands.executeCommand('aiLab.cache.refresh');
+    }
   });
 
   it('Datasets: search, configs and splits with row counts, preview a split with paged rows, plan a stratified split', async () => {
