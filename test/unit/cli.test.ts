@@ -120,7 +120,9 @@ describe('CLI: ai-lab run', () => {
     assert.match(g.stdout, /The future of open science is/);
   });
 
-  it('classify, grammar, qnli, zero-shot, summarize (abstractive and extractive), generate: --json on the fixture models', async () => {
+  it('classify, grammar, qnli, zero-shot, summarize (abstractive and extractive), generate: --json on the fixture models', async function () {
+    // Eight CLI processes, each loading a model: ~25 s on 2 idle cores, more on a busy machine.
+    this.timeout(120_000);
     const { fixtureModelDirs } = await import('../fixtures/models');
     const d = fixtureModelDirs();
     const j = async (args: string[], input?: string) => {
