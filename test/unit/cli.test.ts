@@ -120,7 +120,8 @@ describe('CLI: ai-lab run', () => {
     assert.match(g.stdout, /The future of open science is/);
   });
 
-  it('classify, grammar, qnli, zero-shot, summarize (abstractive and extractive), generate: --json on the fixture models', async () => {
+  it('classify, grammar, qnli, zero-shot, summarize (abstractive and extractive), generate: --json on the fixture models', async function () {
+    this.timeout(120_000); // eight CLI runs, each starting the inference service
     const { fixtureModelDirs } = await import('../fixtures/models');
     const d = fixtureModelDirs();
     const j = async (args: string[], input?: string) => {
