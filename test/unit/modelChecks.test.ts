@@ -92,6 +92,11 @@ describe('models checked before they run: files', () => {
     await assert.rejects(resolveLocal(root), /has no ONNX weights for transformers\.js \(it has model\.onnx\)\..*move the \.onnx files into <out>\/onnx\//);
   });
 
+  it('an optional JSON file that is there is checked too (generation_config.json of a text generator)', async () => {
+    await assert.rejects(resolveLocal(broken(causalLmFiles(), { 'generation_config.json': '{"max_length": 20,}' }), 'text-generation'), /cannot be loaded: generation_config\.json is not valid JSON: a property name in double quotes was expected at line 1, column 19/);
+    assert.ok(await resolveLocal(broken(causalLmFiles(), { 'generation_config.json': null }), 'text-generation'));
+  });
+
   it('empty ONNX weights and Git LFS pointers instead of weights are named', async () => {
     await assert.rejects(resolveLocal(broken(sentimentModelFiles(), { 'onnx/model.onnx': '' })), /cannot be loaded: onnx\/model\.onnx is empty \(0 bytes\)/);
     await assert.rejects(resolveLocal(broken(sentimentModelFiles(), { 'onnx/model.onnx': 'version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 9\n' })), /onnx\/model\.onnx is a Git LFS pointer, not the weights/);

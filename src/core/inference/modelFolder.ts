@@ -11,6 +11,8 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 /** The JSON files transformers.js needs for every text model (v4 loads no tokenizer without tokenizer_config.json). */
 export const MODEL_JSON_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 export type ModelJsonFile = (typeof MODEL_JSON_FILES)[number];
+/** JSON files transformers.js reads when they are there (generation settings, special tokens). */
+export const OPTIONAL_JSON_FILES = ['generation_config.json', 'special_tokens_map.json', 'preprocessor_config.json'] as const;
 
 export class ModelFilesError extends Error {
   constructor(message: string) {
@@ -108,7 +110,7 @@ export function readModelJson(dir: string, file: string, o: { quick?: boolean } 
 }
 
 /** What each JSON file of a model must hold beyond being an object. */
-function contentProblem(file: ModelJsonFile, v: Record<string, unknown>): string | undefined {
+function contentProblem(file: string, v: Record<string, unknown>): string | undefined {
   if (file === 'config.json' && typeof v.model_type !== 'string') return 'has no "model_type": transformers.js cannot tell which model it is';
   if (file === 'tokenizer.json' && Object.keys(v).length && (!v.model || typeof v.model !== 'object')) return 'has no "model" section: it is not a fast-tokenizer (tokenizers library) file';
   return undefined;
@@ -129,11 +131,15 @@ export interface FolderJson {
 /** "config.json is empty (0 bytes)". */
 export const problemText = (p: FileProblem) => `${p.file} ${p.problem}`;
 
-/** The three JSON files of a model folder, read and checked (see readModelJson); `quick` as there. */
+/**
+ * The JSON files of a model folder, read and checked (see readModelJson; `quick` as there): the three
+ * it needs, and the optional ones that are there.
+ */
 export function checkModelJson(dir: string, o: { quick?: boolean } = {}): FolderJson {
   const problems: FileProblem[] = [];
   let config: Record<string, unknown> | undefined;
-  for (const file of MODEL_JSON_FILES) {
+  const optional = OPTIONAL_JSON_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
+  for (const file of [...MODEL_JSON_FILES, ...optional]) {
     const r = readModelJson(dir, file, { quick: o.quick && file === 'tokenizer.json' });
     const problem = r.problem ?? contentProblem(file, r.value!);
     if (problem) problems.push({ file, problem });

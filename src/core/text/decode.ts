@@ -164,7 +164,7 @@ export function decodeText(bytes: Uint8Array, o: DecodeOptions): DecodedText {
 
 function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', o: DecodeOptions, why: string): Omit<DecodedText, 'bom'> {
   try {
-    return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes), encoding };
+    return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes), encoding };
   } catch {
     const label = encoding === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE';
     throw new InputError(`${o.name} looks like ${label} text (from its ${why}) but is not valid ${label} (an odd number of bytes or a broken surrogate pair); save it again as UTF-8.`);
@@ -172,8 +172,12 @@ function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', o: De
 }
 
 function decodeUtf8(bytes: Uint8Array, bom: boolean, o: DecodeOptions): DecodedText {
-  const bad = firstInvalidUtf8(bytes);
-  if (bad < 0) return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8', bom };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding: 'utf-8', bom };
+  } catch {
+    // Not UTF-8: where, for the notice, then the fallback.
+  }
+  const bad = Math.max(0, firstInvalidUtf8(bytes));
   const from = o.fallbackFrom ?? 'the fallback encoding';
   // A Unicode fallback cannot read bytes that are not Unicode: those mean "none".
   const wanted = o.fallback && !isUnicodeName(o.fallback) ? o.fallback : undefined;
