@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compatibilityVerdict } from '../../src/core/hub/compat';
 import { checkModelJson, readModelJson } from '../../src/core/inference/modelFolder';
-import { resolveModel } from '../../src/core/inference/resolveModel';
+import { ModelResolver, resolveModel } from '../../src/core/inference/resolveModel';
 import { pipelineInputs } from '../../src/core/inference/taskInputs';
 import { headOf, taskMismatch } from '../../src/core/inference/taskFit';
 import { classifyText, zeroShot } from '../../src/core/nlp/classify';
@@ -113,7 +113,15 @@ describe('models checked before they run: files', () => {
       await assert.rejects(r('acme/empty-tokenizer', 'text-classification'), /acme\/empty-tokenizer cannot be loaded: tokenizer\.json is empty \(0 bytes\)/);
       await assert.rejects(r('acme/squad', 'text-classification'), /^ModelFilesError: acme\/squad is an extractive question-answering model \(BertForQuestionAnswering\), but text classification needs/);
       assert.equal(hub.requests.filter((q) => q.url.endsWith('.onnx')).length, 0, 'no weights were fetched');
-      const ok = await r('acme/squad', 'question-answering');
+      // Two resolutions of a model still downloading share it, however far apart they start.
+      hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 20_000, times: 1 });
+      const resolver = new ModelResolver();
+      const params = { model: 'acme/squad', task: 'question-answering', device: 'cpu' as const, dtype: 'auto' as const, hub: { endpoint: hub.url, cacheDir } };
+      const first = resolver.resolve(params);
+      await new Promise((res) => setTimeout(res, 50));
+      const second = resolver.resolve(params);
+      assert.equal(first, second);
+      const ok = await first;
       assert.ok(fs.existsSync(path.join(ok.dir, 'onnx', 'model.onnx')));
       assert.equal(hub.requests.filter((q) => q.url.endsWith('.onnx')).length, 1);
     } finally {

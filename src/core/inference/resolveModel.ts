@@ -95,20 +95,25 @@ export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
  * `ttlMs` (a run of many batches lists the Hub once), then checked against the Hub again.
  */
 export class ModelResolver {
-  private readonly inflight = new Map<string, { at: number; run: Promise<ResolvedModel> }>();
+  private readonly inflight = new Map<string, { at: number; run: Promise<ResolvedModel>; done: boolean }>();
 
   constructor(private readonly ttlMs = 0) {}
 
   resolve(p: ResolveParams): Promise<ResolvedModel> {
     const key = JSON.stringify([p.model, p.task, p.device, p.dtype, p.hub.endpoint, p.hub.cacheDir, p.hub.offline]);
     const hit = this.inflight.get(key);
-    if (hit && Date.now() - hit.at <= this.ttlMs) return hit.run;
+    // In flight: always shared (two downloads of one blob would race); done: reused for ttlMs.
+    if (hit && (!hit.done || Date.now() - hit.at <= this.ttlMs)) return hit.run;
     const run = resolveModel(p);
-    this.inflight.set(key, { at: Date.now(), run });
+    const entry = { at: Date.now(), run, done: false };
+    this.inflight.set(key, entry);
     // Failures are never reused; successes only for ttlMs (0: only while in flight).
     run.then(
-      () => this.ttlMs <= 0 && this.inflight.get(key)?.run === run && this.inflight.delete(key),
-      () => this.inflight.get(key)?.run === run && this.inflight.delete(key),
+      () => {
+        entry.done = true;
+        if (this.ttlMs <= 0 && this.inflight.get(key) === entry) this.inflight.delete(key);
+      },
+      () => this.inflight.get(key) === entry && this.inflight.delete(key),
     );
     return run;
   }
