@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { UsageError } from './cli/args';
+import { InputError } from './core/text/chunks';
 import { CACHE_COMMANDS, CACHE_USAGE } from './cli/cacheCommands';
 import { HUB_COMMANDS, HUB_USAGE } from './cli/hubCommands';
 import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
@@ -56,6 +57,10 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof UsageError) {
       process.stderr.write(`ai-lab: ${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (err instanceof InputError) {
+      // Input with nothing to work on (or not text): exit 2, as for bad arguments, without the usage.
+      process.stderr.write(`ai-lab: ${err.message}\n`);
       process.exitCode = 2;
     } else {
       process.stderr.write(`ai-lab: ${err instanceof Error ? err.message : String(err)}\n`);

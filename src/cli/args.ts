@@ -56,9 +56,10 @@ export function positiveNumber(flag: string, value: string | undefined): number 
   return n;
 }
 
-export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
+/** All of stdin as bytes (none from a terminal); decode them with core/text/decode. */
+export async function readStdinBytes(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) return new Uint8Array();
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return new Uint8Array(Buffer.concat(chunks));
 }

@@ -7,12 +7,13 @@ import { looksLikeLocalPath } from '../core/inference/resolveModel';
 import { downloadSnapshot } from '../core/hub/snapshot';
 import { inspectTokenization, TOKENIZER_FILES } from '../core/tokenize/inspect';
 import { oneOf, parseFlags, UsageError } from './args';
+import { listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
 import { readInputText } from './context';
 
 export const CACHE_USAGE = `  cache scan [--dir PATH] [--json]   what is in the Hugging Face cache (like hf cache scan)
   cache rm <ID> [--type model|dataset] [--revision COMMIT]… [--dir PATH] [--dry-run] [--yes] [--json]
       deletes a repo, or only some revisions (blobs other revisions use are kept); asks first
-  tokenize <MODEL ID|FOLDER> [--text TEXT | --file PATH | stdin] [--endpoint URL] [--json]
+  tokenize <MODEL ID|FOLDER> [--text TEXT | --file PATH | stdin] [--encoding NAME] [--endpoint URL] [--json]
       tokens, ids, offsets, count vs the model's maximum, vocab and cased/uncased checks`;
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -65,7 +66,7 @@ async function cache(argv: string[]): Promise<number> {
 }
 
 async function tokenize(argv: string[]): Promise<number> {
-  const a = parseFlags('tokenize', argv, { values: ['--text', '--file', '--endpoint'], switches: ['--json'] });
+  const a = parseFlags('tokenize', argv, { values: ['--text', '--file', '--endpoint', '--encoding'], switches: ['--json'] });
   const model = a.positional[0];
   if (!model || a.positional.length > 1) throw new UsageError('tokenize takes one model id or folder');
   const text = await readInputText(a);
@@ -80,6 +81,11 @@ async function tokenize(argv: string[]): Promise<number> {
     });
     dir = snap.dir;
   }
+  // Named problems (empty, not JSON, with line and column) rather than the tokenizer library's.
+  const broken = (['tokenizer.json', 'tokenizer_config.json'] as const)
+    .map((file) => ({ file, r: readModelJson(dir, file) }))
+    .filter((x) => x.r.problem && !(x.file === 'tokenizer_config.json' && x.r.problem === 'is missing'));
+  if (broken.length) throw new ModelFilesError(`${model} cannot be tokenized: ${listWords(broken.map((x) => `${x.file} ${x.r.problem}`))}.`);
   const r = inspectTokenization(text, dir, model);
   if (a.switches.has('--json')) {
     out(JSON.stringify(r, null, 2));

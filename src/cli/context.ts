@@ -5,15 +5,54 @@ import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } 
 import { chooseDevice, type DeviceChoice, type DeviceSetting } from '../core/inference/device';
 import type { HubAccess } from '../core/inference/resolveModel';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
-import { readStdin, UsageError, type Parsed } from './args';
+import { decodeText, decoderFor } from '../core/text/decode';
+import { requireVisibleText } from '../core/text/visible';
+import { readStdinBytes, UsageError, type Parsed } from './args';
 
-/** --text, else --file, else stdin; empty input is a usage error. */
+/** The --encoding flag, checked: a name TextDecoder knows (windows-1252, latin1, shift_jis, gbk…) or a VS Code id. */
+export function encodingFlag(a: Parsed): string | undefined {
+  const e = a.flags.get('--encoding');
+  if (e !== undefined && !decoderFor(e)) throw new UsageError(`--encoding ${e} is not an encoding AI Lab can decode (e.g. windows-1252, latin1, iso-8859-2, shift_jis, gbk, euc-kr)`);
+  return e;
+}
+
+/**
+ * Bytes of a file or of stdin as text, decoded as VS Code does (BOM, UTF-16, else UTF-8); bytes that
+ * are not valid UTF-8 are read as --encoding (default windows-1252) and a note on stderr says so.
+ */
+export function decodeInput(bytes: Uint8Array, name: string, a: Parsed): { text: string; bom: boolean } {
+  const fallback = encodingFlag(a);
+  const d = decodeText(bytes, { name, fallback, fallbackFrom: fallback ? '--encoding' : undefined, hint: fallback ? undefined : 'If it is in another encoding, give it with --encoding (e.g. --encoding shift_jis).' });
+  if (d.notice) process.stderr.write(`ai-lab: note: ${d.notice}\n`);
+  return { text: d.text, bom: d.bom };
+}
+
+/** A file or stdin with nothing visible in it: an input error (exit 2) that names it and says what it holds. */
+export function requireInputText(text: string, bom: boolean, what: string): string {
+  // Decoding drops the byte order mark: a file of nothing else is described as such.
+  return requireVisibleText(bom && !text ? '\uFEFF' : text, what);
+}
+
+/**
+ * --text, else --file, else stdin, decoded (see decodeInput). No input at all is a usage error; input
+ * with nothing visible in it (whitespace, zero-width characters, a byte order mark) is an InputError
+ * ("… nothing to work on"), both exit 2.
+ */
 export async function readInputText(a: Parsed): Promise<string> {
+  encodingFlag(a);
+  const inline = a.flags.get('--text');
+  if (inline !== undefined) return requireVisibleText(inline, 'the --text value');
   const file = a.flags.get('--file');
-  if (file && !fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
-  const text = a.flags.get('--text') ?? (file ? fs.readFileSync(file, 'utf8') : await readStdin());
-  if (!text.trim()) throw new UsageError('no input text: give --text, --file, or pipe text on stdin');
-  return text;
+  if (file) {
+    if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
+    if (fs.statSync(file).isDirectory()) throw new UsageError(`--file ${file} is a folder, not a file`);
+    const { text, bom } = decodeInput(new Uint8Array(fs.readFileSync(file)), path.basename(file), a);
+    return requireInputText(text, bom, `the file ${file}`);
+  }
+  const bytes = await readStdinBytes();
+  if (!bytes.length) throw new UsageError('no input text: give --text, --file, or pipe text on stdin');
+  const { text, bom } = decodeInput(bytes, 'stdin', a);
+  return requireInputText(text, bom, 'the text on stdin');
 }
 
 /** The device from a real probe of the CUDA provider (none is needed for --device cpu). */

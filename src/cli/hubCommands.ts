@@ -64,7 +64,7 @@ async function models(argv: string[]): Promise<number> {
     const c = client(a);
     const info = await c.modelInfo(id);
     const files = await c.files(id);
-    const verdict = compatibilityVerdict({ id, files: files.map((f) => f.path), pipelineTag: info.pipelineTag });
+    const verdict = compatibilityVerdict({ id, files: files.map((f) => f.path), pipelineTag: info.pipelineTag, config: info.config });
     if (a.switches.has('--json')) {
       out(JSON.stringify({ ...info, files, verdict }, null, 2));
       return 0;

@@ -6,6 +6,7 @@ import { InferenceService } from '../core/inference/inferenceService';
 import type { Dtype } from '../core/inference/modelFiles';
 import { ModelResolver } from '../core/inference/resolveModel';
 import { classifyText, parseLabels, qnli, zeroShot } from '../core/nlp/classify';
+import { checkHypothesisTemplate } from '../core/nlp/hypothesis';
 import { continueText } from '../core/nlp/generate';
 import type { LabOutput } from '../core/nlp/runner';
 import { ServiceTaskRunner } from '../core/nlp/serviceRunner';
@@ -16,15 +17,17 @@ import { cliDevice, cliHub, readInputText } from './context';
 
 export const NLP_USAGE = `  classify | grammar | qnli | zero-shot | summarize | generate [--model ID|FOLDER]
       [--text TEXT | --file PATH | stdin] [--json] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
-      [--endpoint URL] [--offline]
+      [--endpoint URL] [--offline] [--encoding NAME]
       classify/grammar: [--label-map LABEL_0=unacceptable,LABEL_1=acceptable] [--max-tokens N]
       qnli: --question Q        zero-shot: --labels "a,b,c" [--multi-label] [--template "This example is {}."]
       summarize: [--preset short|medium|long] [--min-new-tokens N] [--max-new-tokens N]
                  [--extractive [--sentences N | --ratio R]]
       generate: [--max-new-tokens N] [--do-sample] [--temperature T] [--top-k K] [--top-p P]
-      Long texts are split on sentence boundaries; the parts are classified (or summarized) and combined.`;
+      Long texts are split on sentence boundaries; the parts are classified (or summarized) and combined.
+      Input: UTF-8 (with or without BOM) or UTF-16 with a BOM; other bytes are read as --encoding
+      (default windows-1252) with a note. Input with nothing visible in it exits 2.`;
 
-const COMMON_VALUES = ['--model', '--text', '--file', '--device', '--dtype', '--endpoint'];
+const COMMON_VALUES = ['--model', '--text', '--file', '--device', '--dtype', '--endpoint', '--encoding'];
 const COMMON_SWITCHES = ['--json', '--offline'];
 
 const SPEC: Record<string, { task: LabTaskId; values: string[]; switches: string[] }> = {
@@ -73,6 +76,12 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
       throw new UsageError((err as Error).message);
     }
   }
+  const template = a.flags.get('--template');
+  try {
+    checkHypothesisTemplate(template, '--template');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const question = a.flags.get('--question') ?? '';
   if (command === 'qnli' && !question.trim()) throw new UsageError('qnli needs --question "…"');
   const preset = oneOf('--preset', a.flags.get('--preset'), ['short', 'medium', 'long'] as const, 'medium');
@@ -98,7 +107,7 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
     let out: LabOutput;
     if (command === 'classify' || command === 'grammar') out = await classifyText({ runner, model, text, maxTokens, labelMap: map });
     else if (command === 'qnli') out = await qnli({ runner, model, text, question, maxTokens });
-    else if (command === 'zero-shot') out = await zeroShot({ runner, model, text, labels, maxTokens, multiLabel: a.switches.has('--multi-label'), hypothesisTemplate: a.flags.get('--template') });
+    else if (command === 'zero-shot') out = await zeroShot({ runner, model, text, labels, maxTokens, multiLabel: a.switches.has('--multi-label'), hypothesisTemplate: template });
     else if (command === 'summarize' && extractive) out = await extractiveSummary({ runner, model, text, sentences: positiveNumber('--sentences', a.flags.get('--sentences')), ratio });
     else if (command === 'summarize') {
       const p = DEFAULT_PRESETS[preset];

@@ -11,14 +11,16 @@ import { extractPdf, PdfError, scanAdvice, type PdfText } from '../core/pdf/extr
 import { joinPages, parsePageRange, type DocumentText } from '../core/pdf/pageText';
 import { askQuestion } from '../core/qa/ask';
 import { formatAnswers } from '../core/qa/format';
-import { oneOf, parseFlags, readStdin, UsageError } from './args';
-import { cliDevice, cliHub } from './context';
+import { requireVisibleText } from '../core/text/visible';
+import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
+import { cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
 
 export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
       The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
   ask <file|-> "<question>" [--model ID|FOLDER] [--top-k N] [--json] [--min-score S]
       [--retrieve-top N (0 = read every passage)] [--chunk-tokens N] [--overlap-tokens N]
       [--pages 1-3,7] [--password PW] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline]
+      [--encoding NAME (text files whose bytes are not UTF-8; default windows-1252)]
       Extractive question answering over a PDF, a text file, or stdin (-): each answer with its score,
       page and context sentence; "No answer found" when nothing reaches the minimum score.`;
 
@@ -77,7 +79,7 @@ function count(flag: string, v: string | undefined, min: number): number | undef
 
 export async function askCommand(argv: string[]): Promise<number> {
   const a = parseFlags('ask', argv, {
-    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint'],
+    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint', '--encoding'],
     switches: ['--json', '--offline'],
   });
   const [source, question, extra] = a.positional;
@@ -94,23 +96,27 @@ export async function askCommand(argv: string[]): Promise<number> {
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
   const model = a.flags.get('--model') ?? LAB_TASKS.qa.defaultModel;
+  encodingFlag(a);
 
   let doc: DocumentText;
   let paged = false;
   if (source === '-') {
-    const text = await readStdin();
-    if (!text.trim()) throw new UsageError('no text on stdin');
-    doc = joinPages([{ page: 1, text }]);
+    const bytes = await readStdinBytes();
+    if (!bytes.length) throw new UsageError('no text on stdin');
+    const { text, bom } = decodeInput(bytes, 'stdin', a);
+    doc = joinPages([{ page: 1, text: requireInputText(text, bom, 'the text on stdin') }]);
   } else {
     exists(source);
     if (isPdfFile(source)) {
       const t = await readPdf(source, a.flags.get('--pages'), a.flags.get('--password'), json);
       const advice = scanAdvice(t, path.basename(source));
       if (advice) throw new PdfError('noText', advice);
+      requireVisibleText(t.text, `the text of ${source}`);
       doc = t;
       paged = true;
     } else {
-      doc = joinPages([{ page: 1, text: fs.readFileSync(source, 'utf8') }]);
+      const { text, bom } = decodeInput(new Uint8Array(fs.readFileSync(source)), path.basename(source), a);
+      doc = joinPages([{ page: 1, text: requireInputText(text, bom, `the file ${source}`) }]);
     }
   }
 

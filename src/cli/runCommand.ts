@@ -9,13 +9,13 @@ import { cliDevice, cliHub, readInputText } from './context';
 
 export const RUN_USAGE = `  run <task> --model <id|folder> [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
       [--text TEXT | --file PATH | stdin] [--labels a,b,c] [--multi-label] [--question Q]
-      [--max-new-tokens N] [--endpoint URL] [--offline] [--json]
+      [--max-new-tokens N] [--encoding NAME] [--endpoint URL] [--offline] [--json]
       Runs a transformers.js pipeline. Tasks: ${SUPPORTED_TASKS.join(', ')}.
       Hub models are downloaded into the Hugging Face cache (HF_HOME) shared with Python.`;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const a = parseFlags('run', argv, {
-    values: ['--model', '--device', '--dtype', '--text', '--file', '--labels', '--question', '--max-new-tokens', '--endpoint'],
+    values: ['--model', '--device', '--dtype', '--text', '--file', '--encoding', '--labels', '--question', '--max-new-tokens', '--endpoint'],
     switches: ['--json', '--offline', '--multi-label'],
   });
   const [task, ...extra] = a.positional;

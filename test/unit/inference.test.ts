@@ -132,7 +132,10 @@ describe('models from the Hub or a folder', () => {
     await assert.rejects(resolveModel({ model: 'nobody/nothing', task: 'text-classification', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /was not found/);
     await assert.rejects(resolveModel({ model: '/does/not/exist', task: 'text-classification', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /The model folder \/does\/not\/exist does not exist/);
     const dir = writeModelDir(sentimentModelFiles());
-    await assert.rejects(resolveModel({ model: dir, task: 'summarization', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /none for summarization/);
+    await assert.rejects(resolveModel({ model: dir, task: 'summarization', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /is a text classifier \(BertForSequenceClassification\).*but summarization needs a sequence-to-sequence model/);
+    // A model whose config says nothing of its head: the file choice still says what is missing.
+    const bare = writeModelDir({ ...sentimentModelFiles(), 'config.json': JSON.stringify({ model_type: 'custom' }) });
+    await assert.rejects(resolveModel({ model: bare, task: 'summarization', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /none for summarization/);
     await assert.rejects(resolveModel({ model: dir, task: 'frobnicate', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /Unknown task "frobnicate"/);
     await assert.rejects(resolveModel({ model: ' ', task: 'text-classification', device: 'cpu', dtype: 'auto', hub: hubAccess() }), /No model given/);
   });
@@ -149,11 +152,11 @@ describe('device and file choice', () => {
     assert.equal(chooseDevice('cpu', ort(true)).device, 'cpu');
   });
   it('dtype auto prefers q8 on CPU and fp16 on CUDA; seq2seq needs encoder and merged decoder', () => {
-    const files = ['config.json', 'tokenizer.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_fp16.onnx'];
+    const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_fp16.onnx'];
     assert.equal(chooseModelFiles('r', files, 'text-classification', 'cpu', 'auto').dtype, 'q8');
     assert.equal(chooseModelFiles('r', files, 'text-classification', 'cuda', 'auto').dtype, 'fp16');
     assert.ok(chooseModelFiles('r', files, 'text-classification', 'cpu', 'fp32').files.includes('onnx/model.onnx'));
-    const s2s = ['config.json', 'tokenizer.json', 'generation_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model_merged.onnx_data'];
+    const s2s = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model_merged.onnx_data'];
     assert.deepEqual(chooseModelFiles('r', s2s, 'summarization', 'cpu', 'auto').files.filter((f) => f.startsWith('onnx/')), [
       'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model_merged.onnx_data',
     ]);

@@ -119,7 +119,7 @@ describe('NLP tasks on the fixture models (real service)', () => {
   });
 
   it('empty and binary text are refused before any model runs', async () => {
-    await assert.rejects(classifyText({ runner, model: m().sentiment, text: ' ' }), /Nothing to work on/);
+    await assert.rejects(classifyText({ runner, model: m().sentiment, text: ' ' }), /nothing to work on/);
     await assert.rejects(summarize({ runner, model: m().summarizer, text: 'a\u0000b\u0001c', preset: DEFAULT_PRESETS.short }), /binary/);
   });
 });

@@ -1,5 +1,6 @@
 /** Whether a Hub model runs in AI Lab (transformers.js on ONNX Runtime), and why not. */
 import { TASK_KIND, chooseModelFiles } from '../inference/modelFiles';
+import { taskMismatch, type ModelConfig } from '../inference/taskFit';
 
 /** From a search result's tags: transformers.js ports carry the library tag and the onnx tag. */
 export function runsInAiLab(m: { tags: string[]; library?: string }): boolean {
@@ -14,8 +15,11 @@ export interface Verdict {
   task?: string;
 }
 
-/** From the repo's file list (model info): the same check the download code does. */
-export function compatibilityVerdict(m: { id: string; files: string[]; pipelineTag?: string }): Verdict {
+/**
+ * From the repo's file list and, when the Hub's model info has it, its config summary (architectures,
+ * model_type): the same checks a run does before it downloads the weights.
+ */
+export function compatibilityVerdict(m: { id: string; files: string[]; pipelineTag?: string; config?: ModelConfig }): Verdict {
   const onnx = m.files.filter((f) => f.startsWith('onnx/') && f.endsWith('.onnx'));
   if (!m.pipelineTag) {
     return onnx.length
@@ -27,8 +31,10 @@ export function compatibilityVerdict(m: { id: string; files: string[]; pipelineT
   }
   try {
     const choice = chooseModelFiles(m.id, m.files, m.pipelineTag, 'cpu', 'auto');
+    const mismatch = m.config && taskMismatch(m.id, m.config, m.pipelineTag, { labelsKnown: false });
+    if (mismatch) return { runs: false, reason: mismatch };
     const weights = choice.files.filter((f) => f.endsWith('.onnx'));
-    return { runs: true, task: m.pipelineTag, reason: `Runs in AI Lab as ${m.pipelineTag}: ${weights.join(', ')} (${choice.dtype} on CPU), tokenizer.json and config.json are there.` };
+    return { runs: true, task: m.pipelineTag, reason: `Runs in AI Lab as ${m.pipelineTag}: ${weights.join(', ')} (${choice.dtype} on CPU), config.json, tokenizer.json and tokenizer_config.json are there.` };
   } catch (err) {
     return { runs: false, reason: (err as Error).message };
   }

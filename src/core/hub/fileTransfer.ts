@@ -56,6 +56,8 @@ export async function transferFile(p: TransferParams): Promise<void> {
   const incomplete = `${p.dest}.incomplete`;
   const attempts = p.attempts ?? 5;
   let lastError: unknown;
+  // An empty file has no bytes to fetch (the loop below would stop before creating it); its hash is still checked.
+  if (p.size === 0) fs.writeFileSync(incomplete, '');
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let offset = fs.existsSync(incomplete) ? fs.statSync(incomplete).size : 0;
     if (offset > p.size) {

@@ -78,6 +78,8 @@ export interface RepoDetails {
   pipelineTag?: string;
   library?: string;
   lastModified?: string;
+  /** The Hub's summary of config.json (architectures, model_type; never id2label), when it gives one. */
+  config?: { architectures?: string[]; model_type?: string; is_encoder_decoder?: boolean };
 }
 
 export interface Page<T> {
@@ -182,6 +184,17 @@ function toDetails(j: Json): RepoDetails {
     pipelineTag: typeof j.pipeline_tag === 'string' ? j.pipeline_tag : undefined,
     library: typeof j.library_name === 'string' ? j.library_name : undefined,
     lastModified: typeof j.lastModified === 'string' ? j.lastModified : undefined,
+    config: configSummary(j.config),
+  };
+}
+
+function configSummary(c: unknown): RepoDetails['config'] {
+  if (!c || typeof c !== 'object') return undefined;
+  const o = c as Json;
+  return {
+    architectures: Array.isArray(o.architectures) ? asStrings(o.architectures) : undefined,
+    model_type: typeof o.model_type === 'string' ? o.model_type : undefined,
+    is_encoder_decoder: typeof o.is_encoder_decoder === 'boolean' ? o.is_encoder_decoder : undefined,
   };
 }
 

@@ -1,4 +1,6 @@
 /** Which files of a repo transformers.js needs for a task, device and dtype. */
+import { listWords, MODEL_JSON_FILES, ModelFilesError } from './modelFolder';
+
 export type Dtype = 'auto' | 'fp32' | 'fp16' | 'q8';
 export type ConcreteDtype = Exclude<Dtype, 'auto'>;
 
@@ -30,15 +32,10 @@ export const TASK_KIND: Record<string, keyof typeof SESSIONS> = {
 
 export const SUPPORTED_TASKS = Object.keys(TASK_KIND);
 
-const REQUIRED = ['config.json'];
-const OPTIONAL = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json', 'preprocessor_config.json', 'vocab.txt', 'merges.txt', 'vocab.json'];
+/** Files fetched with the weights when the repo has them. */
+const OPTIONAL = ['special_tokens_map.json', 'generation_config.json', 'preprocessor_config.json', 'vocab.txt', 'merges.txt', 'vocab.json'];
 
-export class ModelFilesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFilesError';
-  }
-}
+export { ModelFilesError };
 
 export interface FileChoice {
   files: string[];
@@ -51,28 +48,61 @@ function dtypeOrder(dtype: Dtype, device: 'cpu' | 'cuda'): ConcreteDtype[] {
   return device === 'cuda' ? ['fp16', 'fp32', 'q8'] : ['q8', 'fp32'];
 }
 
+const WHY_NEEDED: Record<string, string> = {
+  'config.json': 'it says what the model is; without it this is not a transformers model',
+  'tokenizer.json': 'the fast tokenizer; transformers.js cannot make one from a slow tokenizer, so save one with AutoTokenizer.from_pretrained(…).save_pretrained(folder) in Python or take a transformers.js copy',
+  'tokenizer_config.json': 'without it transformers.js loads no tokenizer',
+};
+
+/** Where to get a copy of `repo` that runs in transformers.js. */
+export function convertedCopyAdvice(repo: string): string {
+  const name = repo.split(/[\\/]/).filter(Boolean).pop() ?? repo;
+  return (
+    `Use a transformers.js-ready copy: search the Hub, https://huggingface.co/models?library=transformers.js&search=${encodeURIComponent(name)} (or the "onnx" tag), e.g. onnx-community/${name} or Xenova/${name}; ` +
+    `or convert it with Optimum (pip install "optimum[onnxruntime]", then optimum-cli export onnx --model <Hub id or folder> <out>, and move the .onnx files into <out>/onnx/).`
+  );
+}
+
+/**
+ * Throws a ModelFilesError when `available` (a repo's or folder's files) cannot run in transformers.js:
+ * no ONNX weights (said first, then what else is missing, then where to get a converted copy), or a
+ * missing config.json, tokenizer.json or tokenizer_config.json. `problems` are more, already found
+ * ("config.json is empty (0 bytes)"), said in the same message.
+ */
+export function assertRunnableFiles(repo: string, available: string[], problems: string[] = []): void {
+  const has = new Set(available);
+  const missing = MODEL_JSON_FILES.filter((f) => !has.has(f));
+  const onnx = available.filter((f) => f.startsWith('onnx/') && f.endsWith('.onnx'));
+  const others = [...missing.map((f) => `${f} is missing`), ...problems];
+  if (!onnx.length) {
+    const weights = available.filter((f) => /\.(bin|safetensors|h5|msgpack|onnx|gguf|pt|pth|ckpt)$/.test(f)).slice(0, 4);
+    throw new ModelFilesError(
+      `${repo} has no ONNX weights for transformers.js${weights.length ? ` (it has ${weights.join(', ')})` : ''}.` +
+        `${others.length ? ` Also: ${listWords(others)}.` : ''} ${convertedCopyAdvice(repo)}`,
+    );
+  }
+  if (missing.length) {
+    throw new ModelFilesError(
+      `${repo} has no ${missing.map((f) => `${f} (${WHY_NEEDED[f]})`).join(', no ')}.` +
+        `${problems.length ? ` Also: ${listWords(problems)}.` : ''} ${convertedCopyAdvice(repo)}`,
+    );
+  }
+  if (problems.length) throw new ModelFilesError(`${repo} cannot be loaded: ${listWords(problems)}. Fix ${problems.length === 1 ? 'it' : 'them'} or download the model again.`);
+}
+
 export function chooseModelFiles(repo: string, available: string[], task: string, device: 'cpu' | 'cuda', dtype: Dtype): FileChoice {
   const kind = TASK_KIND[task];
   if (!kind) throw new ModelFilesError(`Unknown task "${task}". Supported: ${SUPPORTED_TASKS.join(', ')}.`);
+  assertRunnableFiles(repo, available);
   const has = new Set(available);
-  for (const r of REQUIRED) if (!has.has(r)) throw new ModelFilesError(`${repo} has no ${r}: it is not a transformers model.`);
-  if (!has.has('tokenizer.json')) throw new ModelFilesError(`${repo} has no tokenizer.json, which transformers.js needs (it cannot convert a slow tokenizer).`);
   const onnx = available.filter((f) => f.startsWith('onnx/') && f.endsWith('.onnx'));
-  if (!onnx.length) {
-    const weights = available.filter((f) => /\.(bin|safetensors|h5|msgpack|onnx)$/.test(f)).slice(0, 4);
-    const name = repo.split(/[\\/]/).pop() ?? repo;
-    throw new ModelFilesError(
-      `${repo} has no ONNX weights for transformers.js${weights.length ? ` (it has ${weights.join(', ')})` : ''}. ` +
-        `Use a converted copy: search the Hub with the transformers.js library filter, https://huggingface.co/models?library=transformers.js&search=${encodeURIComponent(name)} (or the "onnx" tag), e.g. Xenova/${name}.`,
-    );
-  }
   for (const dt of dtypeOrder(dtype, device)) {
     for (const sessions of SESSIONS[kind]!) {
       const names = sessions.map((s) => `onnx/${s}${DTYPE_SUFFIX[dt]}.onnx`);
       if (names.every((n) => has.has(n))) {
         // External weights of big models live beside the graph (model.onnx_data, model.onnx_data_1…).
         const data = available.filter((f) => names.some((n) => f.startsWith(`${n}_data`)));
-        return { files: [...REQUIRED, ...OPTIONAL.filter((f) => has.has(f)), ...names, ...data], dtype: dt };
+        return { files: [...MODEL_JSON_FILES, ...OPTIONAL.filter((f) => has.has(f)), ...names, ...data], dtype: dt };
       }
     }
   }

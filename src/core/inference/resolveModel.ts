@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadSnapshot, type DownloadProgress } from '../hub/snapshot';
-import { chooseModelFiles, type ConcreteDtype, type Dtype } from './modelFiles';
+import { checkModelFolder, checkWeights, listModelFiles } from './modelCheck';
+import { assertRunnableFiles, chooseModelFiles, SUPPORTED_TASKS, TASK_KIND, type ConcreteDtype, type Dtype } from './modelFiles';
+import { MODEL_JSON_FILES, ModelFilesError } from './modelFolder';
 
 export interface HubAccess {
   endpoint: string;
@@ -35,27 +37,27 @@ export function looksLikeLocalPath(model: string): boolean {
   return path.isAbsolute(model) || /^(\.{1,2}|~)([\\/]|$)/.test(model) || /^[A-Za-z]:[\\/]/.test(model);
 }
 
-function listFiles(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) return listFiles(path.join(dir, e.name), rel);
-    return [rel];
-  });
-}
-
+/**
+ * A model as a local folder with the files `task` needs, checked (checkModelFolder, then the ONNX
+ * files): a folder as it is, a Hub id downloaded into the cache, its JSON files first so a model that
+ * cannot do the task is refused before its weights are fetched.
+ */
 export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
   const model = p.model.trim();
   if (!model) throw new Error('No model given: name a Hub id (org/name) or a local folder.');
+  if (!TASK_KIND[p.task]) throw new ModelFilesError(`Unknown task "${p.task}". Supported: ${SUPPORTED_TASKS.join(', ')}.`);
   // Only a path names a folder: a bare "org/name" is a Hub id even where a folder of that name sits in
   // the current folder (a cloned repository could otherwise stand in for a Hub model).
   if (looksLikeLocalPath(model)) {
     const dir = path.resolve(model.replace(/^~(?=[\\/]|$)/, os.homedir()));
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`The model folder ${dir} does not exist.`);
-    const choice = chooseModelFiles(dir, listFiles(dir), p.task, p.device, p.dtype);
+    const files = listModelFiles(dir);
+    checkModelFolder(model, dir, files, p.task);
+    const choice = chooseModelFiles(model, files, p.task, p.device, p.dtype);
+    checkWeights(model, dir, choice.files);
     return { dir, dtype: choice.dtype, source: 'local', downloadedBytes: 0 };
   }
-  let dtype: ConcreteDtype = 'fp32';
-  const snap = await downloadSnapshot({
+  const hub = {
     repoId: model,
     endpoint: p.hub.endpoint,
     token: p.hub.token,
@@ -64,13 +66,30 @@ export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
     signal: p.signal,
     onProgress: p.onProgress,
     log: p.log,
+  };
+  // First the small JSON files: what the model is decides whether its weights are worth fetching.
+  let listed: string[] = [];
+  const meta = await downloadSnapshot({
+    ...hub,
+    select: (available) => {
+      assertRunnableFiles(model, available);
+      listed = available;
+      return [...MODEL_JSON_FILES];
+    },
+  });
+  checkModelFolder(model, meta.dir, listed, p.task);
+  let dtype: ConcreteDtype = 'fp32';
+  const snap = await downloadSnapshot({
+    ...hub,
+    revision: meta.offline ? undefined : meta.commit,
     select: (available) => {
       const c = chooseModelFiles(model, available, p.task, p.device, p.dtype);
       dtype = c.dtype;
       return c.files;
     },
   });
-  return { dir: snap.dir, dtype, source: snap.offline ? 'cache' : 'hub', commit: snap.commit, downloadedBytes: snap.downloadedBytes };
+  checkWeights(model, snap.dir, snap.files);
+  return { dir: snap.dir, dtype, source: snap.offline ? 'cache' : 'hub', commit: snap.commit, downloadedBytes: meta.downloadedBytes + snap.downloadedBytes };
 }
 
 /**
@@ -78,21 +97,25 @@ export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
  * `ttlMs` (a run of many batches lists the Hub once), then checked against the Hub again.
  */
 export class ModelResolver {
-  private readonly inflight = new Map<string, { at: number; run: Promise<ResolvedModel> }>();
+  private readonly inflight = new Map<string, { at: number; run: Promise<ResolvedModel>; done: boolean }>();
 
   constructor(private readonly ttlMs = 0) {}
 
   resolve(p: ResolveParams): Promise<ResolvedModel> {
     const key = JSON.stringify([p.model, p.task, p.device, p.dtype, p.hub.endpoint, p.hub.cacheDir, p.hub.offline]);
     const hit = this.inflight.get(key);
-    // With no time to live, an entry is in the map only while its download runs: always share it.
-    if (hit && (this.ttlMs <= 0 || Date.now() - hit.at <= this.ttlMs)) return hit.run;
+    // In flight: always shared (two downloads of one blob would race); done: reused for ttlMs.
+    if (hit && (!hit.done || Date.now() - hit.at <= this.ttlMs)) return hit.run;
     const run = resolveModel(p);
-    this.inflight.set(key, { at: Date.now(), run });
+    const entry = { at: Date.now(), run, done: false };
+    this.inflight.set(key, entry);
     // Failures are never reused; successes only for ttlMs (0: only while in flight).
     run.then(
-      () => this.ttlMs <= 0 && this.inflight.get(key)?.run === run && this.inflight.delete(key),
-      () => this.inflight.get(key)?.run === run && this.inflight.delete(key),
+      () => {
+        entry.done = true;
+        if (this.ttlMs <= 0 && this.inflight.get(key) === entry) this.inflight.delete(key);
+      },
+      () => this.inflight.get(key) === entry && this.inflight.delete(key),
     );
     return run;
   }

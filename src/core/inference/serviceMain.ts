@@ -4,6 +4,8 @@
  * crash takes only this process down. Models are local folders only: downloads happen in the parent.
  */
 import { convertFloat16Outputs } from './float16';
+import { checkModelFolder, explainLoadFailure, listModelFiles } from './modelCheck';
+import { assertFiniteOutput } from './outputCheck';
 import type { FromService, RunRequest, ToService } from './protocol';
 
 type Pipe = ((...args: unknown[]) => Promise<unknown>) & { dispose?: () => Promise<void> };
@@ -79,12 +81,18 @@ function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean }
   if (existing) return { pipe: existing.pipe, loadedNow: false };
   loads++;
   const pipe = lib().then(async (t) => {
-    if (r.task === 'text-pair-classification') return pairClassifier(t, r);
-    const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype })) as unknown as Pipe & {
-      model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
-    };
-    if (r.dtype === 'fp16' && !('Float16Array' in globalThis) && p.model?.sessions) convertFloat16Outputs(p.model.sessions);
-    return p as Pipe;
+    // The parent checked the folder when it resolved it; a caller that did not is checked here.
+    checkModelFolder(r.modelDir, r.modelDir, listModelFiles(r.modelDir), r.task);
+    try {
+      if (r.task === 'text-pair-classification') return await pairClassifier(t, r);
+      const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype })) as unknown as Pipe & {
+        model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
+      };
+      if (r.dtype === 'fp16' && !('Float16Array' in globalThis) && p.model?.sessions) convertFloat16Outputs(p.model.sessions);
+      return p as Pipe;
+    } catch (err) {
+      throw new Error(explainLoadFailure(r.modelDir, err));
+    }
   });
   const entry: Loaded = { pipe };
   loaded.set(key, entry);
@@ -143,6 +151,7 @@ async function run(id: number, r: RunRequest): Promise<void> {
     const output = await p(...inputs);
     const t2 = performance.now();
     scheduleUnload(r);
+    assertFiniteOutput(output, r.modelDir, r.dtype);
     if (cancelled.delete(id)) return;
     send({ type: 'result', id, ok: true, output: plain(output), loadMs: loadedNow ? t1 - t0 : 0, runMs: t2 - t1, loadedNow });
   } catch (err) {

@@ -1,4 +1,6 @@
 /** The positional arguments of a transformers.js pipeline call for each task, from plain options. */
+import { checkHypothesisTemplate } from '../nlp/hypothesis';
+
 export interface TaskOptions {
   text: string;
   labels?: string[];
@@ -17,6 +19,7 @@ export function pipelineInputs(task: string, o: TaskOptions): unknown[] {
       return [o.text, { top_k: o.topK === undefined ? null : o.topK }];
     case 'zero-shot-classification':
       if (!o.labels?.length) throw new Error('zero-shot-classification needs candidate labels (e.g. --labels "billing,support,feedback")');
+      checkHypothesisTemplate(o.hypothesisTemplate);
       return [o.text, o.labels, { multi_label: Boolean(o.multiLabel), ...(o.hypothesisTemplate ? { hypothesis_template: o.hypothesisTemplate } : {}) }];
     case 'question-answering':
       if (!o.question?.trim()) throw new Error('question-answering needs a question (e.g. --question "How many hours?")');

@@ -1,5 +1,7 @@
 import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, estimateTokens } from '../text/chunks';
+import { hasVisibleText, requireVisibleText } from '../text/visible';
+import { checkHypothesisTemplate, DEFAULT_HYPOTHESIS_TEMPLATE } from './hypothesis';
 import { partTokens, type LabOutput, type LabelScore, type Progress, type TaskRunner } from './runner';
 
 export interface ClassifyParams {
@@ -28,14 +30,28 @@ export function aggregate(parts: Array<{ weight: number; labels: LabelScore[] }>
 
 function asLabelLists(out: unknown, n: number): LabelScore[][] {
   const arr = out as unknown[];
-  if (n === 1 && Array.isArray(arr) && arr.length && !Array.isArray(arr[0])) return [arr as LabelScore[]];
-  return arr as LabelScore[][];
+  if (n === 1 && Array.isArray(arr) && arr.length && !Array.isArray(arr[0])) return [finite(arr as LabelScore[])];
+  return (arr as LabelScore[][]).map(finite);
+}
+
+/** Scores that are numbers: a model that returns NaN is broken, and NaN must never be shown as a score. */
+function finite(labels: LabelScore[]): LabelScore[] {
+  const bad = labels.find((l) => typeof l.score !== 'number' || !Number.isFinite(l.score));
+  if (bad) throw new Error(`The model returned no number for "${bad.label}" (${String(bad.score)}): its weights or its dtype conversion are broken. Try fp32 weights (--dtype fp32 / aiLab.modelDtypes) or another copy of the model.`);
+  return labels;
+}
+
+/** The text's parts that have something to read (a part of only zero-width characters would be classified from special tokens alone). */
+function readableChunks(text: string, maxTokens: number) {
+  const chunks = chunkText(text, maxTokens).filter((c) => hasVisibleText(c.text));
+  if (!chunks.length) throw new Error('The text was split into parts with nothing visible in them.');
+  return chunks;
 }
 
 /** Sequence classification of any length: sentence-aware parts, batched, then an aggregate. */
 export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
-  const text = checkText(p.text);
-  const chunks = chunkText(text, await partTokens(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, p.signal));
+  const text = checkText(requireVisibleText(p.text, 'the text'));
+  const chunks = readableChunks(text, await partTokens(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, p.signal));
   const results = await runInBatches(
     chunks,
     p.batchSize ?? 16,
@@ -62,11 +78,12 @@ export function parseLabels(raw: string): string[] {
 
 /** NLI zero-shot over parts; scores averaged over parts (each part's scores sum to 1 unless multi-label). */
 export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
-  const text = checkText(p.text);
+  const text = checkText(requireVisibleText(p.text, 'the text'));
   if (!p.labels.length) throw new Error('No labels given.');
+  checkHypothesisTemplate(p.hypothesisTemplate);
   // Each part is paired with a hypothesis: leave room for the longest one.
-  const hypothesis = Math.max(...p.labels.map((l) => estimateTokens((p.hypothesisTemplate ?? 'This example is {}.').replace('{}', l))));
-  const chunks = chunkText(text, (await partTokens(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, p.signal)) - hypothesis);
+  const hypothesis = Math.max(...p.labels.map((l) => estimateTokens((p.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE).replace('{}', l))));
+  const chunks = readableChunks(text, (await partTokens(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, p.signal)) - hypothesis);
   const options = { multi_label: Boolean(p.multiLabel), ...(p.hypothesisTemplate ? { hypothesis_template: p.hypothesisTemplate } : {}) };
   const results = await runInBatches(
     chunks,
@@ -75,7 +92,7 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
     async (batch) => {
       const out = await p.runner.run('zero-shot-classification', p.model, [batch.map((c) => c.text), p.labels, options], { signal: p.signal });
       const list = (Array.isArray(out) ? out : [out]) as Array<{ labels: string[]; scores: number[] }>;
-      return list.map((r) => r.labels.map((label, i) => ({ label, score: r.scores[i]! })));
+      return list.map((r) => finite(r.labels.map((label, i) => ({ label, score: r.scores[i]! }))));
     },
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
   );
@@ -92,16 +109,16 @@ export interface QnliParams extends Omit<ClassifyParams, 'labelMap'> {
  * entails the answer as much as its best part does, and that part is pointed out.
  */
 export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
-  const text = checkText(p.text);
+  const text = checkText(requireVisibleText(p.text, 'the text'));
   const question = p.question.trim();
   if (!question) throw new Error('No question given.');
   const budget = Math.max(16, (await partTokens(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, p.signal)) - estimateTokens(question));
-  const chunks = chunkText(text, budget);
+  const chunks = readableChunks(text, budget);
   const results = await runInBatches(
     chunks,
     p.batchSize ?? 16,
     (c) => c.text.length,
-    async (batch) => (await p.runner.run('text-pair-classification', p.model, [batch.map((c) => [question, c.text])], { signal: p.signal })) as LabelScore[][],
+    async (batch) => ((await p.runner.run('text-pair-classification', p.model, [batch.map((c) => [question, c.text])], { signal: p.signal })) as LabelScore[][]).map(finite),
     (done, total) => p.onProgress?.({ done, total, message: `checked ${done} of ${total} parts` }),
   );
   const entail = (ls: LabelScore[]) => ls.find((l) => /^entail/i.test(l.label))?.score ?? 0;

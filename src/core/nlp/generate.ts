@@ -1,4 +1,5 @@
 import { checkText } from '../text/chunks';
+import { requireVisibleText } from '../text/visible';
 import type { LabOutput, TaskRunner } from './runner';
 
 export interface GenerateParams {
@@ -16,7 +17,7 @@ export interface GenerateParams {
 
 /** Continues the prompt; only the new text is returned (and streamed). */
 export async function continueText(p: GenerateParams): Promise<Extract<LabOutput, { kind: 'generation' }>> {
-  const prompt = checkText(p.prompt);
+  const prompt = checkText(requireVisibleText(p.prompt, 'the prompt'));
   const opts = {
     max_new_tokens: p.maxNewTokens ?? 50,
     do_sample: Boolean(p.doSample),

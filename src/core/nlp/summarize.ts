@@ -1,6 +1,7 @@
 import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, estimateTokens } from '../text/chunks';
 import { splitSentences } from '../text/sentences';
+import { hasVisibleText, requireVisibleText } from '../text/visible';
 import { partTokens, type LabOutput, type Progress, type TaskRunner } from './runner';
 import type { SummaryPreset } from './tasks';
 
@@ -28,7 +29,7 @@ async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): 
  * summarized one by one, their summaries joined and summarized again until one call takes them all.
  */
 export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
-  let text = checkText(p.text);
+  let text = checkText(requireVisibleText(p.text, 'the text'));
   const budget = await partTokens(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, p.signal);
   let firstChunks = 0;
   let levels = 0;
@@ -76,8 +77,9 @@ export interface ExtractiveParams {
  * document's centroid are kept, verbatim and in their original order.
  */
 export async function extractiveSummary(p: ExtractiveParams): Promise<Extract<LabOutput, { kind: 'extractive' }>> {
-  const text = checkText(p.text);
-  const sentences = splitSentences(text);
+  const text = checkText(requireVisibleText(p.text, 'the text'));
+  // A "sentence" of zero-width characters alone would be embedded from special tokens only.
+  const sentences = splitSentences(text).filter((s) => hasVisibleText(s.text));
   const k = Math.max(1, Math.min(sentences.length, p.sentences ?? Math.round(sentences.length * (p.ratio ?? 0.3))));
   const vectors = await runInBatches(
     sentences,

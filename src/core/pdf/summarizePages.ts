@@ -1,6 +1,7 @@
 import { partTokens, type LabOutput } from '../nlp/runner';
 import { summarize, type SummarizeParams } from '../nlp/summarize';
 import { estimateTokens, InputError } from '../text/chunks';
+import { hasVisibleText } from '../text/visible';
 import { pageLabel, pagesOf, type DocumentText } from './pageText';
 
 /** Summarize's parameters, with the PDF's pages in place of a text. */
@@ -14,7 +15,7 @@ export interface SummarizePagesParams extends Omit<SummarizeParams, 'text'> {
  * summarized again into one (a single section is the summary itself).
  */
 export async function summarizePages(p: SummarizePagesParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
-  const pages = p.doc.pages.filter((pg) => pg.text.trim());
+  const pages = p.doc.pages.filter((pg) => hasVisibleText(pg.text));
   if (!pages.length) throw new InputError('The pages chosen have no text to summarize (scanned pages need OCR first).');
   const budget = await partTokens(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, p.signal);
   const groups: Array<typeof pages> = [];

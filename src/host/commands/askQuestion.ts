@@ -5,7 +5,7 @@ import { askQuestion } from '../../core/qa/ask';
 import { readConfig } from '../config';
 import { fileName } from '../pdf/pdfTextService';
 import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
-import { activeTabPdf, asUri, labArgs, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
+import { activeTabPdf, asUri, labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
 import { pickSummaryPreset, runSummary } from './nlp';
 
 const HISTORY_KEY = 'aiLab.questionHistory';
@@ -82,6 +82,8 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       const args = labArgs(a, d);
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
+      const refused = refuseNothingToWorkOn(d, 'qa', input);
+      if (refused) return refused;
       const key = documentKey(input);
       const question = args.question ?? (await pickQuestion(d, key, input.where));
       if (!question?.trim()) return undefined;

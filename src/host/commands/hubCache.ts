@@ -7,6 +7,7 @@ import { downloadSnapshot } from '../../core/hub/snapshot';
 import { chooseModelFiles, TASK_KIND } from '../../core/inference/modelFiles';
 import { looksLikeLocalPath } from '../../core/inference/resolveModel';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
+import { hasVisibleText } from '../../core/text/visible';
 import { inspectTokenization, TOKENIZER_FILES } from '../../core/tokenize/inspect';
 import { toAbortSignal } from '../cancellation';
 import { readConfig } from '../config';
@@ -168,8 +169,9 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
         text = editor.document.getText(range);
         source = { uri: editor.document.uri, offset: editor.document.offsetAt(range.start) };
       }
-      if (!text.trim()) {
-        void vscode.window.showWarningMessage('AI Lab: there is no text to tokenize: select some text first.');
+      if (!hasVisibleText(text)) {
+        // As in the CLI's tokenize: zero-width or whitespace alone is nothing to work on.
+        void vscode.window.showWarningMessage(`AI Lab: there is no text to tokenize${text ? ' (the selection has no visible characters)' : ''}: nothing to work on. Select some text first.`);
         return undefined;
       }
       if (text.length > MAX_TOKENIZE_CHARS) {

@@ -3,7 +3,10 @@ import type { LabOutput, Progress, TaskRunner } from '../../core/nlp/runner';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { PdfError } from '../../core/pdf/extract';
 import { joinPages, pageLabel, type DocumentText } from '../../core/pdf/pageText';
+import { ModelFilesError } from '../../core/inference/modelFolder';
 import { InputError } from '../../core/text/chunks';
+import { decodeText, vscodeEncodingId } from '../../core/text/decode';
+import { hasVisibleText, requireVisibleText } from '../../core/text/visible';
 import { toAbortSignal } from '../cancellation';
 import { readConfig } from '../config';
 import { stageMessage, type InferenceHost, type Stage } from '../inferenceHost';
@@ -36,6 +39,8 @@ export interface NlpDeps {
 
 export interface Input {
   text: string;
+  /** How messages name the input: "the selection", "the file notes.txt". */
+  what?: string;
   source?: InputSource;
   where?: string;
   /** PDF input: the file and its text with pages (the whole document, or the selection on its page). */
@@ -62,13 +67,34 @@ export function labArgs(a: unknown, d: NlpDeps): LabArgs {
 
 async function pdfInput(d: NlpDeps, uri: vscode.Uri): Promise<Input> {
   const doc = await d.pdfText.text(uri);
-  return { text: doc.text, pdf: { uri, doc }, where: `${fileName(uri)} (${doc.pageCount} pages)` };
+  return { text: doc.text, what: `the text of ${fileName(uri)}`, pdf: { uri, doc }, where: `${fileName(uri)} (${doc.pageCount} pages)` };
 }
 
+/**
+ * A text file: as its editor shows it when it is open; else its bytes decoded as VS Code opens files
+ * (core/text/decode), with bytes that are not UTF-8 read in `files.encoding` (or windows-1252) and a
+ * notice that says so.
+ */
 async function textFileInput(uri: vscode.Uri): Promise<Input> {
-  const doc = await vscode.workspace.openTextDocument(uri);
+  const name = fileName(uri);
+  const what = `the file ${name}`;
+  const open = vscode.workspace.textDocuments.find((t) => t.uri.toString() === uri.toString());
+  if (open) {
+    const range = new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length));
+    return { text: open.getText(), what, source: { uri, range, text: open.getText() }, where: name };
+  }
+  const decoded = decodeText(await vscode.workspace.fs.readFile(uri), {
+    name,
+    fallback: vscode.workspace.getConfiguration('files', uri).get<string>('encoding'),
+    fallbackFrom: 'files.encoding',
+    hint: 'If that is wrong, set files.encoding to its encoding.',
+  });
+  if (decoded.notice) void vscode.window.showWarningMessage(`AI Lab: ${decoded.notice}`);
+  // The same encoding in the document, so answers and edits land where the text is.
+  const doc = await vscode.workspace.openTextDocument(uri, { encoding: vscodeEncodingId(decoded) });
+  const same = doc.getText() === decoded.text;
   const range = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
-  return { text: doc.getText(), source: { uri, range, text: doc.getText() }, where: fileName(uri) };
+  return { text: decoded.text, what, source: same ? { uri, range, text: doc.getText() } : undefined, where: name };
 }
 
 /** A PDF in the active tab shown by another editor: VS Code's binary placeholder, another PDF extension. */
@@ -84,7 +110,7 @@ export function activeTabPdf(): vscode.Uri | undefined {
  * its whole document.
  */
 export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | undefined> {
-  if (args.text !== undefined) return { text: args.text };
+  if (args.text !== undefined) return { text: args.text, what: 'the text given' };
   if (args.uri) {
     const uri = asUri(args.uri);
     return isPdf(uri) ? pdfInput(d, uri) : textFileInput(uri);
@@ -95,7 +121,7 @@ export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | unde
     if (!sel) return pdfInput(d, viewer.uri);
     const parts = sel.parts ?? [{ page: sel.page ?? viewer.page, text: sel.text }];
     const doc = joinPages(parts);
-    return { text: doc.text, pdf: { uri: viewer.uri, doc }, where: `${fileName(viewer.uri)}, ${pageLabel(parts[0]!.page, parts.at(-1)!.page)} (selection)` };
+    return { text: doc.text, what: 'the selection', pdf: { uri: viewer.uri, doc }, where: `${fileName(viewer.uri)}, ${pageLabel(parts[0]!.page, parts.at(-1)!.page)} (selection)` };
   }
   const shown = activeTabPdf();
   if (shown) return pdfInput(d, shown);
@@ -108,7 +134,8 @@ export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | unde
   const range = e.selection.isEmpty ? new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)) : new vscode.Range(e.selection.start, e.selection.end);
   const text = doc.getText(range);
   const name = doc.uri.path.split('/').pop() ?? doc.uri.toString();
-  return { text, source: { uri: doc.uri, range, text }, where: `${name}:${range.start.line + 1}` };
+  const what = e.selection.isEmpty ? `the document ${name}` : 'the selection';
+  return { text, what, source: { uri: doc.uri, range, text }, where: `${name}:${range.start.line + 1}` };
 }
 
 /** Reads the input; a PDF that cannot be read or a cancelled extraction is told once, here. */
@@ -117,7 +144,7 @@ export async function readInputOrSay(d: NlpDeps, args: LabArgs): Promise<Input |
     return await readInput(d, args);
   } catch (err) {
     if (isCancellation(err)) return undefined;
-    if (err instanceof PdfError) void vscode.window.showWarningMessage(`AI Lab: ${err.message}`);
+    if (err instanceof PdfError || err instanceof InputError) void vscode.window.showWarningMessage(`AI Lab: ${err.message}`);
     else await d.log.showError('AI Lab: could not read the input', err);
     return undefined;
   }
@@ -126,6 +153,16 @@ export async function readInputOrSay(d: NlpDeps, args: LabArgs): Promise<Input |
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 90 ? `${flat.slice(0, 87)}…` : flat;
+}
+
+/**
+ * For commands that ask something (a question, labels, a preset) before they run: when the input has
+ * nothing visible, the refusal runLab gives (a warning and a failed entry in the results panel), now,
+ * instead of the question. Undefined when the input has something to work on.
+ */
+export function refuseNothingToWorkOn(d: NlpDeps, task: LabTaskId, input: Input): Promise<LabOutput | undefined> | undefined {
+  if (hasVisibleText(input.text)) return undefined;
+  return runLab(d, task, input, () => Promise.reject(new Error('not reached: runLab refuses input with nothing visible')));
 }
 
 export type LabWork = (runner: TaskRunner, text: string, signal: AbortSignal, progress: (p: Progress) => void, onPartial: (t: string) => void) => Promise<LabOutput>;
@@ -142,6 +179,8 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
   );
   onEntry?.(id);
   try {
+    // Every command (Ask included) refuses text with nothing visible in it, before any model runs.
+    requireVisibleText(input.text, input.what ?? 'the text');
     const output = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${def.title}`, cancellable: true },
       async (progress, token) => {
@@ -168,7 +207,7 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
     }
     const msg = err instanceof Error ? err.message : String(err);
     d.panel.fail(id, msg);
-    if (err instanceof InputError || err instanceof PdfError) void vscode.window.showWarningMessage(`AI Lab: ${msg}`);
+    if (err instanceof InputError || err instanceof PdfError || err instanceof ModelFilesError) void vscode.window.showWarningMessage(`AI Lab: ${msg}`);
     else await d.log.showError(`AI Lab: ${def.title} with ${model} failed`, err);
     return undefined;
   }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { classifyText, parseLabels, qnli, zeroShot } from '../../core/nlp/classify';
 import { continueText } from '../../core/nlp/generate';
+import { checkHypothesisTemplate } from '../../core/nlp/hypothesis';
 import { extractiveSummary, summarize } from '../../core/nlp/summarize';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
 import { summarizePages, withPageRefs } from '../../core/pdf/summarizePages';
-import { labArgs, readInputOrSay, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
+import { labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
 
 export type { LabArgs, NlpDeps } from './labRun';
 
@@ -43,6 +44,23 @@ function labelMapFor(model: string, task: LabTaskId): Record<string, string> | u
 }
 
 type Preset = NonNullable<LabArgs['preset']>;
+
+const TEMPLATE_SETTING = 'aiLab.zeroShot.hypothesisTemplate';
+
+/** False, after saying why (with a way to the setting), when the hypothesis template has no {}. */
+function templateOrSay(): boolean {
+  try {
+    checkHypothesisTemplate(readConfig().nlp.hypothesisTemplate, `the setting ${TEMPLATE_SETTING}`);
+    return true;
+  } catch (err) {
+    const open = 'Open Setting';
+    // Not awaited: the command ends now, the notification stays until it is answered.
+    void vscode.window.showWarningMessage(`AI Lab: ${(err as Error).message}`, open).then((pick) => {
+      if (pick === open) void vscode.commands.executeCommand('workbench.action.openSettings', TEMPLATE_SETTING);
+    });
+    return false;
+  }
+}
 
 export async function pickSummaryPreset(title: string): Promise<Preset | undefined> {
   const presets = readConfig().nlp.presets;
@@ -91,6 +109,8 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
       const args = labArgs(a, d);
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
+      const refused = refuseNothingToWorkOn(d, 'qnli', input);
+      if (refused) return refused;
       const question =
         args.question ??
         (await vscode.window.showInputBox({
@@ -106,8 +126,11 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
     },
     'aiLab.classifyZeroShot': async (a) => {
       const args = labArgs(a, d);
+      if (!templateOrSay()) return undefined;
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
+      const refused = refuseNothingToWorkOn(d, 'zeroShot', input);
+      if (refused) return refused;
       const labels = args.labels ?? (await askLabels(d));
       if (!labels?.length) return undefined;
       return runLab(d, 'zeroShot', input, (runner, text, signal, onProgress) => {
@@ -119,6 +142,8 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
       const args = labArgs(a, d);
       const input = await readInputOrSay(d, args);
       if (!input) return undefined;
+      const refused = refuseNothingToWorkOn(d, 'summarize', input);
+      if (refused) return refused;
       const preset = args.preset ?? (await pickSummaryPreset('AI Lab: Summarize'));
       return preset && runSummary(d, input, preset);
     },

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_MODELS, summarizeOutput, TASK_LABELS } from '../../core/inference/defaults';
 import { pipelineInputs } from '../../core/inference/taskInputs';
+import { hasVisibleText } from '../../core/text/visible';
 import { stageMessage, type InferenceHost, type PipelineResult } from '../inferenceHost';
 import type { Log } from '../log';
 import { toAbortSignal } from '../cancellation';
@@ -28,8 +29,11 @@ export async function runPipelineCommand(
   args: RunPipelineArgs = {},
 ): Promise<PipelineResult | undefined> {
   const text = args.text ?? selectedText();
-  if (!text.trim()) {
-    void vscode.window.showWarningMessage('AI Lab: select some text, or open a document that has text, to run a model on it.');
+  if (!hasVisibleText(text)) {
+    const editor = vscode.window.activeTextEditor;
+    const what = args.text !== undefined ? 'The text given' : !editor ? undefined : editor.selection.isEmpty ? 'The document' : 'The selection';
+    const why = what ? `${what} ${text ? 'has no visible text' : 'is empty'}: nothing to work on. ` : '';
+    void vscode.window.showWarningMessage(`AI Lab: ${why}Select some text, or open a document that has text, to run a model on it.`);
     return undefined;
   }
   const task =

@@ -27,7 +27,7 @@ export async function loadCard(session: HubSession, id: string, kind: 'model' | 
     html: renderCard(body, { repoUrl: hubUrl, remoteImages: readConfig().modelCardRemoteImages }),
     table: cardTable(info.cardData ?? front.meta),
     files: files.map((f) => ({ path: f.path, size: formatBytes(f.size), lfs: f.lfs })),
-    verdict: kind === 'model' ? compatibilityVerdict({ id, files: files.map((f) => f.path), pipelineTag: info.pipelineTag }) : undefined,
+    verdict: kind === 'model' ? compatibilityVerdict({ id, files: files.map((f) => f.path), pipelineTag: info.pipelineTag, config: info.config }) : undefined,
     stats: [info.pipelineTag, `${info.downloads.toLocaleString('en-US')} downloads`, `${info.likes} likes`, info.lastModified && `updated ${info.lastModified.slice(0, 10)}`].filter(Boolean).join(' · '),
     gated: info.gated,
     cached: kind === 'model' && cachedModelIds(session.cacheDir()).includes(id),

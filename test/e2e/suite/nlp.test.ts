@@ -104,7 +104,7 @@ describe('AI Lab in a real VS Code: classify, summarize, continue the selection'
     const a = await api();
     const empty = await editorWith('');
     assert.equal(await vscode.commands.executeCommand('aiLab.classifySentiment'), undefined);
-    assert.match(a.results.history[0]!.error ?? '', /Nothing to work on/);
+    assert.match(a.results.history[0]!.error ?? '', /empty: nothing to work on/i);
     const editor = await editorWith('good movie');
     await setSetting('models.sentiment', 'nobody/nothing-here');
     await setSetting('hubEndpoint', 'http://127.0.0.1:9');
@@ -115,7 +115,7 @@ describe('AI Lab in a real VS Code: classify, summarize, continue the selection'
     await setSetting('hubEndpoint', undefined);
     await setSetting('models.sentiment', fixtureModelDirs().summarizer);
     assert.equal(await vscode.commands.executeCommand('aiLab.classifySentiment'), undefined);
-    assert.match(a.results.history[0]!.error ?? '', /none for text-classification/);
+    assert.match(a.results.history[0]!.error ?? '', /is a sequence-to-sequence model .*but text classification needs a sequence classifier/);
     await setSetting('models.sentiment', fixtureModelDirs().sentiment);
     assert.equal(editor.document.getText(), 'good movie');
     assert.equal(empty.document.getText(), '');
@@ -127,5 +127,45 @@ describe('AI Lab in a real VS Code: classify, summarize, continue the selection'
     assert.equal(await a.results.act(a.results.history[0]!.id, 'replace'), false);
     assert.equal(ed.document.getText(), 'XThe future of');
     await waitFor('history', () => a.results.history.length, (n) => n >= 8);
+  });
+
+  it('input text: nothing visible is nothing to work on for every command; a file that is not UTF-8 is read in files.encoding; a template without {} is refused', async () => {
+    const a = await api();
+    const zwsp = '\u200b\u200b';
+    const commands: Array<[string, object]> = [
+      ['aiLab.classifySentiment', {}], ['aiLab.checkGrammar', {}], ['aiLab.checkEntailment', { question: 'Why?' }],
+      ['aiLab.classifyZeroShot', { labels: ['a', 'b'] }], ['aiLab.summarize', { preset: 'short' }], ['aiLab.summarize', { preset: 'extractive' }],
+      ['aiLab.continueText', {}], ['aiLab.askQuestion', { question: 'What?' }],
+    ];
+    for (const [command, extra] of commands) {
+      assert.equal(await vscode.commands.executeCommand(command, { text: zwsp, ...extra }), undefined, command);
+      assert.match(a.results.history[0]!.error ?? '', /no visible text, only 2 × U\+200B ZERO WIDTH SPACE: nothing to work on/, command);
+    }
+    // The same in an editor: a document of whitespace and a word joiner.
+    await editorWith(' \u2060\n\t');
+    assert.equal(await vscode.commands.executeCommand('aiLab.classifySentiment'), undefined);
+    assert.match(a.results.history[0]!.error ?? '', /The document .* has no visible text.*nothing to work on/);
+    // A Latin-2 file that is not open: decoded with files.encoding, not as U+FFFD.
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-enc-')), 'latin2.txt');
+    fs.writeFileSync(file, Buffer.from([0x67, 0x6f, 0x6f, 0x64, 0x20, 0xb3, 0xf3, 0x64, 0xbc]));
+    await vscode.workspace.getConfiguration('files').update('encoding', 'iso88592', vscode.ConfigurationTarget.Global);
+    try {
+      const out = await vscode.commands.executeCommand<Labels>('aiLab.classifySentiment', { uri: file });
+      assert.equal(out.labels[0]?.label, 'POSITIVE');
+      assert.equal(a.results.history[0]!.input.excerpt, 'good łódź');
+    } finally {
+      await vscode.workspace.getConfiguration('files').update('encoding', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const before = a.results.history.length;
+    await setSetting('zeroShot.hypothesisTemplate', 'This example is about');
+    try {
+      assert.equal(await vscode.commands.executeCommand('aiLab.classifyZeroShot', { text: 'the dashboard shows an error', labels: ['a', 'b'] }), undefined);
+      assert.equal(a.results.history.length, before, 'refused before any run');
+    } finally {
+      await setSetting('zeroShot.hypothesisTemplate', undefined);
+    }
   });
 });
