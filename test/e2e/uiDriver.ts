@@ -113,9 +113,21 @@ export async function openWorkspaceFile(page: Page, name: string, mustShow: stri
 
 /** Opens a workspace file by name through Quick Open (Ctrl+P), with whatever editor VS Code picks. */
 export async function quickOpen(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  // Right after a window reload code-server's file search now and then answers nothing for a file
+  // not opened before: close the box and search again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(name);
+    const found = await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: name })
+      .first()
+      .waitFor({ timeout: 10_000 })
+      .then(() => true, () => false);
+    if (found) break;
+    if (attempt === 3) throw new Error(`Quick Open found no "${name}" in three tries`);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1000);
+  }
   await page.keyboard.press('Enter');
 }
 
