@@ -20,10 +20,17 @@ interface TextItem {
   width?: number;
   height?: number;
   hasEOL?: boolean;
+  dir?: string;
+}
+interface Viewport {
+  width: number;
+  height: number;
+  /** User space to the viewport's (y down, the page's rotation applied). */
+  transform: number[];
 }
 interface Doc {
   numPages: number;
-  getPage(n: number): Promise<{ getTextContent(): Promise<{ items: TextItem[] }>; cleanup(): void }>;
+  getPage(n: number): Promise<{ getTextContent(): Promise<{ items: TextItem[] }>; getViewport(o: { scale: number }): Viewport; cleanup(): void }>;
   getMetadata(): Promise<{ info?: Record<string, unknown> }>;
   destroy(): Promise<void>;
 }
@@ -75,10 +82,26 @@ async function loadWorkerHalf(): Promise<PdfJsWorkerHalf> {
   return { module: await importUrl(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`), applied };
 }
 
-function runsOf(items: TextItem[]): TextRun[] {
-  return items
-    .filter((i) => typeof i.str === 'string')
-    .map((i) => ({ str: i.str!, x: i.transform?.[4] ?? 0, y: i.transform?.[5] ?? 0, width: i.width ?? 0, height: i.height ?? Math.abs(i.transform?.[3] ?? 0), hasEOL: Boolean(i.hasEOL) }));
+/**
+ * pdf.js's items as runs in the page's upright frame: the viewport's transform applies the page's
+ * /Rotate and crop box, so a landscape page stored rotated still reads left to right, top down.
+ */
+function runsOf(items: TextItem[], vp: Viewport): TextRun[] {
+  const [va, vb, vc, vd, ve, vf] = vp.transform as [number, number, number, number, number, number];
+  const runs: TextRun[] = [];
+  for (const i of items) {
+    if (typeof i.str !== 'string') continue;
+    const [a, b, c, d, e, f] = (i.transform ?? [1, 0, 0, 1, 0, 0]) as [number, number, number, number, number, number];
+    // The item's matrix in the viewport (y down): upright text has no rotation and d < 0 there.
+    const ma = va * a + vc * b;
+    const mb = vb * a + vd * b;
+    const md = vb * c + vd * d;
+    const x = va * e + vc * f + ve;
+    const y = vb * e + vd * f + vf;
+    const upright = ma > 0 && md < 0 && Math.abs(mb) <= 0.05 * ma;
+    runs.push({ str: i.str, x, y: vp.height - y, width: i.width ?? 0, height: i.height ?? Math.abs(d), hasEOL: Boolean(i.hasEOL), dir: i.dir, upright });
+  }
+  return runs;
 }
 
 /** Pages in flight at once: pdf.js parses the next while this thread lays out the last. */
@@ -131,7 +154,8 @@ async function extract(pdfjs: PdfJs, worker: unknown, job: PdfJob, progress: (do
       const done = await Promise.all(
         batch.map(async (n) => {
           const page = await doc.getPage(n);
-          const text = layoutPage(runsOf((await page.getTextContent()).items));
+          const vp = page.getViewport({ scale: 1 });
+          const text = layoutPage(runsOf((await page.getTextContent()).items, vp), { width: vp.width, height: vp.height });
           page.cleanup();
           return { page: n, text };
         }),
