@@ -33,7 +33,7 @@ function pitchOf(lines: Line[], size: number): number {
 /**
  * How many lines at one end of the page are page furniture (a running header, a footer, a page
  * number): at most two lines, no larger than the body text, in the page's outer margin band, set off
- * from the body by at least two line pitches. `lines` run from that end inwards.
+ * from the body by at least two line pitches (1.3 when in smaller type than the body). `lines` run from that end inwards.
  */
 function furnitureCount(lines: Line[], size: number, pitch: number, inZone: (l: Line) => boolean): number {
   for (let m = 1; m <= FURNITURE_LINES && m + 3 <= lines.length; m++) {
@@ -41,7 +41,9 @@ function furnitureCount(lines: Line[], size: number, pitch: number, inZone: (l: 
     if (!band.every((l) => l.h <= 1.2 * size && inZone(l))) return 0;
     const gapIn = m > 1 ? Math.abs(band[m - 2]!.y - band[m - 1]!.y) : 0;
     if (gapIn > 1.8 * pitch) return 0;
-    if (Math.abs(band[m - 1]!.y - lines[m]!.y) >= 2 * pitch) return m;
+    // Set in smaller type than the body, a smaller gap is enough to set it off.
+    const small = band.every((l) => l.h < 0.92 * size);
+    if (Math.abs(band[m - 1]!.y - lines[m]!.y) >= (small ? 1.3 : 2) * pitch) return m;
   }
   return 0;
 }

@@ -47,11 +47,17 @@ export function makeLine(runs: TextRun[]): Line | undefined {
   return { runs: [...runs].sort((a, b) => a.x - b.x), x0, x1, y: main.y, h: main.height };
 }
 
-/** Two runs one above the other (they overlap across and their baselines are apart): two lines. */
-function stacked(a: TextRun, b: TextRun): boolean {
-  if (isBlank(a.str) || isBlank(b.str)) return false;
+/**
+ * Whether two runs can be on one line: baselines within 0.7 of the smaller font size, and not one above
+ * the other (overlapping across with baselines more than 0.3 of it apart).
+ */
+function sameLine(a: TextRun, b: TextRun): boolean {
+  if (isBlank(a.str) || isBlank(b.str)) return true;
+  const size = Math.min(a.height || 10, b.height || 10);
+  const dy = Math.abs(a.y - b.y);
+  if (dy > 0.7 * size) return false;
   const overlap = Math.min(a.x + Math.abs(a.width), b.x + Math.abs(b.width)) - Math.max(a.x, b.x);
-  return overlap > 0 && Math.abs(a.y - b.y) > 0.3 * Math.min(a.height || 10, b.height || 10);
+  return overlap <= 0 || dy <= 0.3 * size;
 }
 
 /**
@@ -67,7 +73,9 @@ export function groupLines(runs: TextRun[]): Line[] {
   let h = 0;
   for (const r of sorted) {
     const rh = r.height > 0 ? r.height : h;
-    const joins = cur.length > 0 && Math.abs(r.y - y) <= 0.7 * Math.min(rh, h || rh) && !cur.some((c) => stacked(c, r));
+    // Near every run already on the line, not only its largest: a run of a smaller panel line must not
+    // join through a body line that sits between two of the panel's lines.
+    const joins = cur.length > 0 && Math.abs(r.y - y) <= 0.7 * Math.min(rh, h || rh) && cur.every((c) => sameLine(c, r));
     if (!joins) {
       if (cur.length) groups.push(cur);
       cur = [];
@@ -123,7 +131,8 @@ export function lineText(line: Line): string {
     if (prev) {
       if (r.str === prev.str && Math.abs(r.x - prev.x) < 0.3 * (r.height || 1) && Math.abs(r.y - prev.y) < 0.3 * (r.height || 1)) continue;
       const gap = rtl > ltr ? prev.x - (r.x + Math.abs(r.width)) : r.x - (prev.x + Math.abs(prev.width));
-      if (gap > 0.15 * Math.max(1, Math.min(prev.height || 10, r.height || 10))) space = true;
+      // pdf.js's own threshold for a space inside a run (SPACE_IN_FLOW_MIN_FACTOR): a tenth of the font size.
+      if (gap > 0.1 * Math.max(1, Math.min(prev.height || 10, r.height || 10))) space = true;
       if (space && !/\s$/.test(out) && !/^\s/.test(r.str)) out += ' ';
     }
     out += r.str;
