@@ -8,7 +8,9 @@ import { extractPdf } from '../../src/core/pdf/extract';
 import { layoutPage, type TextRun } from '../../src/core/pdf/layout';
 import { cliAsync } from '../fixtures/cli';
 import { FIXTURES } from '../fixtures/paths';
-import { allLayouts, layoutsPdf, type Layout } from '../fixtures/pdf/layouts';
+import { fixtureModelDirs } from '../fixtures/models';
+import { VOLUNTEER } from '../fixtures/pdf/handbook';
+import { allLayouts, layoutsPdf, twoColumnArticlePdf, type Layout } from '../fixtures/pdf/layouts';
 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -92,6 +94,19 @@ describe('PDF reading order: lines in the order a reader reads them, whatever or
       assertLineOrder(p.text, layouts[i]!.order, layouts[i]!.name);
     });
     assert.equal(t.pages.at(-1)!.end, t.text.length);
+  });
+
+  it('ask over a two-column article painted across: the answer, its page and its sentence come from the right column of page 2', async () => {
+    const file = path.join(dir, 'article.pdf');
+    fs.writeFileSync(file, await twoColumnArticlePdf(VOLUNTEER.sentence));
+    const t = await extractPdf(new Uint8Array(fs.readFileSync(file)), 'article.pdf');
+    assert.ok(flat(t.pages[1]!.text).includes(flat(VOLUNTEER.sentence)), t.pages[1]!.text);
+    assert.deepEqual(t.pages.map((p) => p.text.split('\n').at(-1)), ['1', '2'], 'each page number ends its page');
+    const r = await cliAsync(['ask', file, VOLUNTEER.question, '--model', fixtureModelDirs().qa, '--device', 'cpu', '--json', '--top-k', '1'], { HF_HUB_OFFLINE: '1' });
+    assert.equal(r.status, 0, r.stderr);
+    const a = (JSON.parse(r.stdout) as { answers: Array<{ answer: string; page: number; context: string }> }).answers[0]!;
+    assert.deepEqual([a.answer, a.page], ['12 hours', 2]);
+    assert.ok(flat(a.context).includes('12 hours of volunteer time off per calendar year'), a.context);
   });
 
   it('a landscape page stored rotated (/Rotate 90) reads upright, top line first', async () => {
