@@ -9,6 +9,7 @@ import { ServiceTaskRunner } from '../core/nlp/serviceRunner';
 import { LAB_TASKS } from '../core/nlp/tasks';
 import { extractPdf, PdfError, scanAdvice, type PdfText } from '../core/pdf/extract';
 import { joinPages, parsePageRange, type DocumentText } from '../core/pdf/pageText';
+import { notAFileError, readPdfFile, specialFileKind } from '../core/pdf/pdfFile';
 import { askQuestion } from '../core/qa/ask';
 import { formatAnswers } from '../core/qa/format';
 import { requireVisibleText } from '../core/text/visible';
@@ -26,7 +27,11 @@ export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--pass
 
 function exists(file: string): void {
   if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
-  if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder, not a file`);
+  const st = fs.statSync(file);
+  if (st.isDirectory()) throw new UsageError(`${file} is a folder, not a file`);
+  // A device or FIFO would never end or never start: refused before anything reads it (exit 1).
+  const kind = specialFileKind(st);
+  if (kind) throw notAFileError(file, kind);
 }
 
 const isPdfFile = (file: string) => /\.pdf$/i.test(file) || fs.readFileSync(file).subarray(0, 5).toString('latin1') === '%PDF-';
@@ -34,7 +39,7 @@ const isPdfFile = (file: string) => /\.pdf$/i.test(file) || fs.readFileSync(file
 /** A PDF's text with the CLI's errors: a missing password says which flag gives it. */
 async function readPdf(file: string, pages: string | undefined, password: string | undefined, quiet: boolean): Promise<PdfText> {
   const name = path.basename(file);
-  const data = new Uint8Array(fs.readFileSync(file));
+  const data = await readPdfFile(file, name);
   const progress = !quiet && process.stderr.isTTY ? (d: number, n: number) => process.stderr.write(`\rreading ${name}: page ${d} of ${n}${d === n ? '\n' : ''}`) : undefined;
   try {
     let wanted: number[] | undefined;
@@ -62,9 +67,12 @@ export async function pdfTextCommand(argv: string[]): Promise<number> {
   const t = await readPdf(file, a.flags.get('--pages'), a.flags.get('--password'), a.switches.has('--json'));
   const advice = scanAdvice(t, path.basename(file));
   if (a.switches.has('--json')) {
-    process.stdout.write(`${JSON.stringify({ file, pageCount: t.pageCount, title: t.title ?? null, scanned: t.scanned, emptyPages: t.emptyPages, pages: t.pages }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ file, pageCount: t.pageCount, title: t.title ?? null, scanned: t.scanned, emptyPages: t.emptyPages, blankPages: t.blankPages, pages: t.pages }, null, 2)}\n`);
   } else {
-    for (const p of t.pages) process.stdout.write(`=== page ${p.page} ===\n${p.text}\n\n`);
+    const blank = new Set(t.blankPages);
+    const empty = new Set(t.emptyPages);
+    const note = (n: number) => (blank.has(n) ? ' (blank)' : empty.has(n) ? ' (no text)' : '');
+    for (const p of t.pages) process.stdout.write(`=== page ${p.page}${note(p.page)} ===\n${p.text}\n\n`);
   }
   if (advice) process.stderr.write(`ai-lab: ${advice}\n`);
   return advice ? 3 : 0;

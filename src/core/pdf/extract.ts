@@ -1,25 +1,18 @@
-import * as fs from 'node:fs';
+import { documentLimit } from './decodeBudget';
 import { joinPages, type DocumentText } from './pageText';
+import { PdfError } from './pdfError';
+import { openRegularFile } from './pdfFile';
 import { partsFor, PdfWorkerError, runPdfJob } from './pdfWorkerPool';
 
-export type PdfErrorKind = 'empty' | 'notPdf' | 'truncated' | 'corrupt' | 'needPassword' | 'wrongPassword' | 'noText' | 'cancelled';
-
-/** A PDF that cannot be read, with a message that says what to do. */
-export class PdfError extends Error {
-  constructor(
-    readonly kind: PdfErrorKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = kind === 'cancelled' ? 'AbortError' : 'PdfError';
-  }
-}
+export { PdfError, type PdfErrorKind } from './pdfError';
 
 export interface PdfText extends DocumentText {
   pageCount: number;
-  /** Pages with no text at all (scans without OCR, pictures). */
+  /** Pages with no text at all (blank pages, and scans without OCR or other pictures). */
   emptyPages: number[];
-  /** Set when the document has no text layer: it looks scanned, so OCR is the way to its text. */
+  /** Pages with nothing drawn on them at all (no text, picture or line); a subset of emptyPages. */
+  blankPages: number[];
+  /** Set when the document has no text layer and not only blank pages: it looks scanned, so OCR is the way to its text. */
   scanned: boolean;
   title?: string;
 }
@@ -40,9 +33,12 @@ export function checkPdfBytes(data: Uint8Array, name: string): void {
   checkPdfEnds(data.length, data.subarray(0, HEAD), data.subarray(Math.max(0, data.length - TAIL)), name);
 }
 
-/** The same checks on a file on disk, reading only its first and last few KB. */
+/**
+ * The same checks on a file on disk, reading only its first and last few KB; a device, FIFO, socket
+ * or folder is refused first (PdfError 'notFile', see pdfFile.ts).
+ */
 export async function checkPdfFile(file: string, name: string): Promise<void> {
-  const fh = await fs.promises.open(file, 'r');
+  const fh = await openRegularFile(file, name);
   try {
     const { size } = await fh.stat();
     const head = Buffer.alloc(Math.min(HEAD, size));
@@ -91,14 +87,16 @@ export async function extractPdf(data: Uint8Array, name: string, o: ExtractOptio
     aborted(o.signal);
     const pageCount = results[0]!.numPages;
     const emptyPages = texts.filter((t) => !t.text.trim()).map((t) => t.page);
+    const blankPages = texts.filter((t) => t.blank).map((t) => t.page);
     const title = results[0]!.title?.trim() || undefined;
-    return { ...joinPages(texts), pageCount, emptyPages, scanned: texts.length > 0 && emptyPages.length === texts.length, title };
+    const scanned = texts.length > 0 && emptyPages.length === texts.length && blankPages.length < texts.length;
+    return { ...joinPages(texts), pageCount, emptyPages, blankPages, scanned, title };
   } catch (err) {
-    throw err instanceof PdfError ? err : pdfjsError(err, name, o.password);
+    throw err instanceof PdfError ? err : pdfjsError(err, name, o.password, data.length);
   }
 }
 
-function pdfjsError(err: unknown, name: string, password: string | undefined): Error {
+function pdfjsError(err: unknown, name: string, password: string | undefined, size: number): Error {
   const e = err as { name?: string; code?: number; message?: string };
   if (e?.name === 'PasswordException') {
     // pdf.js: code 1 = a password is needed, 2 = the one given is wrong.
@@ -107,13 +105,24 @@ function pdfjsError(err: unknown, name: string, password: string | undefined): E
       : new PdfError('needPassword', `${name} is encrypted; it needs its password to be read.`);
   }
   if (err instanceof PdfWorkerError && err.name === 'PageRangeError') return new PdfError('corrupt', `${name} has ${err.numPages} pages; there is no page ${err.badPage}.`);
+  if (err instanceof PdfWorkerError && err.name === 'DecodeLimitError') {
+    return new PdfError('tooLarge', `${name} was not read: ${err.message}, more than AI Lab lets one PDF take in memory (128 MiB a stream, ${Math.round(documentLimit(size) / 2 ** 20)} MiB in all for this file). It may be a decompression bomb; if you trust it, extract its text with another tool.`);
+  }
   if (e?.name === 'AbortException') return new PdfError('cancelled', 'PDF text extraction was cancelled.');
   const detail = e?.message ? ` (${e.message})` : '';
   return new PdfError('corrupt', `${name} could not be read as a PDF: the file is damaged${detail}. Try opening it in another viewer, or get a fresh copy.`);
 }
 
-/** What to tell the user about a document without text: it is a scan, or some pages are. */
+/**
+ * What to tell the user about a document with no text at all: it has no pages, its pages are all
+ * blank, or it looks scanned (OCR is the way to its text). Undefined when some page has text.
+ */
 export function scanAdvice(t: PdfText, name: string): string | undefined {
+  if (t.pageCount === 0) return `${name} has 0 pages: there is no text in it to read.`;
+  if (t.pages.length > 0 && t.blankPages.length === t.pages.length) {
+    const n = t.pages.length;
+    return `${name} has no text: ${n === 1 ? `page ${t.pages[0]!.page} is` : t.pages.length === t.pageCount ? `all ${n} pages are` : `the ${n} pages chosen are`} blank (nothing is drawn on ${n === 1 ? 'it' : 'them'}).`;
+  }
   if (t.scanned) {
     return `${name} has no text layer: it looks scanned (pages are pictures). Run OCR on it first, e.g. \`ocrmypdf "${name}" "${name.replace(/\.pdf$/i, '')}.ocr.pdf"\`, then open the OCR'd copy.`;
   }

@@ -1,76 +1,75 @@
-/** A positioned run of text on a page, in PDF user space (y grows upwards), as pdf.js reports it. */
-export interface TextRun {
-  str: string;
-  x: number;
-  y: number;
+/**
+ * A page's text in reading order from pdf.js's positioned runs, whatever order the content stream
+ * painted them in: top to bottom, column by column (columns.ts), running headers first and footers
+ * and page numbers last.
+ */
+import { readingOrder } from './columns';
+import { bodySize, groupLines, isBlank, lineText, type Line, type TextRun } from './lines';
+
+export type { TextRun } from './lines';
+
+/** The page's size in points (after its rotation), to tell its top and bottom margins. */
+export interface PageBox {
   width: number;
   height: number;
-  hasEOL: boolean;
+}
+
+/** Most lines a running header or footer has. */
+const FURNITURE_LINES = 2;
+/** How far into the page from its top or bottom edge a header or footer sits, as a share of its height. */
+const FURNITURE_ZONE = 0.15;
+
+/** The usual distance between the baselines of consecutive lines. */
+function pitchOf(lines: Line[], size: number): number {
+  const gaps: number[] = [];
+  for (let k = 1; k < lines.length; k++) {
+    const d = lines[k - 1]!.y - lines[k]!.y;
+    if (d >= 0.5 * size) gaps.push(d);
+  }
+  gaps.sort((a, b) => a - b);
+  return gaps.length ? gaps[Math.floor(gaps.length / 2)]! : 1.2 * size;
 }
 
 /**
- * The x where a page splits into two columns, or undefined. A gutter is a vertical band with no text
- * between 25 % and 75 % of the text's width, with at least a fifth of the text on each side. Runs wider
- * than 60 % of the text (titles across both columns) are left out of the search.
+ * How many lines at one end of the page are page furniture (a running header, a footer, a page
+ * number): at most two lines, no larger than the body text, in the page's outer margin band, set off
+ * from the body by at least two line pitches (1.3 when in smaller type than the body). `lines` run from that end inwards.
  */
-export function findGutter(runs: TextRun[]): number | undefined {
-  const text = runs.filter((r) => r.str.trim() && r.width > 0);
-  if (text.length < 6) return undefined;
-  const left = Math.min(...text.map((r) => r.x));
-  const right = Math.max(...text.map((r) => r.x + r.width));
-  const span = right - left;
-  if (span <= 0) return undefined;
-  const BIN = 2;
-  const bins = new Uint8Array(Math.ceil(span / BIN) + 1);
-  for (const r of text) {
-    if (r.width > span * 0.6) continue;
-    for (let b = Math.floor((r.x - left) / BIN); b <= Math.floor((r.x + r.width - left) / BIN); b++) bins[b] = 1;
+function furnitureCount(lines: Line[], size: number, pitch: number, inZone: (l: Line) => boolean): number {
+  for (let m = 1; m <= FURNITURE_LINES && m + 3 <= lines.length; m++) {
+    const band = lines.slice(0, m);
+    if (!band.every((l) => l.h <= 1.2 * size && inZone(l))) return 0;
+    const gapIn = m > 1 ? Math.abs(band[m - 2]!.y - band[m - 1]!.y) : 0;
+    if (gapIn > 1.8 * pitch) return 0;
+    // Set in smaller type than the body, a smaller gap is enough to set it off.
+    const small = band.every((l) => l.h < 0.92 * size);
+    if (Math.abs(band[m - 1]!.y - lines[m]!.y) >= (small ? 1.3 : 2) * pitch) return m;
   }
-  let best: { from: number; to: number } | undefined;
-  let from = -1;
-  for (let b = 0; b <= bins.length; b++) {
-    const empty = b < bins.length && bins[b] === 0;
-    if (empty && from < 0) from = b;
-    if (!empty && from >= 0) {
-      if (!best || b - from > best.to - best.from) best = { from, to: b };
-      from = -1;
-    }
-  }
-  if (!best || (best.to - best.from) * BIN < 10) return undefined;
-  const gutter = left + ((best.from + best.to) / 2) * BIN;
-  if (gutter < left + span * 0.25 || gutter > left + span * 0.75) return undefined;
-  const chars = (pred: (r: TextRun) => boolean) => text.filter(pred).reduce((n, r) => n + r.str.length, 0);
-  const all = chars(() => true);
-  const l = chars((r) => r.x + r.width <= gutter);
-  const rr = chars((r) => r.x >= gutter);
-  return l >= all * 0.2 && rr >= all * 0.2 ? gutter : undefined;
+  return 0;
 }
 
 /**
- * The page's text in reading order: runs joined with spaces and line breaks from their positions
- * (pdf.js's content order within a column; a two-column page is read left column first).
+ * The page's text in reading order, one line of text per line of print. Rotated and vertical runs
+ * (margin stamps, vertical labels) follow the body in content order, before the footer.
  */
-export function layoutPage(runs: TextRun[]): string {
-  const gutter = findGutter(runs);
-  // Runs across the gutter (titles) are read with the left column, where they start.
-  const leftColumn = (r: TextRun) => gutter === undefined || r.x + r.width / 2 < gutter || r.x < gutter - 1;
-  const ordered = [...runs.filter(leftColumn), ...runs.filter((r) => !leftColumn(r))];
-  let out = '';
-  let prev: TextRun | undefined;
-  for (const r of ordered) {
-    if (!r.str) {
-      if (r.hasEOL && out && !out.endsWith('\n')) out += '\n';
-      continue;
-    }
-    if (prev && out && !out.endsWith('\n')) {
-      const lineHeight = Math.max(1, Math.min(prev.height || 10, r.height || 10));
-      const newLine = Math.abs(r.y - prev.y) > lineHeight * 0.5 || r.x < prev.x - lineHeight;
-      if (newLine) out += '\n';
-      else if (!/\s$/.test(out) && !/^\s/.test(r.str) && r.x - (prev.x + prev.width) > lineHeight * 0.15) out += ' ';
-    }
-    out += r.str;
-    if (r.hasEOL) out += '\n';
-    prev = r;
-  }
-  return out.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+export function layoutPage(runs: TextRun[], box?: PageBox): string {
+  const upright = runs.filter((r) => r.upright !== false);
+  const lines = groupLines(upright);
+  const size = bodySize(lines);
+  const pitch = pitchOf(lines, size);
+  const top = lines.length ? Math.max(...lines.map((l) => l.y + l.h)) : 0;
+  const bottom = lines.length ? Math.min(...lines.map((l) => l.y)) : 0;
+  const height = box ? box.height : top - bottom;
+  const low = box ? 0 : bottom;
+  const high = box ? box.height : top;
+  const head = furnitureCount(lines, size, pitch, (l) => l.y >= high - FURNITURE_ZONE * height);
+  const foot = furnitureCount([...lines].reverse(), size, pitch, (l) => l.y <= low + FURNITURE_ZONE * height);
+  const body = lines.slice(head, lines.length - foot);
+  const text = [
+    ...lines.slice(0, head).map(lineText),
+    ...readingOrder(body, size).map(lineText),
+    ...runs.filter((r) => r.upright === false && !isBlank(r.str)).map((r) => r.str.trim()),
+    ...lines.slice(lines.length - foot).map(lineText),
+  ];
+  return text.filter((t) => t).join('\n');
 }

@@ -16,9 +16,16 @@ export interface PdfJob {
   cMapUrl: string;
 }
 
+/** A page's text; `blank` when it has none and nothing is drawn on it either (no picture, no line). */
+export interface PageReply {
+  page: number;
+  text: string;
+  blank?: boolean;
+}
+
 export type PdfJobReply =
   | { id: number; type: 'progress'; done: number; total: number }
-  | { id: number; type: 'pages'; numPages: number; title?: string; texts: Array<{ page: number; text: string }>; /** AI Lab's changes to pdf.js in effect. */ fixes: string[] }
+  | { id: number; type: 'pages'; numPages: number; title?: string; texts: PageReply[]; /** AI Lab's changes to pdf.js in effect. */ fixes: string[] }
   | { id: number; type: 'error'; name: string; code?: number; message: string; numPages?: number; badPage?: number };
 
 /** Fewer pages than this per worker are not worth a second worker opening the document. */

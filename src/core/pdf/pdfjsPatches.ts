@@ -4,6 +4,8 @@
  * matches (pdfjs-dist upgraded) is skipped and reported, and pdf.js then runs as shipped. A unit test
  * checks that every patch still applies and that extraction gives the same text with and without them.
  */
+import { DECODE_HOOK } from './decodeBudget';
+
 export interface SourcePatch {
   name: string;
   find: string;
@@ -18,6 +20,15 @@ export const PDFJS_WORKER_PATCHES: readonly SourcePatch[] = [
     name: 'TextState.clone copies instead of inheriting',
     find: 'clone() {\n    const clone = Object.assign(Object.create(this), this);\n    clone.textMatrix = this.textMatrix.slice();',
     replace: 'clone() {\n    const clone = Object.assign(new TextState(), this);\n    clone.textMatrix = this.textMatrix.slice();',
+  },
+  {
+    // pdf.js's own decoders (Flate with a predictor, LZW, run-length, ASCII85…) grow their output
+    // buffer without bound, so a few KB can inflate to gigabytes: each growth is charged to the job's
+    // decode budget, which throws past its limit (decodeBudget.ts). Where no hook is set (the viewer),
+    // nothing changes.
+    name: 'DecodeStream buffers charged to a decode budget',
+    find: '    let size = this.minBufferLength;\n    while (size < requested) {\n      size *= 2;\n    }\n    const buffer2 = new Uint8Array(size);',
+    replace: `    let size = this.minBufferLength;\n    while (size < requested) {\n      size *= 2;\n    }\n    globalThis.${DECODE_HOOK}?.(size, size - buffer.byteLength);\n    const buffer2 = new Uint8Array(size);`,
   },
 ];
 

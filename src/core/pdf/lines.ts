@@ -1,0 +1,143 @@
+/**
+ * Text runs grouped into lines by their baselines, whatever order the content stream painted them in.
+ * Coordinates are in points with y growing upwards (PDF user space, after the page's rotation).
+ */
+
+/** A positioned run of text on a page, as pdf.js reports it. */
+export interface TextRun {
+  str: string;
+  /** Left end of the run's baseline. */
+  x: number;
+  /** Baseline, y growing upwards. */
+  y: number;
+  width: number;
+  /** Font size in points (pdf.js's item height). */
+  height: number;
+  hasEOL: boolean;
+  /** pdf.js's direction of the run: 'ltr', 'rtl' or 'ttb'. */
+  dir?: string;
+  /** False for rotated or vertical text, which is not laid out in lines (see layoutPage). */
+  upright?: boolean;
+}
+
+/** Runs on one baseline, left to right. `x0`..`x1` and the size come from its non-blank runs. */
+export interface Line {
+  runs: TextRun[];
+  x0: number;
+  x1: number;
+  /** Baseline and font size of its largest run. */
+  y: number;
+  h: number;
+}
+
+export const isBlank = (s: string): boolean => !/\S/.test(s);
+
+/** A line from runs (sorted by x here); undefined when they hold no text. */
+export function makeLine(runs: TextRun[]): Line | undefined {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let main: TextRun | undefined;
+  for (const r of runs) {
+    if (isBlank(r.str)) continue;
+    x0 = Math.min(x0, r.x);
+    x1 = Math.max(x1, r.x + Math.abs(r.width));
+    if (!main || r.height > main.height) main = r;
+  }
+  if (!main) return undefined;
+  return { runs: [...runs].sort((a, b) => a.x - b.x), x0, x1, y: main.y, h: main.height };
+}
+
+/**
+ * Whether two runs can be on one line: baselines within 0.7 of the smaller font size, and not one above
+ * the other (overlapping across with baselines more than 0.3 of it apart).
+ */
+function sameLine(a: TextRun, b: TextRun): boolean {
+  if (isBlank(a.str) || isBlank(b.str)) return true;
+  const size = Math.min(a.height || 10, b.height || 10);
+  const dy = Math.abs(a.y - b.y);
+  if (dy > 0.7 * size) return false;
+  const overlap = Math.min(a.x + Math.abs(a.width), b.x + Math.abs(b.width)) - Math.max(a.x, b.x);
+  return overlap <= 0 || dy <= 0.3 * size;
+}
+
+/**
+ * Runs grouped into lines, top line first. A run joins the line being built when its baseline is
+ * within 0.7 of the smaller font size of it (so sub- and superscripts stay on their line, and the
+ * next line, a full line height away, does not join).
+ */
+export function groupLines(runs: TextRun[]): Line[] {
+  const sorted = runs.filter((r) => r.str).sort((a, b) => b.y - a.y);
+  const groups: TextRun[][] = [];
+  let cur: TextRun[] = [];
+  let y = 0;
+  let h = 0;
+  for (const r of sorted) {
+    const rh = r.height > 0 ? r.height : h;
+    // Near every run already on the line, not only its largest: a run of a smaller panel line must not
+    // join through a body line that sits between two of the panel's lines.
+    const joins = cur.length > 0 && Math.abs(r.y - y) <= 0.7 * Math.min(rh, h || rh) && cur.every((c) => sameLine(c, r));
+    if (!joins) {
+      if (cur.length) groups.push(cur);
+      cur = [];
+      y = r.y;
+      h = r.height;
+    } else if (!isBlank(r.str) && r.height > h) {
+      y = r.y;
+      h = r.height;
+    }
+    cur.push(r);
+  }
+  if (cur.length) groups.push(cur);
+  const lines: Line[] = [];
+  for (const g of groups) {
+    const line = makeLine(g);
+    if (line) lines.push(line);
+  }
+  return lines;
+}
+
+/** The median font size of the runs, weighted by their characters (the body text's size). */
+export function bodySize(lines: Line[]): number {
+  const sizes: Array<[number, number]> = [];
+  for (const l of lines) for (const r of l.runs) if (r.height > 0 && !isBlank(r.str)) sizes.push([r.height, r.str.length]);
+  if (!sizes.length) return 10;
+  sizes.sort((a, b) => a[0] - b[0]);
+  const half = sizes.reduce((n, s) => n + s[1], 0) / 2;
+  let seen = 0;
+  for (const [size, n] of sizes) if ((seen += n) >= half) return size;
+  return sizes.at(-1)![0];
+}
+
+/**
+ * A line's text: runs left to right (right to left where most of its text is right-to-left), a space
+ * where the runs are apart and none is there already. A run painted twice on itself (fake bold) counts once.
+ */
+export function lineText(line: Line): string {
+  let rtl = 0;
+  let ltr = 0;
+  for (const r of line.runs) {
+    if (r.dir === 'rtl') rtl += r.str.length;
+    else ltr += r.str.length;
+  }
+  const runs = rtl > ltr ? [...line.runs].reverse() : line.runs;
+  let out = '';
+  let prev: TextRun | undefined;
+  let space = false;
+  for (const r of runs) {
+    if (isBlank(r.str)) {
+      space ||= out.length > 0;
+      continue;
+    }
+    if (prev) {
+      if (r.str === prev.str && Math.abs(r.x - prev.x) < 0.3 * (r.height || 1) && Math.abs(r.y - prev.y) < 0.3 * (r.height || 1)) continue;
+      const gap = rtl > ltr ? prev.x - (r.x + Math.abs(r.width)) : r.x - (prev.x + Math.abs(prev.width));
+      // pdf.js's own threshold for a space inside a run (SPACE_IN_FLOW_MIN_FACTOR): a tenth of the font size.
+      if (gap > 0.1 * Math.max(1, Math.min(prev.height || 10, r.height || 10))) space = true;
+      if (space && !/\s$/.test(out) && !/^\s/.test(r.str)) out += ' ';
+    }
+    out += r.str;
+    prev = r;
+    space = false;
+  }
+  return out.trim();
+}
