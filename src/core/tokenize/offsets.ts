@@ -5,8 +5,7 @@
  * The JS tokenizers (@huggingface/tokenizers, also inside transformers.js) give tokens but no offsets,
  * so the encoding is replayed step by step as the library runs it (added tokens, normalizer,
  * pre-tokenizer, model, post-processor) keeping track of where every piece came from:
- * - the normalizer runs on each character (with its combining marks) alone, and its output is aligned with the whole
- *   text's normalization (steps that look at the whole text, like Prepend and Strip, differ there);
+ * - the normalizer keeps where each normalized character came from (normalizeMap.ts);
  * - words and tokens are matched as UTF-8 bytes, so byte-level BPE pieces of one character (an
  *   emoji, a math letter) all get that character's place;
  * - an unknown token ([UNK]) gets the characters it replaced (the whole word for WordPiece).
@@ -15,6 +14,8 @@
  * matched to its text stay unplaced; the others keep theirs.
  */
 import type { Tokenizer } from '@huggingface/tokenizers';
+import { NormalizerMap, type Aligned } from './normalizeMap';
+import { findType, internalsOf, type Internals, type Json } from './tokenizerInternals';
 import { byteDecoder, toUtf8, type Atoms, SPACE } from './utf8';
 
 export interface TokenSpan {
@@ -33,109 +34,9 @@ export interface OffsetEncoding {
   mapped: boolean;
 }
 
-type Json = Record<string, unknown>;
-type Fn<A extends unknown[], R> = (...args: A) => R;
-
-/** The parts of a @huggingface/tokenizers Tokenizer that encode_text uses (runtime fields, checked on construction). */
-interface Internals {
-  normalizer: (Fn<[string], string> & { normalize(s: string): string; config?: Json; normalizers?: unknown[] }) | null;
-  pre_tokenizer: Fn<[string, { section_index?: number }?], string[]> | null;
-  model: Fn<[string[]], string[]> & { unk_token?: string; fuse_unk?: boolean; tokens_to_ids: Map<string, number>; unk_token_id?: number };
-  post_processor: Fn<[string[], string[] | null, boolean], { tokens: string[] }> | null;
-  splitter_unnormalized: { split(s: string): string[] };
-  splitter_normalized: { split(s: string): string[] };
-  added_tokens_map: Map<string, { lstrip?: boolean; rstrip?: boolean }>;
-  remove_space?: boolean;
-  do_lowercase_and_remove_accent?: boolean;
-}
-
 interface Piece {
   token: string;
   span?: TokenSpan;
-}
-
-/** Normalized text with, for each of its UTF-16 units, the source range it came from. */
-interface Aligned {
-  text: string;
-  from: Int32Array;
-  to: Int32Array;
-  /** Source offset just past the input (the place of insertions at the end). */
-  end: number;
-}
-
-/** Normalizer steps that depend on the whole text, left out when one grapheme is normalized alone. */
-const WHOLE_TEXT_STEPS = new Set(['Prepend', 'Strip']);
-/**
- * The units normalized alone: a character with the combining marks that follow it, or a Hangul jamo
- * syllable (what NFC/NFKC compose and accent stripping removes). Intl.Segmenter's grapheme clusters
- * would also do, but cost ~30 µs each in V8; emoji sequences (ZWJ, skin tones, flags) are left
- * unchanged by every normalizer, so their code points may go one by one.
- */
-const UNITS = /[\u1100-\u115f]+[\u1160-\u11a7]+[\u11a8-\u11ff]*\p{M}*|[\s\S]\p{M}*/gu;
-
-function findType(config: unknown, type: string): Json | undefined {
-  if (!config || typeof config !== 'object') return undefined;
-  const o = config as Json;
-  if (o.type === type) return o;
-  for (const key of ['pretokenizers', 'normalizers']) {
-    const list = o[key];
-    if (Array.isArray(list)) for (const x of list) if (findType(x, type)) return findType(x, type);
-  }
-  return undefined;
-}
-
-/**
- * Aligns `ref` (the whole text normalized) with `p` (each grapheme normalized alone, with source
- * ranges): equal runs map one to one; where they differ (a prefix added, spaces stripped or
- * collapsed) the difference is resynchronised within a few characters, else undefined.
- */
-function alignStrings(ref: string, p: string, pFrom: Int32Array, pTo: Int32Array, end: number): Aligned | undefined {
-  if (ref === p) return { text: ref, from: pFrom, to: pTo, end };
-  const n = ref.length;
-  const m = p.length;
-  const from = new Int32Array(n);
-  const to = new Int32Array(n);
-  const at = (j: number) => (j < m ? pFrom[j]! : end);
-  const same = (a: number, b: number) => {
-    for (let k = 0; k < 8; k++) {
-      if (a + k >= n) return true;
-      if (b + k >= m || ref[a + k] !== p[b + k]) return false;
-    }
-    return true;
-  };
-  let i = 0;
-  let j = 0;
-  while (i < n) {
-    if (j < m && ref[i] === p[j]) {
-      from[i] = pFrom[j]!;
-      to[i] = pTo[j]!;
-      i++;
-      j++;
-      continue;
-    }
-    let fixed = false;
-    for (let d = 1; d <= 16 && !fixed; d++) {
-      if (same(i + d, j)) {
-        // Inserted by the normalizer (a prefix): no source characters.
-        for (let k = 0; k < d && i + k < n; k++) from[i + k] = to[i + k] = at(j);
-        i += d;
-        fixed = true;
-      } else if (same(i, j + d)) {
-        j += d; // Dropped by the normalizer (stripped or collapsed spaces).
-        fixed = true;
-      } else if (j + d <= m && same(i + d, j + d)) {
-        for (let k = 0; k < d && i + k < n; k++) {
-          from[i + k] = pFrom[j]!;
-          to[i + k] = pTo[j + d - 1]!;
-        }
-        i += d;
-        j += d;
-        fixed = true;
-      }
-    }
-    if (!fixed) return undefined;
-  }
-  return { text: ref, from, to, end };
 }
 
 /** Token offsets for one tokenizer; build once per tokenizer, then `encode` any number of texts. */
@@ -148,10 +49,7 @@ export class TokenOffsetMapper {
   private readonly continuingSuffix?: string;
   private readonly byteFallback: boolean;
   private readonly unk?: string;
-  private readonly graphemeNormalizer?: (s: string) => string;
-  private readonly cache = new Map<string, string>();
-  /** Prepend and Strip steps, done here on the whole text after the per-grapheme steps. */
-  private readonly wholeSteps: Json[];
+  private readonly norm: NormalizerMap;
 
   /**
    * @param tokenizer a @huggingface/tokenizers Tokenizer (transformers.js keeps one as `tokenizer._tokenizer`)
@@ -162,11 +60,9 @@ export class TokenOffsetMapper {
     private readonly tokenizer: Tokenizer,
     json: Json,
   ) {
-    const t = tokenizer as unknown as Internals;
-    if (typeof t.model !== 'function' || typeof t.splitter_unnormalized?.split !== 'function' || typeof t.splitter_normalized?.split !== 'function' || !(t.added_tokens_map instanceof Map)) {
-      throw new Error('This version of the tokenizers library does not expose what AI Lab needs to map tokens back to the text.');
-    }
+    const t = internalsOf(tokenizer);
     this.t = t;
+    this.norm = new NormalizerMap(t);
     const model = (json.model ?? {}) as Json;
     this.byteLevel = Boolean(findType(json.pre_tokenizer, 'ByteLevel'));
     const meta = findType(json.pre_tokenizer, 'Metaspace');
@@ -177,75 +73,6 @@ export class TokenOffsetMapper {
     this.continuingSuffix = str(model.continuing_subword_suffix);
     this.byteFallback = model.byte_fallback === true;
     this.unk = t.model.unk_token ?? undefined;
-    const normalizers = t.normalizer ? (Array.isArray(t.normalizer.normalizers) && t.normalizer.config?.type === 'Sequence' ? t.normalizer.normalizers : [t.normalizer]) : [];
-    const all = (normalizers as Array<{ normalize(s: string): string; config?: Json } | null>).filter((x): x is { normalize(s: string): string; config?: Json } => Boolean(x));
-    const steps = all.filter((x) => !WHOLE_TEXT_STEPS.has(String(x.config?.type)));
-    this.wholeSteps = all.filter((x) => WHOLE_TEXT_STEPS.has(String(x.config?.type))).map((x) => x.config!);
-    const lower = Boolean(t.do_lowercase_and_remove_accent);
-    if (steps.length || lower) {
-      this.graphemeNormalizer = (s) => steps.reduce((x, n) => n.normalize(x), lower ? s.toLowerCase().replace(/\p{M}/gu, '') : s);
-    }
-  }
-
-  /** What encode_text does to a section before pre-tokenizing it. */
-  private normalizeWhole(s: string): string {
-    let x = s;
-    if (this.t.remove_space === true) x = x.trim().split(/\s+/).join(' ');
-    if (this.t.do_lowercase_and_remove_accent) x = x.toLowerCase().replace(/\p{M}/gu, '');
-    if (this.t.normalizer) x = this.t.normalizer(x);
-    return x;
-  }
-
-  /** The section [start, end) of `text` normalized, with each normalized unit's source range. */
-  private normalize(text: string, start: number, end: number): Aligned | undefined {
-    const s = text.slice(start, end);
-    const ref = this.normalizeWhole(s);
-    let p = '';
-    const from: number[] = [];
-    const to: number[] = [];
-    for (const g of s.matchAll(UNITS)) {
-      const unit = g[0];
-      let out = this.cache.get(unit);
-      if (out === undefined) {
-        out = this.graphemeNormalizer ? this.graphemeNormalizer(unit) : unit;
-        if (this.cache.size < 50_000) this.cache.set(unit, out);
-      }
-      p += out;
-      const at = start + g.index;
-      if (out === unit) {
-        // Unchanged: each code point keeps its own place (a token may stand for part of a cluster).
-        let k = 0;
-        for (const ch of out) {
-          for (let u = 0; u < ch.length; u++) {
-            from.push(at + k);
-            to.push(at + k + ch.length);
-          }
-          k += ch.length;
-        }
-      } else {
-        // Changed (lowercased, composed, accents stripped): all of it comes from the whole cluster.
-        for (let k = 0; k < out.length; k++) {
-          from.push(at);
-          to.push(at + unit.length);
-        }
-      }
-    }
-    for (const step of this.wholeSteps) {
-      if (step.type === 'Prepend' && typeof step.prepend === 'string') {
-        p = step.prepend + p;
-        from.unshift(...Array.from(step.prepend, () => start));
-        to.unshift(...Array.from(step.prepend, () => start));
-      } else if (step.type === 'Strip') {
-        const left = step.strip_left ? p.length - p.trimStart().length : 0;
-        const right = step.strip_right ? p.length - p.trimEnd().length : 0;
-        const keep = Math.max(0, p.length - left - right);
-        p = p.slice(left, left + keep);
-        from.splice(0, left);
-        to.splice(0, left);
-        from.length = to.length = keep;
-      }
-    }
-    return alignStrings(ref, p, Int32Array.from(from), Int32Array.from(to), end);
   }
 
   /** A word or token as atoms: UTF-8 bytes, SPACE for a Metaspace marker; undefined if it cannot be read. */
@@ -450,8 +277,8 @@ export class TokenOffsetMapper {
       const [start, end] = bounds[si]!;
       if (!section.length) return;
       if (t.added_tokens_map.has(section)) return void out.push({ token: section, span: { start, end } });
-      const norm = this.normalize(text, start, end);
-      const normalized = norm?.text ?? this.normalizeWhole(section);
+      const norm = this.norm.map(text, start, end);
+      const normalized = norm?.text ?? this.norm.whole(section);
       if (!normalized.length) return;
       const subs = t.splitter_normalized.split(normalized);
       const sb: Array<[number, number]> = [];
