@@ -13,12 +13,17 @@ import { askQuestion } from '../../src/core/qa/ask';
 import { answerContext } from '../../src/core/qa/context';
 import { cliAsync } from '../fixtures/cli';
 import { fixtureModelDirs } from '../fixtures/models';
+import { byteLevelQaModelFiles } from '../fixtures/models/byteLevelQa';
+import { writeModelDir } from '../fixtures/models/write';
 import { filler } from '../fixtures/pdf/handbook';
 import { DIST, FIXTURES } from '../fixtures/paths';
 
 const CASES = path.join(FIXTURES, 'cases');
 const VOLUNTEER_SENTENCE = 'Each full-time employee is eligible for 12 hours of volunteer time off per calendar year.';
 const HOURS_Q = 'How many hours of volunteer time off does each employee get?';
+let bpeQaDir: string | undefined;
+/** The RoBERTa-shaped (byte-level BPE) QA fixture, written once. */
+const bpeQa = () => (bpeQaDir ??= writeModelDir(byteLevelQaModelFiles()));
 
 describe('QA offsets: helpers', () => {
   it('the context sentence is collapsed and the answer\'s place in it is counted, not searched', () => {
@@ -55,6 +60,19 @@ describe('QA offsets: the model\'s span through the service and Ask a Question',
     const at = passage.indexOf(' 12 hours') + 1;
     assert.deepEqual({ answer: out[0]!.answer, start: out[0]!.start, end: out[0]!.end }, { answer: '12 hours', start: at, end: at + 8 });
     for (const a of out) assert.equal(passage.slice(a.start, a.end), a.answer);
+  });
+
+  it('byte-level BPE reader (emoji and 𝑥 split into byte pieces, a prefix space added): the same exact place', async () => {
+    const passage = '😀👩‍👩‍👧 𝑥 The desk logged 112 hours of overtime. Each employee gets 12 hours of volunteer time off.';
+    const out = (await service.run({ task: 'question-answering', modelDir: bpeQa(), device: 'cpu', dtype: 'fp32', inputs: pipelineInputs('question-answering', { question: HOURS_Q, text: passage, topK: 3 }), idleUnloadMs: 0 })).output as Array<{ answer: string; start: number; end: number }>;
+    const at = passage.indexOf(' 12 hours') + 1;
+    assert.deepEqual([out[0]!.answer, out[0]!.start, out[0]!.end], ['12 hours', at, at + 8]);
+    for (const a of out) assert.equal(passage.slice(a.start, a.end), a.answer);
+    const doc = joinPages([{ page: 1, text: 'The desk logged 112 hours of overtime. 😀' }, { page: 2, text: `👍🏽 🇫🇷 𝑥 ${VOLUNTEER_SENTENCE.replace('is eligible for', 'gets')}` }]);
+    const r = await askQuestion({ runner, model: bpeQa(), question: HOURS_Q, doc, paged: true });
+    assert.deepEqual([r.answers[0]?.answer, r.answers[0]?.page], ['12 hours', 2]);
+    assert.equal(doc.text.slice(r.answers[0]!.start, r.answers[0]!.end), '12 hours');
+    assert.notEqual(doc.text[r.answers[0]!.start - 1], '1');
   });
 
   it('case 08: an emoji before the answer does not shift it (start 22, end 30); notes.txt too', async () => {
@@ -131,5 +149,12 @@ describe('QA and tokenizer offsets through the CLI (cases 06, 08, 09)', function
     assert.equal(notes.answers[0]!.answer, '12 hours');
     const pdf = (await json(['ask', path.join(CASES, '09-qa-first-match', 'handbook.pdf'), HOURS_Q, '--model', qa, '--offline', '--json'])) as typeof min;
     assert.deepEqual([pdf.answers[0]!.answer, pdf.answers[0]!.page, pdf.answers[0]!.context], ['12 hours', 2, VOLUNTEER_SENTENCE]);
+  });
+
+  it('ask --json with a byte-level BPE reader: case 08 (start 22, end 30) and case 09 (page 2)', async () => {
+    const min = (await json(['ask', path.join(CASES, '08-qa-astral-offset', 'min.txt'), 'How many hours?', '--model', bpeQa(), '--offline', '--json'])) as { answers: Array<Record<string, unknown>> };
+    assert.deepEqual([min.answers[0]!.answer, min.answers[0]!.start, min.answers[0]!.end], ['12 hours', 22, 30]);
+    const pdf = (await json(['ask', path.join(CASES, '09-qa-first-match', 'handbook.pdf'), HOURS_Q, '--model', bpeQa(), '--offline', '--json'])) as typeof min;
+    assert.deepEqual([pdf.answers[0]!.answer, pdf.answers[0]!.page], ['12 hours', 2]);
   });
 });
