@@ -30,12 +30,14 @@ function render(text: string, r: TokenReport): void {
     if (last && t.start === last.start && t.end === last.end) {
       spans.set(t.i, last.span);
       tokensOf.get(last.span)!.push(t.i);
+      last.span.dataset.tokens += ` ${t.i}`;
       continue;
     }
     if (t.start! < at) continue;
     if (t.start! > at) source.append(document.createTextNode(text.slice(at, t.start)));
     const s = el('span', 'tok', text.slice(t.start, t.end));
     s.dataset.index = String(t.i);
+    s.dataset.tokens = String(t.i); // Every token shown by this span (the byte pieces of one character).
     spans.set(t.i, s);
     tokensOf.set(s, [t.i]);
     source.append(s);
