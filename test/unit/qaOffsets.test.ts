@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InferenceService } from '../../src/core/inference/inferenceService';
-import { snapToGraphemes } from '../../src/core/inference/questionAnswering';
+import { questionAnswerer, snapToGraphemes, type QaPipelineParts } from '../../src/core/inference/questionAnswering';
 import { ModelResolver } from '../../src/core/inference/resolveModel';
 import { pipelineInputs } from '../../src/core/inference/taskInputs';
 import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
@@ -11,6 +11,7 @@ import { extractPdf } from '../../src/core/pdf/extract';
 import { joinPages } from '../../src/core/pdf/pageText';
 import { askQuestion } from '../../src/core/qa/ask';
 import { answerContext } from '../../src/core/qa/context';
+import { loadTokenizer } from '../../src/core/tokenize/inspect';
 import { cliAsync } from '../fixtures/cli';
 import { fixtureModelDirs } from '../fixtures/models';
 import { byteLevelQaModelFiles } from '../fixtures/models/byteLevelQa';
@@ -40,6 +41,51 @@ describe('QA offsets: helpers', () => {
     assert.deepEqual(snapToGraphemes(t, 2, 4), { start: 2, end: 6 }, 'skin tone kept with its hand');
     assert.deepEqual(snapToGraphemes(t, 7, 8), { start: 7, end: 9 }, 'accent kept with its letter');
     assert.deepEqual(snapToGraphemes(t, 0, 1), { start: 0, end: 1 });
+  });
+});
+
+describe('QA offsets: the span chooser over a stand-in model (padding either side, checks)', () => {
+  /** transformers.js's parts, with the QA fixture's tokenizer and a "model" that likes "12" then "hours". */
+  function parts(side: 'left' | 'right'): QaPipelineParts {
+    const { tokenizer, tokenizerJson } = loadTokenizer(fixtureModelDirs().qa);
+    const id = (t: string) => tokenizer.token_to_id(t)!;
+    const pad = id('[PAD]');
+    const tok = Object.assign(
+      (qs: string[], o: { text_pair: string[] }) => {
+        const rows = qs.map((q, i) => tokenizer.encode(q, { text_pair: o.text_pair[i]! }).ids);
+        const n = Math.max(...rows.map((r) => r.length));
+        const padded = rows.map((r) => (side === 'left' ? [...Array<number>(n - r.length).fill(pad), ...r] : [...r, ...Array<number>(n - r.length).fill(pad)]));
+        return { input_ids: { tolist: () => padded } };
+      },
+      { _tokenizer: tokenizer, _tokenizerJSON: tokenizerJson, all_special_ids: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map(id), padding_side: side },
+    );
+    const model = async (inputs: unknown) => {
+      const rows = (inputs as { input_ids: { tolist(): number[][] } }).input_ids.tolist();
+      const logits = (want: number) => ({ tolist: () => rows.map((r) => r.map((x) => (x === want ? 5 : 0))) });
+      return { start_logits: logits(id('12')), end_logits: logits(id('hours')) };
+    };
+    return { tokenizer: tok, model };
+  }
+
+  for (const side of ['right', 'left'] as const) {
+    it(`a batch of passages of different lengths (${side} padding): each answer at its own place`, async () => {
+      const qa = questionAnswerer(parts(side));
+      const passages = ['12 hours.', '😀👩‍👩‍👧 🇫🇷 𝑥 the desk logged 112 hours; each employee gets 12 hours of time off.'];
+      const out = (await qa(['How many hours?', 'How many hours?'], passages)) as Array<{ answer: string; start: number; end: number }>;
+      assert.deepEqual(out.map((a) => [a.answer, a.start]), [['12 hours', 0], ['12 hours', passages[1]!.indexOf(' 12 hours') + 1]]);
+    });
+  }
+
+  it('refuses to place answers when the tokens the model read are not the ones the offsets describe', async () => {
+    const p = parts('right');
+    const orig = p.tokenizer;
+    // A tokenizer class that encodes its own way (one more token after [CLS]) than tokenizer.json says.
+    const tokenizer = Object.assign((qs: string[], o: { text_pair: string[]; padding: boolean; truncation: boolean }) => {
+      const rows = orig(qs, o).input_ids.tolist().map((r) => [r[0]!, 7, ...r.slice(1)]);
+      return { input_ids: { tolist: () => rows } };
+    }, { ...orig });
+    const qa = questionAnswerer({ ...p, tokenizer });
+    await assert.rejects(qa('How many hours?', 'Each employee gets 12 hours.'), /could not trace this model's tokens back to the passage/);
   });
 });
 

@@ -28,6 +28,7 @@ export interface QaPipelineParts {
     _tokenizer?: Tokenizer;
     _tokenizerJSON?: Record<string, unknown>;
     all_special_ids?: Ids;
+    padding_side?: string;
   };
   model: (inputs: unknown) => Promise<{ start_logits: Logits; end_logits: Logits }>;
   dispose?: () => Promise<void>;
@@ -109,20 +110,23 @@ export function questionAnswerer(p: QaPipelineParts): ((...args: unknown[]) => P
       const passage = cs[row]!;
       const enc = mapper.encode(q, { pair: passage });
       const seen = ids[row]!.map(Number);
-      // The model read enc's tokens, cut at its maximum length and padded: anything else means the
-      // offsets describe other tokens than the model saw.
-      const same = enc.mapped && seen.every((id, k) => (k < enc.ids.length ? id === enc.ids[k] : special.has(id)));
+      // The model read enc's tokens, cut at its maximum length (at the end) and padded (after them,
+      // or before them for left padding): anything else means the offsets describe other tokens.
+      const shift = tok.padding_side === 'left' ? Math.max(0, seen.length - enc.ids.length) : 0;
+      const same = enc.mapped && seen.every((id, k) => (k >= shift && k - shift < enc.ids.length ? id === enc.ids[k - shift] : special.has(id)));
       if (!same) throw new Error('AI Lab could not trace this model\'s tokens back to the passage, so it cannot say where an answer is. Try another question-answering model.');
-      const inPassage = (i: number) => enc.sequence[i] === 1 && !special.has(seen[i]!);
+      const at = (i: number) => i - shift;
+      const inPassage = (i: number) => i >= shift && enc.sequence[at(i)] === 1 && !special.has(seen[i]!);
       // Only the passage's tokens (and [CLS], which some models use for "no answer") stay in the softmax.
       const mask = (row: number[]) => row.map((x, i) => (i === 0 || inPassage(i) ? x : -Infinity));
       const s = softmax(mask(starts[row]!));
       const e = softmax(mask(ends[row]!));
       s[0] = 0;
       e[0] = 0;
-      const candidates = seen.map((_, i) => i).filter((i) => inPassage(i) && enc.offsets[i] !== undefined);
+      const candidates = seen.map((_, i) => i).filter((i) => inPassage(i) && enc.offsets[at(i)] !== undefined);
       return bestSpans(s, e, candidates, topK).map(([i, j, score]): QaAnswer => {
-        const span = snapToGraphemes(passage, enc.offsets[i]!.start, Math.max(enc.offsets[i]!.end, enc.offsets[j]!.end));
+        const first = enc.offsets[at(i)]!;
+        const span = snapToGraphemes(passage, first.start, Math.max(first.end, enc.offsets[at(j)]!.end));
         return { answer: passage.slice(span.start, span.end), score, start: span.start, end: span.end };
       });
     });
