@@ -7,6 +7,17 @@ export interface Highlight {
   /** The text to mark on the page (an answer), and the sentence around it to find the right place. */
   text: string;
   context?: string;
+  /** Where `text` starts in `context` (UTF-16 offset, from the answer's span): which occurrence to mark. */
+  at?: number;
+}
+
+/** What a goto showed: the page, and what was marked there. */
+export interface Shown {
+  page: number;
+  highlighted: boolean;
+  /** The marked text, and the page's text just before it (lower-cased, spaces left out). */
+  marked?: string;
+  before?: string;
 }
 
 export type ToViewer =
@@ -30,8 +41,8 @@ export type FromViewer =
   /** `parts`: the selected text of each page, when the selection spans more than one. */
   | { type: 'selection'; text: string; page?: number; parts?: SelectionPart[] }
   | { type: 'page'; page: number; zoom: number }
-  /** A goto finished: the page is on screen, and whether the highlight was found on it. */
-  | { type: 'shown'; page: number; highlighted: boolean };
+  /** A goto finished: the page is on screen, and whether (and what) the highlight marked on it. */
+  | ({ type: 'shown' } & Shown);
 
 const MAX_SELECTION = 2_000_000;
 
@@ -60,8 +71,13 @@ export function parseFromViewer(m: unknown): FromViewer | undefined {
       return { type: 'selection', text: o.text, ...(int(o.page) ? { page: o.page as number } : {}), ...(selectionParts(o.parts) ?? {}) };
     case 'page':
       return int(o.page) && typeof o.zoom === 'number' && o.zoom > 0 && o.zoom < 100 ? { type: 'page', page: o.page as number, zoom: o.zoom } : undefined;
-    case 'shown':
-      return int(o.page) ? { type: 'shown', page: o.page as number, highlighted: o.highlighted === true } : undefined;
+    case 'shown': {
+      if (!int(o.page)) return undefined;
+      const text = (v: unknown) => (typeof v === 'string' && v.length <= 2000 ? v : undefined);
+      const marked = text(o.marked);
+      const before = text(o.before);
+      return { type: 'shown', page: o.page as number, highlighted: o.highlighted === true, ...(marked !== undefined ? { marked } : {}), ...(before !== undefined ? { before } : {}) };
+    }
     default:
       return undefined;
   }

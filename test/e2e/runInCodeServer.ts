@@ -7,6 +7,7 @@
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { jpxScanPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { VAULT } from './uiPdf';
+import { EMOJI_FILE } from './uiOffsets';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -121,6 +122,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'review.txt'), 'The service was terrible and the food was awful.\n');
   fs.writeFileSync(path.join(dirs.workspace, 'support.txt'), 'Hi team, the analytics dashboard shows an error every time I log in.');
   fs.writeFileSync(path.join(dirs.workspace, 'story.txt'), 'The future of');
+  fs.writeFileSync(path.join(dirs.workspace, EMOJI_FILE.name), EMOJI_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, 'handbook.pdf'), await shortHandbookPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());

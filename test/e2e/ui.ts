@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { aiLabLog, contextMenuCommand, createChecker, openWorkspaceFile, quickOpen, reloadWith, resultsFrame, runCommand, runOnFile } from './uiDriver';
 import { checkHubUi, type HubUiOptions } from './uiHub';
+import { checkOffsetsUi } from './uiOffsets';
 import { checkPdfUi } from './uiPdf';
 
 export interface UiOptions extends HubUiOptions {
@@ -183,6 +184,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   // The Hub checks set up state before their first check: with a grep, only when it asks for them.
   if (!only || /Hub/.test(only.source)) await checkHubUi(page, o, check);
   await checkPdfUi(page, o, check);
+  await checkOffsetsUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.

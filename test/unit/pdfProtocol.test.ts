@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { dense, placeAnswer } from '../../src/shared/answerPlace';
 import { parseFromViewer } from '../../src/shared/pdfProtocol';
 
 describe('PDF viewer protocol: what the page may tell the host', () => {
@@ -13,5 +14,40 @@ describe('PDF viewer protocol: what the page may tell the host', () => {
       assert.deepEqual(parseFromViewer({ type: 'selection', text: 'abc', page: 1, parts }), { type: 'selection', text: 'abc', page: 1 }, JSON.stringify(parts).slice(0, 80));
     }
     for (const m of [null, 'selection', { type: 'selection' }, { type: 'selection', text: 5 }, { type: 'page', page: 1.5, zoom: 1 }, { type: 'nope' }]) assert.equal(parseFromViewer(m), undefined);
+  });
+});
+
+describe('PDF viewer: where an answer is marked on the page', () => {
+  const page = dense('Overtime report. The help desk logged 112 hours of overtime. Each full-time employee is eligible for 12 hours of volunteer time off.');
+  const context = 'Each full-time employee is eligible for 12 hours of volunteer time off.';
+  const at = context.indexOf('12 hours');
+
+  it('at its offset in its sentence, not at the first "12 hours" on the page (inside "112 hours")', () => {
+    const p = placeAnswer(page, '12 hours', context, at)!;
+    assert.equal(page.slice(p.start, p.start + p.length), '12hours');
+    assert.ok(page.slice(0, p.start).endsWith('eligiblefor'), page.slice(0, p.start));
+  });
+
+  it('the same answer twice in its sentence: the one at the offset', () => {
+    const ctx = 'Take 12 hours now or 12 hours later.';
+    const p = placeAnswer(dense(`Intro. ${ctx}`), '12 hours', ctx, ctx.lastIndexOf('12 hours'))!;
+    assert.equal(dense(`Intro. ${ctx}`).slice(0, p.start), dense('Intro. Take 12 hours now or'));
+  });
+
+  it('when the sentence reads differently on the page, the occurrence whose surroundings agree most', () => {
+    const broken = dense('The help desk logged 112 hours of overtime. Each full-time em ployee is elig- ible for 12 hours of volunteer time off.');
+    const p = placeAnswer(broken, '12 hours', context, at)!;
+    assert.ok(broken.slice(0, p.start).endsWith('iblefor'), broken.slice(0, p.start));
+    assert.equal(placeAnswer(broken, 'nowhere', context, 0), undefined);
+  });
+
+  it('keeps one unit for one when lower-casing ("İ" stays, so offsets do not shift) and leaves out spaces', () => {
+    assert.equal(dense('İ Ab\u00a0C'), 'İabc');
+    assert.equal(dense('𝑥 Y'), '𝑥y');
+  });
+
+  it('the page says what it marked; the host keeps only short strings', () => {
+    assert.deepEqual(parseFromViewer({ type: 'shown', page: 2, highlighted: true, marked: '12 hours', before: 'eligiblefor' }), { type: 'shown', page: 2, highlighted: true, marked: '12 hours', before: 'eligiblefor' });
+    assert.deepEqual(parseFromViewer({ type: 'shown', page: 2, highlighted: false, marked: 'x'.repeat(3000) }), { type: 'shown', page: 2, highlighted: false });
   });
 });

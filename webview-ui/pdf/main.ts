@@ -141,9 +141,10 @@ async function goto(n: number, highlight?: Highlight): Promise<void> {
   await render(p);
   await p.rendering;
   for (const other of pages) if (other.textLayer) clearMarks(other.textLayer, 'answer');
-  const mark = highlight && p.textLayer ? markAnswer(p.textLayer, highlight.text, highlight.context, 'answer') : undefined;
-  scrollToPage(n, mark);
-  vscode.postMessage({ type: 'shown', page: n, highlighted: Boolean(mark) });
+  const hit = highlight && p.textLayer ? markAnswer(p.textLayer, highlight.text, highlight.context, 'answer', highlight.at) : undefined;
+  scrollToPage(n, hit?.mark);
+  const marked = hit && p.textLayer ? [...p.textLayer.querySelectorAll('mark.answer')].map((m) => m.textContent ?? '').join('') : undefined;
+  vscode.postMessage({ type: 'shown', page: n, highlighted: Boolean(hit), ...(hit ? { marked, before: hit.before } : {}) });
 }
 
 // Find: matches per page from pdf.js's text (all pages, lazily), marked in rendered text layers.

@@ -1,7 +1,10 @@
 /**
  * Finding text in a page's text layer and marking it: the layer's text nodes are flattened into one
- * folded string (case- and space-insensitive) with a map back to (node, offset).
+ * folded string (lower case, one UTF-16 unit for one unit, so offsets stay put) with a map back to
+ * (node, offset). Find matches space-insensitively between runs; answers are placed with spaces left
+ * out altogether (src/shared/answerPlace.ts).
  */
+import { lowerUnit, placeAnswer } from '../../src/shared/answerPlace';
 
 interface Flat {
   text: string;
@@ -9,7 +12,7 @@ interface Flat {
   at: Array<{ node: Text; offset: number }>;
 }
 
-function flatten(layer: HTMLElement): Flat {
+function flatten(layer: HTMLElement, dense = false): Flat {
   const walker = document.createTreeWalker(layer, NodeFilter.SHOW_TEXT);
   let text = '';
   const at: Flat['at'] = [];
@@ -17,9 +20,9 @@ function flatten(layer: HTMLElement): Flat {
   for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
     const s = n.data;
     for (let i = 0; i < s.length; i++) {
-      const c = s[i]!.toLowerCase();
+      const c = lowerUnit(s[i]!);
       if (/\s/.test(c)) {
-        if (space) continue;
+        if (space || dense) continue;
         space = true;
         text += ' ';
       } else {
@@ -29,7 +32,7 @@ function flatten(layer: HTMLElement): Flat {
       at.push({ node: n, offset: i });
     }
     // Runs usually break where a word or line does: count the break as a space.
-    if (!space && !n.parentElement?.nextElementSibling?.classList.contains('endOfContent')) {
+    if (!dense && !space && !n.parentElement?.nextElementSibling?.classList.contains('endOfContent')) {
       text += ' ';
       at.push({ node: n, offset: s.length });
       space = true;
@@ -39,7 +42,7 @@ function flatten(layer: HTMLElement): Flat {
 }
 
 export function fold(s: string): string {
-  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+  return s.replace(/\s+/g, ' ').trim().split('').map(lowerUnit).join('');
 }
 
 /** Offsets of every match of `query` in the layer's folded text (space between runs optional). */
@@ -66,8 +69,8 @@ export function clearMarks(root: ParentNode, cls: string): void {
 }
 
 /** Wraps the folded range [start, end) of the layer's text in <mark class=cls> elements; returns the first. */
-export function markRange(layer: HTMLElement, start: number, end: number, cls: string): HTMLElement | undefined {
-  const { at } = flatten(layer);
+export function markRange(layer: HTMLElement, start: number, end: number, cls: string, spaceless = false): HTMLElement | undefined {
+  const { at } = flatten(layer, spaceless);
   const pieces = new Map<Text, { from: number; to: number }>();
   for (let i = start; i < end && i < at.length; i++) {
     const { node, offset } = at[i]!;
@@ -90,18 +93,14 @@ export function markRange(layer: HTMLElement, start: number, end: number, cls: s
 }
 
 /**
- * Marks `text` on the layer, preferring the occurrence inside `context` (the answer's sentence), so
- * "12 hours" is marked where the answer came from, not wherever those words first appear.
+ * Marks an answer on the layer at its place in its sentence (`at`: where it starts in `context`,
+ * from the model's span; see placeAnswer). Returns the first mark and the page's dense text just
+ * before it, which says which occurrence was marked.
  */
-export function markAnswer(layer: HTMLElement, text: string, context: string | undefined, cls: string): HTMLElement | undefined {
-  const { text: flat } = flatten(layer);
-  const q = fold(text);
-  let from = 0;
-  if (context) {
-    const c = flat.indexOf(fold(context));
-    if (c >= 0) from = c;
-  }
-  let k = flat.indexOf(q, from);
-  if (k < 0) k = flat.indexOf(q);
-  return k < 0 ? undefined : markRange(layer, k, k + q.length, cls);
+export function markAnswer(layer: HTMLElement, text: string, context: string | undefined, cls: string, at?: number): { mark: HTMLElement; before: string } | undefined {
+  const { text: flat } = flatten(layer, true);
+  const place = placeAnswer(flat, text, context, at);
+  if (!place) return undefined;
+  const mark = markRange(layer, place.start, place.start + place.length, cls, true);
+  return mark && { mark, before: flat.slice(Math.max(0, place.start - 24), place.start) };
 }

@@ -70,19 +70,16 @@ function renderOutput(e: ResultEntry, box: HTMLElement): void {
 
 type Answers = Extract<NonNullable<ResultEntry['output']>, { kind: 'answers' }>;
 
-/** The context sentence with the answer marked, built from text nodes (never HTML). */
+/** The context sentence with the answer marked at its offsets there (never by searching), from text nodes (never HTML). */
 function contextWithMark(a: Answers['answers'][number]): HTMLElement {
   const p = el('span', 'context');
-  const from = a.start - a.contextStart;
-  const to = a.end - a.contextStart;
   const raw = a.context;
-  // The context is whitespace-normalized; fall back to a search when offsets do not line up.
-  const k = raw.slice(from, to) === a.answer ? from : raw.indexOf(a.answer);
-  if (k < 0) {
+  const { start, end } = a.inContext ?? { start: -1, end: -1 };
+  if (!(start >= 0 && start < end && end <= raw.length)) {
     p.textContent = `“${raw}”`;
     return p;
   }
-  p.append(document.createTextNode(`“${raw.slice(0, k)}`), el('mark', undefined, raw.slice(k, k + a.answer.length)), document.createTextNode(`${raw.slice(k + a.answer.length)}”`));
+  p.append(document.createTextNode(`“${raw.slice(0, start)}`), el('mark', undefined, raw.slice(start, end)), document.createTextNode(`${raw.slice(end)}”`));
   return p;
 }
 

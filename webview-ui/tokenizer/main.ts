@@ -17,20 +17,32 @@ function render(text: string, r: TokenReport): void {
   for (const w of r.warnings) issues.append(el('li', 'warning', w));
   for (const n of r.notes) issues.append(el('li', 'muted', n));
 
-  // The source text cut at token boundaries; each placed token gets a span.
+  // The source text cut at token boundaries (UTF-16 offsets, as the report gives them); each placed
+  // token gets a span, and byte pieces of one character (an emoji in byte-level BPE) share it.
   const source = el('div', 'source');
   source.id = 'source';
-  const placed = r.tokens.map((t, i) => ({ ...t, i })).filter((t) => t.start !== undefined && t.end !== undefined).sort((a, b) => a.start! - b.start!);
+  const placed = r.tokens.map((t, i) => ({ ...t, i })).filter((t) => t.start !== undefined && t.end !== undefined && t.end > t.start).sort((a, b) => a.start! - b.start! || a.i - b.i);
   const spans = new Map<number, HTMLElement>();
+  const tokensOf = new Map<HTMLElement, number[]>();
   let at = 0;
+  let last: { start: number; end: number; span: HTMLElement } | undefined;
   for (const t of placed) {
+    if (last && t.start === last.start && t.end === last.end) {
+      spans.set(t.i, last.span);
+      tokensOf.get(last.span)!.push(t.i);
+      last.span.dataset.tokens += ` ${t.i}`;
+      continue;
+    }
     if (t.start! < at) continue;
     if (t.start! > at) source.append(document.createTextNode(text.slice(at, t.start)));
     const s = el('span', 'tok', text.slice(t.start, t.end));
     s.dataset.index = String(t.i);
+    s.dataset.tokens = String(t.i); // Every token shown by this span (the byte pieces of one character).
     spans.set(t.i, s);
+    tokensOf.set(s, [t.i]);
     source.append(s);
     at = t.end!;
+    last = { start: t.start!, end: t.end!, span: s };
   }
   if (at < text.length) source.append(document.createTextNode(text.slice(at)));
 
@@ -55,15 +67,13 @@ function render(text: string, r: TokenReport): void {
     chipEls.push(c);
     chips.append(c);
   });
-  for (const [i, s] of spans) {
-    s.addEventListener('mouseenter', () => {
-      s.classList.add('hl');
-      chipEls[i]?.classList.add('hl');
-    });
-    s.addEventListener('mouseleave', () => {
-      s.classList.remove('hl');
-      chipEls[i]?.classList.remove('hl');
-    });
+  for (const [s, indexes] of tokensOf) {
+    const on = (hl: boolean) => {
+      s.classList.toggle('hl', hl);
+      for (const i of indexes) chipEls[i]?.classList.toggle('hl', hl);
+    };
+    s.addEventListener('mouseenter', () => on(true));
+    s.addEventListener('mouseleave', () => on(false));
   }
   app.replaceChildren(head, count, issues, el('h2', undefined, 'Text'), source, el('h2', undefined, 'Tokens'), chips);
 }

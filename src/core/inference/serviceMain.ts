@@ -7,6 +7,7 @@ import { convertFloat16Outputs } from './float16';
 import { checkModelFolder, explainLoadFailure, listModelFiles } from './modelCheck';
 import { assertFiniteOutput } from './outputCheck';
 import type { FromService, RunRequest, ToService } from './protocol';
+import { questionAnswerer, type QaPipelineParts } from './questionAnswering';
 
 type Pipe = ((...args: unknown[]) => Promise<unknown>) & { dispose?: () => Promise<void> };
 
@@ -89,6 +90,8 @@ function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean }
         model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
       };
       if (r.dtype === 'fp16' && !('Float16Array' in globalThis) && p.model?.sessions) convertFloat16Outputs(p.model.sessions);
+      // The pipeline's answers have no place in the passage: AI Lab picks the span and maps it back.
+      if (r.task === 'question-answering') return questionAnswerer(p as unknown as QaPipelineParts);
       return p as Pipe;
     } catch (err) {
       throw new Error(explainLoadFailure(r.modelDir, err));

@@ -29,8 +29,12 @@ export interface LabelScore {
   score: number;
 }
 
-/** One answer to a question, traced to where it is: offsets in the document's text, page, sentence. */
+/**
+ * One answer to a question, traced to where it is: offsets in the document's text, page, sentence.
+ * Offsets are UTF-16 code units (JS string indexes, VS Code offsets), from the model's own span.
+ */
 export interface Answer {
+  /** The document's text at [start, end). */
   answer: string;
   score: number;
   start: number;
@@ -42,6 +46,8 @@ export interface Answer {
   context: string;
   contextStart: number;
   contextEnd: number;
+  /** The answer's [start, end) within `context` (which has its whitespace collapsed). */
+  inContext: { start: number; end: number };
 }
 
 /** What the results panel, the status message and the CLI show. */

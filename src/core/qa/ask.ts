@@ -2,9 +2,8 @@ import { runInBatches } from '../inference/batching';
 import { partTokens, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { checkText, chunkText, InputError } from '../text/chunks';
-import { locateAnswer } from '../text/fold';
-import { splitSentences, type Span } from '../text/sentences';
 import { Bm25Index, selectChunks } from './bm25';
+import { answerContext } from './context';
 
 export interface AskParams {
   runner: TaskRunner;
@@ -27,9 +26,12 @@ export interface AskParams {
   onProgress?: (p: Progress) => void;
 }
 
+/** A reader's answer: its text and its [start, end) in the passage it read (UTF-16 offsets). */
 interface RawAnswer {
   answer: string;
   score: number;
+  start?: number;
+  end?: number;
 }
 
 function asAnswerLists(out: unknown, n: number): RawAnswer[][] {
@@ -39,19 +41,10 @@ function asAnswerLists(out: unknown, n: number): RawAnswer[][] {
   return lists;
 }
 
-/** The sentence(s) of `chunk` that hold [start, end) (document offsets). */
-function contextOf(chunk: Span, start: number, end: number): { text: string; start: number; end: number } {
-  const sentences = splitSentences(chunk.text).map((s) => ({ start: s.start + chunk.start, end: s.end + chunk.start }));
-  const hit = sentences.filter((s) => s.end > start && s.start < end);
-  const a = hit[0]?.start ?? start;
-  const b = hit[hit.length - 1]?.end ?? end;
-  return { text: chunk.text.slice(a - chunk.start, b - chunk.start).replace(/\s+/g, ' ').trim(), start: a, end: b };
-}
-
 /**
  * Extractive question answering over a document of any length: overlapping chunks, BM25 to pick the
  * chunks worth reading, the reader model over them in batches, then the best answers across chunks,
- * each traced to its offsets, page and sentence.
+ * each traced to its offsets (UTF-16, from the model's span: passage → document → page) and sentence.
  */
 export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { kind: 'answers' }>> {
   const question = p.question.trim();
@@ -78,15 +71,19 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
     const chunk = chunks[ci]!;
     for (const r of results[k]!) {
       if (!r?.answer?.trim()) continue;
-      const at = locateAnswer(chunk.text, r.answer);
-      const start = chunk.start + (at?.start ?? 0);
-      const end = at ? chunk.start + at.end : chunk.end;
+      // The place comes from the model's own span (its tokens' offsets in the passage), never from
+      // searching for the answer's words: "12 hours" is also inside "112 hours".
+      if (typeof r.start !== 'number' || typeof r.end !== 'number' || r.start < 0 || r.end > chunk.text.length || r.start >= r.end) {
+        throw new Error('The question-answering service gave an answer without its place in the passage.');
+      }
+      const start = chunk.start + r.start;
+      const end = chunk.start + r.end;
       const key = `${start}:${end}`;
       if ((found.get(key)?.score ?? -1) >= r.score) continue; // Overlapping chunks find the same span.
-      const ctx = contextOf(chunk, start, end);
+      const ctx = answerContext(chunk, start, end);
       const pages = p.paged ? pagesOf(p.doc, start, end) : undefined;
       found.set(key, {
-        answer: at ? text.slice(start, end) : r.answer,
+        answer: text.slice(start, end),
         score: r.score,
         start,
         end,
@@ -94,6 +91,7 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
         context: ctx.text,
         contextStart: ctx.start,
         contextEnd: ctx.end,
+        inContext: { start: ctx.answerStart, end: ctx.answerEnd },
       });
     }
   });

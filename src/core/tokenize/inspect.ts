@@ -1,13 +1,14 @@
 /**
  * The tokenizer inspector: a model's tokenizer.json run on a text (pure JS, @huggingface/tokenizers),
- * each token mapped back to the characters it came from, and the pitfalls from the user's notes:
+ * each token mapped back to the characters it came from (offsets.ts: UTF-16 offsets, from the
+ * tokenizer's own steps, not from searching the text), and the pitfalls from the user's notes:
  * tokenizer vocabulary vs config.vocab_size, cased vs uncased, and length vs the model's maximum.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { InspectedToken, TokenReport } from './types';
-import { foldText } from '../text/fold';
+import { TokenOffsetMapper } from './offsets';
 
 export type { InspectedToken, TokenReport } from './types';
 
@@ -34,36 +35,6 @@ function normalizerLowercases(n: unknown): boolean {
   return false;
 }
 
-/** The text a token stands for, as it would appear in the input (subword and space markers removed). */
-function surface(tok: Tokenizer, id: number, token: string): string {
-  if (token.startsWith('##')) return token.slice(2);
-  const decoded = tok.decode([id], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
-  return (decoded.includes('\uFFFD') ? token.replace(/^[Ġ▁]/, '') : decoded).trim();
-}
-
-/** Places tokens on the text left to right; a piece that cannot be found is left unplaced. */
-export function alignTokens(text: string, pieces: Array<{ surface: string; special: boolean; unknown: boolean }>): Array<{ start?: number; end?: number }> {
-  const { folded, at, ends } = foldText(text);
-  let cursor = 0;
-  return pieces.map((p) => {
-    if (p.special && !p.unknown) return {};
-    if (p.unknown || !p.surface) {
-      // [UNK]: the next word (pre-tokenizers split punctuation off), else the next character.
-      const m = /[\p{L}\p{N}]+|\S/u.exec(folded.slice(cursor));
-      if (!m) return {};
-      const s = cursor + m.index;
-      cursor = s + m[0].length;
-      return { start: at[s], end: ends[cursor - 1] };
-    }
-    const want = foldText(p.surface).folded;
-    const s = folded.indexOf(want, cursor);
-    // Only a nearby match counts: skipping far ahead would misplace every later token.
-    if (s < 0 || folded.slice(cursor, s).trim().length > 0) return {};
-    cursor = s + want.length;
-    return { start: at[s], end: ends[cursor - 1] };
-  });
-}
-
 export function loadTokenizer(dir: string): { tokenizer: Tokenizer; config?: Json; tokenizerConfig: Json; tokenizerJson: Json } {
   const tokenizerJson = readJson(path.join(dir, 'tokenizer.json'));
   if (!tokenizerJson) throw new Error(`${dir} has no tokenizer.json (a "fast" tokenizer file), which AI Lab needs to tokenize.`);
@@ -73,17 +44,19 @@ export function loadTokenizer(dir: string): { tokenizer: Tokenizer; config?: Jso
 
 export function inspectTokenization(text: string, dir: string, model: string): TokenReport {
   const { tokenizer, config, tokenizerConfig, tokenizerJson } = loadTokenizer(dir);
-  const enc = tokenizer.encode(text, { add_special_tokens: true });
+  const enc = new TokenOffsetMapper(tokenizer, tokenizerJson).encode(text);
   const added = tokenizer.get_added_tokens_decoder();
   const unkToken = typeof tokenizerConfig.unk_token === 'string' ? tokenizerConfig.unk_token : '[UNK]';
+  const unkId = tokenizer.token_to_id(unkToken);
   const pieces = enc.ids.map((id, i) => {
     const token = enc.tokens[i] ?? tokenizer.id_to_token(id) ?? '';
-    const special = Boolean(added.get(id)?.special);
-    const unknown = token === unkToken;
-    return { id, token, special, unknown, surface: special ? '' : surface(tokenizer, id, token) };
+    // Unigram models keep an unknown piece's own text as its token, with the unknown id.
+    return { id, token, special: Boolean(added.get(id)?.special), unknown: token === unkToken || (unkId !== undefined && id === unkId) };
   });
-  const spans = alignTokens(text, pieces);
-  const tokens: InspectedToken[] = pieces.map((p, i) => ({ id: p.id, token: p.token, special: p.special, ...spans[i] }));
+  const tokens: InspectedToken[] = pieces.map((p, i) => {
+    const span = enc.offsets[i];
+    return { id: p.id, token: p.token, special: p.special, ...(span ? { start: span.start, end: span.end } : {}) };
+  });
 
   const vocabSize = Math.max(-1, ...tokenizer.get_vocab(true).values()) + 1;
   const configVocabSize = typeof config?.vocab_size === 'number' ? config.vocab_size : undefined;
@@ -102,6 +75,10 @@ export function inspectTokenization(text: string, dir: string, model: string): T
   if (/(^|[-_/])cased/.test(name) && lowercases) warnings.push(`The model is named "cased" but its tokenizer lowercases: case information is lost.`);
   if (lowercases && /\p{Lu}/u.test(text)) notes.push('This tokenizer lowercases: "Apple" and "apple" are the same tokens. For tasks where case matters (names, NER), use a cased model.');
   const unk = pieces.filter((p) => p.unknown).length;
+  const unplaced = tokens.filter((t, i) => enc.sequence[i] !== undefined && t.start === undefined).length;
+  if (unplaced) {
+    warnings.push(`${unplaced} token${unplaced === 1 ? '' : 's'} could not be traced back to the text${enc.mapped ? '' : ' (AI Lab could not reproduce this tokenizer\'s steps)'}; ${unplaced === 1 ? 'it is' : 'they are'} listed but not marked.`);
+  }
   if (unk) warnings.push(`${unk} token${unk === 1 ? ' is' : 's are'} ${unkToken}: this text has characters the vocabulary does not cover.`);
   if (maxLength !== undefined && enc.ids.length > maxLength) {
     warnings.push(`${enc.ids.length} tokens is more than the model's maximum of ${maxLength}: a single pass truncates the rest (AI Lab's tasks split long text into parts instead).`);

@@ -3,7 +3,11 @@ export interface InspectedToken {
   id: number;
   token: string;
   special: boolean;
-  /** [start, end) in the input text; undefined for special tokens and pieces that cannot be placed. */
+  /**
+   * [start, end) in the input text, in UTF-16 code units (JS string indexes, VS Code offsets); the
+   * characters the token came from (all byte pieces of one character share it; a "Ġ" token alone is
+   * its space). Undefined for special tokens the tokenizer added and tokens that could not be traced.
+   */
   start?: number;
   end?: number;
 }

@@ -49,12 +49,15 @@ async function remember(d: NlpDeps, key: string, question: string): Promise<void
   await d.workspaceState.update(HISTORY_KEY, Object.fromEntries([...kept, [key, mine!]]));
 }
 
-/** Shows an answer where it is: the PDF viewer at its page, highlighted; or its range in the text editor. */
+/**
+ * Shows an answer where it is (its offsets come from the model's span): the PDF viewer at its page,
+ * highlighted at its place in its sentence; or its range selected in the text editor.
+ */
 async function showAnswer(d: NlpDeps, input: Input, output: LabOutput | undefined, index: number): Promise<unknown> {
   if (output?.kind !== 'answers') return undefined;
   const a = output.answers[index];
   if (!a) return undefined;
-  if (input.pdf) return d.pdfViewer.reveal(input.pdf.uri, a.page ?? 1, { text: a.answer, context: a.context });
+  if (input.pdf) return d.pdfViewer.reveal(input.pdf.uri, a.page ?? 1, { text: a.answer, context: a.context, at: a.inContext.start });
   const src = input.source;
   if (!src) {
     void vscode.window.showInformationMessage(`AI Lab: "${a.answer}" — ${a.context}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkPdfBytes, checkPdfFile, PdfError } from '../../core/pdf/extract';
-import { parseFromViewer, type FromViewer, type Highlight, type SelectionPart, type ToViewer } from '../../shared/pdfProtocol';
+import { parseFromViewer, type FromViewer, type Highlight, type SelectionPart, type Shown, type ToViewer } from '../../shared/pdfProtocol';
 import type { Log } from '../log';
 import { webviewPage } from '../webviews/webviewPage';
 import { fileName, type PdfTextService } from './pdfTextService';
@@ -16,7 +16,7 @@ export interface ViewerState {
   zoom: number;
   selection?: { text: string; page?: number; parts?: SelectionPart[] };
   /** The last goto the page finished, for tests and the reveal promise. */
-  shown?: { page: number; highlighted: boolean };
+  shown?: Shown;
   error?: string;
 }
 
@@ -120,7 +120,7 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
       } else if (m.type === 'page') {
         state.page = m.page;
         state.zoom = m.zoom;
-      } else if (m.type === 'shown') state.shown = { page: m.page, highlighted: m.highlighted };
+      } else if (m.type === 'shown') state.shown = { page: m.page, highlighted: m.highlighted, marked: m.marked, before: m.before };
       this.events.fire({ state, message: m });
     });
     panel.onDidChangeViewState(() => this.updateContext());
@@ -150,7 +150,7 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
    * Opens the PDF in this viewer (or brings it forward) at `page`, with `highlight` marked; resolves
    * when the page says it is shown.
    */
-  async reveal(uri: vscode.Uri, page: number, highlight?: Highlight, timeoutMs = 20_000): Promise<{ page: number; highlighted: boolean }> {
+  async reveal(uri: vscode.Uri, page: number, highlight?: Highlight, timeoutMs = 20_000): Promise<Shown> {
     await vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE, { preview: false, viewColumn: vscode.ViewColumn.One });
     const started = Date.now();
     let state = this.viewerFor(uri);
@@ -161,13 +161,13 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
     }
     if (!state || state.pages === undefined) throw new Error(`The PDF viewer did not load ${fileName(uri)} in ${timeoutMs / 1000} s.`);
     const viewer = state;
-    const shown = new Promise<{ page: number; highlighted: boolean }>((resolve, reject) => {
+    const shown = new Promise<Shown>((resolve, reject) => {
       const timer = setTimeout(() => (sub.dispose(), reject(new Error(`The PDF viewer did not show page ${page}.`))), timeoutMs);
       const sub = this.onDidMessage(({ state: s, message }) => {
         if (s !== viewer || message.type !== 'shown' || message.page !== page) return;
         clearTimeout(timer);
         sub.dispose();
-        resolve({ page: message.page, highlighted: message.highlighted });
+        resolve({ page: message.page, highlighted: message.highlighted, ...(message.marked !== undefined ? { marked: message.marked, before: message.before } : {}) });
       });
     });
     void viewer.panel.webview.postMessage({ type: 'goto', page, highlight } satisfies ToViewer);

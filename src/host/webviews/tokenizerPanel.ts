@@ -35,12 +35,7 @@ export class TokenizerPanel implements vscode.Disposable {
           if (this.last) void panel.webview.postMessage(this.last);
           return;
         }
-        if (!this.source) return;
-        const doc = await vscode.workspace.openTextDocument(this.source.uri);
-        const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-        const range = new vscode.Range(doc.positionAt(this.source.offset + m.start), doc.positionAt(this.source.offset + m.end));
-        editor.selection = new vscode.Selection(range.start, range.end);
-        editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        await this.reveal(m.start, m.end);
       });
       this.panel = panel;
     } else {
@@ -48,6 +43,20 @@ export class TokenizerPanel implements vscode.Disposable {
     }
     this.panel.title = `Tokens: ${report.model.split(/[\\/]/).slice(-2).join('/')}`;
     if (this.ready) void this.panel.webview.postMessage(this.last);
+  }
+
+  /**
+   * Selects a token's characters in the editor the text came from: [start, end) are the report's
+   * UTF-16 offsets in that text, what the page sends when a token is clicked. Returns the range.
+   */
+  async reveal(start: number, end: number): Promise<vscode.Range | undefined> {
+    if (!this.source) return undefined;
+    const doc = await vscode.workspace.openTextDocument(this.source.uri);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    const range = new vscode.Range(doc.positionAt(this.source.offset + start), doc.positionAt(this.source.offset + end));
+    editor.selection = new vscode.Selection(range.start, range.end);
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return range;
   }
 
   dispose(): void {

@@ -57,8 +57,8 @@ describe('PDFs in a real VS Code: viewer, Ask a Question, Summarize PDF', functi
     const entry = a.results.history[0]!;
     assert.equal(entry.title, 'Ask a Question');
     assert.match(entry.input.where ?? '', /handbook\.pdf \(12 pages\)/);
-    const shown = (await a.results.openAnswer(entry.id, 0)) as { page: number; highlighted: boolean };
-    assert.deepEqual(shown, { page: 7, highlighted: true });
+    const shown = (await a.results.openAnswer(entry.id, 0)) as { page: number; highlighted: boolean; marked?: string };
+    assert.deepEqual([shown.page, shown.highlighted, shown.marked], [7, true, '12 hours']);
     assert.equal(a.pdfViewer.viewerFor(handbook)?.page, 7, 'the viewer reports page 7 on screen');
     // A second question reads the cached text; a changed file is read again.
     await vscode.commands.executeCommand('aiLab.askQuestion', { question: 'How many dollars?', uri: handbook });
