@@ -1,12 +1,12 @@
 import { runInBatches } from '../inference/batching';
-import { checkText, chunkText, estimateTokens } from '../text/chunks';
-import { partTokens, type LabOutput, type LabelScore, type Progress, type TaskRunner } from './runner';
+import { checkText, chunkText } from '../text/chunks';
+import { partBudget, type LabOutput, type LabelScore, type Progress, type TaskRunner } from './runner';
 
 export interface ClassifyParams {
   runner: TaskRunner;
   model: string;
   text: string;
-  /** Token budget of one part (the model's max length, less room for special tokens). */
+  /** Tokens of one part at most (the model's own maximum length wins), counted with the model's tokenizer. */
   maxTokens?: number;
   batchSize?: number;
   labelMap?: Record<string, string>;
@@ -35,7 +35,8 @@ function asLabelLists(out: unknown, n: number): LabelScore[][] {
 /** Sequence classification of any length: sentence-aware parts, batched, then an aggregate. */
 export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(p.text);
-  const chunks = chunkText(text, await partTokens(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, p.signal));
+  const part = await partBudget(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, { signal: p.signal });
+  const chunks = chunkText(text, part.tokens, 0, part.counter);
   const results = await runInBatches(
     chunks,
     p.batchSize ?? 16,
@@ -44,7 +45,7 @@ export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
   );
   const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: mapLabels(results[i]!, p.labelMap) }));
-  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: estimateTokens(chunks[i]!.text), labels: x.labels }))), parts };
+  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: chunks[i]!.tokens, labels: x.labels }))), parts };
 }
 
 export interface ZeroShotParams extends Omit<ClassifyParams, 'labelMap'> {
@@ -65,8 +66,9 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
   const text = checkText(p.text);
   if (!p.labels.length) throw new Error('No labels given.');
   // Each part is paired with a hypothesis: leave room for the longest one.
-  const hypothesis = Math.max(...p.labels.map((l) => estimateTokens((p.hypothesisTemplate ?? 'This example is {}.').replace('{}', l))));
-  const chunks = chunkText(text, (await partTokens(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, p.signal)) - hypothesis);
+  const hypotheses = p.labels.map((l) => (p.hypothesisTemplate ?? 'This example is {}.').replace('{}', l));
+  const part = await partBudget(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, { pairedWith: hypotheses, signal: p.signal });
+  const chunks = chunkText(text, part.tokens, 0, part.counter);
   const options = { multi_label: Boolean(p.multiLabel), ...(p.hypothesisTemplate ? { hypothesis_template: p.hypothesisTemplate } : {}) };
   const results = await runInBatches(
     chunks,
@@ -80,7 +82,7 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
   );
   const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: results[i]! }));
-  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: estimateTokens(chunks[i]!.text), labels: x.labels }))), parts };
+  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: chunks[i]!.tokens, labels: x.labels }))), parts };
 }
 
 export interface QnliParams extends Omit<ClassifyParams, 'labelMap'> {
@@ -95,8 +97,8 @@ export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'l
   const text = checkText(p.text);
   const question = p.question.trim();
   if (!question) throw new Error('No question given.');
-  const budget = Math.max(16, (await partTokens(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, p.signal)) - estimateTokens(question));
-  const chunks = chunkText(text, budget);
+  const part = await partBudget(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, { pairedWith: [question], signal: p.signal });
+  const chunks = chunkText(text, part.tokens, 0, part.counter);
   const results = await runInBatches(
     chunks,
     p.batchSize ?? 16,
