@@ -8,6 +8,7 @@ import { InferenceService } from '../core/inference/inferenceService';
 import { ModelResolver, modelMaxLength, type HubAccess, type ResolvedModel } from '../core/inference/resolveModel';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import type { OnnxRuntimeStatus } from '../core/env/types';
+import { modelInput } from '../core/nlp/modelInput';
 import type { TaskRunner } from '../core/nlp/runner';
 import { cudaChildEnv, readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
@@ -152,6 +153,8 @@ export class InferenceHost implements vscode.Disposable {
     return {
       run: async (pipeline, model, inputs, options = {}) => (await this.execute(pipeline, model, inputs, options.signal, onStage, access(), options.onPartial)).out.output,
       maxInputTokens: async (pipeline, model, signal) => modelMaxLength((await this.resolve(pipeline, model, signal, onStage, access())).resolved.dir),
+      // Parts are sized with the model's own tokenizer, read here from its folder (the service is not asked).
+      inputLimits: async (pipeline, model, signal) => modelInput((await this.resolve(pipeline, model, signal, onStage, access())).resolved.dir, pipeline),
     };
   }
 

@@ -9,6 +9,8 @@ import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
 import { extractiveSummary, summarize } from '../../src/core/nlp/summarize';
 import { DEFAULT_PRESETS, LAB_TASKS } from '../../src/core/nlp/tasks';
 import { fixtureModelDirs } from '../fixtures/models';
+import { inputLengths, RecordingRunner } from '../fixtures/text/fits';
+import { CHINESE, CHINESE_RUN, JAPANESE, MIXED, THAI, THAI_RUN } from '../fixtures/text/scripts';
 import { DIST } from '../fixtures/paths';
 
 describe('NLP tasks on the fixture models (real service)', () => {
@@ -36,12 +38,51 @@ describe('NLP tasks on the fixture models (real service)', () => {
   it('parts stay within the model\'s own max length, whatever the setting says', async () => {
     const { sentimentModelFiles } = await import('../fixtures/models/sentiment');
     const { writeModelDir } = await import('../fixtures/models/write');
-    const { estimateTokens } = await import('../../src/core/text/chunks');
     const small = writeModelDir({ ...sentimentModelFiles(), 'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 24 }) });
     const text = 'I love this great movie and the food was good and the service was nice. '.repeat(10);
-    const r = await classifyText({ runner, model: small, text, maxTokens: 400 });
+    const rec = new RecordingRunner(runner);
+    const r = await classifyText({ runner: rec, model: small, text, maxTokens: 400 });
     assert.ok(r.parts.length >= 10);
-    for (const p of r.parts) assert.ok(estimateTokens(text.slice(p.start, p.end)) <= 16, `a part of ${estimateTokens(text.slice(p.start, p.end))} tokens`);
+    const lengths = inputLengths(rec.calls);
+    assert.equal(lengths.length, r.parts.length);
+    for (const l of lengths) assert.ok(l.tokens <= 24, `a part of ${l.tokens} tokens (24 at most, [CLS] and [SEP] included)`);
+  });
+
+  it('Chinese, Japanese, Thai and mixed text: every part of classify, grammar, QNLI, zero-shot and summarize fits the model', async function () {
+    this.timeout(120_000);
+    const { sentimentModelFiles } = await import('../fixtures/models/sentiment');
+    const { nliModelFiles } = await import('../fixtures/models/encoders');
+    const { seq2seqFiles } = await import('../fixtures/models/seq2seq');
+    const { writeModelDir } = await import('../fixtures/models/write');
+    const { bertTokenizerConfig } = await import('../fixtures/models/wordpiece');
+    // Small maxima so that every text needs several parts; the BPE summarizer takes 3 tokens per CJK character.
+    const sentiment = writeModelDir({ ...sentimentModelFiles(), 'tokenizer_config.json': bertTokenizerConfig(48) });
+    const nli = writeModelDir({ ...nliModelFiles(), 'tokenizer_config.json': bertTokenizerConfig(40) });
+    const s2s = seq2seqFiles();
+    const summarizer = writeModelDir({ ...s2s, 'tokenizer_config.json': JSON.stringify({ ...JSON.parse(String(s2s['tokenizer_config.json'])), model_max_length: 160 }) });
+    const bad = 'The food was terrible and the service awful.';
+    for (const [name, text] of Object.entries({ CHINESE: `${CHINESE}${bad}`, CHINESE_RUN: `${CHINESE_RUN}${bad}`, JAPANESE, THAI, THAI_RUN, MIXED })) {
+      const rec = new RecordingRunner(runner);
+      const c = await classifyText({ runner: rec, model: sentiment, text });
+      await classifyText({ runner: rec, model: m().grammar, text, labelMap: LAB_TASKS.grammar.labelMap });
+      const z = await zeroShot({ runner: rec, model: nli, text, labels: ['Billing Question', 'Technical Support and Troubleshooting'] });
+      const q = await qnli({ runner: rec, model: nli, text, question: 'Where does the community garden grow its vegetables?' });
+      const s = await summarize({ runner: rec, model: summarizer, text, preset: { minNewTokens: 1, maxNewTokens: 20 } });
+      for (const r of [c, z, q]) {
+        const parts = [...r.parts].sort((a, b) => a.start - b.start);
+        assert.equal(parts.map((p) => text.slice(p.start, p.end)).join('').replace(/\s+/g, ''), text.replace(/\s+/g, ''), `${name}: the parts cover the text`);
+      }
+      assert.ok(s.chunks > 1, `${name}: ${s.chunks} part(s) for the summarizer`);
+      const lengths = inputLengths(rec.calls);
+      assert.ok(lengths.some((l) => l.pipeline === 'summarization') && lengths.some((l) => l.pipeline === 'zero-shot-classification'));
+      for (const l of lengths) assert.ok(l.tokens <= l.max, `${name}: ${l.pipeline} was given ${l.tokens} tokens of at most ${l.max}: ${l.text.slice(0, 40)}…`);
+      if (name.startsWith('CHINESE')) {
+        // The English sentence after 700 characters of Chinese is read, not cut off by truncation.
+        const last = c.parts.reduce((a, b) => (b.end > a.end ? b : a));
+        assert.ok(text.slice(last.start, last.end).endsWith(bad));
+        assert.ok(last.labels.find((l) => l.label === 'NEGATIVE')!.score > 0.9, JSON.stringify(last.labels));
+      }
+    }
   });
 
   it('grammar: LABEL_0/LABEL_1 are shown through the label map', async () => {
@@ -51,7 +92,8 @@ describe('NLP tasks on the fixture models (real service)', () => {
 
   it('QNLI: the part of the text that answers the question, with its score and span', async () => {
     const text = 'It will rain tomorrow in the forecast. The analytics dashboard shows an error at login. We like the product.';
-    const r = await qnli({ runner, model: m().nli, question: 'Where is the dashboard error?', text, maxTokens: 20 });
+    // Parts of at most 12 tokens (the fixture's tokenizer): one sentence each.
+    const r = await qnli({ runner, model: m().nli, question: 'Where is the dashboard error?', text, maxTokens: 12 });
     assert.equal(r.labels[0]?.label, 'entailment');
     assert.ok(r.labels[0]!.score > 0.9);
     assert.equal(text.slice(r.parts[0]!.start, r.parts[0]!.end), 'The analytics dashboard shows an error at login.');

@@ -13,6 +13,8 @@ import { fixtureModelDirs } from '../fixtures/models';
 import { longHandbookPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { FACTS, filler } from '../fixtures/pdf/handbook';
 import { DIST } from '../fixtures/paths';
+import { inputLengths, RecordingRunner } from '../fixtures/text/fits';
+import { CHINESE, CHINESE_RUN, JAPANESE, THAI_RUN, VOLUNTEER_QUESTION, VOLUNTEER_SENTENCE } from '../fixtures/text/scripts';
 
 describe('page mapping of offsets and chunks', () => {
   const doc = joinPages([
@@ -149,5 +151,37 @@ describe('Ask a Question over documents (fixture QA model, real service)', funct
     assert.equal(r.answers[0]?.page, undefined);
     await assert.rejects(askQuestion({ runner, model: fixtureModelDirs().qa, question: '  ', doc: joinPages([{ page: 1, text: 'x' }]), paged: false }), /Type a question/);
     await assert.rejects(askQuestion({ runner, model: fixtureModelDirs().qa, question: 'What?', doc: joinPages([{ page: 1, text: ' \n ' }]), paged: false }), /the document is empty/);
+  });
+
+  it('a 700-character Chinese paragraph, then the English answer: the answer is read (every passage fits the model)', async () => {
+    const model = fixtureModelDirs().qa;
+    for (const [name, text] of Object.entries({
+      punctuated: `${CHINESE}${VOLUNTEER_SENTENCE}`,
+      'no punctuation, no space': `${CHINESE_RUN}${VOLUNTEER_SENTENCE}`,
+      'Japanese and Thai around it': `${JAPANESE}\n${CHINESE} ${VOLUNTEER_SENTENCE} ${THAI_RUN}`,
+    })) {
+      const rec = new RecordingRunner(runner);
+      const r = await askQuestion({ runner: rec, model, question: VOLUNTEER_QUESTION, doc: joinPages([{ page: 1, text }]), paged: false, retrieveTop: 0 });
+      assert.ok(r.chunks > 1, `${name}: ${r.chunks} passage(s)`);
+      const best = r.answers[0];
+      assert.equal(best?.answer, '12 hours', `${name}: ${JSON.stringify(r.answers)}`);
+      assert.equal(best.start, text.indexOf('12 hours'));
+      assert.equal(text.slice(best.start, best.end), '12 hours');
+      // Without punctuation the Chinese run and the English sentence are one sentence: the context is the part of it read.
+      if (name.startsWith('no punctuation')) assert.ok(best.context.includes('eligible for 12 hours'), best.context);
+      else assert.equal(best.context, VOLUNTEER_SENTENCE);
+      const lengths = inputLengths(rec.calls);
+      assert.equal(lengths.length, r.read);
+      for (const l of lengths) assert.ok(l.tokens <= 256, `${name}: a passage of ${l.tokens} tokens with its question (256 at most)`);
+    }
+  });
+
+  it('a question too long for the model leaves no room for a passage: a clear error', async () => {
+    const { qaModelFiles } = await import('../fixtures/models/encoders');
+    const { bertTokenizerConfig } = await import('../fixtures/models/wordpiece');
+    const { writeModelDir } = await import('../fixtures/models/write');
+    const tiny = writeModelDir({ ...qaModelFiles(), 'tokenizer_config.json': bertTokenizerConfig(32) });
+    const question = `How many hours of ${'volunteer '.repeat(30)}time off?`;
+    await assert.rejects(askQuestion({ runner, model: tiny, question, doc: joinPages([{ page: 1, text: VOLUNTEER_SENTENCE }]), paged: false }), /The question takes \d+ of the 32 tokens .* leaving no room for the text; make it shorter/);
   });
 });

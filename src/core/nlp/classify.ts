@@ -1,14 +1,14 @@
 import { runInBatches } from '../inference/batching';
-import { checkText, chunkText, estimateTokens } from '../text/chunks';
+import { checkText, chunkText } from '../text/chunks';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
 import { checkHypothesisTemplate, DEFAULT_HYPOTHESIS_TEMPLATE } from './hypothesis';
-import { partTokens, type LabOutput, type LabelScore, type Progress, type TaskRunner } from './runner';
+import { partBudget, type LabOutput, type PartBudget, type LabelScore, type Progress, type TaskRunner } from './runner';
 
 export interface ClassifyParams {
   runner: TaskRunner;
   model: string;
   text: string;
-  /** Token budget of one part (the model's max length, less room for special tokens). */
+  /** Tokens of one part at most (the model's own maximum length wins), counted with the model's tokenizer. */
   maxTokens?: number;
   batchSize?: number;
   labelMap?: Record<string, string>;
@@ -42,8 +42,8 @@ function finite(labels: LabelScore[]): LabelScore[] {
 }
 
 /** The text's parts that have something to read (a part of only zero-width characters would be classified from special tokens alone). */
-function readableChunks(text: string, maxTokens: number) {
-  const chunks = chunkText(text, maxTokens).filter((c) => hasVisibleText(c.text));
+function readableChunks(text: string, part: PartBudget) {
+  const chunks = chunkText(text, part.tokens, 0, part.counter).filter((c) => hasVisibleText(c.text));
   if (!chunks.length) throw new Error('The text was split into parts with nothing visible in them.');
   return chunks;
 }
@@ -51,7 +51,8 @@ function readableChunks(text: string, maxTokens: number) {
 /** Sequence classification of any length: sentence-aware parts, batched, then an aggregate. */
 export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(requireVisibleText(p.text, 'the text'));
-  const chunks = readableChunks(text, await partTokens(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, p.signal));
+  const part = await partBudget(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, { signal: p.signal });
+  const chunks = readableChunks(text, part);
   const results = await runInBatches(
     chunks,
     p.batchSize ?? 16,
@@ -60,7 +61,7 @@ export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
   );
   const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: mapLabels(results[i]!, p.labelMap) }));
-  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: estimateTokens(chunks[i]!.text), labels: x.labels }))), parts };
+  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: chunks[i]!.tokens, labels: x.labels }))), parts };
 }
 
 export interface ZeroShotParams extends Omit<ClassifyParams, 'labelMap'> {
@@ -82,8 +83,9 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
   if (!p.labels.length) throw new Error('No labels given.');
   checkHypothesisTemplate(p.hypothesisTemplate);
   // Each part is paired with a hypothesis: leave room for the longest one.
-  const hypothesis = Math.max(...p.labels.map((l) => estimateTokens((p.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE).replace('{}', l))));
-  const chunks = readableChunks(text, (await partTokens(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, p.signal)) - hypothesis);
+  const hypotheses = p.labels.map((l) => (p.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE).replace('{}', l));
+  const part = await partBudget(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, { pairedWith: hypotheses, signal: p.signal });
+  const chunks = readableChunks(text, part);
   const options = { multi_label: Boolean(p.multiLabel), ...(p.hypothesisTemplate ? { hypothesis_template: p.hypothesisTemplate } : {}) };
   const results = await runInBatches(
     chunks,
@@ -97,7 +99,7 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
   );
   const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: results[i]! }));
-  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: estimateTokens(chunks[i]!.text), labels: x.labels }))), parts };
+  return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: chunks[i]!.tokens, labels: x.labels }))), parts };
 }
 
 export interface QnliParams extends Omit<ClassifyParams, 'labelMap'> {
@@ -112,8 +114,8 @@ export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'l
   const text = checkText(requireVisibleText(p.text, 'the text'));
   const question = p.question.trim();
   if (!question) throw new Error('No question given.');
-  const budget = Math.max(16, (await partTokens(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, p.signal)) - estimateTokens(question));
-  const chunks = readableChunks(text, budget);
+  const part = await partBudget(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, { pairedWith: [question], signal: p.signal });
+  const chunks = readableChunks(text, part);
   const results = await runInBatches(
     chunks,
     p.batchSize ?? 16,

@@ -1,3 +1,6 @@
+import { InputError } from '../text/chunks';
+import { ESTIMATED_TOKENS, type TokenCounter } from '../text/tokens';
+
 /** How the NLP tasks reach a model: the CLI and the extension each provide one (resolve, then the service). */
 export interface RunOptions {
   signal?: AbortSignal;
@@ -9,12 +12,56 @@ export interface TaskRunner {
   run(pipeline: string, model: string, inputs: unknown[], options?: RunOptions): Promise<unknown>;
   /** The model's maximum input length in tokens (its tokenizer's model_max_length), when it says. */
   maxInputTokens?(pipeline: string, model: string, signal?: AbortSignal): Promise<number | undefined>;
+  /** How the model measures its input: its own tokenizer, its maximum length, the pipeline's prefix. */
+  inputLimits?(pipeline: string, model: string, signal?: AbortSignal): Promise<ModelInput>;
+}
+
+export interface ModelInput {
+  /** The longest input in tokens, special tokens included (tokenizer_config's model_max_length), when the model says. */
+  maxTokens?: number;
+  /** The model's tokenizer; the estimate when its folder has no tokenizer.json. */
+  counter: TokenCounter;
+  /** Tokens the pipeline adds before each text (config.json's prefix, e.g. T5's "summarize: "). */
+  prefixTokens: number;
+}
+
+export interface PartBudget {
+  /** Tokens one part may take (as `counter` counts, without special tokens): ≥ 8. */
+  tokens: number;
+  counter: TokenCounter;
+}
+
+export interface PartOptions {
+  /** The texts each part is paired with in one input (a question, the hypotheses): the longest counts. */
+  pairedWith?: string[];
+  signal?: AbortSignal;
+}
+
+/**
+ * The size of one part of a text for a model: the configured size, within what the model can read
+ * (its maximum length, less its special tokens, the pipeline's prefix and the text the part is paired
+ * with), counted with the model's tokenizer when the runner has it (else an estimate, with room to
+ * spare). Throws an InputError when the paired text leaves no room (a question as long as the model's input).
+ */
+export async function partBudget(runner: TaskRunner, pipeline: string, model: string, configured: number, o: PartOptions = {}): Promise<PartBudget> {
+  const limits: ModelInput = runner.inputLimits
+    ? await runner.inputLimits(pipeline, model, o.signal)
+    : { maxTokens: await runner.maxInputTokens?.(pipeline, model, o.signal), counter: ESTIMATED_TOKENS, prefixTokens: 0 };
+  const { counter, maxTokens } = limits;
+  const paired = o.pairedWith ? Math.max(0, ...o.pairedWith.map((t) => counter.count(t))) : 0;
+  if (!maxTokens) return { tokens: Math.max(8, Math.floor(configured)), counter };
+  const specials = o.pairedWith ? counter.specials.pair : counter.specials.single;
+  const room = maxTokens - specials - limits.prefixTokens - paired - (counter.source === 'estimate' ? 8 : 0);
+  if (room < 8) {
+    const what = pipeline === 'zero-shot-classification' ? 'The longest label in its hypothesis' : 'The question';
+    throw new InputError(`${what} takes ${paired} of the ${maxTokens} tokens ${model} reads at once, leaving no room for the text; make it shorter.`);
+  }
+  return { tokens: Math.max(8, Math.min(Math.floor(configured), room)), counter };
 }
 
 /** The part size for a model: the configured one, within the model's own limit (less room for special tokens). */
 export async function partTokens(runner: TaskRunner, pipeline: string, model: string, configured: number, signal?: AbortSignal): Promise<number> {
-  const max = await runner.maxInputTokens?.(pipeline, model, signal);
-  return max ? Math.max(8, Math.min(configured, max - 8)) : configured;
+  return (await partBudget(runner, pipeline, model, configured, { signal })).tokens;
 }
 
 export interface Progress {

@@ -1,6 +1,7 @@
 import type { InferenceService } from '../inference/inferenceService';
 import type { Dtype } from '../inference/modelFiles';
 import { modelMaxLength, type HubAccess, type ModelResolver } from '../inference/resolveModel';
+import { modelInput, type ModelInput } from './modelInput';
 import type { RunOptions, TaskRunner } from './runner';
 
 /** A TaskRunner over the inference service: resolves (and downloads) each model once, then runs. */
@@ -17,6 +18,10 @@ export class ServiceTaskRunner implements TaskRunner {
 
   async maxInputTokens(pipeline: string, model: string, signal?: AbortSignal): Promise<number | undefined> {
     return modelMaxLength((await this.resolve(pipeline, model, signal)).dir);
+  }
+
+  async inputLimits(pipeline: string, model: string, signal?: AbortSignal): Promise<ModelInput> {
+    return modelInput((await this.resolve(pipeline, model, signal)).dir, pipeline);
   }
 
   async run(pipeline: string, model: string, inputs: unknown[], options: RunOptions = {}): Promise<unknown> {

@@ -1,8 +1,8 @@
 import { runInBatches } from '../inference/batching';
-import { checkText, chunkText, estimateTokens } from '../text/chunks';
+import { checkText, chunkText } from '../text/chunks';
 import { splitSentences } from '../text/sentences';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
-import { partTokens, type LabOutput, type Progress, type TaskRunner } from './runner';
+import { partBudget, type LabOutput, type Progress, type TaskRunner } from './runner';
 import type { SummaryPreset } from './tasks';
 
 export interface SummarizeParams {
@@ -10,7 +10,7 @@ export interface SummarizeParams {
   model: string;
   text: string;
   preset: SummaryPreset;
-  /** Input budget of the model per call (distilbart takes 1024 tokens; leave room). */
+  /** Tokens of one part at most (distilbart reads 1024; the model's own maximum always wins), counted with the model's tokenizer. */
   chunkTokens?: number;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -30,17 +30,18 @@ async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): 
  */
 export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
   let text = checkText(requireVisibleText(p.text, 'the text'));
-  const budget = await partTokens(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, p.signal);
+  const part = await partBudget(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, { signal: p.signal });
   let firstChunks = 0;
   let levels = 0;
   let step = 0;
   // Map steps of every level plus the final call, known only level by level: report as they come.
   for (;;) {
-    const chunks = chunkText(text, budget);
+    const chunks = chunkText(text, part.tokens, 0, part.counter);
     firstChunks ||= chunks.length;
     if (chunks.length === 1 || levels >= 4) {
       p.onProgress?.({ done: step, total: step + 1, message: levels ? 'combining the partial summaries' : 'summarizing' });
-      const summary = await summarizeOne(p, chunks.length === 1 ? text : chunks.map((c) => c.text).join(' ').slice(0, budget * 6), true);
+      // After 4 rounds, the model reads what fits of the joined summaries (all it could read anyway).
+      const summary = await summarizeOne(p, chunks[0]!.text, true);
       return { kind: 'summary', text: summary, chunks: firstChunks, levels: levels + 1 };
     }
     levels++;
@@ -51,7 +52,7 @@ export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, 
       step++;
     }
     const joined = parts.filter(Boolean).join(' ');
-    if (!joined || estimateTokens(joined) >= estimateTokens(text)) {
+    if (!joined || part.counter.count(joined) >= chunks.reduce((n, c) => n + c.tokens, 0)) {
       // The model does not shorten any more: stop rather than loop.
       return { kind: 'summary', text: joined, chunks: firstChunks, levels };
     }

@@ -1,5 +1,5 @@
 import { runInBatches } from '../inference/batching';
-import { partTokens, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
+import { partBudget, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { checkText, chunkText, InputError } from '../text/chunks';
 import { Bm25Index, selectChunks } from './bm25';
@@ -13,7 +13,7 @@ export interface AskParams {
   /** The text to search; with pages (a PDF), answers say their page. */
   doc: DocumentText;
   paged: boolean;
-  /** Chunk size and overlap, in (estimated) tokens. */
+  /** Chunk size and overlap, in tokens of the model's tokenizer (the model's own maximum, less the question, wins). */
   chunkTokens?: number;
   overlapTokens?: number;
   /** Answers to return, and the score below which an answer is not given. */
@@ -51,10 +51,9 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
   if (!question) throw new InputError('Type a question to ask.');
   if (question.length > 1000) throw new InputError('The question is longer than 1,000 characters; ask something shorter.');
   const text = checkText(p.doc.text, 'the document');
-  // The question shares the model's input with the chunk: leave it room.
-  const questionTokens = Math.ceil(question.split(/\s+/).length * 1.5) + 4;
-  const size = (await partTokens(p.runner, 'question-answering', p.model, (p.chunkTokens ?? 320) + questionTokens, p.signal)) - questionTokens;
-  const chunks = chunkText(text, Math.max(32, size), p.overlapTokens ?? 64);
+  // The question shares the model's input with each passage: sized with the model's tokenizer to fit beside it.
+  const part = await partBudget(p.runner, 'question-answering', p.model, p.chunkTokens ?? 320, { pairedWith: [question], signal: p.signal });
+  const chunks = chunkText(text, part.tokens, p.overlapTokens ?? 64, part.counter);
   const index = new Bm25Index(chunks.map((c) => c.text));
   const { chunks: chosen, flat } = selectChunks(index.rank(question), p.retrieveTop ?? 8);
   const retrieval = flat ? 'flat' : chosen.length === chunks.length ? 'all' : 'bm25';

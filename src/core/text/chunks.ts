@@ -1,55 +1,138 @@
+import { segmentsOf } from './segment';
 import { splitSentences, type Span } from './sentences';
+import { ESTIMATED_TOKENS, memoCounter, type TokenCounter } from './tokens';
 
-/** Tokens a text will take, estimated without the tokenizer (WordPiece/BPE run ~1.3 tokens a word). */
-export function estimateTokens(text: string): number {
-  const words = text.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)?.length ?? 0;
-  return Math.ceil(words * 1.3);
+export { estimateTokens, ESTIMATED_TOKENS, type TokenCounter } from './tokens';
+
+/** A part of a text: its span (UTF-16 offsets into the text) and its tokens (without special tokens). */
+export interface Chunk extends Span {
+  tokens: number;
+}
+
+interface Piece {
+  start: number;
+  end: number;
+  tokens: number;
+  /** A clause ends after this piece (a comma, a space in Thai): a good place to cut a long run. */
+  soft?: boolean;
+}
+
+const WORDS = new Intl.Segmenter(undefined, { granularity: 'word' });
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const CLAUSE_END = /^[,;:，、；：۔،؛\s]+$/u;
+
+/**
+ * Packs pieces[from…] greedily into one part of at most `budget` tokens, checked on the part's own
+ * text: counts of pieces need not add up to the count of their concatenation (BPE merges, prefixes).
+ * Returns the end index (exclusive) and the part's tokens; always takes at least one piece.
+ */
+function pack(text: string, pieces: Piece[], from: number, budget: number, count: TokenCounter, preferSoft: boolean): { to: number; tokens: number } {
+  let to = from;
+  let sum = 0;
+  while (to < pieces.length && sum + pieces[to]!.tokens <= budget) sum += pieces[to++]!.tokens;
+  to = Math.max(to, from + 1);
+  // A run cut mid-clause reads worse: end on the last clause end in the second half, if any.
+  if (preferSoft && to < pieces.length) {
+    for (let k = to - 1; k > from + (to - from) / 2; k--) {
+      if (pieces[k]!.soft) {
+        to = k + 1;
+        break;
+      }
+    }
+  }
+  for (;;) {
+    const tokens = count.count(text.slice(pieces[from]!.start, pieces[to - 1]!.end));
+    if (tokens <= budget || to === from + 1) return { to, tokens };
+    // Over by `tokens - budget`: drop at least that many tokens' worth of pieces from the end.
+    let drop = 0;
+    while (to > from + 1 && drop < tokens - budget) drop += Math.max(1, pieces[--to]!.tokens);
+  }
+}
+
+/** The segments of `sub` as spans offset by `base`, each marked when it is only whitespace. */
+function units(segmenter: Intl.Segmenter, sub: string, base: number): Array<{ start: number; end: number; text: string; space: boolean }> {
+  return Array.from(segmentsOf(segmenter, sub), (s) => ({ start: base + s.index, end: base + s.index + s.segment.length, text: s.segment, space: !s.segment.trim() }));
 }
 
 /**
- * Packs whole sentences into chunks of at most `maxTokens` (estimated). A single sentence longer than
- * that is cut at word boundaries. Offsets stay those of the original text. With `overlapTokens`, each
- * chunk starts with the last sentences of the one before (up to that many tokens), so an answer that
- * straddles a chunk boundary is whole in one of them.
+ * A sentence longer than the budget (a list, a table, text without sentence punctuation, a long
+ * run of Chinese or Thai) cut into pieces that fit: at word boundaries (Intl.Segmenter knows the
+ * words of Thai, Chinese, Japanese), preferring clause ends; a word that alone is too long at
+ * grapheme boundaries, and a grapheme (a long emoji sequence) at code points.
  */
-export function chunkText(text: string, maxTokens: number, overlapTokens = 0): Span[] {
-  const budget = Math.max(8, maxTokens);
-  const pieces: Span[] = [];
-  for (const s of splitSentences(text)) {
-    if (estimateTokens(s.text) <= budget) {
-      pieces.push(s);
+function cutSentence(text: string, s: Span, budget: number, count: TokenCounter): Piece[] {
+  const words: Piece[] = [];
+  const add = (start: number, end: number, soft: boolean) => words.push({ start, end, tokens: count.count(text.slice(start, end)), soft });
+  for (const w of units(WORDS, s.text, s.start)) {
+    if (w.space) {
+      if (words.length) words[words.length - 1]!.soft = true;
       continue;
     }
-    // An over-long "sentence" (a list, a table, no punctuation): cut it by words.
-    const words = [...s.text.matchAll(/\S+/g)];
-    let from = 0;
-    while (from < words.length) {
-      let to = from;
-      let used = 0;
-      while (to < words.length && (used += estimateTokens(words[to]![0])) <= budget) to++;
-      to = Math.max(to, from + 1);
-      const a = s.start + words[from]!.index!;
-      const last = words[to - 1]!;
-      const b = s.start + last.index! + last[0].length;
-      pieces.push({ text: text.slice(a, b), start: a, end: b });
-      from = to;
+    const n = count.count(w.text);
+    if (n <= budget) {
+      words.push({ start: w.start, end: w.end, tokens: n, soft: CLAUSE_END.test(w.text) });
+      continue;
+    }
+    for (const g of units(GRAPHEMES, w.text, w.start)) {
+      if (count.count(g.text) <= budget) add(g.start, g.end, false);
+      else for (let i = g.start; i < g.end; ) {
+        const cp = text.codePointAt(i)! > 0xffff ? 2 : 1;
+        add(i, i + cp, false);
+        i += cp;
+      }
     }
   }
-  const chunks: Span[] = [];
+  const out: Piece[] = [];
+  for (let i = 0; i < words.length; ) {
+    const { to, tokens } = pack(text, words, i, budget, count, true);
+    out.push({ start: words[i]!.start, end: words[to - 1]!.end, tokens });
+    i = to;
+  }
+  return out;
+}
+
+/**
+ * Splits `text` into parts of at most `maxTokens` tokens as `counter` counts them (the model's own
+ * tokenizer, or the estimate), each part whole sentences where a sentence fits; one that does not
+ * is cut at word boundaries. Offsets are UTF-16 code units into `text` (chunk.text ===
+ * text.slice(start, end)); leading and trailing whitespace is left out. With `overlapTokens`, each
+ * part starts with the last sentences of the one before (up to that many tokens, at most half the
+ * part), so an answer that straddles a boundary is whole in one of them. Every part's `tokens`
+ * (its own count, without special tokens) is ≤ max(8, maxTokens).
+ */
+export function chunkText(text: string, maxTokens: number, overlapTokens = 0, counter: TokenCounter = ESTIMATED_TOKENS): Chunk[] {
+  const budget = Math.max(8, Math.floor(maxTokens));
+  // Questions asked one after another of the same document chunk it the same way: once is enough.
+  const hit = recent.find((r) => r.text === text && r.budget === budget && r.overlapTokens === overlapTokens && r.counter === counter);
+  if (hit) return hit.chunks.slice();
+  const chunks = packChunks(text, budget, overlapTokens, counter);
+  recent.unshift({ text, budget, overlapTokens, counter, chunks });
+  recent.length = Math.min(recent.length, 4);
+  return chunks.slice();
+}
+
+const recent: Array<{ text: string; budget: number; overlapTokens: number; counter: TokenCounter; chunks: Chunk[] }> = [];
+
+function packChunks(text: string, budget: number, overlapTokens: number, counter: TokenCounter): Chunk[] {
+  const count = memoCounter(counter);
+  const pieces: Piece[] = [];
+  for (const s of splitSentences(text)) {
+    const n = count.count(s.text);
+    if (n <= budget) pieces.push({ start: s.start, end: s.end, tokens: n });
+    else pieces.push(...cutSentence(text, s, budget, count));
+  }
+  const chunks: Chunk[] = [];
   let i = 0;
   while (i < pieces.length) {
-    let j = i;
-    let used = 0;
-    while (j < pieces.length && used + estimateTokens(pieces[j]!.text) <= budget) used += estimateTokens(pieces[j++]!.text);
-    j = Math.max(j, i + 1);
+    const { to: j, tokens } = pack(text, pieces, i, budget, count, false);
     const start = pieces[i]!.start;
     const end = pieces[j - 1]!.end;
-    chunks.push({ text: text.slice(start, end), start, end });
+    chunks.push(Object.freeze({ text: text.slice(start, end), start, end, tokens }));
     if (j >= pieces.length) break;
     // Step back over trailing pieces that fit the overlap, never back to this chunk's own start.
     let back = j;
     let kept = 0;
-    while (back - 1 > i && kept + estimateTokens(pieces[back - 1]!.text) <= Math.min(overlapTokens, budget / 2)) kept += estimateTokens(pieces[--back]!.text);
+    while (back - 1 > i && kept + pieces[back - 1]!.tokens <= Math.min(overlapTokens, budget / 2)) kept += pieces[--back]!.tokens;
     i = back;
   }
   return chunks;
