@@ -6,17 +6,9 @@ import { checkPdfBytes, checkPdfFile, extractPdf, PdfError, scanAdvice } from '.
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { LEFT_COLUMN, longHandbookPdf, RIGHT_COLUMN, scannedPdf, shortHandbookPdf, truncatedPdf, twoColumnPdf, UNICODE_TEXT, unicodePdf } from '../fixtures/pdf/generate';
 import { VOLUNTEER } from '../fixtures/pdf/handbook';
+import { rejectsKind } from '../fixtures/pdf/assertions';
 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-async function rejectsKind(p: Promise<unknown>, kind: string, message: RegExp): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof PdfError, String(err));
-    assert.equal(err.kind, kind);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 describe('PDF text extraction (pdf.js in Node)', function () {
   this.timeout(30_000);

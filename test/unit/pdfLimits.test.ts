@@ -11,6 +11,7 @@ import { SyncDecompressionStream } from '../../src/core/pdf/syncInflate';
 import { cliAsync } from '../fixtures/cli';
 import { scannedPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { blankPdf, bombPdf, mixedPagesPdf, zeroBomb, zeroPagePdf } from '../fixtures/pdf/limits';
+import { rejectsKind } from '../fixtures/pdf/assertions';
 
 const MiB = 1024 * 1024;
 const posix = process.platform !== 'win32';
@@ -20,15 +21,6 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
-
-async function rejectsKind(p: Promise<unknown>, kind: string, message: RegExp): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof PdfError, String(err));
-    assert.equal(err.kind, kind);
-    assert.match(err.message, message);
-    return true;
-  });
 }
 
 /** Runs `f` and gives the most this process's resident memory grew meanwhile (worker threads included). */
