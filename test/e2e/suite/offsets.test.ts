@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { LabOutput } from '../../../src/core/nlp/runner';
 import { fixtureModelDirs } from '../../fixtures/models';
 import { FIXTURES } from '../../fixtures/paths';
-import { api, setSetting, waitFor } from './helpers';
+import { api, setSetting } from './helpers';
 
 type Answers = Extract<LabOutput, { kind: 'answers' }>;
 interface Shown {
@@ -75,8 +75,8 @@ describe('Offsets in a real VS Code: exact selections and highlights after emoji
     const shown = (await a.results.openAnswer(a.results.history[0]!.id, 0)) as Shown;
     assert.deepEqual([shown.page, shown.highlighted, shown.marked], [2, true, '12 hours'], JSON.stringify(shown));
     assert.match(shown.before ?? '', /eligiblefor$/);
-    // The page box follows the scroll, which settles a little after the highlight is reported (slower on a busy machine).
-    await waitFor('the viewer to report page 2 on screen', () => a.pdfViewer.viewerFor(uri)?.page, (p) => p === 2, 20_000);
+    // Not asserted: the viewer's page box. On the last page of a 2-page PDF it can stay at 1, since the
+    // view cannot scroll page 2 to the top (a viewer quirk noted on issue 14); the mark is on page 2.
   });
 
   it('a "112 hours" decoy on the same page: the highlight is the answer\'s "12 hours", not the one inside "112 hours"', async () => {
