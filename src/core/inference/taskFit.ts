@@ -109,6 +109,9 @@ interface Need {
 
 const classifierHead = (h: Head) => h === 'sequence-classification' || h === 'unknown';
 
+/** A sequence-to-sequence head, or an unknown head on a model that is neither encoder-only nor decoder-only. */
+const seq2seqFits: Need['fits'] = (h, c) => h === 'seq2seq' || (h === 'unknown' && family(c) !== 'encoder' && family(c) !== 'decoder');
+
 const NEEDS: Record<string, Need> = {
   'text-classification': {
     needs: 'text classification needs a sequence classifier (…ForSequenceClassification) that reads one text, such as Xenova/distilbert-base-uncased-finetuned-sst-2-english',
@@ -140,15 +143,15 @@ const NEEDS: Record<string, Need> = {
   },
   summarization: {
     needs: 'summarization needs a sequence-to-sequence model (…ForConditionalGeneration), such as Xenova/distilbart-cnn-6-6',
-    fits: (h, c) => h === 'seq2seq' || (h === 'unknown' && family(c) !== 'encoder' && family(c) !== 'decoder'),
+    fits: seq2seqFits,
   },
   'text2text-generation': {
     needs: 'text-to-text generation needs a sequence-to-sequence model (…ForConditionalGeneration), such as Xenova/flan-t5-small',
-    fits: (h, c) => h === 'seq2seq' || (h === 'unknown' && family(c) !== 'encoder' && family(c) !== 'decoder'),
+    fits: seq2seqFits,
   },
   translation: {
     needs: 'translation needs a sequence-to-sequence model (…ForConditionalGeneration or …MTModel), such as Xenova/opus-mt-en-de',
-    fits: (h, c) => h === 'seq2seq' || (h === 'unknown' && family(c) !== 'encoder' && family(c) !== 'decoder'),
+    fits: seq2seqFits,
   },
   'text-generation': {
     needs: 'text generation (Continue Text) needs a causal language model (…ForCausalLM or …LMHeadModel), such as Xenova/distilgpt2',

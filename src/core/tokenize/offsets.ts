@@ -265,12 +265,7 @@ export class TokenOffsetMapper {
   private encodeText(text: string): Piece[] {
     const t = this.t;
     const sections = t.splitter_unnormalized.split(text);
-    const bounds: Array<[number, number]> = [];
-    let at = 0;
-    for (const s of sections) {
-      bounds.push([at, at + s.length]);
-      at += s.length;
-    }
+    const bounds = consecutiveSpans(sections);
     trimAround(sections, bounds, t.added_tokens_map);
     const out: Piece[] = [];
     sections.forEach((section, si) => {
@@ -281,12 +276,7 @@ export class TokenOffsetMapper {
       const normalized = norm?.text ?? this.norm.whole(section);
       if (!normalized.length) return;
       const subs = t.splitter_normalized.split(normalized);
-      const sb: Array<[number, number]> = [];
-      let u = 0;
-      for (const s of subs) {
-        sb.push([u, u + s.length]);
-        u += s.length;
-      }
+      const sb = consecutiveSpans(subs);
       trimAround(subs, sb, t.added_tokens_map);
       subs.forEach((sub, j) => {
         const [a, b] = sb[j]!;
@@ -373,4 +363,10 @@ function trimSpan(text: string, s: TokenSpan): TokenSpan {
   while (start < end && /\s/.test(text[start]!)) start++;
   while (end > start && /\s/.test(text[end - 1]!)) end--;
   return { start, end };
+}
+
+/** The [start, end) of each of `parts` laid end to end (UTF-16 units from the first one's start). */
+function consecutiveSpans(parts: readonly string[]): Array<[number, number]> {
+  let at = 0;
+  return parts.map((s): [number, number] => [at, (at += s.length)]);
 }
