@@ -109,6 +109,14 @@ describe('PDF reading order: lines in the order a reader reads them, whatever or
     assert.ok(flat(a.context).includes('12 hours of volunteer time off per calendar year'), a.context);
   });
 
+  it('a TeX-style accent in a standard font (´ then e) comes out as the accented letter', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    doc.addPage([612, 792]).drawText('G\u00B4erard D\u00B4ecor met a na\u00A8ive caf\u00B4e owner.', { x: 72, y: 700, size: 12, font });
+    const t = await extractPdf(await doc.save(), 'accents.pdf');
+    assert.equal(t.text, 'Gérard Décor met a naïve café owner.');
+  });
+
   it('a landscape page stored rotated (/Rotate 90) reads upright, top line first', async () => {
     const doc = await PDFDocument.create();
     const font = await doc.embedFont(StandardFonts.Helvetica);
@@ -154,6 +162,11 @@ describe('PDF layout of positioned runs (layoutPage)', () => {
     assert.equal(lines[0], 'Journal of Tests 5');
     assert.deepEqual(lines.slice(1, 9), col(72, 'Left').map((r) => r.str));
     assert.deepEqual(lines.slice(9), col(320, 'Right').map((r) => r.str));
+  });
+
+  it('composes a spacing accent drawn before its letter (TeX) and drops control characters', () => {
+    const runs = [run('G\u00B4erard na\u00A8\u0131ve Fran\u02C7cois; it\u00B4s kept', 72, 700, 150), run('bell\u0007 and\u0000 nul\ttab', 72, 686, 100)];
+    assert.equal(layoutPage(runs), 'Gérard naïve Frančois; it\u00B4s kept\nbell and nul\ttab');
   });
 
   it('an empty page, and a page of blank runs, have no text', () => {

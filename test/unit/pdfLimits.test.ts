@@ -10,7 +10,7 @@ import { readPdfFile } from '../../src/core/pdf/pdfFile';
 import { SyncDecompressionStream } from '../../src/core/pdf/syncInflate';
 import { cliAsync } from '../fixtures/cli';
 import { scannedPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
-import { blankPdf, bombPdf, mixedPagesPdf, zeroBomb, zeroPagePdf } from '../fixtures/pdf/limits';
+import { blankPdf, bombPdf, brokenButReadablePdf, mixedPagesPdf, zeroBomb, zeroPagePdf } from '../fixtures/pdf/limits';
 import { rejectsKind } from '../fixtures/pdf/assertions';
 
 const MiB = 1024 * 1024;
@@ -175,10 +175,18 @@ describe('PDF limits: special files, no pages, blank pages, decompression bombs'
       assert.match(text.stdout, /=== page 2 \(blank\) ===\n\n\n=== page 3 ===\nThe third page has text too\.\n\n=== page 4 \(no text\) ===/);
     });
 
-    it('pdf-text on a decompression bomb stops with the reason (exit 1)', async () => {
+    it('pdf-text on a decompression bomb stops with the reason (exit 1), and nothing but it on stderr', async () => {
       const r = await cliAsync(['pdf-text', f('bomb.pdf')], env);
       assert.equal(r.status, 1);
-      assert.match(r.stderr, /bomb\.pdf was not read: a stream inflates to more than 128 MiB.*decompression bomb/);
+      assert.match(r.stderr, /^ai-lab: bomb\.pdf was not read: a stream inflates to more than 128 MiB.*decompression bomb.*\n$/);
+    });
+
+    it('pdf.js\'s warnings on a damaged but readable PDF stay off stderr', async () => {
+      fs.writeFileSync(f('broken.pdf'), brokenButReadablePdf());
+      const r = await cliAsync(['pdf-text', f('broken.pdf')], env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, '=== page 1 ===\nHello broken font\n\n');
+      assert.equal(r.stderr, '');
     });
   });
 });

@@ -10,7 +10,7 @@
  * Cells in rows (short entries on shared baselines: tables, bullets, labels, a column of one-line
  * descriptions) keep their rows whole.
  */
-import { isBlank, lineText, makeLine, type Line, type TextRun } from './lines';
+import { lineText, makeLine, type Line, type TextRun } from './lines';
 
 interface Block {
   /** Lines from..to (inclusive) of the region. */
@@ -28,8 +28,7 @@ const gapFor = (size: number): number => Math.max(3, 0.75 * size);
 function emptyAround(line: Line, x: number): [number, number] | undefined {
   let lo = -Infinity;
   let hi = Infinity;
-  for (const r of line.runs) {
-    if (isBlank(r.str)) continue;
+  for (const r of line.ink) {
     const end = r.x + Math.abs(r.width);
     if (end <= x) lo = Math.max(lo, end);
     else if (r.x >= x) hi = Math.min(hi, r.x);
@@ -41,11 +40,11 @@ function emptyAround(line: Line, x: number): [number, number] | undefined {
 /** x positions worth testing for a gutter: wide gaps inside a line, and between lines side by side. */
 function probes(lines: Line[], minGap: number): number[] {
   const xs = new Set<number>();
-  const add = (x: number) => xs.add(Math.round(x));
+  // Probes 2 pt apart find the same strips (a gutter is at least 3 pt wide).
+  const add = (x: number) => xs.add(2 * Math.round(x / 2));
   lines.forEach((line, k) => {
     let end = -Infinity;
-    for (const r of line.runs) {
-      if (isBlank(r.str)) continue;
+    for (const r of line.ink) {
       if (end > -Infinity && r.x - end >= minGap) add((end + r.x) / 2);
       end = Math.max(end, r.x + Math.abs(r.width));
     }
@@ -56,7 +55,7 @@ function probes(lines: Line[], minGap: number): number[] {
   return [...xs];
 }
 
-/** The maximal blocks of consecutive lines that an empty strip through x crosses. */
+/** The maximal blocks of three or more consecutive lines that an empty strip through x crosses. */
 function blocksAt(lines: Line[], x: number, minGap: number): Block[] {
   const out: Block[] = [];
   let cur: Block | undefined;
@@ -68,10 +67,10 @@ function blocksAt(lines: Line[], x: number, minGap: number): Block[] {
       cur.to = k;
       return;
     }
-    if (cur) out.push(cur);
+    if (cur && cur.to - cur.from >= 2) out.push(cur);
     cur = iv && iv[1] - iv[0] >= minGap ? { from: k, to: k, a: iv[0], b: iv[1] } : undefined;
   });
-  if (cur) out.push(cur);
+  if (cur && cur.to - cur.from >= 2) out.push(cur);
   return out;
 }
 
@@ -114,8 +113,7 @@ function segments(line: Line, minGap: number): Line[] {
   const out: Line[] = [];
   let part: TextRun[] = [];
   let end = -Infinity;
-  for (const r of line.runs) {
-    if (isBlank(r.str)) continue;
+  for (const r of line.ink) {
     if (part.length && r.x - end >= minGap) {
       out.push(makeLine(part)!);
       part = [];
@@ -163,7 +161,7 @@ function trimEnds(lines: Line[], block: Block, size: number): Block {
   const sideOf = (l: Line) => {
     let left = false;
     let right = false;
-    for (const r of l.runs) if (!isBlank(r.str)) (r.x + Math.abs(r.width) / 2 < mid ? (left = true) : (right = true));
+    for (const r of l.ink) (r.x + Math.abs(r.width) / 2 < mid ? (left = true) : (right = true));
     return { left, right };
   };
   const last = { left: NaN, right: NaN };
@@ -244,23 +242,30 @@ function columnsOf(lines: Line[], block: Block, size: number): Split | undefined
   return columns ? { block, left, right } : undefined;
 }
 
-/** The widest-reaching column split of the lines, if any. */
+/** Blocks tried for columns in one region, tallest first. */
+const MAX_TRIED = 64;
+
+/** The widest-reaching column split of the lines, if any: the blocks are tried tallest first. */
 function bestSplit(lines: Line[], size: number): Split | undefined {
   const minGap = gapFor(size);
   const seen = new Set<string>();
-  let best: Split | undefined;
+  const blocks: Block[] = [];
   for (const x of probes(lines, minGap)) {
     for (const block of blocksAt(lines, x, minGap)) {
+      if (!Number.isFinite(block.a) || !Number.isFinite(block.b)) continue;
       const key = `${block.from}:${block.to}:${Math.round(block.a)}:${Math.round(block.b)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const split = columnsOf(lines, trimEnds(lines, block, size), size);
-      if (!split) continue;
-      const span = (s: Split) => s.block.to - s.block.from;
-      if (!best || span(split) > span(best) || (span(split) === span(best) && split.block.b - split.block.a > best.block.b - best.block.a)) best = split;
+      blocks.push(block);
     }
   }
-  return best;
+  blocks.sort((p, q) => q.to - q.from - (p.to - p.from) || q.b - q.a - (p.b - p.a));
+  // Columns are among the tallest blocks; a scatter of plot labels makes thousands of short ones.
+  for (const block of blocks.slice(0, MAX_TRIED)) {
+    const split = columnsOf(lines, trimEnds(lines, block, size), size);
+    if (split) return split;
+  }
+  return undefined;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface TextRun {
 /** Runs on one baseline, left to right. `x0`..`x1` and the size come from its non-blank runs. */
 export interface Line {
   runs: TextRun[];
+  /** Its runs with text (not blank), left to right: the ones that take room. */
+  ink: TextRun[];
   x0: number;
   x1: number;
   /** Baseline and font size of its largest run. */
@@ -37,14 +39,17 @@ export function makeLine(runs: TextRun[]): Line | undefined {
   let x0 = Infinity;
   let x1 = -Infinity;
   let main: TextRun | undefined;
-  for (const r of runs) {
+  const sorted = runs.every((r, i) => i === 0 || runs[i - 1]!.x <= r.x) ? runs : [...runs].sort((a, b) => a.x - b.x);
+  const ink: TextRun[] = [];
+  for (const r of sorted) {
     if (isBlank(r.str)) continue;
+    ink.push(r);
     x0 = Math.min(x0, r.x);
     x1 = Math.max(x1, r.x + Math.abs(r.width));
     if (!main || r.height > main.height) main = r;
   }
   if (!main) return undefined;
-  return { runs: [...runs].sort((a, b) => a.x - b.x), x0, x1, y: main.y, h: main.height };
+  return { runs: sorted, ink, x0, x1, y: main.y, h: main.height };
 }
 
 /**
@@ -139,5 +144,40 @@ export function lineText(line: Line): string {
     prev = r;
     space = false;
   }
-  return out.trim();
+  return cleanText(out).trim();
+}
+
+/**
+ * Spacing accents (as TeX fonts draw them, before their letter), the combining marks they stand for,
+ * and the letters they are composed with. The acute and the diaeresis go with vowels only: "it´s",
+ * with an acute typed for an apostrophe, stays as it is.
+ */
+const SPACING_ACCENTS: Record<string, { mark: string; letters: string }> = {
+  '\u00B4': { mark: '\u0301', letters: 'aeiouyAEIOUY\u0131' }, // acute
+  '\u00A8': { mark: '\u0308', letters: 'aeiouyAEIOUY\u0131' }, // diaeresis
+  '\u02C6': { mark: '\u0302', letters: 'aeiouAEIOU\u0131' }, // circumflex
+  '\u02DC': { mark: '\u0303', letters: 'anoANO' }, // tilde
+  '\u02C7': { mark: '\u030C', letters: 'cdenrstzCDENRSTZ' }, // caron
+  '\u02D8': { mark: '\u0306', letters: 'aguAGU' }, // breve
+  '\u02DA': { mark: '\u030A', letters: 'auAU' }, // ring
+  '\u02DD': { mark: '\u030B', letters: 'ouOU' }, // double acute
+  '\u00AF': { mark: '\u0304', letters: 'aeiouAEIOU\u0131' }, // macron
+  '\u02D9': { mark: '\u0307', letters: 'cegzICEGZ' }, // dot above
+};
+const ACCENT_BEFORE_LETTER = new RegExp(`([${Object.keys(SPACING_ACCENTS).join('')}])(\\p{L})`, 'gu');
+
+/**
+ * A line's text made plain: a spacing accent before a letter composed with it where Unicode has the
+ * accented letter ("G´erard" is "Gérard"), and no control characters (U+0000–U+001F but tab).
+ */
+export function cleanText(s: string): string {
+  return s
+    .replace(ACCENT_BEFORE_LETTER, (pair, accent: string, letter: string) => {
+      const { mark, letters } = SPACING_ACCENTS[accent]!;
+      if (!letters.includes(letter)) return pair;
+      // TeX accents an i without its dot (\'\i): the accented letter has it back.
+      const composed = ((letter === '\u0131' ? 'i' : letter) + mark).normalize('NFC');
+      return [...composed].length === 1 ? composed : pair;
+    })
+    .replace(/[\u0000-\u0008\u000A-\u001F]/g, '');
 }

@@ -43,7 +43,7 @@ interface Doc {
 }
 interface PdfJs {
   getDocument(src: Record<string, unknown>): { promise: Promise<Doc>; destroy(): Promise<void> };
-  PDFWorker: new (o: { port: InThreadPort }) => { destroy(): void };
+  PDFWorker: new (o: { port: InThreadPort; verbosity?: number }) => { destroy(): void };
   OPS: Record<string, number>;
 }
 interface PdfJsWorkerHalf {
@@ -125,7 +125,9 @@ async function run(job: PdfJob, reply: (r: PdfJobReply) => void): Promise<void> 
   // as shipped, pdf.js joins them itself.
   const port = AS_SHIPPED ? undefined : new InThreadPort();
   if (port) workerHalf.module.WorkerMessageHandler.initializeFromPort(port);
-  const worker = port && new pdfjs.PDFWorker({ port });
+  // Its verbosity is fixed when it is made (pdf.js takes the default, warnings, before getDocument sets
+  // its own): errors only, or pdf.js's warnings reach stderr.
+  const worker = port && new pdfjs.PDFWorker({ port, verbosity: 0 });
   try {
     const pages = await extract(pdfjs, worker, job, (done, total) => reply({ id: job.id, type: 'progress', done, total }));
     reply({ id: job.id, type: 'pages', ...pages, fixes: port ? [...workerHalf.applied, 'in-thread port'] : [] });
