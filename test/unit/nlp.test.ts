@@ -48,7 +48,7 @@ describe('NLP tasks on the fixture models (real service)', () => {
     for (const l of lengths) assert.ok(l.tokens <= 24, `a part of ${l.tokens} tokens (24 at most, [CLS] and [SEP] included)`);
   });
 
-  it('Chinese, Japanese, Thai and mixed text: every part of classify, grammar, QNLI, zero-shot and summarize fits the model', async function () {
+  it('Chinese, Japanese, Thai and mixed text: every part of classify, grammar, QNLI, zero-shot, summarize and extractive summary fits the model', async function () {
     this.timeout(120_000);
     const { sentimentModelFiles } = await import('../fixtures/models/sentiment');
     const { nliModelFiles } = await import('../fixtures/models/encoders');
@@ -68,13 +68,15 @@ describe('NLP tasks on the fixture models (real service)', () => {
       const z = await zeroShot({ runner: rec, model: nli, text, labels: ['Billing Question', 'Technical Support and Troubleshooting'] });
       const q = await qnli({ runner: rec, model: nli, text, question: 'Where does the community garden grow its vegetables?' });
       const s = await summarize({ runner: rec, model: summarizer, text, preset: { minNewTokens: 1, maxNewTokens: 20 } });
+      const ex = await extractiveSummary({ runner: rec, model: m().embed, text, sentences: 2 });
+      for (const x of ex.sentences) assert.equal(text.slice(x.start, x.end), x.text);
       for (const r of [c, z, q]) {
         const parts = [...r.parts].sort((a, b) => a.start - b.start);
         assert.equal(parts.map((p) => text.slice(p.start, p.end)).join('').replace(/\s+/g, ''), text.replace(/\s+/g, ''), `${name}: the parts cover the text`);
       }
       assert.ok(s.chunks > 1, `${name}: ${s.chunks} part(s) for the summarizer`);
       const lengths = inputLengths(rec.calls);
-      assert.ok(lengths.some((l) => l.pipeline === 'summarization') && lengths.some((l) => l.pipeline === 'zero-shot-classification'));
+      assert.ok(['summarization', 'zero-shot-classification', 'feature-extraction', 'text-pair-classification'].every((p) => lengths.some((l) => l.pipeline === p)));
       for (const l of lengths) assert.ok(l.tokens <= l.max, `${name}: ${l.pipeline} was given ${l.tokens} tokens of at most ${l.max}: ${l.text.slice(0, 40)}…`);
       if (name.startsWith('CHINESE')) {
         // The English sentence after 700 characters of Chinese is read, not cut off by truncation.

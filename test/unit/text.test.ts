@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkText, chunkText, estimateTokens } from '../../src/core/text/chunks';
+import { checkText, chunkText, estimateTokens, sentencesWithin } from '../../src/core/text/chunks';
 import { tokenizerCounter } from '../../src/core/nlp/modelInput';
 import { splitSentences } from '../../src/core/text/sentences';
 import { fixtureModelDirs } from '../fixtures/models';
@@ -65,6 +65,9 @@ describe('sentences and chunks', () => {
           }
           assert.equal(chunks.map((c) => c.text).join('').replace(/\s+/g, ''), text.replace(/\s+/g, ''), `${what}: nothing lost, nothing repeated`);
           if (counter.count(text) > budget) assert.ok(chunks.length > 1, what);
+          const sentences = sentencesWithin(text, budget, counter);
+          for (const x of sentences) assert.ok(x.tokens <= budget && text.slice(x.start, x.end) === x.text && counter.count(x.text) === x.tokens, `${what}: sentence ${x.text}`);
+          assert.equal(sentences.map((x) => x.text).join('').replace(/\s+/g, ''), text.replace(/\s+/g, ''), `${what}: sentences cover the text`);
         }
       }
     }

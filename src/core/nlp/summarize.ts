@@ -1,6 +1,5 @@
 import { runInBatches } from '../inference/batching';
-import { checkText, chunkText } from '../text/chunks';
-import { splitSentences } from '../text/sentences';
+import { checkText, chunkText, sentencesWithin } from '../text/chunks';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
 import { partBudget, type LabOutput, type Progress, type TaskRunner } from './runner';
 import type { SummaryPreset } from './tasks';
@@ -75,12 +74,15 @@ export interface ExtractiveParams {
 
 /**
  * Extractive summary by embedding centrality: each sentence is embedded, sentences closest to the
- * document's centroid are kept, verbatim and in their original order.
+ * document's centroid are kept, verbatim and in their original order. A sentence longer than the
+ * model reads is cut into pieces that fit (each counts as a sentence).
  */
 export async function extractiveSummary(p: ExtractiveParams): Promise<Extract<LabOutput, { kind: 'extractive' }>> {
   const text = checkText(requireVisibleText(p.text, 'the text'));
-  // A "sentence" of zero-width characters alone would be embedded from special tokens only.
-  const sentences = splitSentences(text).filter((s) => hasVisibleText(s.text));
+  // One sentence per input: one longer than the model reads (a Chinese run without punctuation) is cut;
+  // a "sentence" of zero-width characters alone would be embedded from special tokens only.
+  const part = await partBudget(p.runner, 'feature-extraction', p.model, Number.MAX_SAFE_INTEGER, { signal: p.signal });
+  const sentences = sentencesWithin(text, part.tokens, part.counter).filter((s) => hasVisibleText(s.text));
   const k = Math.max(1, Math.min(sentences.length, p.sentences ?? Math.round(sentences.length * (p.ratio ?? 0.3))));
   const vectors = await runInBatches(
     sentences,

@@ -113,14 +113,28 @@ export function chunkText(text: string, maxTokens: number, overlapTokens = 0, co
 
 const recent: Array<{ text: string; budget: number; overlapTokens: number; counter: TokenCounter; chunks: Chunk[] }> = [];
 
-function packChunks(text: string, budget: number, overlapTokens: number, counter: TokenCounter): Chunk[] {
-  const count = memoCounter(counter);
-  const pieces: Piece[] = [];
+/** The sentences of `text`, each one longer than `budget` tokens cut into pieces that fit. */
+function sentencePieces(text: string, budget: number, count: TokenCounter): Piece[] {
+  const out: Piece[] = [];
   for (const s of splitSentences(text)) {
     const n = count.count(s.text);
-    if (n <= budget) pieces.push({ start: s.start, end: s.end, tokens: n });
-    else pieces.push(...cutSentence(text, s, budget, count));
+    if (n <= budget) out.push({ start: s.start, end: s.end, tokens: n });
+    else out.push(...cutSentence(text, s, budget, count));
   }
+  return out;
+}
+
+/**
+ * The sentences of `text` (see splitSentences), each of at most `maxTokens` tokens: a longer one is
+ * cut as chunkText cuts it. For models that read one sentence at a time (sentence embeddings).
+ */
+export function sentencesWithin(text: string, maxTokens: number, counter: TokenCounter = ESTIMATED_TOKENS): Chunk[] {
+  return sentencePieces(text, Math.max(8, Math.floor(maxTokens)), memoCounter(counter)).map((p) => ({ text: text.slice(p.start, p.end), start: p.start, end: p.end, tokens: p.tokens }));
+}
+
+function packChunks(text: string, budget: number, overlapTokens: number, counter: TokenCounter): Chunk[] {
+  const count = memoCounter(counter);
+  const pieces = sentencePieces(text, budget, count);
   const chunks: Chunk[] = [];
   let i = 0;
   while (i < pieces.length) {
