@@ -1,7 +1,9 @@
 /** ai-lab cache scan | rm, and ai-lab tokenize: the Hugging Face cache and a model's tokenizer. */
+import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
 import { formatBytes } from '../core/bytes';
 import { executeDelete, findCachedRepo, planDelete, scanCache } from '../core/hub/cacheScan';
+import { executeXetClear, planXetClear, resolveXetCacheDir, scanXetCache, type XetCacheScan } from '../core/hub/xetCache';
 import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
 import { looksLikeLocalPath } from '../core/inference/resolveModel';
 import { downloadSnapshot } from '../core/hub/snapshot';
@@ -10,9 +12,12 @@ import { oneOf, parseFlags, UsageError } from './args';
 import { listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
 import { readInputText } from './context';
 
-export const CACHE_USAGE = `  cache scan [--dir PATH] [--json]   what is in the Hugging Face cache (like hf cache scan)
+export const CACHE_USAGE = `  cache scan [--dir PATH] [--xet-dir PATH] [--json]
+      what is in the Hugging Face cache (like hf cache scan), and in hf_xet's Xet cache (HF_XET_CACHE, else $HF_HOME/xet)
   cache rm <ID> [--type model|dataset] [--revision COMMIT]… [--dir PATH] [--dry-run] [--yes] [--json]
       deletes a repo, or only some revisions (blobs other revisions use are kept); asks first
+  cache rm --xet [--xet-dir PATH] [--dry-run] [--yes] [--json]
+      clears the Xet cache (chunk, shard and upload-staging folders, hf_xet's logs); the hub cache stays; asks first
   tokenize <MODEL ID|FOLDER> [--text TEXT | --file PATH | stdin] [--encoding NAME] [--endpoint URL] [--json]
       tokens, ids, offsets, count vs the model's maximum, vocab and cased/uncased checks`;
 
@@ -22,10 +27,11 @@ const date = (ms: number) => (ms ? new Date(ms).toISOString().slice(0, 16).repla
 async function cache(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'scan') {
-    const a = parseFlags('cache scan', rest, { values: ['--dir'], switches: ['--json'] });
+    const a = parseFlags('cache scan', rest, { values: ['--dir', '--xet-dir'], switches: ['--json'] });
     const scan = scanCache(a.flags.get('--dir') ?? resolveHubCacheDir());
+    const xet = scanXetCache(a.flags.get('--xet-dir') ?? resolveXetCacheDir());
     if (a.switches.has('--json')) {
-      out(JSON.stringify(scan, null, 2));
+      out(JSON.stringify({ ...scan, xet }, null, 2));
       return 0;
     }
     out(`${scan.dir}: ${scan.repos.length} repos, ${formatBytes(scan.size)}`);
@@ -33,9 +39,12 @@ async function cache(argv: string[]): Promise<number> {
       out(`${r.type}\t${r.id}\t${formatBytes(r.size)}\t${r.files} files\tlast used ${date(r.lastAccessed)}`);
       for (const rev of r.revisions) out(`    ${rev.commit}\t${formatBytes(rev.size)}\t${rev.refs.join(', ') || '(detached)'}`);
     }
+    printXet(xet);
     for (const w of scan.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const w of xet.warnings) process.stderr.write(`warning: xet: ${w}\n`);
     return 0;
   }
+  if (sub === 'rm' && rest.includes('--xet')) return clearXet(rest);
   if (sub === 'rm') {
     const a = parseFlags('cache rm', rest, { values: ['--dir', '--type', '--revision'], switches: ['--dry-run', '--yes', '--json'] });
     const id = a.positional[0];
@@ -63,6 +72,56 @@ async function cache(argv: string[]): Promise<number> {
     return 0;
   }
   throw new UsageError('cache needs scan or rm');
+}
+
+const usage = (u: { size: number; files: number }) => `${formatBytes(u.size)} in ${u.files} files`;
+
+function printXet(xet: XetCacheScan): void {
+  if (!xet.exists) {
+    out(`Xet cache ${xet.dir}: none`);
+    return;
+  }
+  out(`Xet cache ${xet.dir}${xet.linkTarget ? ` -> ${xet.linkTarget}` : ''}: ${usage(xet)}`);
+  for (const e of xet.endpoints) {
+    out(`xet\t${e.name}\t${formatBytes(e.size)}\tchunk-cache ${usage(e.chunkCache)}, shard-cache ${usage(e.shardCache)}, staging ${usage(e.staging)}${e.other.files ? `, other ${usage(e.other)}` : ''}`);
+  }
+  if (xet.logs) out(`xet\tlogs\t${formatBytes(xet.logs.size)}\t${xet.logs.files} files`);
+  for (const k of xet.kept) out(`xet\t${k.name}\t${formatBytes(k.size)}\tkept (not made by hf_xet)`);
+}
+
+/** cache rm --xet: clears the Xet cache's endpoint folders and logs, after asking. */
+async function clearXet(argv: string[]): Promise<number> {
+  const a = parseFlags('cache rm --xet', argv, { values: ['--xet-dir'], switches: ['--xet', '--dry-run', '--yes', '--json'] });
+  if (a.positional.length) throw new UsageError('cache rm --xet takes no repo id (it clears the whole Xet cache; delete repos with cache rm <ID>)');
+  const xet = scanXetCache(a.flags.get('--xet-dir') ?? resolveXetCacheDir());
+  const plan = planXetClear(xet);
+  const json = a.switches.has('--json');
+  for (const w of xet.warnings) process.stderr.write(`warning: xet: ${w}\n`);
+  const summary = { dir: xet.dir, targets: plan.targets.map((t) => t.path), kept: plan.kept, freedBytes: plan.freedBytes, deleted: false };
+  const what = `the Xet cache at ${xet.dir} (${plan.targets.map((t) => path.basename(t.path)).join(', ')})`;
+  if (!plan.targets.length) {
+    out(json ? JSON.stringify(summary, null, 2) : `The Xet cache at ${xet.dir} ${xet.exists ? 'holds nothing hf_xet made' : 'does not exist'}; nothing to clear.`);
+    return 0;
+  }
+  if (a.switches.has('--dry-run')) {
+    out(json ? JSON.stringify(summary, null, 2) : `Would clear ${what}, freeing ${formatBytes(plan.freedBytes)}.`);
+    return 0;
+  }
+  if (!a.switches.has('--yes')) {
+    if (!process.stdin.isTTY) throw new UsageError(`cache rm --xet would clear ${what}; add --yes to confirm (or --dry-run to only look)`);
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question(`Clear ${what}, freeing ${formatBytes(plan.freedBytes)}? Python uploads lose their resume data. [y/N] `);
+    rl.close();
+    if (!/^y(es)?$/i.test(answer.trim())) {
+      process.stderr.write('Nothing deleted.\n');
+      return 1;
+    }
+  }
+  const r = executeXetClear(plan, resolveHubCacheDir());
+  for (const f of r.failed) process.stderr.write(`error: ${f.path}: ${f.reason}\n`);
+  const done = { ...summary, freedBytes: r.freedBytes, deleted: r.failed.length === 0, failed: r.failed };
+  out(json ? JSON.stringify(done, null, 2) : `${r.failed.length ? 'Partly cleared' : 'Cleared'} ${what}, freed ${formatBytes(r.freedBytes)}.`);
+  return r.failed.length ? 1 : 0;
 }
 
 async function tokenize(argv: string[]): Promise<number> {
