@@ -46,7 +46,7 @@ export function createHubViews(context: vscode.ExtensionContext, log: Log): HubV
   let cacheView: vscode.TreeView<unknown> | undefined;
   const models = new ModelsTreeProvider(session, log, (desc) => modelsView && (modelsView.description = desc));
   const datasets = new DatasetsTreeProvider(session, log, (desc) => datasetsView && (datasetsView.description = desc));
-  const cache = new CacheTreeProvider(session, (scan) => cacheView && (cacheView.description = `${formatBytes(scan.size)} · ${scan.repos.length} repos`));
+  const cache = new CacheTreeProvider(session, (scan, xet) => cacheView && (cacheView.description = `${formatBytes(scan.size)} · ${scan.repos.length} repos${xet.exists ? ` · Xet ${formatBytes(xet.size)}` : ''}`));
   const tasks = new TasksTreeProvider(session);
   modelsView = vscode.window.createTreeView('aiLab.models', { treeDataProvider: models }) as vscode.TreeView<unknown>;
   datasetsView = vscode.window.createTreeView('aiLab.datasets', { treeDataProvider: datasets }) as vscode.TreeView<unknown>;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../../core/bytes';
 import { executeDelete, findCachedRepo, planDelete, scanCache } from '../../core/hub/cacheScan';
 import type { RepoType } from '../../core/hub/cacheLayout';
+import { executeXetClear, planXetClear, resolveXetCacheDir, scanXetCache } from '../../core/hub/xetCache';
 import { downloadSnapshot } from '../../core/hub/snapshot';
 import { chooseModelFiles, TASK_KIND } from '../../core/inference/modelFiles';
 import { looksLikeLocalPath } from '../../core/inference/resolveModel';
@@ -118,6 +119,46 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
     }
   };
 
+  /**
+   * Clears hf_xet's Xet cache (its endpoint folders and logs; never the hub cache, never through a
+   * link) after a modal confirmation saying what it frees (tests pass { confirm: false }).
+   */
+  const clearXet = async (opts?: { confirm?: boolean }): Promise<boolean> => {
+    try {
+      const xet = scanXetCache(resolveXetCacheDir());
+      const plan = planXetClear(xet);
+      if (!plan.targets.length) {
+        void vscode.window.showInformationMessage(`AI Lab: the Xet cache at ${xet.dir} ${xet.exists ? 'holds nothing hf_xet made' : 'does not exist'}; nothing to clear.`);
+        return false;
+      }
+      if (opts?.confirm !== false) {
+        const kept = plan.kept.length ? ` ${plan.kept.length} entr${plan.kept.length > 1 ? 'ies' : 'y'} not made by hf_xet stay.` : '';
+        const ok = await vscode.window.showWarningMessage(
+          'Clear the Xet cache?',
+          {
+            modal: true,
+            detail: `This frees ${formatBytes(plan.freedBytes)} in ${xet.dir} (chunk, shard and upload-staging folders of ${xet.endpoints.length} endpoint${xet.endpoints.length === 1 ? '' : 's'}${xet.logs ? ', and hf_xet logs' : ''}). Python's huggingface_hub rebuilds it as needed; a Python upload running now may restart and interrupted uploads lose their resume data. Models and datasets in the hub cache are not touched.${kept}`,
+          },
+          'Clear',
+        );
+        if (ok !== 'Clear') return false;
+      }
+      const r = executeXetClear(plan, d.session.cacheDir());
+      d.log.info(`Cleared the Xet cache ${xet.dir}: freed ${formatBytes(r.freedBytes)}${r.failed.length ? `; not removed: ${r.failed.map((f) => `${f.path} (${f.reason})`).join('; ')}` : ''}.`);
+      if (r.failed.length) {
+        void vscode.window.showWarningMessage(`AI Lab: the Xet cache was partly cleared (freed ${formatBytes(r.freedBytes)}); ${r.failed.length} folder(s) could not be removed: ${r.failed.map((f) => `${f.path}: ${f.reason}`).join('; ')}`);
+        return false;
+      }
+      vscode.window.setStatusBarMessage(`AI Lab: cleared the Xet cache, freed ${formatBytes(r.freedBytes)}`, 5000);
+      return true;
+    } catch (err) {
+      await d.log.showError('AI Lab: clearing the Xet cache failed', err);
+      return false;
+    } finally {
+      d.cache.refresh();
+    }
+  };
+
   return {
     'aiLab.models.download': download,
     'aiLab.models.useForTask': async (arg?: unknown) => {
@@ -142,14 +183,15 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
       const n = arg as CacheNode | { id: string; type?: RepoType; commit?: string } | undefined;
       if (!n) return false;
       if ('kind' in n) {
-        if (n.kind === 'warning') return false;
+        if (n.kind !== 'repo' && n.kind !== 'revision') return false;
         return deleteCached({ id: n.repo.id, type: n.repo.type, commit: n.kind === 'revision' ? n.revision.commit : undefined }, opts as { confirm?: boolean });
       }
       return deleteCached({ id: n.id, type: n.type ?? 'model', commit: n.commit }, opts as { confirm?: boolean });
     },
+    'aiLab.cache.clearXet': (_arg?: unknown, opts?: unknown) => clearXet(opts as { confirm?: boolean } | undefined),
     'aiLab.cache.reveal': async (arg?: unknown) => {
       const n = arg as CacheNode | undefined;
-      const p = n?.kind === 'repo' ? n.repo.path : n?.kind === 'revision' ? n.revision.path : d.session.cacheDir();
+      const p = n?.kind === 'repo' ? n.repo.path : n?.kind === 'revision' ? n.revision.path : n?.kind === 'xet' ? n.xet.dir : d.session.cacheDir();
       // revealFileInOS needs a desktop; in a browser or remote window the folder opens in a new window instead.
       if (vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(p));
       else await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(p), { forceNewWindow: true });

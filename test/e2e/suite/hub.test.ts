@@ -7,6 +7,8 @@ import { planPartition } from '../../../src/host/webviews/datasetPanel';
 import { addCatalog, DATASET_ID } from '../../fixtures/hub/catalog';
 import { FixtureHub } from '../../fixtures/hub/server';
 import { hash, writeRepo } from '../../fixtures/hubCache';
+import { writeXetCache } from '../../fixtures/xetCache';
+import { resolveXetCacheDir } from '../../../src/core/hub/xetCache';
 import { api, setSetting, waitFor } from './helpers';
 
 describe('AI Lab in a real VS Code: the Hub sidebar', () => {
@@ -109,6 +111,37 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     } finally {
       fs.rmSync(dangling, { force: true });
       fs.rmSync(ok, { recursive: true, force: true });
+      await vscode.commands.executeCommand('aiLab.cache.refresh');
+    }
+  });
+
+  it('the Cache view shows the Xet cache with its size per endpoint, and Clear Xet Cache frees it and leaves the hub cache alone', async () => {
+    const { hub: h } = await api();
+    const xetDir = resolveXetCacheDir();
+    const f = writeXetCache(xetDir);
+    const hubDir = path.join(process.env.HF_HOME!, 'hub');
+    const repo = writeRepo(hubDir, 'models--acme--kept', [{ commit: hash('e'), ref: 'main', files: { 'config.json': { blob: hash('7'), bytes: 3 } } }]);
+    try {
+      await vscode.commands.executeCommand('aiLab.cache.refresh');
+      const xetNode = h.cache.getChildren().find((n) => n.kind === 'xet')!;
+      assert.ok(xetNode, 'the Xet cache is a row of the Cache view');
+      const item = h.cache.getTreeItem(xetNode);
+      assert.equal(item.label, 'Xet cache (hf_xet)');
+      assert.equal(item.description, '150.9 KB · 8 files · 1 endpoint');
+      assert.equal(item.contextValue, 'cacheXet');
+      const rows = h.cache.getChildren(xetNode).map((n) => [h.cache.getTreeItem(n).label, h.cache.getTreeItem(n).description]);
+      assert.deepEqual(rows, [
+        ['https___cas_serv-tGqkUaZf_CBPHQ6h', '148.5 KB · chunk-cache 135.5 KB · shard-cache 12.0 KB · staging 1.0 KB'],
+        ['logs', '2.3 KB · 1 files'],
+      ]);
+      assert.equal(await vscode.commands.executeCommand('aiLab.cache.clearXet', xetNode, { confirm: false }), true);
+      assert.ok(!fs.existsSync(f.endpoint));
+      const after = h.cache.getChildren();
+      assert.equal(h.cache.getTreeItem(after.find((n) => n.kind === 'xet')!).description, '0 B · 0 files · 0 endpoints');
+      assert.ok(after.some((n) => n.kind === 'repo' && n.repo.id === 'acme/kept'), 'the hub cache is untouched');
+    } finally {
+      fs.rmSync(xetDir, { recursive: true, force: true });
+      fs.rmSync(repo, { recursive: true, force: true });
       await vscode.commands.executeCommand('aiLab.cache.refresh');
     }
   });
