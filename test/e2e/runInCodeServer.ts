@@ -139,6 +139,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
       switchSmi: (scenario) => writeUserSettings(dirs.userData, (settings = { ...settings, 'aiLab.nvidiaSmiPath': fakeSmi(scenario) })),
       writeSettings: (patch) => writeUserSettings(dirs.userData, (settings = { ...settings, ...patch })),
       logsDir: path.join(dirs.userData, 'logs'),
+      hfHome: path.join(dirs.root, 'hf'),
       readSettings: () => fs.readFileSync(path.join(dirs.userData, 'User', 'settings.json'), 'utf8'),
       throttle: (match) => hub.faults.push({ match, kind: 'slow', bytesPerSecond: 2000, times: 20 }),
       token: hub.token,

@@ -1,6 +1,8 @@
 /** UI checks of the Hub sidebar, as a person uses it: search, filter, card, download, cache, dataset preview, sign-in. */
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
+import * as fs from 'node:fs';
+import { writeXetCache } from '../fixtures/xetCache';
 import { aiLabLog, focusMenuItem, frameWith, openWorkspaceFile, reloadWith, runCommand, type Check } from './uiDriver';
 
 export interface HubUiOptions {
@@ -13,6 +15,8 @@ export interface HubUiOptions {
   token: string;
   /** Adds settings to settings.json (read when the window loads). */
   writeSettings(patch: Record<string, unknown>): void;
+  /** HF_HOME of the code-server under test (its Xet cache is `<hfHome>/xet`). */
+  hfHome: string;
 }
 
 const row = (page: Page, text: string | RegExp) => page.locator('.monaco-list-row', { hasText: text }).first();
@@ -111,6 +115,30 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     await dialog.waitFor();
     await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
     await page.waitForFunction(`![...document.querySelectorAll('.monaco-list-row')].some((r) => /sentiment-small/.test(r.textContent) && /used/.test(r.textContent))`, undefined, { timeout: 15_000 });
+  });
+
+  await check('Hub sidebar, Cache view: the Xet cache row shows its size; Clear Xet Cache asks with what it frees, then empties it', async () => {
+    const xetDir = path.join(o.hfHome, 'xet');
+    writeXetCache(xetDir);
+    try {
+      await expandPane(page, 'Cache');
+      await runCommand(page, 'AI Lab: Refresh Cache');
+      const xetRow = page.locator('.pane-body .monaco-list-row', { hasText: 'Xet cache (hf_xet)' }).first();
+      await xetRow.filter({ hasText: '150.9 KB · 8 files · 1 endpoint' }).waitFor();
+      await page.locator('.pane-header', { hasText: /Xet 150\.9 KB/ }).first().waitFor();
+      await page.screenshot({ path: path.join(o.results, 'cache-view-xet.png') });
+      await rowMenu(page, xetRow, 'Clear Xet Cache…');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'Clear the Xet cache?' });
+      await dialog.waitFor();
+      const text = await dialog.innerText();
+      if (!text.includes(`This frees 150.9 KB in ${xetDir}`)) throw new Error(`the confirmation says "${text}"`);
+      await page.screenshot({ path: path.join(o.results, 'cache-xet-confirm.png') });
+      await dialog.locator('.monaco-button', { hasText: /^Clear$/ }).click();
+      await xetRow.filter({ hasText: '0 B · 0 files · 0 endpoints' }).waitFor({ timeout: 15_000 });
+      if (fs.readdirSync(xetDir).length) throw new Error(`left in the Xet cache: ${fs.readdirSync(xetDir).join(', ')}`);
+    } finally {
+      fs.rmSync(xetDir, { recursive: true, force: true });
+    }
   });
 
   await check('Datasets: expand a dataset, preview a split (paged rows with column types), plan a stratified split', async () => {
