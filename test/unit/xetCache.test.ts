@@ -132,6 +132,17 @@ describe('Xet cache: scan and clear', () => {
     assert.deepEqual(scanCache(hub), before);
   });
 
+  it('a Xet folder that is itself a link (to another disk) is scanned and cleared where it points; the link stays', () => {
+    const disk = path.join(home, 'disk2-xet');
+    const f = writeXetCache(disk);
+    fs.symlinkSync(disk, xet);
+    const s = scanXetCache(xet);
+    assert.deepEqual([s.exists, s.linkTarget, s.clearable], [true, fs.realpathSync(disk), f.total]);
+    assert.equal(executeXetClear(planXetClear(s)).freedBytes, f.total);
+    assert.deepEqual(fs.readdirSync(disk), []);
+    assert.equal(fs.readlinkSync(xet), disk);
+  });
+
   it('HF_XET_CACHE pointing at HF_HOME itself: hub/ is a foreign entry, never cleared', () => {
     writeXetCache(home);
     const hub = path.join(home, 'hub');
