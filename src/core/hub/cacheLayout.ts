@@ -19,7 +19,7 @@ export function validateRepoId(repoId: string): void {
 
 /**
  * A repo file name as a relative path under a snapshot, or an Error: names that escape the cache
- * (absolute, "..", empty segments; a drive letter on Windows) or that this OS cannot hold (see
+ * (absolute, "..", empty segments, backslashes) or that this OS cannot hold (see
  * repoNameProblem). Hub listings are remote input, so every name is checked.
  */
 export function safeRepoPath(name: string, platform: string = process.platform): string {

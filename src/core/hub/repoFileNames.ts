@@ -8,7 +8,7 @@ import { HubError } from './hubError';
 export interface NameProblem {
   /** Why the name cannot be written, in a few words. */
   reason: string;
-  /** True when the name would leave the snapshot folder (absolute, "..", a drive letter on Windows). */
+  /** True when the name would leave the snapshot folder (absolute, "..", a backslash). A drive letter ("C:x") is refused on Windows by the ":" rule. */
   escapes: boolean;
 }
 
@@ -28,7 +28,6 @@ export function repoNameProblem(name: string, platform: string = process.platfor
   if (parts.some((p) => p === '..')) return escape('".." segment');
   if (parts.some((p) => p === '' || p === '.')) return escape('empty or "." segment');
   if (platform !== 'win32') return undefined;
-  if (/^[A-Za-z]:/.test(name)) return escape('a drive letter (absolute path on Windows)');
   for (const part of parts) {
     const bad = /[<>:"|?*\u0000-\u001f]/.exec(part);
     if (bad) {
