@@ -169,7 +169,8 @@ async function download(argv: string[]): Promise<number> {
     },
     log: (m) => process.stderr.write(`${m}\n`),
   });
-  if (a.switches.has('--json')) out(JSON.stringify({ id, type, commit: r.commit, path: r.dir, files: r.files, downloadedBytes: r.downloadedBytes }, null, 2));
+  // Skipped names were already warned about on stderr (log); --json carries them too.
+  if (a.switches.has('--json')) out(JSON.stringify({ id, type, commit: r.commit, path: r.dir, files: r.files, downloadedBytes: r.downloadedBytes, skipped: r.skipped }, null, 2));
   else out(r.dir);
   return 0;
 }
