@@ -105,7 +105,7 @@ describe('The token never goes to another origin (loopback Hub + a second origin
     assertGuarded();
   });
 
-  it('HubClient: info, files, readText and whoami redirected elsewhere go without the token; foreign Link pages are refused', async () => {
+  it('HubClient: info, search, files, readText and whoami redirected elsewhere go without the token; foreign Link pages are refused', async () => {
     const c = new HubClient({ endpoint: hub.url, token: hub.token, retry: { attempts: 1 } });
     for (const match of [`/api/models/${REPO}/revision`, `/${REPO}/resolve/main/README.md`]) {
       hub.faults.push({ match, kind: 'redirect', to: `${foreign.url}${match}${match.includes('revision') ? '/main' : ''}`, times: 1 });
@@ -114,12 +114,15 @@ describe('The token never goes to another origin (loopback Hub + a second origin
     assert.equal(await c.readText(REPO, 'README.md'), '# guarded');
     hub.faults.push({ match: '/api/whoami-v2', kind: 'redirect', to: `${foreign.url}/api/whoami-v2`, times: 1 });
     await assert.rejects(c.whoami(), /access denied/);
+    hub.faults.push({ match: '/api/models', kind: 'redirect', to: `${foreign.url}/api/models?limit=5`, times: 1 });
+    assert.ok((await c.searchModels({ limit: 5 })).items.some((m) => m.id === REPO));
+    assert.ok(foreign.requests.some((r) => r.url.startsWith('/api/models?')), 'the search page came through the second origin');
     hub.linkBase = foreign.url;
     hub.treePageSize = 1;
     const before = foreign.requests.length;
     await assert.rejects(c.files(REPO), /Refusing to follow http:\/\/127\.0\.0\.1:\d+: the Hub endpoint is/);
     assert.equal(foreign.requests.length, before, 'a foreign Link page is not even asked');
-    assertGuarded(3);
+    assertGuarded(4);
   });
 
   it('dataset viewer: the token goes to the viewer the user configured and the Hub only', async () => {
