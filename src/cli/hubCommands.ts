@@ -2,7 +2,7 @@
 import { MODALITY_LABELS } from '@huggingface/tasks';
 import { formatBytes } from '../core/bytes';
 import { compatibilityVerdict } from '../core/hub/compat';
-import { DatasetViewer, DEFAULT_DATASETS_SERVER } from '../core/hub/datasetViewer';
+import { DatasetViewer } from '../core/hub/datasetViewer';
 import { HubClient, MODEL_SORTS, type ModelSort } from '../core/hub/hubApi';
 import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
 import { cardTable } from '../core/hub/modelCard';
@@ -97,9 +97,8 @@ async function datasets(argv: string[]): Promise<number> {
     if (!id || a.positional.length > 1) throw new UsageError('datasets info takes one dataset id, e.g. stanfordnlp/imdb');
     const c = client(a);
     const info = await c.datasetInfo(id);
-    const base = a.flags.get('--datasets-server') ?? DEFAULT_DATASETS_SERVER;
-    // The token goes to the viewer only when it is the Hub endpoint itself (a mirror or a test server).
-    const viewer = new DatasetViewer(base, new URL(base).origin === new URL(c.endpoint).origin ? resolveToken(undefined)?.token : undefined);
+    // The token goes to a viewer named here, to the Hub's own viewer for huggingface.co, and nowhere else (viewerGetsToken).
+    const viewer = new DatasetViewer({ base: a.flags.get('--datasets-server'), hubEndpoint: c.endpoint, token: resolveToken(undefined)?.token });
     let configs: Awaited<ReturnType<DatasetViewer['configs']>> = [];
     let viewerError: string | undefined;
     try {
@@ -170,7 +169,8 @@ async function download(argv: string[]): Promise<number> {
     },
     log: (m) => process.stderr.write(`${m}\n`),
   });
-  if (a.switches.has('--json')) out(JSON.stringify({ id, type, commit: r.commit, path: r.dir, files: r.files, downloadedBytes: r.downloadedBytes }, null, 2));
+  // Skipped names were already warned about on stderr (log); --json carries them too.
+  if (a.switches.has('--json')) out(JSON.stringify({ id, type, commit: r.commit, path: r.dir, files: r.files, downloadedBytes: r.downloadedBytes, skipped: r.skipped }, null, 2));
   else out(r.dir);
   return 0;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DatasetViewer, DEFAULT_DATASETS_SERVER } from '../core/hub/datasetViewer';
+import { DatasetViewer } from '../core/hub/datasetViewer';
 import { HubClient, type WhoAmI } from '../core/hub/hubApi';
 import { resolveHubCacheDir, resolveHubEndpoint, resolveToken, type TokenSource } from '../core/hub/hubConfig';
 import { HubError } from '../core/hub/snapshot';
@@ -47,9 +47,8 @@ export class HubSession implements vscode.Disposable {
   }
 
   async viewer(): Promise<DatasetViewer> {
-    const base = readConfig().datasetsServerEndpoint || DEFAULT_DATASETS_SERVER;
-    const same = new URL(base).origin === new URL(this.endpoint()).origin;
-    return new DatasetViewer(base, same ? (await this.token())?.token : undefined);
+    // aiLab.datasetsServerEndpoint is read from user settings only: the token may go there (viewerGetsToken).
+    return new DatasetViewer({ base: readConfig().datasetsServerEndpoint, hubEndpoint: this.endpoint(), token: (await this.token())?.token });
   }
 
   private set(state: HubState): void {

@@ -116,7 +116,7 @@ describe('Hub browsing: search, info, tasks, whoami, dataset viewer (loopback Hu
   });
 
   it('reads configs, splits with row counts, features, paged rows and label counts from the dataset viewer', async () => {
-    const v = new DatasetViewer(`${hub.url}/datasets-server`);
+    const v = new DatasetViewer({ base: `${hub.url}/datasets-server`, hubEndpoint: hub.url });
     const [cfg] = await v.configs(DATASET_ID);
     assert.equal(cfg!.config, 'default');
     assert.deepEqual(cfg!.splits.map((s) => [s.split, s.numRows]), [['train', 250], ['test', 50]]);

@@ -114,9 +114,13 @@ describe('Hub downloads into the Hugging Face cache (loopback Hub)', () => {
     assert.ok(logs.some((l) => /HTTP 500/.test(l)));
   });
 
-  it('refuses repo file names that escape the cache', async () => {
+  it('never writes repo file names that escape the cache: skipped with a warning, refused when selected', async () => {
     hub.addRepo({ id: 'evil/repo', files: { '../../../../tmp/pwned': 'x', 'config.json': '{}' } });
-    await assert.rejects(downloadSnapshot(params({ repoId: 'evil/repo' })), /Refusing repo file name "..\/..\/..\/..\/tmp\/pwned": ".." segment/);
+    const r = await downloadSnapshot(params({ repoId: 'evil/repo' }));
+    assert.deepEqual(r.files, ['config.json']);
+    assert.deepEqual(r.skipped.map((s) => s.path), ['../../../../tmp/pwned']);
+    assert.ok(!fs.existsSync(path.join(r.dir, '../../../../tmp/pwned')), 'nothing written where the name points');
+    await assert.rejects(downloadSnapshot(params({ repoId: 'evil/repo', select: () => ['../../../../tmp/pwned'] })), /Refusing repo file name "..\/..\/..\/..\/tmp\/pwned": ".." segment/);
     for (const bad of ['/etc/passwd', 'a/../b', 'C:\\x', 'a//b', './a', '']) assert.throws(() => safeRepoPath(bad), /Refusing/, bad);
     assert.equal(safeRepoPath('onnx/model.onnx'), path.join('onnx', 'model.onnx'));
   });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeNameProblem, repoNameProblem } from './repoFileNames';
 
 /** The Hugging Face hub cache layout, as Python's huggingface_hub writes it. */
 export type RepoType = 'model' | 'dataset' | 'space';
@@ -17,18 +18,14 @@ export function validateRepoId(repoId: string): void {
 }
 
 /**
- * A repo file name must stay inside its snapshot: no absolute paths, no "..", no backslashes or drive
- * letters, no empty or "." segments. Hub listings are remote input, so every name is checked.
+ * A repo file name as a relative path under a snapshot, or an Error: names that escape the cache
+ * (absolute, "..", empty segments, backslashes) or that this OS cannot hold (see
+ * repoNameProblem). Hub listings are remote input, so every name is checked.
  */
-export function safeRepoPath(name: string): string {
-  const bad = (why: string) => new Error(`Refusing repo file name "${name}": ${why}; it would escape the cache`);
-  if (!name || name.includes('\0')) throw bad('empty or has a NUL byte');
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) throw bad('absolute path');
-  if (name.includes('\\')) throw bad('backslash');
-  const parts = name.split('/');
-  if (parts.some((p) => p === '..')) throw bad('".." segment');
-  if (parts.some((p) => p === '' || p === '.')) throw bad('empty or "." segment');
-  return parts.join(path.sep);
+export function safeRepoPath(name: string, platform: string = process.platform): string {
+  const problem = repoNameProblem(name, platform);
+  if (problem) throw new Error(describeNameProblem(name, problem));
+  return name.split('/').join(path.sep);
 }
 
 export class RepoCache {

@@ -2,10 +2,14 @@
  * The Hub's dataset viewer API (datasets-server): splits, info (features and row counts per config),
  * first rows, paged rows and per-column statistics (label frequencies for the partition planner).
  */
-import { makeRetryingFetch } from './retryFetch';
-import { HubError } from './snapshot';
+import { readJsonAnswer } from './apiAnswer';
+import { DEFAULT_HUB_ENDPOINT } from './hubConfig';
+import { HubError } from './hubError';
+import { BusyError, makeRetryingFetch } from './retryFetch';
+import { makeGuardedFetch } from './tokenGuard';
 
 export const DEFAULT_DATASETS_SERVER = 'https://datasets-server.huggingface.co';
+const VIEWER_HINT = 'Sign in to the network or proxy in a browser, or check aiLab.datasetsServerEndpoint (--datasets-server).';
 
 export interface Feature {
   name: string;
@@ -74,30 +78,53 @@ function toFeatures(v: unknown): Feature[] {
   return [];
 }
 
+export interface ViewerOptions {
+  /** The viewer API (aiLab.datasetsServerEndpoint, --datasets-server); empty: DEFAULT_DATASETS_SERVER. */
+  base?: string;
+  /** The Hub endpoint in use: the token may go there (a redirect to it) and to the viewer when viewerGetsToken says so. */
+  hubEndpoint: string;
+  token?: string;
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * Whether the token may go to the viewer at `base`: one the user configured (user settings or a flag),
+ * one on the Hub endpoint's origin, or the Hub's own viewer when the endpoint is the Hub itself. A mirror's
+ * token never goes to huggingface.co's viewer, and no token goes anywhere else.
+ */
+export function viewerGetsToken(base: string | undefined, hubEndpoint: string): boolean {
+  if (base?.trim()) return true;
+  return new URL(hubEndpoint).origin === new URL(DEFAULT_HUB_ENDPOINT).origin;
+}
+
 export class DatasetViewer {
   private readonly fetch: typeof fetch;
   private readonly base: string;
 
-  constructor(
-    base: string,
-    /** Sent only when the viewer shares the Hub endpoint's origin. */
-    private readonly token?: string,
-    fetchImpl?: typeof fetch,
-  ) {
-    this.base = base.replace(/\/+$/, '');
-    this.fetch = makeRetryingFetch({ attempts: 3, timeoutMs: 30_000, fetchImpl });
+  constructor(o: ViewerOptions) {
+    this.base = (o.base?.trim() || DEFAULT_DATASETS_SERVER).replace(/\/+$/, '');
+    const retrying = makeRetryingFetch({ attempts: 3, timeoutMs: 30_000, fetchImpl: o.fetchImpl });
+    const trusted = [o.hubEndpoint, ...(viewerGetsToken(o.base, o.hubEndpoint) ? [this.base] : [])];
+    this.fetch = makeGuardedFetch({ trusted, token: o.token, fetchImpl: retrying });
   }
 
   private async get(route: string, params: Record<string, string | number>, what: string): Promise<Json> {
     const url = `${this.base}/${route}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`;
     let res: Response;
     try {
-      res = await this.fetch(url, { headers: { accept: 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } });
+      res = await this.fetch(url, { headers: { accept: 'application/json' } });
     } catch (err) {
+      if (err instanceof BusyError) throw new HubError(`${what}: ${err.message}`, 'network');
       throw new HubError(`${what}: cannot reach the dataset viewer at ${this.base} (${(err as Error).message}). Set aiLab.datasetsServerEndpoint if you use a mirror.`, 'offline');
     }
+    if (res.ok) {
+      try {
+        return (await readJsonAnswer(res, url, VIEWER_HINT)) as Json;
+      } catch (err) {
+        throw err instanceof HubError ? new HubError(`${what}: ${err.message}`, err.kind) : err;
+      }
+    }
     const body = (await res.json().catch(() => ({}))) as Json;
-    if (res.ok) return body;
     const detail = typeof body.error === 'string' ? body.error : `HTTP ${res.status}`;
     if (res.status === 401 || res.status === 403) throw new HubError(`${what}: the dataset is gated or private (${detail}). Accept its terms on the Hub and sign in.`, 'gated');
     if (res.status === 404) throw new HubError(`${what}: not found (${detail}).`, 'not-found');

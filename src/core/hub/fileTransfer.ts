@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { webPageInsteadOfFile } from './apiAnswer';
 import { isAbort } from './retryFetch';
 
 export interface TransferParams {
@@ -11,34 +12,24 @@ export interface TransferParams {
   hash: { algorithm: 'sha256' | 'git-sha1' | 'sha512'; expected: string };
   /** No hash is known (a feed that publishes none): the caller verifies the content itself. */
   skipHash?: boolean;
-  token?: string;
   signal?: AbortSignal;
   /** No byte for this long aborts the attempt (a hung server). */
   idleTimeoutMs?: number;
   attempts?: number;
+  /**
+   * A fetch from makeGuardedFetch (tokenGuard.ts): it follows redirects by hand and sends the token
+   * only to the origins it trusts, so a CDN redirect goes without it.
+   */
   fetchImpl: typeof fetch;
   onBytes?: (delta: number) => void;
   log?: (msg: string) => void;
 }
 
-/** Follows redirects by hand so the token goes only to the host it was meant for. */
+/** One GET of the file from `offset`; redirects and the token are the guarded fetch's business. */
 async function get(p: TransferParams, offset: number, signal: AbortSignal): Promise<Response> {
-  let url = p.url;
-  const origin = new URL(p.url).origin;
-  for (let hop = 0; hop < 6; hop++) {
-    const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
-    if (offset > 0) headers.Range = `bytes=${offset}-`;
-    if (p.token && new URL(url).origin === origin) headers.Authorization = `Bearer ${p.token}`;
-    const res = await p.fetchImpl(url, { headers, redirect: 'manual', signal });
-    const loc = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && loc) {
-      await res.body?.cancel().catch(() => undefined);
-      url = new URL(loc, url).href;
-      continue;
-    }
-    return res;
-  }
-  throw new Error(`too many redirects for ${p.url}`);
+  const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
+  if (offset > 0) headers.Range = `bytes=${offset}-`;
+  return p.fetchImpl(p.url, { headers, signal });
 }
 
 async function hashFile(file: string, algorithm: TransferParams['hash']['algorithm'], size: number): Promise<string> {
@@ -82,6 +73,11 @@ export async function transferFile(p: TransferParams): Promise<void> {
       if (res.status === 401 || res.status === 403) throw Object.assign(new Error(`access denied (${res.status})`), { status: res.status, final: true });
       if (res.status === 404) throw Object.assign(new Error('not found (404)'), { status: 404, final: true });
       if (res.status !== 200 && res.status !== 206) throw new Error(`HTTP ${res.status}`);
+      const page = webPageInsteadOfFile(res, p.url);
+      if (page) {
+        await res.body?.cancel().catch(() => undefined);
+        throw Object.assign(new Error(page), { final: true });
+      }
       if (res.status === 200 && offset > 0) {
         offset = 0; // The server ignored Range: start over.
         p.log?.(`server ignored Range for ${p.url}; restarting`);

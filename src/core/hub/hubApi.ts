@@ -4,8 +4,10 @@
  * The token only ever goes to the configured endpoint's origin.
  */
 import { PIPELINE_DATA } from '@huggingface/tasks';
-import { makeRetryingFetch, type RetryOptions } from './retryFetch';
-import { HubError } from './snapshot';
+import { readJsonAnswer } from './apiAnswer';
+import { HubError } from './hubError';
+import { BusyError, makeRetryingFetch, type RetryOptions } from './retryFetch';
+import { makeGuardedFetch } from './tokenGuard';
 import { runsInAiLab } from './compat';
 
 export type ModelSort = 'downloads' | 'likes' | 'trending' | 'lastModified';
@@ -209,7 +211,9 @@ export class HubClient {
   constructor(private readonly o: HubClientOptions) {
     this.endpoint = o.endpoint.replace(/\/+$/, '');
     this.origin = new URL(this.endpoint).origin;
-    this.fetch = makeRetryingFetch({ attempts: o.retry?.attempts ?? 3, baseDelayMs: o.retry?.baseDelayMs, timeoutMs: o.retry?.timeoutMs ?? 20_000, signal: o.signal, fetchImpl: o.fetchImpl });
+    const retrying = makeRetryingFetch({ attempts: o.retry?.attempts ?? 3, baseDelayMs: o.retry?.baseDelayMs, timeoutMs: o.retry?.timeoutMs ?? 20_000, signal: o.signal, fetchImpl: o.fetchImpl });
+    // The guard adds the token for the endpoint's origin only, redirects included.
+    this.fetch = makeGuardedFetch({ trusted: [this.endpoint], token: o.token, fetchImpl: retrying });
   }
 
   /** GET a URL of the endpoint (never another origin) and map failures to clear HubErrors. */
@@ -218,9 +222,10 @@ export class HubClient {
     if (u.origin !== this.origin) throw new HubError(`Refusing to follow ${u.origin}: the Hub endpoint is ${this.origin}`, 'invalid');
     let res: Response;
     try {
-      res = await this.fetch(u.href, { headers: { accept: 'application/json', ...(this.o.token ? { authorization: `Bearer ${this.o.token}` } : {}) } });
+      res = await this.fetch(u.href, { headers: { accept: 'application/json' } });
     } catch (err) {
       if (this.o.signal?.aborted) throw this.o.signal.reason ?? err;
+      if (err instanceof BusyError) throw new HubError(`${what}: ${err.message}`, 'network');
       throw new HubError(`Cannot reach the Hub at ${this.endpoint} (${(err as Error).message}). You may be offline; set aiLab.hubEndpoint for a mirror.`, 'offline');
     }
     if (res.ok) return res;
@@ -238,18 +243,24 @@ export class HubClient {
     throw new HubError(`${what}: the Hub answered HTTP ${res.status}${detail ? `: ${detail}` : ''}.`, 'network');
   }
 
+  /** The JSON answer of `url`; a web page (captive portal, proxy login) or broken JSON is an 'invalid' HubError naming the host. */
   async json<T>(url: string, what: string): Promise<T> {
     const res = await this.get(url, what);
+    return (await this.readJson(res, url, what)) as T;
+  }
+
+  private async readJson(res: Response, url: string, what: string): Promise<unknown> {
     try {
-      return (await res.json()) as T;
-    } catch {
-      throw new HubError(`${what}: the Hub sent something that is not JSON.`, 'invalid');
+      return await readJsonAnswer(res, new URL(url, this.endpoint).href);
+    } catch (err) {
+      if (err instanceof HubError) throw new HubError(`${what}: ${err.message}`, err.kind);
+      throw err;
     }
   }
 
   private async page<T>(url: string, what: string, map: (j: Json) => T): Promise<Page<T>> {
     const res = await this.get(url, what);
-    const body = (await res.json().catch(() => undefined)) as unknown;
+    const body = await this.readJson(res, url, what);
     if (!Array.isArray(body)) throw new HubError(`${what}: the Hub sent an unexpected answer (not a list).`, 'invalid');
     return { items: (body as Json[]).map(map), next: nextLink(res.headers.get('link')) };
   }

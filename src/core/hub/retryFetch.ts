@@ -6,6 +6,11 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Time allowed until response headers arrive. */
   timeoutMs?: number;
+  /**
+   * The most one call may spend waiting between attempts (default 25 s, under the 30 s a download
+   * waits for data). A Retry-After that would pass it ends the call at once with a BusyError.
+   */
+  maxWaitMs?: number;
   signal?: AbortSignal;
   onRetry?: (info: { attempt: number; status?: number; error?: string; delayMs: number; url: string }) => void;
   fetchImpl?: typeof fetch;
@@ -19,6 +24,23 @@ export class HttpError extends Error {
   ) {
     super(message);
     this.name = 'HttpError';
+  }
+}
+
+/**
+ * The server asked to be retried later than this call may wait: reported at once, with the status and
+ * the wait it asked for. `final` tells the download loop not to try again either.
+ */
+export class BusyError extends HttpError {
+  readonly final = true;
+  constructor(
+    status: number,
+    url: string,
+    /** Seconds the server asked to wait (Retry-After). */
+    readonly retryAfterS: number,
+  ) {
+    super(status, url, `${new URL(url).host} is busy (HTTP ${status}) and asked to retry after ${retryAfterS} s; try again later.`);
+    this.name = 'BusyError';
   }
 }
 
@@ -56,8 +78,10 @@ export function makeRetryingFetch(o: RetryOptions = {}): typeof fetch {
   const base = o.baseDelayMs ?? 500;
   const max = o.maxDelayMs ?? 20_000;
   const impl = o.fetchImpl ?? fetch;
+  const maxWait = o.maxWaitMs ?? 25_000;
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    let waited = 0;
     for (let attempt = 1; ; attempt++) {
       const timeout = AbortSignal.timeout(o.timeoutMs ?? 30_000);
       const signals = [timeout, o.signal, init?.signal].filter((s): s is AbortSignal => Boolean(s));
@@ -74,7 +98,13 @@ export function makeRetryingFetch(o: RetryOptions = {}): typeof fetch {
         if (res) return res;
         throw error;
       }
-      const delay = Math.min(max, retryAfterMs(res?.headers.get('retry-after') ?? null) ?? base * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+      const asked = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
+      if (res && asked !== undefined && (asked > max || waited + asked > maxWait)) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new BusyError(res.status, url, Math.ceil(asked / 1000));
+      }
+      const delay = Math.min(max, maxWait - waited, asked ?? base * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+      waited += delay;
       o.onRetry?.({ attempt, status: res?.status, error: error instanceof Error ? error.message : undefined, delayMs: delay, url });
       await res?.body?.cancel().catch(() => undefined);
       await sleep(delay, o.signal);

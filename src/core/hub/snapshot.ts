@@ -1,9 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub';
-import { COMMIT_HASH, RepoCache, safeRepoPath, type RepoType } from './cacheLayout';
+import { COMMIT_HASH, RepoCache, type RepoType } from './cacheLayout';
 import { transferFile } from './fileTransfer';
-import { makeRetryingFetch, type RetryOptions } from './retryFetch';
+import { jsonApiFetch } from './apiAnswer';
+import { HubError } from './hubError';
+import { repoNameProblem, selectWritable, type NameProblem, type SkippedFile } from './repoFileNames';
+import { BusyError, makeRetryingFetch, type RetryOptions } from './retryFetch';
+import { makeGuardedFetch } from './tokenGuard';
+
+export { HubError };
 
 export interface RemoteFile {
   path: string;
@@ -46,16 +52,8 @@ export interface SnapshotResult {
   /** Bytes actually downloaded now (0 when all came from the cache). */
   downloadedBytes: number;
   offline: boolean;
-}
-
-export class HubError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'not-found' | 'gated' | 'offline' | 'network' | 'invalid',
-  ) {
-    super(message);
-    this.name = 'HubError';
-  }
+  /** Files of the repo left out because this OS cannot hold their names (or they would escape the cache). */
+  skipped: SkippedFile[];
 }
 
 function walk(dir: string, prefix = ''): string[] {
@@ -66,13 +64,16 @@ function walk(dir: string, prefix = ''): string[] {
   });
 }
 
+/**
+ * A failure to talk to the Hub at all (the cache may stand in). Not any TypeError: a library tripping
+ * over an answer that is not what the Hub sends is an error to report, never "offline".
+ */
 function isNetworkError(err: unknown): boolean {
   const e = err as { cause?: { code?: string }; code?: string; message?: string };
   const code = e?.cause?.code ?? e?.code;
   return (
-    err instanceof TypeError ||
-    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code ?? '') ||
-    /no answer from|fetch failed/i.test(e?.message ?? '')
+    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code ?? '') ||
+    /no answer from|^fetch failed/i.test(e?.message ?? '')
   );
 }
 
@@ -96,7 +97,7 @@ function fromCache(cache: RepoCache, p: SnapshotParams, why: string): SnapshotRe
     throw new HubError(`Offline (${why}) and not in the cache for ${p.repoId}@${revision}: ${missing.join(', ')}. ${hint}`, 'offline');
   }
   p.log?.(`${p.repoId}: using the cached snapshot ${commit} (${why})`);
-  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes: 0, offline: true };
+  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes: 0, offline: true, skipped: [] };
 }
 
 function explainHubFailure(err: unknown, p: SnapshotParams): HubError | undefined {
@@ -106,6 +107,10 @@ function explainHubFailure(err: unknown, p: SnapshotParams): HubError | undefine
     return new HubError(`${p.repoId} is gated or private: accept its licence at ${page} and sign in (AI Lab: Sign In to Hugging Face) or set HF_TOKEN.${p.token ? ' The token in use was refused or lacks access.' : ''}`, 'gated');
   }
   if (status === 404) return new HubError(`${p.repoId}${p.revision ? `@${p.revision}` : ''} was not found on ${p.endpoint}. Check the id (e.g. Xenova/distilbert-base-uncased-finetuned-sst-2-english).`, 'not-found');
+  if (err instanceof BusyError) return new HubError(`${p.repoId}: ${err.message}`, 'network');
+  if (status !== undefined && (status === 429 || status >= 500)) {
+    return new HubError(`${p.repoId}: ${new URL(p.endpoint).host} answered HTTP ${status} after retries (${(err as Error).message}); try again later.`, 'network');
+  }
   return undefined;
 }
 
@@ -126,9 +131,13 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
     fetchImpl: p.fetchImpl,
     onRetry: (r) => p.log?.(`retrying ${r.url} in ${Math.round(r.delayMs)} ms (${r.status ? `HTTP ${r.status}` : r.error})`),
   });
-  const creds = { hubUrl: p.endpoint, fetch: retrying, ...(p.token ? { accessToken: p.token } : {}) };
+  // The library never gets the token: the guard adds it for the endpoint's origin only (Link pages and
+  // redirects to other origins go without it), and checks that API answers are JSON.
+  const guarded = makeGuardedFetch({ trusted: [p.endpoint], token: p.token, fetchImpl: retrying });
+  const creds = { hubUrl: p.endpoint, fetch: jsonApiFetch(guarded) };
   let commit: string;
   let remote: RemoteFile[];
+  const unwritable = new Map<string, NameProblem>();
   try {
     const info = (
       type === 'dataset'
@@ -140,7 +149,12 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
     remote = [];
     for await (const f of listFiles({ repo: { type, name: p.repoId }, revision: commit, recursive: true, ...creds })) {
       if (f.type !== 'file') continue;
-      safeRepoPath(f.path); // Refuse names that escape the cache before anything is written.
+      // Names that escape the cache or that this OS cannot hold are never written; skipped unless selected.
+      const problem = repoNameProblem(f.path);
+      if (problem) {
+        unwritable.set(f.path, problem);
+        continue;
+      }
       const etag = f.lfs?.oid ?? f.oid;
       if (!etag) throw new HubError(`The Hub listed ${f.path} without a hash`, 'invalid');
       remote.push({ path: f.path, size: f.lfs?.size ?? f.size, etag, lfs: Boolean(f.lfs) });
@@ -151,10 +165,10 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
     const explained = explainHubFailure(err, p);
     if (explained) throw explained;
     if (isNetworkError(err)) return fromCache(cache, p, `cannot reach ${p.endpoint}: ${(err as Error).message}`);
-    if (/Refusing repo file name/.test((err as Error).message)) throw new HubError((err as Error).message, 'invalid');
     throw err;
   }
-  const files = p.select(remote.map((f) => f.path));
+  const { files, skipped } = selectWritable(p.select, remote.map((f) => f.path), unwritable);
+  for (const s of skipped) p.log?.(`warning: ${p.repoId}: skipped ${s.path}: ${s.reason}`);
   const wanted = files.map((name) => {
     const f = remote.find((r) => r.path === name);
     if (!f) throw new HubError(`${p.repoId} has no file ${name}`, 'not-found');
@@ -177,11 +191,10 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
           dest: cache.blobPath(f.etag),
           size: f.size,
           hash: { algorithm: f.lfs ? 'sha256' : 'git-sha1', expected: f.etag },
-          token: p.token,
           signal: p.signal,
           idleTimeoutMs: p.retry?.timeoutMs,
           attempts: p.retry?.attempts,
-          fetchImpl: retrying,
+          fetchImpl: guarded,
           log: p.log,
           onBytes: (n) => {
             doneBytes += n;
@@ -199,5 +212,5 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
     cache.linkSnapshot(commit, f.path, f.etag);
   }
   cache.writeRef(revision, commit);
-  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes: totalBytes, offline: false };
+  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes: totalBytes, offline: false, skipped };
 }

@@ -7,8 +7,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readJsonAnswer } from '../hub/apiAnswer';
 import { transferFile } from '../hub/fileTransfer';
 import { HttpError, makeRetryingFetch } from '../hub/retryFetch';
+import { makeGuardedFetch } from '../hub/tokenGuard';
 import { extractZipEntry, readZipDirectory } from './zipReader';
 
 export const DEFAULT_NUGET_FEED = 'https://api.nuget.org/v3/index.json';
@@ -71,7 +73,7 @@ export function planCudaProvider(ortDir: string, platform = `${process.platform}
 async function json<T>(f: typeof fetch, url: string): Promise<T> {
   const r = await f(url, { headers: { Accept: 'application/json' } });
   if (!r.ok) throw new HttpError(r.status, url, `${url} answered HTTP ${r.status}`);
-  return (await r.json()) as T;
+  return (await readJsonAnswer(r, url, 'Sign in to the network or proxy in a browser, or check aiLab.cudaProviderFeed.')) as T;
 }
 
 interface NugetIndex {
@@ -81,7 +83,8 @@ interface NugetIndex {
 export async function installCudaProvider(p: InstallParams): Promise<{ plan: ProviderPlan; installed: string[]; packageUrl: string; verifiedHash: boolean }> {
   const plan = planCudaProvider(p.ortDir, p.platform);
   const feed = p.feedIndex || DEFAULT_NUGET_FEED;
-  const f = makeRetryingFetch({ signal: p.signal, fetchImpl: p.fetchImpl, attempts: 4, baseDelayMs: 300 });
+  // No origin is trusted: no Authorization header reaches the feed or its CDN, whatever a caller passes.
+  const f = makeGuardedFetch({ trusted: [], fetchImpl: makeRetryingFetch({ signal: p.signal, fetchImpl: p.fetchImpl, attempts: 4, baseDelayMs: 300 }) });
   p.onProgress?.({ stage: 'resolve' });
   const index = await json<NugetIndex>(f, feed);
   const base = index.resources.find((r) => r['@type'] === 'PackageBaseAddress/3.0.0')?.['@id'];

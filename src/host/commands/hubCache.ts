@@ -83,6 +83,9 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
       );
       d.log.info(`Downloaded ${id}@${r.commit}: ${r.files.length} files, ${formatBytes(r.downloadedBytes)} new, in ${r.dir}`);
       void vscode.window.showInformationMessage(`AI Lab: ${id} is in the Hugging Face cache (${r.files.length} files, ${formatBytes(r.downloadedBytes)} downloaded).`);
+      if (r.skipped.length) {
+        void vscode.window.showWarningMessage(`AI Lab: ${r.skipped.length} file${r.skipped.length > 1 ? 's' : ''} of ${id} skipped: ${r.skipped.map((s) => s.reason).join('; ')}`);
+      }
       refreshAll();
       return r.dir;
     } catch (err) {
