@@ -45,6 +45,9 @@ describe('PDF line-end hyphens (dehyphenate)', () => {
   it('in layout: a heading is not joined into its paragraph (another type size), the body is', () => {
     const runs = [run('Chapter on crys-', 72, 700, 150, 16), run('tals and their growth in the furnace', 72, 680, 200), run('go on here with several more words, crys-', 72, 666, 200), run('tals too.', 72, 652, 60)];
     assert.equal(layoutPage(runs), 'Chapter on crys-\ntals and their growth in the furnace\ngo on here with several more words, crystals\ntoo.');
+    // After a join that empties a line, the next pair is judged by its own lines' sizes.
+    const after = [run('the body goes on with crys-', 72, 700, 200), run('tals', 72, 686, 30), run('and then it ends with an exam-', 72, 672, 200), run('ple Heading', 72, 650, 120, 16)];
+    assert.equal(layoutPage(after), 'the body goes on with crystals\nand then it ends with an exam-\nple Heading');
   });
 });
 
@@ -57,6 +60,7 @@ describe('PDF superscripts, footnote marks and plot markers (layout)', () => {
   it('a footnote keeps its raised mark apart from its first word, even touching it', () => {
     const runs = [run('1', 72, 104, 3, 6), run('University of Tests.', 75.1, 100, 80, 9), run('\u2217', 72, 93, 3, 6), run('Corresponding author.', 75, 89, 80, 9)];
     assert.equal(layoutPage(runs), '1 University of Tests.\n\u2217 Corresponding author.');
+    assert.equal(layoutPage([run('\u00B9This note uses a superscript digit; x\u00B2 stays.', 72, 100, 200, 9)]), '\u00B9 This note uses a superscript digit; x\u00B2 stays.');
   });
 
   it('a mark inside the blank run pdf.js makes up to the next column stays on its word', () => {

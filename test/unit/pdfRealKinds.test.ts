@@ -130,11 +130,16 @@ describe('PDF kinds seen on real PDFs', function () {
       assert.match(poppler(file), /\u0001\u0002|\+LGGHQ/, 'pdftotext prints control characters or junk letters');
     });
 
-    it('a page whose text is all unreadable says the text cannot be read and suggests OCR, not that it is a scan', async () => {
-      const k = await unmappedPdf();
+    it('a document whose text is all unreadable says the text cannot be read and suggests OCR, not that it is a scan (core and CLI, exit 3)', async () => {
+      const k = await unmappedPdf(false);
       const t = await extractPdf(k.bytes, 'unmapped.pdf');
-      const only = { ...t, pages: [{ ...t.pages[0]!, text: '' }], emptyPages: [1], scanned: true };
-      assert.match(scanAdvice(only, 'unmapped.pdf') ?? '', /no readable text: its fonts draw glyphs without a Unicode mapping.*ocrmypdf --force-ocr/);
+      assert.deepEqual([t.pages[0]!.text, t.pages[0]!.unreadable, t.scanned], ['', k.unreadable, true]);
+      const advice = /no readable text: its fonts draw glyphs without a Unicode mapping.*ocrmypdf --force-ocr/;
+      assert.match(scanAdvice(t, 'unmapped.pdf') ?? '', advice);
+      const r = await cliAsync(['pdf-text', save('unreadable-only.pdf', k)], {});
+      assert.equal(r.status, 3);
+      assert.match(r.stderr, advice);
+      assert.match(r.stdout, /=== page 1 \(no text\) \(some text could not be read: 11 glyphs/);
     });
   });
 

@@ -34,18 +34,21 @@ function keepsHyphen(stem: string, next: string, words: Set<string>): boolean {
 }
 
 /**
- * Lines of one flow (a page's body in reading order) with line-end hyphenation undone. `joinable(i)`
- * says whether line i+1 continues line i (same type, same flow); by default every pair does.
- * A soft hyphen (U+00AD) always marks a break inside a word; "-" and U+2010 follow keepsHyphen.
+ * Lines of one flow (a page's body in reading order) with line-end hyphenation undone.
+ * `joinable(a, b)` says whether line b (of the lines given) continues line a (same type, same flow);
+ * by default every pair does. A soft hyphen (U+00AD) always marks a break inside a word; "-" and
+ * U+2010 follow keepsHyphen.
  */
-export function dehyphenate(lines: string[], joinable: (i: number) => boolean = () => true): string[] {
+export function dehyphenate(lines: string[], joinable: (a: number, b: number) => boolean = () => true): string[] {
   const words = new Set<string>();
   for (const l of lines) for (const w of l.split(/\s+/)) if (w) words.add(key(w));
   const out = [...lines];
+  // Which line given each line of `out` is (lines emptied by a join are taken out).
+  const from = lines.map((_, i) => i);
   for (let i = 0; i + 1 < out.length; i++) {
     const m = LINE_END.exec(out[i]!);
     const n = FIRST_WORD.exec(out[i + 1]!);
-    if (!m || !n || !joinable(i) || !/^[\p{L}\p{N}]/u.test(n[1]!)) continue;
+    if (!m || !n || !joinable(from[i]!, from[i + 1]!) || !/^[\p{L}\p{N}]/u.test(n[1]!)) continue;
     const [, , stem, hyphen] = m;
     const next = n[1]!;
     const joined = hyphen === '\u00AD' || !keepsHyphen(stem!, next, words) ? `${stem}${next}` : `${stem}${hyphen}${next}`;
@@ -53,6 +56,7 @@ export function dehyphenate(lines: string[], joinable: (i: number) => boolean = 
     out[i + 1] = out[i + 1]!.slice(n[0].length);
     if (!out[i + 1]) {
       out.splice(i + 1, 1);
+      from.splice(i + 1, 1);
       // The joined line may end in a hyphen again ("crys-" / "tals-" / …): look at it once more.
       i--;
     }

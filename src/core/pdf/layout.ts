@@ -93,10 +93,10 @@ export function layoutPageText(runs: TextRun[], box?: PageBox): PageLayout {
   const body = readingOrder(lines.slice(head, lines.length - foot), size);
   const bodyTexts = body.map(lineText);
   // A word breaks across lines of the same type only (not from a heading into its paragraph).
-  const sameType = (i: number) => Math.abs(body[i]!.h - body[i + 1]!.h) <= 0.15 * Math.max(body[i]!.h, body[i + 1]!.h);
+  const sameType = (a: number, b: number) => Math.abs(body[a]!.h - body[b]!.h) <= 0.15 * Math.max(body[a]!.h, body[b]!.h);
   const text = [
     ...lines.slice(0, head).map(lineText),
-    ...mergeMarkLines(dehyphenate(bodyTexts, (i) => sameType(i) && !!bodyTexts[i] && !!bodyTexts[i + 1])),
+    ...mergeMarkLines(dehyphenate(bodyTexts, (a, b) => sameType(a, b) && !!bodyTexts[a] && !!bodyTexts[b])),
     ...readable.filter((r) => r.upright === false && !isBlank(r.str)).map((r) => cleanText(r.str).trim()),
     ...lines.slice(lines.length - foot).map(lineText),
   ];

@@ -163,7 +163,8 @@ export function lineText(line: Line): string {
     blank = undefined;
     space = false;
   }
-  return cleanText(out).trim();
+  // A footnote mark typed as a superscript digit ("¹This is…") is a word of its own too.
+  return cleanText(out).trim().replace(/^([\u00B9\u00B2\u00B3\u2070\u2074-\u2079]+)(?=\p{L})/u, '$1 ');
 }
 
 /** Whether a run is a superscript of its line: smaller type, baseline raised by a fifth of the line's size. */
