@@ -67,12 +67,12 @@ export async function pdfTextCommand(argv: string[]): Promise<number> {
   const t = await readPdf(file, a.flags.get('--pages'), a.flags.get('--password'), a.switches.has('--json'));
   const advice = scanAdvice(t, path.basename(file));
   if (a.switches.has('--json')) {
-    process.stdout.write(`${JSON.stringify({ file, pageCount: t.pageCount, title: t.title ?? null, scanned: t.scanned, emptyPages: t.emptyPages, blankPages: t.blankPages, pages: t.pages }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ file, pageCount: t.pageCount, title: t.title ?? null, scanned: t.scanned, emptyPages: t.emptyPages, blankPages: t.blankPages, unreadablePages: t.unreadablePages, pages: t.pages }, null, 2)}\n`);
   } else {
     const blank = new Set(t.blankPages);
     const empty = new Set(t.emptyPages);
     const note = (n: number) => (blank.has(n) ? ' (blank)' : empty.has(n) ? ' (no text)' : '');
-    for (const p of t.pages) process.stdout.write(`=== page ${p.page}${note(p.page)} ===\n${p.text}\n\n`);
+    for (const p of t.pages) process.stdout.write(`=== page ${p.page}${note(p.page)}${p.notice ? ` (${p.notice})` : ''} ===\n${p.text}\n\n`);
   }
   if (advice) process.stderr.write(`ai-lab: ${advice}\n`);
   return advice ? 3 : 0;

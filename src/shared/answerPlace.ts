@@ -33,6 +33,33 @@ function agreement(x: string, a: number, y: string, b: number, c: number, d: num
  * the answer's occurrence whose surroundings agree most with the sentence wins (the first on a tie).
  */
 export function placeAnswer(page: string, answer: string, context?: string, at?: number): { start: number; length: number } | undefined {
+  return placeDense(page, answer, context, at) ?? placeWithoutHyphens(page, answer, context, at);
+}
+
+const HYPHENS = /[-\u00AD\u2010]/;
+
+/**
+ * The extracted text joins words hyphenated at a line end ("crys-" / "tals" is "crystals") where the
+ * layer still has the hyphen: hyphens are left out of both sides, and the place mapped back to the layer.
+ */
+function placeWithoutHyphens(page: string, answer: string, context?: string, at?: number): { start: number; length: number } | undefined {
+  const kept: number[] = [];
+  let bare = '';
+  for (let i = 0; i < page.length; i++) {
+    if (HYPHENS.test(page[i]!)) continue;
+    kept.push(i);
+    bare += page[i];
+  }
+  if (bare.length === page.length) return undefined;
+  const strip = (s: string) => s.replace(new RegExp(HYPHENS.source, 'g'), '');
+  const bareAt = context !== undefined && at !== undefined ? strip(context.slice(0, at)).length : undefined;
+  const p = placeDense(bare, strip(answer), context === undefined ? undefined : strip(context), bareAt);
+  if (!p) return undefined;
+  const start = kept[p.start]!;
+  return { start, length: kept[p.start + p.length - 1]! + 1 - start };
+}
+
+function placeDense(page: string, answer: string, context?: string, at?: number): { start: number; length: number } | undefined {
   const q = dense(answer);
   if (!q) return undefined;
   const ctx = context ? dense(context) : '';

@@ -41,6 +41,16 @@ describe('PDF viewer: where an answer is marked on the page', () => {
     assert.equal(placeAnswer(broken, 'nowhere', context, 0), undefined);
   });
 
+  it('an answer whose word was hyphenated at a line end (joined in the text, "crys-" "tals" on the layer) is marked across the hyphen', () => {
+    const layer = dense('Pure silicon forms large crys- tals when it cools; a state-of-the- art furnace.');
+    const ctx = 'Pure silicon forms large crystals when it cools; a state-of-the-art furnace.';
+    const p = placeAnswer(layer, 'large crystals', ctx, ctx.indexOf('large crystals'))!;
+    assert.equal(layer.slice(p.start, p.start + p.length), 'largecrys-tals');
+    const q = placeAnswer(layer, 'state-of-the-art', ctx, ctx.indexOf('state-of-the-art'))!;
+    assert.equal(layer.slice(q.start, q.start + q.length), 'state-of-the-art');
+    assert.equal(placeAnswer(layer, 'crystal ball', ctx, 0), undefined);
+  });
+
   it('keeps one unit for one when lower-casing ("İ" stays, so offsets do not shift) and leaves out spaces', () => {
     assert.equal(dense('İ Ab\u00a0C'), 'İabc');
     assert.equal(dense('𝑥 Y'), '𝑥y');

@@ -97,6 +97,11 @@ function readsAsProse(side: Line[]): boolean {
   return chars >= 18 && fill >= 0.55 && (words >= 3 || !spaced);
 }
 
+/** Whether a side's lines are mostly lone glyphs or numbers (3 characters or fewer). */
+function scattered(side: Line[]): boolean {
+  return median(side.map((l) => lineText(l).replace(/\s/g, '').length)) <= 3;
+}
+
 /** Whether most lines of a paragraph continue on the next (it starts in lower case): wrapped prose. */
 function runsOn(lines: Line[]): boolean {
   let pairs = 0;
@@ -238,7 +243,10 @@ function columnsOf(lines: Line[], block: Block, size: number): Split | undefined
   // Prose on one side only, on shared baselines: a table with a column of descriptions, bullets, line
   // numbers; unless the prose is on the left and runs on from line to line (a paragraph, with a code
   // panel on its right).
-  const columns = (proseL && proseR) || !onBaselines || (proseL && !proseR && runsOn(left));
+  // Sides of lone glyphs (a plot's markers and tick labels, an equation drawn glyph by glyph) are not a
+  // sidebar on baselines of its own: their lines stay whole.
+  const ownBaselines = !onBaselines && !scattered(left) && !scattered(right);
+  const columns = (proseL && proseR) || ownBaselines || (proseL && !proseR && runsOn(left));
   return columns ? { block, left, right } : undefined;
 }
 

@@ -12,6 +12,8 @@ export interface PdfText extends DocumentText {
   emptyPages: number[];
   /** Pages with nothing drawn on them at all (no text, picture or line); a subset of emptyPages. */
   blankPages: number[];
+  /** Pages with glyphs that have no Unicode mapping (left out of their text; each page says how many). */
+  unreadablePages: number[];
   /** Set when the document has no text layer and not only blank pages: it looks scanned, so OCR is the way to its text. */
   scanned: boolean;
   title?: string;
@@ -90,7 +92,8 @@ export async function extractPdf(data: Uint8Array, name: string, o: ExtractOptio
     const blankPages = texts.filter((t) => t.blank).map((t) => t.page);
     const title = results[0]!.title?.trim() || undefined;
     const scanned = texts.length > 0 && emptyPages.length === texts.length && blankPages.length < texts.length;
-    return { ...joinPages(texts), pageCount, emptyPages, blankPages, scanned, title };
+    const unreadablePages = texts.filter((t) => t.unreadable).map((t) => t.page);
+    return { ...joinPages(texts), pageCount, emptyPages, blankPages, unreadablePages, scanned, title };
   } catch (err) {
     throw err instanceof PdfError ? err : pdfjsError(err, name, o.password, data.length);
   }
@@ -122,6 +125,9 @@ export function scanAdvice(t: PdfText, name: string): string | undefined {
   if (t.pages.length > 0 && t.blankPages.length === t.pages.length) {
     const n = t.pages.length;
     return `${name} has no text: ${n === 1 ? `page ${t.pages[0]!.page} is` : t.pages.length === t.pageCount ? `all ${n} pages are` : `the ${n} pages chosen are`} blank (nothing is drawn on ${n === 1 ? 'it' : 'them'}).`;
+  }
+  if (t.scanned && t.unreadablePages.length) {
+    return `${name} has no readable text: its fonts draw glyphs without a Unicode mapping, so the text cannot be told from them. OCR can read it from the rendered pages, e.g. \`ocrmypdf --force-ocr "${name}" "${name.replace(/\.pdf$/i, '')}.ocr.pdf"\`.`;
   }
   if (t.scanned) {
     return `${name} has no text layer: it looks scanned (pages are pictures). Run OCR on it first, e.g. \`ocrmypdf "${name}" "${name.replace(/\.pdf$/i, '')}.ocr.pdf"\`, then open the OCR'd copy.`;

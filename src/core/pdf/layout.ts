@@ -4,7 +4,10 @@
  * and page numbers last.
  */
 import { readingOrder } from './columns';
-import { bodySize, groupLines, isBlank, lineText, type Line, type TextRun } from './lines';
+import { dehyphenate } from './hyphens';
+import { bodySize, cleanText, groupLines, isBlank, lineText, type Line, type TextRun } from './lines';
+import { attachScripts } from './scripts';
+import { stripUnreadable } from './unreadable';
 
 export type { TextRun } from './lines';
 
@@ -48,13 +51,36 @@ function furnitureCount(lines: Line[], size: number, pitch: number, inZone: (l: 
   return 0;
 }
 
+/** A page's text, and how many glyphs on it had no Unicode mapping (left out; see unreadable.ts). */
+export interface PageLayout {
+  text: string;
+  unreadable: number;
+}
+
 /**
  * The page's text in reading order, one line of text per line of print. Rotated and vertical runs
  * (margin stamps, vertical labels) follow the body in content order, before the footer.
  */
 export function layoutPage(runs: TextRun[], box?: PageBox): string {
-  const upright = runs.filter((r) => r.upright !== false);
-  const lines = groupLines(upright);
+  return layoutPageText(runs, box).text;
+}
+
+/**
+ * layoutPage with the count of unreadable glyphs dropped. Superscripts join the word they touch
+ * (scripts.ts), words hyphenated at a line end of the body are joined again (hyphens.ts), and a run
+ * of lines that are only a mark or two each (a plot's markers) is one line.
+ */
+export function layoutPageText(runs: TextRun[], box?: PageBox): PageLayout {
+  let unreadable = 0;
+  const readable: TextRun[] = [];
+  for (const r of runs) {
+    const { text, dropped } = stripUnreadable(r.str);
+    unreadable += dropped;
+    // A run that was only unreadable glyphs leaves no blank behind to act as a space.
+    if (text || !dropped) readable.push(dropped ? { ...r, str: text } : r);
+  }
+  const upright = readable.filter((r) => r.upright !== false);
+  const lines = attachScripts(groupLines(upright));
   const size = bodySize(lines);
   const pitch = pitchOf(lines, size);
   const top = lines.length ? Math.max(...lines.map((l) => l.y + l.h)) : 0;
@@ -64,12 +90,31 @@ export function layoutPage(runs: TextRun[], box?: PageBox): string {
   const high = box ? box.height : top;
   const head = furnitureCount(lines, size, pitch, (l) => l.y >= high - FURNITURE_ZONE * height);
   const foot = furnitureCount([...lines].reverse(), size, pitch, (l) => l.y <= low + FURNITURE_ZONE * height);
-  const body = lines.slice(head, lines.length - foot);
+  const body = readingOrder(lines.slice(head, lines.length - foot), size);
+  const bodyTexts = body.map(lineText);
+  // A word breaks across lines of the same type only (not from a heading into its paragraph).
+  const sameType = (a: number, b: number) => Math.abs(body[a]!.h - body[b]!.h) <= 0.15 * Math.max(body[a]!.h, body[b]!.h);
   const text = [
     ...lines.slice(0, head).map(lineText),
-    ...readingOrder(body, size).map(lineText),
-    ...runs.filter((r) => r.upright === false && !isBlank(r.str)).map((r) => r.str.trim()),
+    ...mergeMarkLines(dehyphenate(bodyTexts, (a, b) => sameType(a, b) && !!bodyTexts[a] && !!bodyTexts[b])),
+    ...readable.filter((r) => r.upright === false && !isBlank(r.str)).map((r) => cleanText(r.str).trim()),
     ...lines.slice(lines.length - foot).map(lineText),
   ];
-  return text.filter((t) => t).join('\n');
+  return { text: text.filter((t) => t).join('\n'), unreadable };
+}
+
+/** A line of marks only (plot markers, bullets of a legend): no letter or digit, each mark at most 2 characters. */
+const markOnly = (t: string): boolean => !/[\p{L}\p{N}]/u.test(t) && t.split(/\s+/).every((m) => m.length <= 2);
+
+/** Consecutive lines that are marks only, as one line: a scatter plot's markers are not a hundred lines. */
+function mergeMarkLines(texts: string[]): string[] {
+  const out: string[] = [];
+  let prevMark = false;
+  for (const t of texts) {
+    const mark = markOnly(t) && t.length > 0;
+    if (mark && prevMark) out[out.length - 1] += ` ${t}`;
+    else out.push(t);
+    prevMark = mark;
+  }
+  return out;
 }

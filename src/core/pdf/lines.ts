@@ -61,8 +61,12 @@ function sameLine(a: TextRun, b: TextRun): boolean {
   const size = Math.min(a.height || 10, b.height || 10);
   const dy = Math.abs(a.y - b.y);
   if (dy > 0.7 * size) return false;
-  const overlap = Math.min(a.x + Math.abs(a.width), b.x + Math.abs(b.width)) - Math.max(a.x, b.x);
-  return overlap <= 0 || dy <= 0.3 * size;
+  return !overlapAcross(a, b) || dy <= 0.3 * size;
+}
+
+/** Whether two runs share some of their horizontal extent (one is above the other). */
+function overlapAcross(a: TextRun, b: TextRun): boolean {
+  return Math.min(a.x + Math.abs(a.width), b.x + Math.abs(b.width)) - Math.max(a.x, b.x) > 0;
 }
 
 /**
@@ -80,7 +84,11 @@ export function groupLines(runs: TextRun[]): Line[] {
     const rh = r.height > 0 ? r.height : h;
     // Near every run already on the line, not only its largest: a run of a smaller panel line must not
     // join through a body line that sits between two of the panel's lines.
-    const joins = cur.length > 0 && Math.abs(r.y - y) <= 0.7 * Math.min(rh, h || rh) && cur.every((c) => sameLine(c, r));
+    // Two scripts of a line (a superscript and a subscript, or a lowered big operator and an exponent)
+    // are further apart than either is from the line: they are not compared with each other.
+    // Side by side, they are only compared with the line's baseline (a lowered sum sign and an exponent).
+    const scripts = (c: TextRun) => Math.min(c.height, r.height) < 0.85 * Math.max(h, rh) && !overlapAcross(c, r);
+    const joins = cur.length > 0 && Math.abs(r.y - y) <= 0.7 * Math.min(rh, h || rh) && cur.every((c) => scripts(c) || sameLine(c, r));
     if (!joins) {
       if (cur.length) groups.push(cur);
       cur = [];
@@ -127,25 +135,40 @@ export function lineText(line: Line): string {
   const runs = rtl > ltr ? [...line.runs].reverse() : line.runs;
   let out = '';
   let prev: TextRun | undefined;
+  let first: TextRun | undefined;
+  let blank: TextRun | undefined;
   let space = false;
   for (const r of runs) {
     if (isBlank(r.str)) {
       space ||= out.length > 0;
+      blank = r;
       continue;
     }
     if (prev) {
       if (r.str === prev.str && Math.abs(r.x - prev.x) < 0.3 * (r.height || 1) && Math.abs(r.y - prev.y) < 0.3 * (r.height || 1)) continue;
       const gap = rtl > ltr ? prev.x - (r.x + Math.abs(r.width)) : r.x - (prev.x + Math.abs(prev.width));
       // pdf.js's own threshold for a space inside a run (SPACE_IN_FLOW_MIN_FACTOR): a tenth of the font size.
-      if (gap > 0.1 * Math.max(1, Math.min(prev.height || 10, r.height || 10))) space = true;
+      const tight = gap <= 0.1 * Math.max(1, Math.min(prev.height || 10, r.height || 10));
+      if (!tight) space = true;
+      // pdf.js's blank run spans the gap to the next run of its own flow (across a gutter): a mark drawn
+      // apart, touching the word before it, sits inside that blank and is no new word.
+      else if (blank && rtl <= ltr && blank.x + Math.abs(blank.width) > r.x + Math.abs(r.width)) space = false;
+      // A footnote's mark, raised before its first word, is a word of its own ("1 This is…").
+      if (prev === first && raised(prev, line) && !raised(r, line) && /^[\p{L}\p{N}]/u.test(r.str)) space = true;
       if (space && !/\s$/.test(out) && !/^\s/.test(r.str)) out += ' ';
     }
     out += r.str;
     prev = r;
+    first ??= r;
+    blank = undefined;
     space = false;
   }
-  return cleanText(out).trim();
+  // A footnote mark typed as a superscript digit ("¹This is…") is a word of its own too.
+  return cleanText(out).trim().replace(/^([\u00B9\u00B2\u00B3\u2070\u2074-\u2079]+)(?=\p{L})/u, '$1 ');
 }
+
+/** Whether a run is a superscript of its line: smaller type, baseline raised by a fifth of the line's size. */
+const raised = (r: TextRun, line: Line): boolean => r.height < 0.85 * line.h && r.y - line.y > 0.2 * line.h;
 
 /**
  * Spacing accents (as TeX fonts draw them, before their letter), the combining marks they stand for,

@@ -1,3 +1,5 @@
+import { unreadableNotice } from './unreadable';
+
 /** A document's text with its pages: every character offset maps back to the page it is on. */
 export interface PageText {
   /** 1-based page number. */
@@ -6,6 +8,10 @@ export interface PageText {
   /** Offsets of this page's text in the document's text. */
   start: number;
   end: number;
+  /** Glyphs on the page with no Unicode mapping, left out of `text`; absent when none. */
+  unreadable?: number;
+  /** What the reader should know about the page's text (some of it could not be read); absent when nothing. */
+  notice?: string;
 }
 
 export interface DocumentText {
@@ -16,12 +22,14 @@ export interface DocumentText {
 /** Pages joined by one line break, so a sentence may run on across a page break as it does in print. */
 export const PAGE_JOIN = '\n';
 
-export function joinPages(texts: Array<{ page: number; text: string }>): DocumentText {
+export function joinPages(texts: Array<{ page: number; text: string; unreadable?: number }>): DocumentText {
   const pages: PageText[] = [];
   let text = '';
   for (const p of texts) {
     if (pages.length) text += PAGE_JOIN;
-    pages.push({ page: p.page, text: p.text, start: text.length, end: text.length + p.text.length });
+    const page: PageText = { page: p.page, text: p.text, start: text.length, end: text.length + p.text.length };
+    if (p.unreadable) Object.assign(page, { unreadable: p.unreadable, notice: unreadableNotice(p.unreadable) });
+    pages.push(page);
     text += p.text;
   }
   return { text, pages };

@@ -9,7 +9,8 @@ import { parentPort } from 'node:worker_threads';
 import { importEsm, importUrl, resolveModule } from '../esm';
 import { DecodeBudget, decodeBudget, DecodeLimitError, documentLimit, installDecodeHook, STREAM_LIMIT, useDecodeBudget } from './decodeBudget';
 import { AffineMatrix } from './domMatrix';
-import { layoutPage, type TextRun } from './layout';
+import { fieldItems, type WidgetData } from './formFields';
+import { layoutPageText, type TextRun } from './layout';
 import { InThreadPort } from './inThreadPort';
 import { applyPatches, PDFJS_WORKER_PATCHES } from './pdfjsPatches';
 import { SyncDecompressionStream } from './syncInflate';
@@ -31,6 +32,7 @@ interface Viewport {
 }
 interface Page {
   getTextContent(): Promise<{ items: TextItem[] }>;
+  getAnnotations(o: { intent: string }): Promise<WidgetData[]>;
   getViewport(o: { scale: number }): Viewport;
   getOperatorList(): Promise<{ fnArray: number[]; argsArray: unknown[][] }>;
   cleanup(): void;
@@ -112,6 +114,15 @@ function runsOf(items: TextItem[], vp: Viewport): TextRun[] {
     runs.push({ str: i.str, x, y: vp.height - y, width: i.width ?? 0, height: i.height ?? Math.abs(d), hasEOL: Boolean(i.hasEOL), dir: i.dir, upright });
   }
   return runs;
+}
+
+/**
+ * The text the page's form fields show (formFields.ts). A page whose annotations pdf.js cannot read
+ * still gives its own text.
+ */
+async function formFieldItems(page: Page, items: TextItem[]): Promise<TextItem[]> {
+  const widgets = await page.getAnnotations({ intent: 'display' }).catch(() => []);
+  return widgets.length ? fieldItems(widgets, items) : [];
 }
 
 /** Pages in flight at once: pdf.js parses the next while this thread lays out the last. */
@@ -208,7 +219,8 @@ async function extractPages(pdfjs: PdfJs, worker: unknown, job: PdfJob, progress
         batch.map(async (n): Promise<PageReply> => {
           const page = await doc.getPage(n);
           const vp = page.getViewport({ scale: 1 });
-          const text = layoutPage(runsOf((await page.getTextContent()).items, vp), { width: vp.width, height: vp.height });
+          const items = (await page.getTextContent()).items;
+          const { text, unreadable } = layoutPageText([...runsOf(items, vp), ...runsOf(await formFieldItems(page, items), vp)], { width: vp.width, height: vp.height });
           // A page without text is blank or a picture: its drawing operators tell (scans are not decoded past a few).
           let blank: boolean | undefined;
           if (!text.trim() && pictures < MAX_PICTURE_PAGES) {
@@ -216,7 +228,7 @@ async function extractPages(pdfjs: PdfJs, worker: unknown, job: PdfJob, progress
             if (!blank) pictures++;
           }
           page.cleanup();
-          return blank ? { page: n, text, blank } : { page: n, text };
+          return { page: n, text, ...(blank ? { blank } : {}), ...(unreadable ? { unreadable } : {}) };
         }),
       );
       checkBudget();

@@ -21,6 +21,8 @@ export interface PageReply {
   page: number;
   text: string;
   blank?: boolean;
+  /** Glyphs left out of `text` for want of a Unicode mapping; absent when none. */
+  unreadable?: number;
 }
 
 export type PdfJobReply =

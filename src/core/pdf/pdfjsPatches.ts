@@ -30,6 +30,28 @@ export const PDFJS_WORKER_PATCHES: readonly SourcePatch[] = [
     find: '    let size = this.minBufferLength;\n    while (size < requested) {\n      size *= 2;\n    }\n    const buffer2 = new Uint8Array(size);',
     replace: `    let size = this.minBufferLength;\n    while (size < requested) {\n      size *= 2;\n    }\n    globalThis.${DECODE_HOOK}?.(size, size - buffer.byteLength);\n    const buffer2 = new Uint8Array(size);`,
   },
+  {
+    // pdf.js leaves soft hyphens (U+00AD) out of the text, so a word broken at one ("hyphen\u00AD" /
+    // "ation") could not be joined again: kept, and left out by the layout (hyphens.ts) once it has
+    // done its work. Its width now counts, as it does when the page is drawn.
+    name: 'soft hyphens kept in the text',
+    find: '        if (category.isInvisibleFormatMark) {\n          continue;\n        }',
+    replace: '        if (category.isInvisibleFormatMark && glyph.unicode !== "\\u00AD") {\n          continue;\n        }',
+  },
+  {
+    // A composite font without a ToUnicode map, whose CIDs no known collection maps, gets an identity
+    // "mapping" from pdf.js: its glyph numbers come out as junk letters ("+LGGHQ" for "Hidden"). The
+    // guess is marked, and its glyphs come out as U+FFFD, which the layout drops and counts as
+    // unreadable (unreadable.ts) instead of returning junk.
+    name: 'glyphs of composite fonts without a Unicode mapping marked unreadable',
+    find: '    return new IdentityToUnicodeMap(properties.firstChar, properties.lastChar);\n  }\n  async readToUnicode(cmapObj) {',
+    replace: '    const guessed = new IdentityToUnicodeMap(properties.firstChar, properties.lastChar);\n    guessed.aiLabGuessed = true;\n    return guessed;\n  }\n  async readToUnicode(cmapObj) {',
+  },
+  {
+    name: 'glyphs of composite fonts without a Unicode mapping marked unreadable (their text)',
+    find: '    let unicode = this.toUnicode.get(charcode) || charcode;',
+    replace: '    let unicode = this.toUnicode.aiLabGuessed ? "\\uFFFD" : this.toUnicode.get(charcode) || charcode;',
+  },
 ];
 
 export interface PatchResult {

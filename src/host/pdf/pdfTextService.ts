@@ -93,6 +93,11 @@ export class PdfTextService implements vscode.Disposable {
         this.log.info(`Extracted text of ${name}: ${text.pageCount} pages, ${text.text.length} characters${text.emptyPages.length ? `, ${text.emptyPages.length} pages without text` : ''}`);
         const advice = scanAdvice(text, name);
         if (advice) throw new PdfError('noText', advice);
+        if (text.unreadablePages.length) {
+          const which = text.unreadablePages.length > 5 ? `${text.unreadablePages.length} pages` : `${text.unreadablePages.length === 1 ? 'page' : 'pages'} ${text.unreadablePages.join(', ')}`;
+          this.log.warn(`${name}: some text could not be read on ${which} (glyphs without a Unicode mapping, left out)`);
+          void vscode.window.showWarningMessage(`AI Lab: some text of ${name} could not be read (${which}): its fonts have glyphs without a Unicode mapping. They are left out of the text.`);
+        }
         this.cache.set(key, { mtime: stat.mtime, size: stat.size, text });
         for (const old of [...this.cache.keys()].slice(0, Math.max(0, this.cache.size - MAX_CACHED))) this.cache.delete(old);
         return text;
