@@ -56,7 +56,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`ai-lab: ${err.message}\n\n${USAGE}`);
+      process.stderr.write(err.showUsage ? `ai-lab: ${err.message}\n\n${USAGE}` : `ai-lab: ${err.message} (ai-lab --help for usage)\n`);
       process.exitCode = 2;
     } else if (err instanceof InputError) {
       // Input with nothing to work on (or not text): exit 2, as for bad arguments, without the usage.
