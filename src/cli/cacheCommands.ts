@@ -1,4 +1,5 @@
 /** ai-lab cache scan | rm, and ai-lab tokenize: the Hugging Face cache and a model's tokenizer. */
+import * as fs from 'node:fs';
 import * as readline from 'node:readline/promises';
 import { formatBytes } from '../core/bytes';
 import { executeDelete, findCachedRepo, planDelete, scanCache } from '../core/hub/cacheScan';
@@ -9,6 +10,26 @@ import { inspectTokenization, TOKENIZER_FILES } from '../core/tokenize/inspect';
 import { oneOf, parseFlags, UsageError } from './args';
 import { listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
 import { readInputText } from './context';
+
+/**
+ * A --dir the user named must be a folder: a missing one (a typo, a disk not mounted) is not an empty
+ * cache, as the default cache folder's absence is. Exit 2 with what it is.
+ */
+function checkCacheDir(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    let target: string | undefined;
+    try {
+      target = fs.readlinkSync(dir);
+    } catch {
+      // Not a link: nothing there at all.
+    }
+    throw new UsageError(target === undefined ? `--dir ${dir} does not exist` : `--dir ${dir} is a link to ${target}, which does not exist (a disk that is not mounted?)`, false);
+  }
+  if (!st.isDirectory()) throw new UsageError(`--dir ${dir} is a file, not a cache folder`, false);
+}
 
 export const CACHE_USAGE = `  cache scan [--dir PATH] [--json]   what is in the Hugging Face cache (like hf cache scan)
   cache rm <ID> [--type model|dataset] [--revision COMMIT]… [--dir PATH] [--dry-run] [--yes] [--json]
@@ -23,7 +44,9 @@ async function cache(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'scan') {
     const a = parseFlags('cache scan', rest, { values: ['--dir'], switches: ['--json'] });
-    const scan = scanCache(a.flags.get('--dir') ?? resolveHubCacheDir());
+    const given = a.flags.get('--dir');
+    if (given !== undefined) checkCacheDir(given);
+    const scan = scanCache(given ?? resolveHubCacheDir());
     if (a.switches.has('--json')) {
       out(JSON.stringify(scan, null, 2));
       return 0;
@@ -41,7 +64,9 @@ async function cache(argv: string[]): Promise<number> {
     const id = a.positional[0];
     if (!id || a.positional.length > 1) throw new UsageError('cache rm takes one repo id (see ai-lab cache scan)');
     const type = oneOf('--type', a.flags.get('--type'), ['model', 'dataset', 'space'] as const, 'model');
-    const plan = planDelete(findCachedRepo(scanCache(a.flags.get('--dir') ?? resolveHubCacheDir()), id, type), a.all.get('--revision'));
+    const given = a.flags.get('--dir');
+    if (given !== undefined) checkCacheDir(given);
+    const plan = planDelete(findCachedRepo(scanCache(given ?? resolveHubCacheDir()), id, type), a.all.get('--revision'));
     const what = plan.wholeRepo ? `${type} ${id} (all ${plan.revisions.length} revisions)` : `${plan.revisions.length} revision(s) of ${id}: ${plan.revisions.map((r) => r.commit.slice(0, 12)).join(', ')}`;
     const summary = { id, type, wholeRepo: plan.wholeRepo, revisions: plan.revisions.map((r) => r.commit), freedBytes: plan.freedBytes, deleted: false };
     if (a.switches.has('--dry-run')) {
