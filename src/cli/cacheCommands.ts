@@ -8,7 +8,7 @@ import { looksLikeLocalPath } from '../core/inference/resolveModel';
 import { downloadSnapshot } from '../core/hub/snapshot';
 import { inspectTokenization, TOKENIZER_FILES } from '../core/tokenize/inspect';
 import { oneOf, parseFlags, UsageError } from './args';
-import { listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
+import { contentProblem, listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
 import { readInputText } from './context';
 
 /**
@@ -108,9 +108,12 @@ async function tokenize(argv: string[]): Promise<number> {
   }
   // Named problems (empty, not JSON, with line and column) rather than the tokenizer library's.
   const broken = (['tokenizer.json', 'tokenizer_config.json'] as const)
-    .map((file) => ({ file, r: readModelJson(dir, file) }))
-    .filter((x) => x.r.problem && !(x.file === 'tokenizer_config.json' && x.r.problem === 'is missing'));
-  if (broken.length) throw new ModelFilesError(`${model} cannot be tokenized: ${listWords(broken.map((x) => `${x.file} ${x.r.problem}`))}.`);
+    .map((file) => {
+      const r = readModelJson(dir, file);
+      return { file, problem: r.problem ?? contentProblem(file, r) };
+    })
+    .filter((x) => x.problem && !(x.file === 'tokenizer_config.json' && x.problem === 'is missing'));
+  if (broken.length) throw new ModelFilesError(`${model} cannot be tokenized: ${listWords(broken.map((x) => `${x.file} ${x.problem}`))}.`);
   const r = inspectTokenization(text, dir, model);
   if (a.switches.has('--json')) {
     out(JSON.stringify(r, null, 2));
