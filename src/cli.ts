@@ -50,13 +50,19 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+// A reader that stops early (`ai-lab tokenize … | head`) closes the pipe: stop quietly, as Unix tools do, not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(`ai-lab: ${err.message}\n\n${USAGE}`);
+      process.stderr.write(err.showUsage ? `ai-lab: ${err.message}\n\n${USAGE}` : `ai-lab: ${err.message} (ai-lab --help for usage)\n`);
       process.exitCode = 2;
     } else if (err instanceof InputError) {
       // Input with nothing to work on (or not text): exit 2, as for bad arguments, without the usage.

@@ -1,5 +1,13 @@
 /** A small flag parser: --flag, --flag value, --flag=value; repeated flags keep the last value. */
-export class UsageError extends Error {}
+/** Bad arguments (exit 2). `showUsage` false: the message says all (a file that does not exist), no usage text after it. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
+}
 
 export interface FlagSpec {
   /** Flags that take a value. */

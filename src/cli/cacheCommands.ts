@@ -1,4 +1,5 @@
 /** ai-lab cache scan | rm, and ai-lab tokenize: the Hugging Face cache and a model's tokenizer. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
 import { formatBytes } from '../core/bytes';
@@ -9,8 +10,28 @@ import { looksLikeLocalPath } from '../core/inference/resolveModel';
 import { downloadSnapshot } from '../core/hub/snapshot';
 import { inspectTokenization, TOKENIZER_FILES } from '../core/tokenize/inspect';
 import { oneOf, parseFlags, UsageError } from './args';
-import { listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
+import { contentProblem, listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
 import { readInputText } from './context';
+
+/**
+ * A --dir the user named must be a folder: a missing one (a typo, a disk not mounted) is not an empty
+ * cache, as the default cache folder's absence is. Exit 2 with what it is.
+ */
+function checkCacheDir(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    let target: string | undefined;
+    try {
+      target = fs.readlinkSync(dir);
+    } catch {
+      // Not a link: nothing there at all.
+    }
+    throw new UsageError(target === undefined ? `--dir ${dir} does not exist` : `--dir ${dir} is a link to ${target}, which does not exist (a disk that is not mounted?)`, false);
+  }
+  if (!st.isDirectory()) throw new UsageError(`--dir ${dir} is a file, not a cache folder`, false);
+}
 
 export const CACHE_USAGE = `  cache scan [--dir PATH] [--xet-dir PATH] [--json]
       what is in the Hugging Face cache (like hf cache scan), and in hf_xet's Xet cache (HF_XET_CACHE, else $HF_HOME/xet)
@@ -28,7 +49,9 @@ async function cache(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'scan') {
     const a = parseFlags('cache scan', rest, { values: ['--dir', '--xet-dir'], switches: ['--json'] });
-    const scan = scanCache(a.flags.get('--dir') ?? resolveHubCacheDir());
+    const given = a.flags.get('--dir');
+    if (given !== undefined) checkCacheDir(given);
+    const scan = scanCache(given ?? resolveHubCacheDir());
     const xet = scanXetCache(a.flags.get('--xet-dir') ?? resolveXetCacheDir());
     if (a.switches.has('--json')) {
       out(JSON.stringify({ ...scan, xet }, null, 2));
@@ -50,7 +73,9 @@ async function cache(argv: string[]): Promise<number> {
     const id = a.positional[0];
     if (!id || a.positional.length > 1) throw new UsageError('cache rm takes one repo id (see ai-lab cache scan)');
     const type = oneOf('--type', a.flags.get('--type'), ['model', 'dataset', 'space'] as const, 'model');
-    const plan = planDelete(findCachedRepo(scanCache(a.flags.get('--dir') ?? resolveHubCacheDir()), id, type), a.all.get('--revision'));
+    const given = a.flags.get('--dir');
+    if (given !== undefined) checkCacheDir(given);
+    const plan = planDelete(findCachedRepo(scanCache(given ?? resolveHubCacheDir()), id, type), a.all.get('--revision'));
     const what = plan.wholeRepo ? `${type} ${id} (all ${plan.revisions.length} revisions)` : `${plan.revisions.length} revision(s) of ${id}: ${plan.revisions.map((r) => r.commit.slice(0, 12)).join(', ')}`;
     const summary = { id, type, wholeRepo: plan.wholeRepo, revisions: plan.revisions.map((r) => r.commit), freedBytes: plan.freedBytes, deleted: false };
     if (a.switches.has('--dry-run')) {
@@ -142,9 +167,12 @@ async function tokenize(argv: string[]): Promise<number> {
   }
   // Named problems (empty, not JSON, with line and column) rather than the tokenizer library's.
   const broken = (['tokenizer.json', 'tokenizer_config.json'] as const)
-    .map((file) => ({ file, r: readModelJson(dir, file) }))
-    .filter((x) => x.r.problem && !(x.file === 'tokenizer_config.json' && x.r.problem === 'is missing'));
-  if (broken.length) throw new ModelFilesError(`${model} cannot be tokenized: ${listWords(broken.map((x) => `${x.file} ${x.r.problem}`))}.`);
+    .map((file) => {
+      const r = readModelJson(dir, file);
+      return { file, problem: r.problem ?? contentProblem(file, r) };
+    })
+    .filter((x) => x.problem && !(x.file === 'tokenizer_config.json' && x.problem === 'is missing'));
+  if (broken.length) throw new ModelFilesError(`${model} cannot be tokenized: ${listWords(broken.map((x) => `${x.file} ${x.problem}`))}.`);
   const r = inspectTokenization(text, dir, model);
   if (a.switches.has('--json')) {
     out(JSON.stringify(r, null, 2));

@@ -6,6 +6,7 @@ import { chooseDevice, type DeviceChoice, type DeviceSetting } from '../core/inf
 import type { HubAccess } from '../core/inference/resolveModel';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import { decodeText, decoderFor } from '../core/text/decode';
+import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
 import { readStdinBytes, UsageError, type Parsed } from './args';
 
@@ -44,9 +45,9 @@ export async function readInputText(a: Parsed): Promise<string> {
   if (inline !== undefined) return requireVisibleText(inline, 'the --text value');
   const file = a.flags.get('--file');
   if (file) {
-    if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`);
-    if (fs.statSync(file).isDirectory()) throw new UsageError(`--file ${file} is a folder, not a file`);
-    const { text, bom } = decodeInput(new Uint8Array(fs.readFileSync(file)), path.basename(file), a);
+    if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`, false);
+    if (fs.statSync(file).isDirectory()) throw new UsageError(`--file ${file} is a folder, not a file`, false);
+    const { text, bom } = decodeInput(readTextFileBytes(file, `--file ${file}`), path.basename(file), a);
     return requireInputText(text, bom, `the file ${file}`);
   }
   const bytes = await readStdinBytes();

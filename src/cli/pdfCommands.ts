@@ -12,6 +12,7 @@ import { joinPages, parsePageRange, type DocumentText } from '../core/pdf/pageTe
 import { notAFileError, readPdfFile, specialFileKind } from '../core/pdf/pdfFile';
 import { askQuestion } from '../core/qa/ask';
 import { formatAnswers } from '../core/qa/format';
+import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
 import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
 import { cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
@@ -26,9 +27,9 @@ export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--pass
       page and context sentence; "No answer found" when nothing reaches the minimum score.`;
 
 function exists(file: string): void {
-  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
+  if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`, false);
   const st = fs.statSync(file);
-  if (st.isDirectory()) throw new UsageError(`${file} is a folder, not a file`);
+  if (st.isDirectory()) throw new UsageError(`${file} is a folder, not a file`, false);
   // A device or FIFO would never end or never start: refused before anything reads it (exit 1).
   const kind = specialFileKind(st);
   if (kind) throw notAFileError(file, kind);
@@ -123,7 +124,7 @@ export async function askCommand(argv: string[]): Promise<number> {
       doc = t;
       paged = true;
     } else {
-      const { text, bom } = decodeInput(new Uint8Array(fs.readFileSync(source)), path.basename(source), a);
+      const { text, bom } = decodeInput(readTextFileBytes(source), path.basename(source), a);
       doc = joinPages([{ page: 1, text: requireInputText(text, bom, `the file ${source}`) }]);
     }
   }

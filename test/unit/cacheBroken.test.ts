@@ -121,6 +121,34 @@ describe('Hugging Face cache: broken entries', () => {
     assert.ok(!/version\.txt/.test(w));
   });
 
+  it('refs, snapshots or blobs folders that are dangling links (another disk): each a warning that says so, the rest listed', () => {
+    const refs = writeRepo(dir, 'models--org--refs', [twoFiles(A, 'main')]);
+    fs.rmSync(path.join(refs, 'refs'), { recursive: true });
+    fs.symlinkSync('/mnt/gone/refs', path.join(refs, 'refs'));
+    const snaps = writeRepo(dir, 'models--org--snaps', [twoFiles(B, 'main')]);
+    fs.rmSync(path.join(snaps, 'snapshots'), { recursive: true });
+    fs.symlinkSync('/mnt/gone/snapshots', path.join(snaps, 'snapshots'));
+    const blobs = writeRepo(dir, 'spaces--org--blobs', [twoFiles(C, 'main')]);
+    fs.rmSync(path.join(blobs, 'blobs'), { recursive: true });
+    fs.symlinkSync('/mnt/gone/blobs', path.join(blobs, 'blobs'));
+    writeRepo(dir, 'datasets--org--ok', [{ commit: A, ref: 'main', files: { 'train.csv': { blob: hash('3'), bytes: 70 } } }]);
+    const scan = scanCache(dir);
+    assert.deepEqual(scan.repos.map((r) => [r.type, r.id, r.size]).sort(), [['dataset', 'org/ok', 70], ['model', 'org/refs', 5100], ['space', 'org/blobs', 0]]);
+    assert.deepEqual(findCachedRepo(scan, 'org/refs').revisions[0]?.refs, []);
+    const w = scan.warnings.join('\n');
+    assert.match(w, /^models--org--refs: refs links to \/mnt\/gone\/refs, which is missing .*no revision has a ref name$/m);
+    assert.match(w, /^models--org--snaps: snapshots links to \/mnt\/gone\/snapshots, which is missing .*not listed$/m);
+    assert.match(w, /^spaces--org--blobs: blobs links to \/mnt\/gone\/blobs, which is missing .*not counted$/m);
+    assert.doesNotMatch(w, /no snapshots folder/);
+  });
+
+  it('the cache folder itself a dangling link: a warning, no repos; a missing folder is an empty cache', () => {
+    const link = path.join(dir, 'hub');
+    fs.symlinkSync('/mnt/gone/hub', link);
+    assert.deepEqual(scanCache(link).warnings, [`${link} is a link to /mnt/gone/hub, which does not exist (a disk that is not mounted?)`]);
+    assert.deepEqual(scanCache(path.join(dir, 'none')), { dir: path.join(dir, 'none'), repos: [], size: 0, warnings: [] });
+  });
+
   it('a link turned into a text file in a snapshot is counted as the file it is, with a warning', () => {
     const root = writeRepo(dir, 'models--org--model', [twoFiles(A, 'main')]);
     const f = path.join(root, 'snapshots', A, 'config.json');

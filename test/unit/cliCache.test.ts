@@ -96,4 +96,36 @@ describe('CLI: ai-lab cache on broken and Windows-style caches', () => {
     assert.deepEqual(j.repos.map((x) => x.id), ['org/m']);
     assert.deepEqual(j.warnings, [`models--org--m: snapshots/${hash('b')} cannot be read (EACCES: permission denied); its files are not counted`]);
   });
+
+  it('cache scan --dir that is missing, a dangling link or a file: exit 2 with what it is (not "0 repos")', () => {
+    const d = tmp();
+    fs.symlinkSync('/mnt/gone/hub', path.join(d, 'link'));
+    fs.writeFileSync(path.join(d, 'file'), 'x');
+    const cases: Array<[string, RegExp]> = [
+      ['none', /--dir .*none does not exist/],
+      ['link', /--dir .*link is a link to \/mnt\/gone\/hub, which does not exist/],
+      ['file', /--dir .*file is a file, not a cache folder/],
+    ];
+    for (const [name, why] of cases) {
+      for (const args of [['cache', 'scan', '--dir', path.join(d, name), '--json'], ['cache', 'rm', 'org/x', '--dir', path.join(d, name), '--dry-run']]) {
+        const r = cli(args);
+        assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, why);
+        assert.equal(r.stdout, '');
+      }
+    }
+  });
+
+  it('dangling refs and snapshots folders through the CLI: warnings that say so, the good repo listed, exit 0', () => {
+    const d = tmp();
+    const bad = writeRepo(d, 'models--org--bad', [{ commit: hash('a'), ref: 'main', files: { 'config.json': { blob: hash('1'), bytes: 10 } } }]);
+    fs.rmSync(path.join(bad, 'snapshots'), { recursive: true });
+    fs.symlinkSync('/mnt/gone/snapshots', path.join(bad, 'snapshots'));
+    writeRepo(d, 'models--org--good', [{ commit: hash('b'), ref: 'main', files: { 'config.json': { blob: hash('2'), bytes: 20 } } }]);
+    const r = cli(['cache', 'scan', '--dir', d, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as ScanJson;
+    assert.deepEqual(j.repos.map((x) => x.id), ['org/good']);
+    assert.ok(j.warnings.some((w) => /^models--org--bad: snapshots links to \/mnt\/gone\/snapshots, which is missing/.test(w)), j.warnings.join('\n'));
+  });
 });

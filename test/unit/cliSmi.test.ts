@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DIST, fakeSmi, FIXTURES } from '../fixtures/paths';
 import { alive, readPids } from '../fixtures/processes';
+import { commandLinePath } from '../../src/cli/envCommand';
 
 const caseSmi = (name: string) => path.join(FIXTURES, 'cases', name, 'nvidia-smi');
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -83,5 +84,21 @@ describe('CLI: ai-lab env on real-world nvidia-smi output', function () {
     const r = cli(['env', '--json', '--nvidia-smi', smi, '--timeout', '1'], { FAKE_SMI_PIDS: path.join(dir, 'pids') });
     assert.equal(r.status, 0, `${r.error?.message ?? ''} ${r.stderr}`);
     assert.equal((JSON.parse(r.stdout) as Report).nvidiaSmi.failure?.kind, 'timeout');
+  });
+
+  it('relative --nvidia-smi and --python paths are taken from the current folder (the probes run elsewhere)', () => {
+    fs.mkdirSync(path.join(dir, 'venv', 'bin'), { recursive: true });
+    fs.symlinkSync(process.execPath, path.join(dir, 'venv', 'bin', 'python'));
+    const smi = path.relative(dir, caseSmi('01-smi-umd'));
+    const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'env', '--json', '--nvidia-smi', smi, '--python', './venv/bin/python', '--python', 'venv'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as Report & { python: { path: string; errors: string[] }[] };
+    assert.equal(j.nvidiaSmi.failure, null);
+    assert.equal(j.gpus[0]?.cudaDriverVersion, '13.3');
+    // Both name the same interpreter, found (node is not Python, so its probe says so, but never "does not exist").
+    for (const p of j.python) assert.ok(!p.errors.some((e) => /does not exist/.test(e)), JSON.stringify(p));
+    assert.equal(commandLinePath('python3', dir), 'python3', 'a bare name stays a command on PATH');
+    assert.equal(commandLinePath('venv', dir), path.join(dir, 'venv'), 'a folder here is a path');
+    assert.equal(commandLinePath('../x/nvidia-smi', dir), path.resolve(dir, '../x/nvidia-smi'));
   });
 });

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InferenceService } from '../../src/core/inference/inferenceService';
-import { questionAnswerer, snapToGraphemes, type QaPipelineParts } from '../../src/core/inference/questionAnswering';
+import { MAX_ANSWER_TOKENS, questionAnswerer, snapToGraphemes, type QaPipelineParts } from '../../src/core/inference/questionAnswering';
 import { ModelResolver } from '../../src/core/inference/resolveModel';
 import { pipelineInputs } from '../../src/core/inference/taskInputs';
 import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
@@ -75,6 +75,15 @@ describe('QA offsets: the span chooser over a stand-in model (padding either sid
       assert.deepEqual(out.map((a) => [a.answer, a.start]), [['12 hours', 0], ['12 hours', passages[1]!.indexOf(' 12 hours') + 1]]);
     });
   }
+
+  it(`an answer is at most ${MAX_ANSWER_TOKENS} tokens: a start sentences before an equally likely end is never an answer`, async () => {
+    const qa = questionAnswerer(parts('right'));
+    const passage = 'The help desk logged 12 hours of overtime in March while the new dashboard was being built by the whole team. Each employee gets 12 hours of volunteer time off.';
+    const out = (await qa('How many hours?', passage, { top_k: 3 })) as Array<{ answer: string; start: number }>;
+    assert.deepEqual(out.slice(0, 2).map((a) => [a.answer, a.start]), [['12 hours', 21], ['12 hours', passage.lastIndexOf('12 hours')]]);
+    // Without the limit, "12 hours of overtime … gets 12 hours" ties with them (same start and end scores).
+    assert.ok(out.every((a) => !a.answer.includes('overtime')), JSON.stringify(out));
+  });
 
   it('refuses to place answers when the tokens the model read are not the ones the offsets describe', async () => {
     const p = parts('right');

@@ -61,9 +61,20 @@ const BLOB_LINK = /^(\.\.[\\/])+blobs[\\/][0-9a-f]{40}([0-9a-f]{24})?$/;
 const ANY_PATH = /^(\/|\.\.?[\\/]|[A-Za-z]:[\\/]|\\\\)[^\n]*$/;
 const rel = (from: string, p: string) => path.relative(from, p).split(path.sep).join('/');
 
+/** `p` is a link whose target is missing (fs.existsSync says false for it, as for nothing there). */
+const isDanglingLink = (p: string) => isLink(p) && !fs.existsSync(p);
+
+/** "refs links to /mnt/x, which is missing" for a repo's folder that is a dangling link; undefined otherwise. */
+function danglingFolder(repoDir: string, name: string, what: string): string | undefined {
+  const p = path.join(repoDir, name);
+  return isDanglingLink(p) ? `${name} links to ${readLinkOr(p)}, which is missing (a disk that is not mounted?); ${what}` : undefined;
+}
+
 function readRefs(repoDir: string, warn: (m: string) => void): Map<string, string[]> {
   const byCommit = new Map<string, string[]>();
   const refsDir = path.join(repoDir, 'refs');
+  const dangling = danglingFolder(repoDir, 'refs', 'no revision has a ref name');
+  if (dangling) warn(dangling);
   if (!fs.existsSync(refsDir)) return byCommit;
   const files = walkFiles(refsDir, (f, err) => warn(`${rel(repoDir, f)} cannot be read (${reason(err)})`));
   for (const file of files) {
@@ -141,7 +152,8 @@ function scanRepo(dir: string, type: RepoType, id: string, warn: (m: string) => 
   const snapshots = path.join(dir, 'snapshots');
   const listing = readDir(snapshots);
   if (listing.error) {
-    warn(listing.error.code === 'ENOENT' ? 'no snapshots folder (an interrupted download?); not listed' : `snapshots cannot be read (${reason(listing.error)}); not listed`);
+    const dangling = danglingFolder(dir, 'snapshots', 'not listed');
+    warn(dangling ?? (listing.error.code === 'ENOENT' ? 'no snapshots folder (an interrupted download?); not listed' : `snapshots cannot be read (${reason(listing.error)}); not listed`));
     return null;
   }
   const refs = readRefs(dir, warn);
@@ -170,6 +182,8 @@ function scanRepo(dir: string, type: RepoType, id: string, warn: (m: string) => 
       warn(`${names.map((n) => `refs/${n}`).join(', ')} ${names.length > 1 ? 'point' : 'points'} at ${COMMIT_HASH.test(commit) ? commit : `"${commit.slice(0, 60)}"`}, which has no snapshot`);
     }
   }
+  const blobsGone = danglingFolder(dir, 'blobs', 'the files linked into it are not counted');
+  if (blobsGone) warn(blobsGone);
   // Blobs no snapshot points at (an interrupted download, a Windows copy's leftover) still take space.
   for (const blob of walkFiles(path.join(dir, 'blobs'), (f, err) => (err.code === 'ENOENT' ? undefined : warn(`${rel(dir, f)} cannot be read (${reason(err)})`)))) {
     const real = realpathOr(blob);
@@ -199,14 +213,15 @@ function scanRepo(dir: string, type: RepoType, id: string, warn: (m: string) => 
 }
 
 /**
- * Scans the cache folder (HF_HUB_CACHE). A missing folder is an empty cache; nothing in it makes the
- * scan throw: each broken entry becomes a line in `warnings` and the other repos are still listed.
+ * Scans the cache folder (HF_HUB_CACHE). A missing folder is an empty cache (a dangling link to one
+ * is a warning); nothing in it makes the scan throw: each broken entry becomes a line in `warnings` and the other repos are still listed.
  */
 export function scanCache(dir: string): CacheScan {
   const out: CacheScan = { dir, repos: [], size: 0, warnings: [] };
   const top = readDir(dir);
   if (top.error) {
-    if (top.error.code !== 'ENOENT') out.warnings.push(`${dir} cannot be read (${reason(top.error)})`);
+    if (isDanglingLink(dir)) out.warnings.push(`${dir} is a link to ${readLinkOr(dir)}, which does not exist (a disk that is not mounted?)`);
+    else if (top.error.code !== 'ENOENT') out.warnings.push(`${dir} cannot be read (${reason(top.error)})`);
     return out;
   }
   for (const name of top.entries.map((e) => e.name).sort()) {

@@ -50,5 +50,8 @@ export function explainLoadFailure(dir: string, err: unknown): string {
   } catch {
     // The folder cannot be read: the original message says more.
   }
+  // ONNX Runtime: "Load model from /m/onnx/model.onnx failed:Protobuf parsing failed." (damaged, cut short, not ONNX).
+  const onnx = /Load model from (.+?\.onnx) failed:\s*Protobuf parsing failed/i.exec(msg)?.[1];
+  if (onnx) return `${dir} cannot be loaded: ${path.relative(dir, onnx).split(path.sep).join('/')} is not a valid ONNX file (ONNX Runtime cannot parse it: damaged, cut short, or not ONNX). Download it again.`;
   return msg;
 }

@@ -22,7 +22,7 @@ export class ModelFilesError extends Error {
 }
 
 /** What a file of the folder holds: its parsed object, or a problem ("is empty (0 bytes)"). */
-export type JsonRead = { value: Record<string, unknown>; problem?: undefined } | { value?: undefined; problem: string };
+export type JsonRead = { value: Record<string, unknown>; problem?: undefined; partial?: boolean } | { value?: undefined; problem: string; partial?: undefined };
 
 /** Bigger JSON files get only the cheap checks in `readModelJson(…, { quick: true })` (a 20 MB tokenizer.json takes a second to parse). */
 const QUICK_LIMIT = 2_000_000;
@@ -94,7 +94,7 @@ export function readModelJson(dir: string, file: string, o: { quick?: boolean } 
     } finally {
       fs.closeSync(fd);
     }
-    return { value: {} };
+    return { value: {}, partial: true };
   }
   const text = fs.readFileSync(full, 'utf8').replace(/^\uFEFF/, '');
   if (!text.trim()) return { problem: `is empty (only whitespace, ${st.size} bytes)` };
@@ -109,10 +109,22 @@ export function readModelJson(dir: string, file: string, o: { quick?: boolean } 
   return { value: value as Record<string, unknown> };
 }
 
-/** What each JSON file of a model must hold beyond being an object. */
-function contentProblem(file: string, v: Record<string, unknown>): string | undefined {
+/** The sections every tokenizers-library file has (null when unused); transformers.js refuses a file without one. */
+const TOKENIZER_SECTIONS = ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const;
+
+/**
+ * What a JSON file of a model must hold beyond being an object (`partial`: only its ends were read,
+ * see readModelJson's `quick`), or undefined.
+ */
+export function contentProblem(file: string, r: JsonRead): string | undefined {
+  const v = r.value;
+  if (!v || r.partial) return undefined;
   if (file === 'config.json' && typeof v.model_type !== 'string') return 'has no "model_type": transformers.js cannot tell which model it is';
-  if (file === 'tokenizer.json' && Object.keys(v).length && (!v.model || typeof v.model !== 'object')) return 'has no "model" section: it is not a fast-tokenizer (tokenizers library) file';
+  if (file === 'tokenizer.json') {
+    if (!v.model || typeof v.model !== 'object' || Array.isArray(v.model)) return 'has no "model" section: it is not a fast-tokenizer (tokenizers library) file';
+    const absent = TOKENIZER_SECTIONS.filter((k) => !(k in v));
+    if (absent.length) return `has no ${absent.map((k) => `"${k}"`).join(', ')} (a tokenizers-library file has each, null when unused): it is incomplete, or not written by the tokenizers library`;
+  }
   return undefined;
 }
 
@@ -141,7 +153,7 @@ export function checkModelJson(dir: string, o: { quick?: boolean } = {}): Folder
   const optional = OPTIONAL_JSON_FILES.filter((f) => fs.existsSync(path.join(dir, f)));
   for (const file of [...MODEL_JSON_FILES, ...optional]) {
     const r = readModelJson(dir, file, { quick: o.quick && file === 'tokenizer.json' });
-    const problem = r.problem ?? contentProblem(file, r.value!);
+    const problem = r.problem ?? contentProblem(file, r);
     if (problem) problems.push({ file, problem });
     else if (file === 'config.json') config = r.value;
   }

@@ -3,7 +3,8 @@
  * pipeline returns only the decoded answer text, and searching a passage for that text finds the
  * wrong place ("12 hours" inside "112 hours"). So the pipeline's tokenizer and model run here, the
  * span is chosen as the pipeline chooses it (softmax over the passage's start and end logits,
- * [CLS] kept in the softmax but never an answer, best start × end with start ≤ end), and its first
+ * [CLS] kept in the softmax but never an answer, best start × end with start ≤ end, at most 15
+ * tokens as in transformers' Python pipeline), and its first
  * and last tokens are mapped back to the passage through the tokenizer's offsets.
  */
 import type { Tokenizer } from '@huggingface/tokenizers';
@@ -61,8 +62,15 @@ function softmax(row: number[]): number[] {
 }
 
 /**
+ * The longest answer, in tokens: transformers' Python pipeline's `max_answer_len` default.
+ * transformers.js has no limit, so a start on one page and an end pages later could win a tie.
+ */
+export const MAX_ANSWER_TOKENS = 15;
+
+/**
  * The best `topK` spans of one row: positions are the passage's tokens that have a place; scores are
- * start × end probabilities. Ties keep the earlier span, as the pipeline's stable sort does.
+ * start × end probabilities; a span is at most MAX_ANSWER_TOKENS tokens. Ties keep the earlier span,
+ * as the pipeline's stable sort does.
  */
 function bestSpans(start: number[], end: number[], candidates: number[], topK: number): Array<[number, number, number]> {
   const best: Array<[number, number, number]> = [];
@@ -71,6 +79,7 @@ function bestSpans(start: number[], end: number[], candidates: number[], topK: n
     if (start[i]! === 0) continue;
     for (let b = a; b < candidates.length; b++) {
       const j = candidates[b]!;
+      if (j - i + 1 > MAX_ANSWER_TOKENS) break;
       const score = start[i]! * end[j]!;
       if (best.length === topK && score <= best[best.length - 1]![2]) continue;
       let k = best.length;

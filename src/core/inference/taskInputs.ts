@@ -1,5 +1,6 @@
 /** The positional arguments of a transformers.js pipeline call for each task, from plain options. */
 import { checkHypothesisTemplate } from '../nlp/hypothesis';
+import { requireVisibleLabels, requireVisibleText } from '../text/visible';
 
 export interface TaskOptions {
   text: string;
@@ -20,9 +21,11 @@ export function pipelineInputs(task: string, o: TaskOptions): unknown[] {
     case 'zero-shot-classification':
       if (!o.labels?.length) throw new Error('zero-shot-classification needs candidate labels (e.g. --labels "billing,support,feedback")');
       checkHypothesisTemplate(o.hypothesisTemplate);
+      requireVisibleLabels(o.labels);
       return [o.text, o.labels, { multi_label: Boolean(o.multiLabel), ...(o.hypothesisTemplate ? { hypothesis_template: o.hypothesisTemplate } : {}) }];
     case 'question-answering':
-      if (!o.question?.trim()) throw new Error('question-answering needs a question (e.g. --question "How many hours?")');
+      if (o.question === undefined) throw new Error('question-answering needs a question (e.g. --question "How many hours?")');
+      requireVisibleText(o.question, 'the question');
       return [o.question, o.text, { top_k: o.topK ?? 1 }];
     case 'summarization':
     case 'text2text-generation':

@@ -1,6 +1,6 @@
 import { runInBatches } from '../inference/batching';
-import { checkText, chunkText } from '../text/chunks';
-import { hasVisibleText, requireVisibleText } from '../text/visible';
+import { checkText, chunkText, InputError } from '../text/chunks';
+import { hasVisibleText, requireVisibleLabels, requireVisibleText } from '../text/visible';
 import { checkHypothesisTemplate, DEFAULT_HYPOTHESIS_TEMPLATE } from './hypothesis';
 import { partBudget, type LabOutput, type PartBudget, type LabelScore, type Progress, type TaskRunner } from './runner';
 
@@ -81,6 +81,7 @@ export function parseLabels(raw: string): string[] {
 export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(requireVisibleText(p.text, 'the text'));
   if (!p.labels.length) throw new Error('No labels given.');
+  requireVisibleLabels(p.labels);
   checkHypothesisTemplate(p.hypothesisTemplate);
   // Each part is paired with a hypothesis: leave room for the longest one.
   const hypotheses = p.labels.map((l) => (p.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE).replace('{}', l));
@@ -113,7 +114,8 @@ export interface QnliParams extends Omit<ClassifyParams, 'labelMap'> {
 export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(requireVisibleText(p.text, 'the text'));
   const question = p.question.trim();
-  if (!question) throw new Error('No question given.');
+  if (!question) throw new InputError('No question given.');
+  requireVisibleText(question, 'the question');
   const part = await partBudget(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, { pairedWith: [question], signal: p.signal });
   const chunks = readableChunks(text, part);
   const results = await runInBatches(

@@ -1,4 +1,5 @@
 import { checkText } from '../text/chunks';
+import { dropCutCharacter } from '../text/cutCharacter';
 import { requireVisibleText } from '../text/visible';
 import type { LabOutput, TaskRunner } from './runner';
 
@@ -25,5 +26,5 @@ export async function continueText(p: GenerateParams): Promise<Extract<LabOutput
   };
   const out = (await p.runner.run('text-generation', p.model, [prompt, opts], { signal: p.signal, onPartial: p.onPartial })) as Array<{ generated_text: string }>;
   const full = out[0]?.generated_text ?? '';
-  return { kind: 'generation', text: full.startsWith(prompt) ? full.slice(prompt.length) : full };
+  return { kind: 'generation', text: dropCutCharacter(full.startsWith(prompt) ? full.slice(prompt.length) : full) };
 }

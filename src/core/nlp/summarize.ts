@@ -1,5 +1,6 @@
 import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, sentencesWithin } from '../text/chunks';
+import { dropCutCharacter } from '../text/cutCharacter';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
 import { partBudget, type LabOutput, type Progress, type TaskRunner } from './runner';
 import type { SummaryPreset } from './tasks';
@@ -20,7 +21,7 @@ export interface SummarizeParams {
 async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): Promise<string> {
   const opts = { max_new_tokens: p.preset.maxNewTokens, min_new_tokens: p.preset.minNewTokens };
   const out = (await p.runner.run('summarization', p.model, [text, opts], { signal: p.signal, onPartial: stream ? p.onPartial : undefined })) as Array<{ summary_text: string }>;
-  return (out[0]?.summary_text ?? '').trim();
+  return dropCutCharacter(out[0]?.summary_text ?? '').trim();
 }
 
 /**

@@ -2,6 +2,7 @@ import { runInBatches } from '../inference/batching';
 import { partBudget, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { checkText, chunkText, InputError } from '../text/chunks';
+import { requireVisibleText } from '../text/visible';
 import { Bm25Index, selectChunks } from './bm25';
 import { answerContext } from './context';
 
@@ -49,6 +50,7 @@ function asAnswerLists(out: unknown, n: number): RawAnswer[][] {
 export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { kind: 'answers' }>> {
   const question = p.question.trim();
   if (!question) throw new InputError('Type a question to ask.');
+  requireVisibleText(question, 'the question');
   if (question.length > 1000) throw new InputError('The question is longer than 1,000 characters; ask something shorter.');
   const text = checkText(p.doc.text, 'the document');
   // The question shares the model's input with each passage: sized with the model's tokenizer to fit beside it.

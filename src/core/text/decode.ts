@@ -144,12 +144,24 @@ function decodeWith(d: TextDecoder, bytes: Uint8Array): string {
 const hex = (b: number) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
 
 /**
- * Decodes a whole file. Throws InputError for binary data (zero bytes that are not UTF-16) and for a
- * file that is not valid in its byte order mark's UTF-16; bytes that are not valid UTF-8 are decoded
+ * Decodes a whole file. Throws InputError for binary data (zero bytes that are not UTF-16, or a NUL
+ * character in the decoded text), for UTF-32 and for a file that is not valid in its byte order mark's UTF-16; bytes that are not valid UTF-8 are decoded
  * with the fallback (see DecodeOptions) and the result carries a `notice` to show.
  */
 export function decodeText(bytes: Uint8Array, o: DecodeOptions): DecodedText {
+  const d = decodeBytes(bytes, o);
+  // A NUL character is never text: UTF-32 read as UTF-16, or binary data past the first 512 bytes.
+  const nul = d.text.indexOf('\u0000');
+  if (nul >= 0) throw new InputError(`${o.name} looks like binary data, not text (it has a NUL character at character ${nul} once read as ${d.encoding}); AI Lab works on text.`);
+  return d;
+}
+
+function decodeBytes(bytes: Uint8Array, o: DecodeOptions): DecodedText {
   const b0 = bytes[0];
+  // UTF-32 (VS Code does not read it either): its BOM would otherwise pass for UTF-16's.
+  if ((b0 === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (b0 === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)) {
+    throw new InputError(`${o.name} is UTF-32 text (from its byte order mark), which AI Lab does not read; save it again as UTF-8.`);
+  }
   const b1 = bytes[1];
   if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return decodeUtf8(bytes.subarray(3), true, o);
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {

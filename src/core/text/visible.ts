@@ -70,3 +70,12 @@ export function requireVisibleText(text: string, what: string): string {
   if ([...text].every((ch) => ASCII_SPACE.test(ch))) throw new InputError(`${capital(what)} has only whitespace: nothing to work on.`);
   throw new InputError(`${capital(what)} has no visible text, only ${describeInvisible(text)}: nothing to work on.`);
 }
+
+/**
+ * Labels for zero-shot classification, each with something visible in it: a label of zero-width
+ * characters would be scored as a real class. Throws InputError naming the label by its place (1-based).
+ */
+export function requireVisibleLabels(labels: string[]): string[] {
+  labels.forEach((l, i) => requireVisibleText(l, `label ${i + 1} of ${labels.length}`));
+  return labels;
+}
