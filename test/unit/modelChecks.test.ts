@@ -200,6 +200,7 @@ describe('models checked before they run: scores and templates', () => {
   it('a hypothesis template without {} is refused (core, pipeline inputs), before any model call', async () => {
     assert.equal(checkHypothesisTemplate('Topic: {}.'), 'Topic: {}.');
     assert.throws(() => checkHypothesisTemplate('This example is about', 'the setting aiLab.zeroShot.hypothesisTemplate'), /^InputError: The setting aiLab\.zeroShot\.hypothesisTemplate "This example is about" has no \{\} where the label goes/);
+    assert.throws(() => checkHypothesisTemplate('{} and {}', '--template'), /^InputError: --template "\{\} and \{\}" has more than one \{\}/);
     let calls = 0;
     const runner: TaskRunner = { run: async () => (calls++, []) };
     await assert.rejects(zeroShot({ runner, model: 'm', text: 'the dashboard errors', labels: ['a', 'b'], hypothesisTemplate: 'no braces' }), /has no \{\} where the label goes/);

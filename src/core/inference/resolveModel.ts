@@ -121,14 +121,44 @@ export class ModelResolver {
   }
 }
 
-/** model_max_length from a model folder's tokenizer_config.json (absurd placeholder values ignored). */
-export function modelMaxLength(dir: string): number | undefined {
+/**
+ * Encoders whose position ids start after the padding index (fairseq's convention, kept by transformers'
+ * RoBERTa-family embeddings): of `max_position_embeddings` positions, `pad_token_id + 1` are never used,
+ * so roberta-base's 514 positions hold 512 tokens.
+ */
+const PADDING_OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'xlm-roberta-xl', 'camembert', 'longformer', 'mpnet', 'data2vec-text', 'ibert', 'xmod', 'luke', 'markuplm', 'roberta-prelayernorm']);
+
+function readJson(file: string): Record<string, unknown> | undefined {
   try {
-    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')) as { model_max_length?: number };
-    const n = Number(cfg.model_max_length);
-    // Tokenizers without a limit say 1e30: treat as unknown.
-    return Number.isFinite(n) && n > 0 && n < 1_000_000 ? n : undefined;
+    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A length in tokens that means something: tokenizers without a limit say 1e30 (treated as unknown). */
+function sensibleLength(v: unknown): number | undefined {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 && n < 1_000_000 ? n : undefined;
+}
+
+/**
+ * The longest input (in tokens, special tokens included) a model folder can read: the smaller of its
+ * tokenizer's `model_max_length` (tokenizer_config.json) and what its learned position table holds
+ * (config.json `max_position_embeddings`, less the padding offset of RoBERTa-family encoders). An
+ * encoder-decoder's positions are not counted (its decoder's table is what the key describes). Undefined
+ * when neither file says.
+ */
+export function modelMaxLength(dir: string): number | undefined {
+  const fromTokenizer = sensibleLength(readJson(path.join(dir, 'tokenizer_config.json'))?.model_max_length);
+  const config = readJson(path.join(dir, 'config.json'));
+  let fromPositions: number | undefined;
+  const positions = sensibleLength(config?.max_position_embeddings);
+  if (positions !== undefined && config?.is_encoder_decoder !== true) {
+    const offset = PADDING_OFFSET_POSITIONS.has(String(config?.model_type)) ? Number(config?.pad_token_id ?? 1) + 1 : 0;
+    fromPositions = positions - (Number.isInteger(offset) && offset > 0 && offset < positions ? offset : 0);
+  }
+  if (fromTokenizer === undefined) return fromPositions;
+  return fromPositions === undefined ? fromTokenizer : Math.min(fromTokenizer, fromPositions);
 }

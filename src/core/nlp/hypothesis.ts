@@ -4,7 +4,7 @@ import { InputError } from '../text/chunks';
 export const DEFAULT_HYPOTHESIS_TEMPLATE = 'This example is {}.';
 
 /**
- * The template when it has a `{}` for the label; else an InputError naming where it came from
+ * The template when it has one `{}` for the label; else an InputError naming where it came from
  * (`source`: "--template", "the setting aiLab.zeroShot.hypothesisTemplate"). Without `{}` every label
  * would get the same hypothesis, and the scores would say nothing about the labels.
  */
@@ -12,6 +12,10 @@ export function checkHypothesisTemplate(template: string | undefined, source = '
   if (template === undefined) return undefined;
   if (!template.includes('{}')) {
     throw new InputError(`${source.charAt(0).toUpperCase()}${source.slice(1)} "${template}" has no {} where the label goes, so every label would be scored against the same sentence; write it like "${DEFAULT_HYPOTHESIS_TEMPLATE}".`);
+  }
+  if (template.split('{}').length > 2) {
+    // Python's pipeline fills it with str.format(label), which fails on a second {}: refuse it the same way, clearly.
+    throw new InputError(`${source.charAt(0).toUpperCase()}${source.slice(1)} "${template}" has more than one {}; the label goes in exactly one place, as in "${DEFAULT_HYPOTHESIS_TEMPLATE}".`);
   }
   return template;
 }
