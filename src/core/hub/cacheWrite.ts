@@ -66,10 +66,10 @@ export function explainCacheWrite(err: unknown, c: WriteContext): CacheWriteErro
     );
   }
   if (e?.code === 'ENOENT' && e.syscall === 'mkdir') {
-    return new CacheWriteError(`Cannot create the Hugging Face cache folder ${at}: a folder above it is missing or is a broken link. Create it, or ${WHERE}.`, 'read-only');
+    return new CacheWriteError(`Cannot create the Hugging Face cache folder ${c.cacheDir}: a folder above it is missing or is a broken link. Create it, or ${WHERE}.`, 'read-only');
   }
   if (e?.code === 'ENOTDIR' && (e.syscall === 'mkdir' || e.syscall === 'open')) {
-    return new CacheWriteError(`Cannot create the Hugging Face cache folder ${at}: a file is in the way. ${WHERE[0]!.toUpperCase()}${WHERE.slice(1)}.`, 'read-only');
+    return new CacheWriteError(`Cannot create the Hugging Face cache folder ${c.cacheDir}: a file is in the way. ${WHERE[0]!.toUpperCase()}${WHERE.slice(1)}.`, 'read-only');
   }
   return undefined;
 }

@@ -111,6 +111,7 @@ export async function fetchBlobs(wanted: BlobToFetch[], p: FetchBlobsParams): Pr
           await transferFile({
             url: p.urlOf(f.path),
             dest: blob,
+            label: f.path,
             size: f.size,
             hash: { algorithm: f.lfs ? 'sha256' : 'git-sha1', expected: f.etag },
             token: p.token,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isAbort } from './retryFetch';
 import { DiskFullError, isDiskFull, SizeMismatchError } from './transferErrors';
 
@@ -8,6 +9,8 @@ export interface TransferParams {
   /** Final blob path; bytes land in `${dest}.incomplete` first and are renamed when verified. */
   dest: string;
   size: number;
+  /** The file's name in messages (the repo path); default the file name of `dest`. */
+  label?: string;
   /** What the bytes must hash to: sha256 (LFS), git blob sha1 (regular Hub file), or sha512 (NuGet, base64). */
   hash: { algorithm: 'sha256' | 'git-sha1' | 'sha512'; expected: string };
   /** No hash is known (a feed that publishes none): the caller verifies the content itself. */
@@ -62,6 +65,19 @@ async function hashFile(file: string, algorithm: TransferParams['hash']['algorit
   return h.digest(algorithm === 'sha512' ? 'base64' : 'hex');
 }
 
+/** The human part of a CDN's refusal: S3/CloudFront XML <Message>, a JSON `error`, or the text, short. */
+function refusalReason(body: string): string {
+  const xml = /<Message>([^<]*)<\/Message>/i.exec(body)?.[1];
+  let json: string | undefined;
+  try {
+    const j = JSON.parse(body) as { error?: unknown; message?: unknown };
+    json = typeof j.error === 'string' ? j.error : typeof j.message === 'string' ? j.message : undefined;
+  } catch {
+    // Not JSON.
+  }
+  return (xml ?? json ?? body.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
 /** A strong hash-like ETag without quotes or W/, or undefined (a CDN's own ETag, e.g. an MD5 of parts, is not comparable). */
 function hashEtag(raw: string | null | undefined): string | undefined {
   const v = raw?.replace(/^W\//, '').replace(/"/g, '').trim();
@@ -74,7 +90,7 @@ function hashEtag(raw: string | null | undefined): string | undefined {
  * SizeMismatchError (final) when they do not.
  */
 function checkAnnounced(p: TransferParams, a: Answer, offset: number): void {
-  const name = p.dest.split(/[\\/]/).pop();
+  const name = p.label ?? path.basename(p.dest);
   const listed = `the ${p.size} bytes the listing gives`;
   if (a.linkedSize !== undefined && a.linkedSize !== p.size) throw new SizeMismatchError(`the Hub's link for ${name} announces ${a.linkedSize} bytes, not ${listed}; nothing was written`);
   const fromEndpoint = new URL(a.url).origin === new URL(p.url).origin;
@@ -114,7 +130,7 @@ async function writeBody(p: TransferParams, a: Answer, file: string, offset: num
         await a.res.body?.cancel().catch(() => undefined);
         await fh.close().catch(() => undefined);
         fs.rmSync(file, { force: true });
-        throw new SizeMismatchError(`the server sent more than the ${p.size} bytes the listing gives for ${p.dest.split(/[\\/]/).pop()}; the download was discarded`);
+        throw new SizeMismatchError(`the server sent more than the ${p.size} bytes the listing gives for ${p.label ?? path.basename(p.dest)}; the download was discarded`);
       }
       for (let at = 0; at < chunk.byteLength; ) {
         try {
@@ -173,7 +189,7 @@ export async function transferFile(p: TransferParams): Promise<void> {
       if (res.status === 401 || res.status === 403) {
         if (new URL(a.url).origin === endpoint) throw Object.assign(new Error(`access denied (${res.status})`), { status: res.status, final: true });
         // A signed CDN / Xet bridge link that expired or refuses this range: not "gated". Ask again.
-        const why = (await res.text().catch(() => '')).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120);
+        const why = refusalReason(await res.text().catch(() => ''));
         throw new Error(`the download host ${host} refused the signed link (HTTP ${res.status}${why ? `: ${why}` : ''}); asking ${new URL(endpoint).host} for a fresh one`);
       }
       if (res.status === 404) throw Object.assign(new Error('not found (404)'), { status: 404, final: true });
