@@ -43,6 +43,12 @@ export interface FetchBlobsParams {
   explain: (err: unknown, file: BlobToFetch) => Error;
 }
 
+/** One line for a progress notification: bytes so far, or whom it waits for. */
+export function progressText(p: FetchProgress): string {
+  if (p.waitingOn) return `waiting for another download of ${p.file} (lock ${p.waitingOn})`;
+  return `${p.file}: ${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`;
+}
+
 const incompleteSize = (blob: string): number => {
   try {
     return fs.statSync(`${blob}.incomplete`).size;

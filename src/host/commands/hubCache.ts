@@ -4,6 +4,7 @@ import { formatBytes } from '../../core/bytes';
 import { executeDelete, findCachedRepo, planDelete, scanCache } from '../../core/hub/cacheScan';
 import type { RepoType } from '../../core/hub/cacheLayout';
 import { downloadSnapshot } from '../../core/hub/snapshot';
+import { progressText } from '../../core/hub/fetchBlobs';
 import { chooseModelFiles, TASK_KIND } from '../../core/inference/modelFiles';
 import { looksLikeLocalPath } from '../../core/inference/resolveModel';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
@@ -73,7 +74,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
             },
             onProgress: (p) => {
               const pct = p.totalBytes ? (100 * p.doneBytes) / p.totalBytes : 0;
-              progress.report({ message: `${p.file}: ${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`, increment: pct - last });
+              progress.report({ message: progressText(p), increment: pct - last });
               last = pct;
             },
             log: (m) => d.log.info(m),
