@@ -79,7 +79,15 @@ function viaFlock(lockFile: string, o: LockOptions): Promise<BlobLock> {
   const bin = findFlock();
   if (!bin) return Promise.reject(new Error('the flock utility is not available'));
   // Open the file ourselves first so a permission problem is a plain fs error, not a child's message.
-  fs.closeSync(fs.openSync(lockFile, 'a'));
+  // An existing one is opened read-only (flock needs no more), so a lock file another user made is usable.
+  let fd: number;
+  try {
+    fd = fs.openSync(lockFile, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    fd = fs.openSync(lockFile, 'a');
+  }
+  fs.closeSync(fd);
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(bin, ['--exclusive', lockFile, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

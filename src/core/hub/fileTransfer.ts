@@ -112,7 +112,7 @@ function checkAnnounced(p: TransferParams, a: Answer, offset: number): void {
   }
 }
 
-/** Appends the body to `file` (created or truncated when offset is 0), never past `size`; returns the bytes written. */
+/** Appends the body to `file` (created or truncated when offset is 0), never past `size`: more is SizeMismatchError, the file removed. */
 async function writeBody(p: TransferParams, a: Answer, file: string, offset: number, arm: () => void): Promise<void> {
   let fh: fs.promises.FileHandle;
   try {

@@ -191,7 +191,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
         const dir = looksLikeLocalPath(model)
           ? model
           : (
-              await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AI Lab: getting the tokenizer of ${model}`, cancellable: true }, async (_p, ct) =>
+              await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AI Lab: getting the tokenizer of ${model}`, cancellable: true }, async (progress, ct) =>
                 downloadSnapshot({
                   repoId: model,
                   endpoint: d.session.endpoint(),
@@ -200,6 +200,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
                   offline: cfg.hubOffline,
                   signal: toAbortSignal(ct),
                   select: (files) => TOKENIZER_FILES.filter((f) => files.includes(f)),
+                  onProgress: (p) => p.waitingOn && progress.report({ message: progressText(p) }),
                   log: (m) => d.log.info(m),
                 }),
               )
