@@ -163,6 +163,7 @@ async function download(argv: string[]): Promise<number> {
       return chosen;
     },
     onProgress: (p) => {
+      if (p.waitingOn) return; // log() says it.
       if (Date.now() - last < 500 && p.doneBytes < p.totalBytes) return;
       last = Date.now();
       process.stderr.write(`${p.file}: ${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)} (${p.filesDone}/${p.filesTotal} files)\n`);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatBytes } from '../core/bytes';
 import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
 import type { DownloadProgress } from '../core/hub/snapshot';
+import { progressText } from '../core/hub/fetchBlobs';
 import { chooseDevice, type DeviceChoice } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
 import { ModelResolver, modelMaxLength, type HubAccess, type ResolvedModel } from '../core/inference/resolveModel';
@@ -37,7 +38,7 @@ export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: Downlo
 export function stageMessage(s: Stage, model: string): string {
   if (s.stage === 'resolve') return `finding ${model}…`;
   if (s.stage === 'load') return `running on ${s.device.toUpperCase()}…`;
-  return `Downloading ${s.progress.file}: ${formatBytes(s.progress.doneBytes)} of ${formatBytes(s.progress.totalBytes)}`;
+  return s.progress.waitingOn ? `Downloading: ${progressText(s.progress)}` : `Downloading ${progressText(s.progress)}`;
 }
 
 /**

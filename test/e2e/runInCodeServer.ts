@@ -14,6 +14,9 @@ import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { addCatalog, HOSTILE_CARD } from '../fixtures/hub/catalog';
 import { FixtureHub } from '../fixtures/hub/server';
+import { acquireBlobLock, blobLockPath } from '../../src/core/hub/blobLock';
+import { repoFolderName } from '../../src/core/hub/cacheLayout';
+import { resolveHubCacheDir } from '../../src/core/hub/hubConfig';
 import { fixtureModelDirs } from '../fixtures/models';
 import { causalLmFiles } from '../fixtures/models/causalLm';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
@@ -90,7 +93,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   // A loopback Hub with a throttled model file, so the download progress can be seen.
   const hub = new FixtureHub();
   addCatalog(hub);
-  hub.addRepo({ id: 'fixture-org/sentiment-small', files: { ...sentimentModelFiles(), 'README.md': HOSTILE_CARD }, pipelineTag: 'text-classification', downloads: 1, cardData: { license: 'apache-2.0' } });
+  const sentimentSmall = hub.addRepo({ id: 'fixture-org/sentiment-small', files: { ...sentimentModelFiles(), 'README.md': HOSTILE_CARD }, pipelineTag: 'text-classification', downloads: 1, cardData: { license: 'apache-2.0' } });
   hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
   // A model whose download crawls, for the cancellation check.
   hub.addRepo({ id: 'Xenova/fixture-slow-lm', files: causalLmFiles(), pipelineTag: 'text-generation' });
@@ -143,6 +146,14 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
       readSettings: () => fs.readFileSync(path.join(dirs.userData, 'User', 'settings.json'), 'utf8'),
       throttle: (match) => hub.faults.push({ match, kind: 'slow', bytesPerSecond: 2000, times: 20 }),
       token: hub.token,
+      holdBlobLocks: async (id) => {
+        const cacheDir = resolveHubCacheDir({ HF_HOME: path.join(dirs.root, 'hf'), HF_HUB_CACHE: process.env.HF_HUB_CACHE });
+        const blobs = (id === 'fixture-org/sentiment-small' ? sentimentSmall.files : []).filter((f) => f.lfs);
+        const locks = await Promise.all(blobs.map((f) => acquireBlobLock(blobLockPath(cacheDir, repoFolderName(id), f.sha256))));
+        return async () => {
+          for (const l of locks) await l.release();
+        };
+      },
     });
     return failures;
   } finally {

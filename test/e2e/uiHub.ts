@@ -13,6 +13,8 @@ export interface HubUiOptions {
   /** Makes the next downloads of files matching `match` slow, so progress can be seen. */
   throttle(match: string): void;
   token: string;
+  /** Takes the per-blob locks of a repo's LFS files as another process would (Python, the CLI); resolves to their release. */
+  holdBlobLocks(repoId: string): Promise<() => Promise<void>>;
   /** Adds settings to settings.json (read when the window loads). */
   writeSettings(patch: Record<string, unknown>): void;
   /** HF_HOME of the code-server under test (its Xet cache is `<hfHome>/xet`). */
@@ -96,13 +98,20 @@ export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Pro
     await page.screenshot({ path: path.join(o.results, 'model-card.png') });
   });
 
-  await check('Download from the card shows progress, then the model is in the Cache view; Delete removes it', async () => {
+  await check('Download from the card waits for another process holding the lock, shows progress, then the model is in the Cache view; Delete removes it', async () => {
     o.throttle('fixture-org/sentiment-small/resolve/');
+    const release = await o.holdBlobLocks('fixture-org/sentiment-small');
     const f = await frameWith(page, '.card', 'the model card');
     await f.locator('button[data-action="download"]').click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Files AI Lab needs' }).first().click();
     const progress = page.locator('.notification-toast', { hasText: /downloading fixture-org\/sentiment-small/i });
     await progress.waitFor();
+    try {
+      await progress.locator('text=/waiting for another download of \\S+ \\(lock \\S+\\.locks\\/models--fixture-org--sentiment-small\\/[0-9a-f]{64}\\.lock\\)/').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(o.results, 'model-download-waiting-for-lock.png') });
+    } finally {
+      await release();
+    }
     await progress.locator('text=/of [\\d.]+ (KB|MB)/').first().waitFor();
     await page.screenshot({ path: path.join(o.results, 'model-download-progress.png') });
     await page.locator('.notification-toast', { hasText: 'is in the Hugging Face cache' }).waitFor({ timeout: 60_000 });

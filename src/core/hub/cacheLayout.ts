@@ -64,25 +64,54 @@ export class RepoCache {
     }
   }
 
+  /** Writes refs/<revision> (atomically, by rename); writes nothing when it already names `commit`. */
   writeRef(revision: string, commit: string): void {
     if (COMMIT_HASH.test(revision)) return;
+    if (this.resolveRevision(revision) === commit) return; // A read-only cache stays usable.
     const p = path.join(this.root, 'refs', ...revision.split('/').map((s) => safeRepoPath(s)));
     fs.mkdirSync(path.dirname(p), { recursive: true });
-    const tmp = `${p}.${process.pid}.tmp`;
+    const tmp = `${p}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     fs.writeFileSync(tmp, commit);
     fs.renameSync(tmp, p);
   }
 
-  /** Points snapshots/<commit>/<file> at blobs/<etag> with a relative symlink (a copy where links are refused). */
-  linkSnapshot(commit: string, file: string, etag: string): string {
+  /** Whether snapshots/<commit>/<file> already gives blobs/<etag> (a link to it, or a copy of its size). */
+  snapshotIsRight(commit: string, file: string, etag: string): boolean {
     const dest = this.snapshotPath(commit, file);
     const blob = this.blobPath(etag);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    fs.rmSync(dest, { force: true });
     try {
-      fs.symlinkSync(path.relative(path.dirname(dest), blob), dest);
+      if (fs.lstatSync(dest).isSymbolicLink()) return fs.realpathSync(dest) === fs.realpathSync(blob);
+      // A copy (where links are refused, as Python does on Windows without developer mode).
+      const [d, b] = [fs.statSync(dest), fs.statSync(blob)];
+      return d.isFile() && d.size === b.size;
     } catch {
-      fs.copyFileSync(blob, dest);
+      return false;
+    }
+  }
+
+  /**
+   * Points snapshots/<commit>/<file> at blobs/<etag> with a relative symlink (a copy where links are
+   * refused). A right link is left alone (nothing written: a read-only cache works); otherwise the new
+   * link is made under a temporary name and renamed over the old one, so another process never sees it
+   * missing and never has a right link deleted under it.
+   */
+  linkSnapshot(commit: string, file: string, etag: string): string {
+    const dest = this.snapshotPath(commit, file);
+    if (this.snapshotIsRight(commit, file, etag)) return dest;
+    const blob = this.blobPath(etag);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    const tmp = `${dest}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      fs.symlinkSync(path.relative(path.dirname(dest), blob), tmp);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EROFS' || (err as NodeJS.ErrnoException).code === 'ENOSPC') throw err;
+      fs.copyFileSync(blob, tmp);
+    }
+    try {
+      fs.renameSync(tmp, dest);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
     }
     return dest;
   }

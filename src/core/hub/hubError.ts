@@ -2,7 +2,7 @@
 export class HubError extends Error {
   constructor(
     message: string,
-    readonly kind: 'not-found' | 'gated' | 'offline' | 'network' | 'invalid',
+    readonly kind: 'not-found' | 'gated' | 'offline' | 'network' | 'invalid' | 'disk-full' | 'read-only',
   ) {
     super(message);
     this.name = 'HubError';

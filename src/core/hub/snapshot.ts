@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub';
 import { COMMIT_HASH, RepoCache, type RepoType } from './cacheLayout';
-import { transferFile } from './fileTransfer';
+import { CacheWriteError, explainCacheWrite } from './cacheWrite';
+import { fetchBlobs, type FetchProgress } from './fetchBlobs';
 import { jsonApiFetch } from './apiAnswer';
 import { HubError } from './hubError';
 import { repoNameProblem, selectWritable, type NameProblem, type SkippedFile } from './repoFileNames';
@@ -19,13 +20,8 @@ export interface RemoteFile {
   lfs: boolean;
 }
 
-export interface DownloadProgress {
-  file: string;
-  doneBytes: number;
-  totalBytes: number;
-  filesDone: number;
-  filesTotal: number;
-}
+/** Progress of a snapshot download; `waitingOn` (a lock file) while another process fetches this file. */
+export type DownloadProgress = FetchProgress;
 
 export interface SnapshotParams {
   repoId: string;
@@ -174,43 +170,30 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
     if (!f) throw new HubError(`${p.repoId} has no file ${name}`, 'not-found');
     return f;
   });
-  const todo = wanted.filter((f) => !fs.existsSync(cache.blobPath(f.etag)));
-  const totalBytes = todo.reduce((s, f) => s + f.size, 0);
-  let doneBytes = 0;
-  let filesDone = 0;
-  fs.mkdirSync(path.join(cache.root, 'blobs'), { recursive: true });
-  for (const f of wanted) {
-    if (todo.includes(f)) {
-      const base = doneBytes;
-      const report = () => p.onProgress?.({ file: f.path, doneBytes, totalBytes, filesDone, filesTotal: todo.length });
-      report();
-      const url = `${p.endpoint}${type === 'dataset' ? '/datasets' : ''}/${p.repoId}/resolve/${commit}/${f.path.split('/').map(encodeURIComponent).join('/')}`;
-      try {
-        await transferFile({
-          url,
-          dest: cache.blobPath(f.etag),
-          size: f.size,
-          hash: { algorithm: f.lfs ? 'sha256' : 'git-sha1', expected: f.etag },
-          signal: p.signal,
-          idleTimeoutMs: p.retry?.timeoutMs,
-          attempts: p.retry?.attempts,
-          fetchImpl: guarded,
-          log: p.log,
-          onBytes: (n) => {
-            doneBytes += n;
-            report();
-          },
-        });
-      } catch (err) {
-        if (p.signal?.aborted) throw p.signal.reason ?? err;
-        throw explainHubFailure(err, p) ?? new HubError(`Downloading ${p.repoId}/${f.path} failed: ${(err as Error).message}`, 'network');
-      }
-      doneBytes = base + f.size;
-      filesDone++;
-      report();
-    }
-    cache.linkSnapshot(commit, f.path, f.etag);
+  let downloadedBytes: number;
+  try {
+    downloadedBytes = await fetchBlobs(wanted, {
+      cache,
+      commit,
+      urlOf: (file) => `${p.endpoint}${type === 'dataset' ? '/datasets' : ''}/${p.repoId}/resolve/${commit}/${file.split('/').map(encodeURIComponent).join('/')}`,
+      signal: p.signal,
+      idleTimeoutMs: p.retry?.timeoutMs,
+      attempts: p.retry?.attempts,
+      fetchImpl: guarded,
+      log: p.log,
+      onProgress: p.onProgress,
+      explain: (err, f) => explainHubFailure(err, p) ?? new HubError(`Downloading ${p.repoId}/${f.path} failed: ${(err as Error).message}`, 'network'),
+    });
+  } catch (err) {
+    if (err instanceof CacheWriteError) throw new HubError(err.message, err.kind);
+    throw err;
   }
-  cache.writeRef(revision, commit);
-  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes: totalBytes, offline: false, skipped };
+  try {
+    cache.writeRef(revision, commit);
+  } catch (err) {
+    const write = explainCacheWrite(err, { cacheDir: p.cacheDir, file: `refs/${revision}` });
+    if (write) throw new HubError(write.message, write.kind);
+    throw err;
+  }
+  return { commit, dir: cache.snapshotDir(commit), files, downloadedBytes, offline: false, skipped };
 }

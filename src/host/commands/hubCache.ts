@@ -5,6 +5,7 @@ import { executeDelete, findCachedRepo, planDelete, scanCache } from '../../core
 import type { RepoType } from '../../core/hub/cacheLayout';
 import { executeXetClear, planXetClear, resolveXetCacheDir, scanXetCache } from '../../core/hub/xetCache';
 import { downloadSnapshot } from '../../core/hub/snapshot';
+import { progressText } from '../../core/hub/fetchBlobs';
 import { chooseModelFiles, TASK_KIND } from '../../core/inference/modelFiles';
 import { looksLikeLocalPath } from '../../core/inference/resolveModel';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
@@ -74,7 +75,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
             },
             onProgress: (p) => {
               const pct = p.totalBytes ? (100 * p.doneBytes) / p.totalBytes : 0;
-              progress.report({ message: `${p.file}: ${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)}`, increment: pct - last });
+              progress.report({ message: progressText(p), increment: pct - last });
               last = pct;
             },
             log: (m) => d.log.info(m),
@@ -235,7 +236,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
         const dir = looksLikeLocalPath(model)
           ? model
           : (
-              await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AI Lab: getting the tokenizer of ${model}`, cancellable: true }, async (_p, ct) =>
+              await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AI Lab: getting the tokenizer of ${model}`, cancellable: true }, async (progress, ct) =>
                 downloadSnapshot({
                   repoId: model,
                   endpoint: d.session.endpoint(),
@@ -244,6 +245,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
                   offline: cfg.hubOffline,
                   signal: toAbortSignal(ct),
                   select: (files) => TOKENIZER_FILES.filter((f) => files.includes(f)),
+                  onProgress: (p) => p.waitingOn && progress.report({ message: progressText(p) }),
                   log: (m) => d.log.info(m),
                 }),
               )
