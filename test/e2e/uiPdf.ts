@@ -56,6 +56,9 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     const viewer = await viewerFrame(page);
     await viewer.locator('#pageCount', { hasText: '/ 12' }).waitFor();
     await viewer.locator('.page[data-page="1"] .textLayer span', { hasText: 'Section 1' }).first().waitFor();
+    // Measured inside the page: from its document's start (the host set its HTML) to page 1 drawn.
+    const drawnMs = await viewer.evaluate<number | undefined>(`performance.getEntriesByName('aiLab.firstPageDrawn')[0]?.startTime`);
+    console.log(`    PDF viewer: page 1 drawn ${drawnMs === undefined ? '(not measured)' : `${Math.round(drawnMs)} ms`} after its page started loading`);
   });
 
   await check('Ask a Question from the palette: the answer lists page 7; clicking it shows page 7 with the answer highlighted (screenshot)', async () => {

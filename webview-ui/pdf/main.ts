@@ -106,6 +106,8 @@ async function render(p: PageView): Promise<void> {
     if (!p.rendered) return;
     p.textLayer = layer;
     p.div.classList.add('drawn');
+    // For the e2e harness: how long after the page started loading its first page was drawn.
+    if (!performance.getEntriesByName('aiLab.firstPageDrawn').length) performance.mark('aiLab.firstPageDrawn');
     reapplyFind(p);
   })().catch((err: unknown) => {
     p.rendered = false;
