@@ -1,9 +1,10 @@
 /**
  * Messages of the model card, dataset and tokenizer panels, shared by the host (src/host/webviews) and
- * the pages (webview-ui/modelCard, webview-ui/dataset, webview-ui/tokenizer). Every message from a page
- * is validated before the host acts on it.
+ * the pages (webview-ui/modelCard, webview-ui/dataset, webview-ui/tokenizer), one protocol per panel over
+ * the shared channel (./webviewChannel). Every message from a page is validated before the host acts on it.
  */
 import type { TokenReport } from '../core/tokenize/types';
+import { record, type Validators } from './webviewChannel';
 
 export interface CardView {
   id: string;
@@ -20,9 +21,13 @@ export interface CardView {
   metaError?: string;
 }
 
-export type CardToWebview = { type: 'card'; card: CardView } | { type: 'error'; message: string };
 export type CardAction = 'download' | 'useForTask' | 'openOnHub' | 'copyId';
-export type CardFromWebview = { type: 'ready' } | { type: 'action'; action: CardAction };
+
+/** The card panel's protocol (src/shared/webviewChannel.ts): `card` or `error` is what the page shows. */
+export interface CardProtocol {
+  host: { notifications: { card: { card: CardView }; error: { message: string } }; requests: {} };
+  page: { notifications: { action: { action: CardAction } }; requests: {} };
+}
 
 export interface DatasetInit {
   dataset: string;
@@ -42,50 +47,96 @@ export interface PlanView {
   code: string;
 }
 
+/** A page of rows: `offset` is the first row's index in the split. */
+export interface RowsPage {
+  offset: number;
+  total?: number;
+  rows: string[][];
+  partial: boolean;
+}
+
+export interface PlanRequest {
+  slice: string;
+  stratify?: { column: string; testSize: number; seed: number };
+}
+
+/**
+ * The dataset panel's protocol: the host sends `init` when the page is ready; the page asks for
+ * pages of rows and plans (a failure comes back as the request's error).
+ */
+export interface DatasetProtocol {
+  host: { notifications: { init: { init: DatasetInit } }; requests: {} };
+  page: {
+    notifications: { copy: { text: string } };
+    requests: { rows: { params: { offset: number }; result: RowsPage }; plan: { params: PlanRequest; result: PlanView } };
+  };
+}
+
+/** What the host sent a dataset page (for tests): its init, a page of rows, a plan, or why one failed. */
 export type DatasetToWebview =
   | { type: 'init'; init: DatasetInit }
-  | { type: 'rows'; offset: number; total?: number; rows: string[][]; partial: boolean }
+  | ({ type: 'rows' } & RowsPage)
   | { type: 'plan'; plan: PlanView }
   | { type: 'error'; where: 'rows' | 'plan'; message: string };
 
-export type DatasetFromWebview =
-  | { type: 'ready' }
-  | { type: 'page'; offset: number }
-  | { type: 'plan'; slice: string; stratify?: { column: string; testSize: number; seed: number } }
-  | { type: 'copy'; text: string };
+/** The tokenizer panel's protocol: `report` is what the page shows; a click on a token asks to reveal its characters. */
+export interface TokenizerProtocol {
+  host: { notifications: { report: { text: string; report: TokenReport } }; requests: {} };
+  page: { notifications: { reveal: { start: number; end: number } }; requests: {} };
+}
 
-export type TokenizerToWebview = { type: 'report'; text: string; report: TokenReport };
-export type TokenizerFromWebview = { type: 'ready' } | { type: 'reveal'; start: number; end: number };
-
-const obj = (m: unknown): Record<string, unknown> | undefined => (m && typeof m === 'object' ? (m as Record<string, unknown>) : undefined);
 const CARD_ACTIONS: readonly string[] = ['download', 'useForTask', 'openOnHub', 'copyId'];
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 1e12;
 
-export function parseCardMessage(m: unknown): CardFromWebview | undefined {
-  const o = obj(m);
-  if (o?.type === 'ready') return { type: 'ready' };
-  if (o?.type === 'action' && typeof o.action === 'string' && CARD_ACTIONS.includes(o.action)) return { type: 'action', action: o.action as CardAction };
-  return undefined;
-}
+/** Every message from a card page is checked before the host acts on it. */
+export const CARD_CHECKS: Validators<CardProtocol['host'], CardProtocol['page']> = {
+  notifications: {
+    action: (p) => {
+      const action = record(p)?.action;
+      return typeof action === 'string' && CARD_ACTIONS.includes(action) ? { action: action as CardAction } : undefined;
+    },
+  },
+  requests: {},
+  results: {},
+};
 
-export function parseDatasetMessage(m: unknown): DatasetFromWebview | undefined {
-  const o = obj(m);
-  if (o?.type === 'ready') return { type: 'ready' };
-  if (o?.type === 'page' && isCount(o.offset)) return { type: 'page', offset: o.offset };
-  if (o?.type === 'copy' && typeof o.text === 'string' && o.text.length < 100_000) return { type: 'copy', text: o.text };
-  if (o?.type === 'plan' && typeof o.slice === 'string' && o.slice.length < 500) {
-    const s = obj(o.stratify);
-    if (o.stratify === undefined) return { type: 'plan', slice: o.slice };
-    if (s && typeof s.column === 'string' && s.column.length < 200 && typeof s.testSize === 'number' && Number.isFinite(s.testSize) && isCount(s.seed)) {
-      return { type: 'plan', slice: o.slice, stratify: { column: s.column, testSize: s.testSize, seed: s.seed } };
-    }
+function planRequest(p: unknown): PlanRequest | undefined {
+  const o = record(p);
+  if (!o || typeof o.slice !== 'string' || o.slice.length >= 500) return undefined;
+  if (o.stratify === undefined) return { slice: o.slice };
+  const s = record(o.stratify);
+  if (s && typeof s.column === 'string' && s.column.length < 200 && typeof s.testSize === 'number' && Number.isFinite(s.testSize) && isCount(s.seed)) {
+    return { slice: o.slice, stratify: { column: s.column, testSize: s.testSize, seed: s.seed } };
   }
   return undefined;
 }
 
-export function parseTokenizerMessage(m: unknown): TokenizerFromWebview | undefined {
-  const o = obj(m);
-  if (o?.type === 'ready') return { type: 'ready' };
-  if (o?.type === 'reveal' && isCount(o.start) && isCount(o.end) && o.end >= o.start) return { type: 'reveal', start: o.start, end: o.end };
-  return undefined;
-}
+/** Every message from a dataset page is checked before the host acts on it. */
+export const DATASET_CHECKS: Validators<DatasetProtocol['host'], DatasetProtocol['page']> = {
+  notifications: {
+    copy: (p) => {
+      const text = record(p)?.text;
+      return typeof text === 'string' && text.length < 100_000 ? { text } : undefined;
+    },
+  },
+  requests: {
+    rows: (p) => {
+      const offset = record(p)?.offset;
+      return isCount(offset) ? { offset } : undefined;
+    },
+    plan: planRequest,
+  },
+  results: {},
+};
+
+/** Every message from a tokenizer page is checked before the host acts on it. */
+export const TOKENIZER_CHECKS: Validators<TokenizerProtocol['host'], TokenizerProtocol['page']> = {
+  notifications: {
+    reveal: (p) => {
+      const o = record(p);
+      return o && isCount(o.start) && isCount(o.end) && o.end >= o.start ? { start: o.start, end: o.end } : undefined;
+    },
+  },
+  requests: {},
+  results: {},
+};

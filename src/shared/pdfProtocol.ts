@@ -2,6 +2,7 @@
  * Messages of the PDF viewer (custom editor), shared by the host (src/host/pdf/pdfViewer.ts) and the
  * page (webview-ui/pdf). The host sends the file's bytes; every message from the page is validated.
  */
+import { record, type Validators } from './webviewChannel';
 
 export interface Highlight {
   /** The text to mark on the page (an answer), and the sentence around it to find the right place. */
@@ -20,29 +21,45 @@ export interface Shown {
   before?: string;
 }
 
-export type ToViewer =
-  /** The file by webview URL (files on disk), else its bytes as base64 (other file systems). */
-  | { type: 'open'; name: string; url?: string; base64?: string; page?: number; cMapUrl: string; standardFontDataUrl: string; wasmUrl: string }
-  | { type: 'password'; password?: string; wrong: boolean }
-  | { type: 'goto'; page: number; highlight?: Highlight }
-  /** The host could not read the file (empty, truncated, not a PDF): shown instead of pages. */
-  | { type: 'error'; message: string };
+/** The file by webview URL (files on disk), else its bytes as base64 (other file systems), and pdf.js's resources. */
+export interface OpenParams {
+  name: string;
+  url?: string;
+  base64?: string;
+  page?: number;
+  cMapUrl: string;
+  standardFontDataUrl: string;
+  wasmUrl: string;
+}
 
 export interface SelectionPart {
   page: number;
   text: string;
 }
 
-export type FromViewer =
-  | { type: 'ready' }
-  | { type: 'needPassword'; wrong: boolean }
-  | { type: 'loaded'; pages: number }
-  | { type: 'failed'; message: string }
-  /** `parts`: the selected text of each page, when the selection spans more than one. */
-  | { type: 'selection'; text: string; page?: number; parts?: SelectionPart[] }
-  | { type: 'page'; page: number; zoom: number }
-  /** A goto finished: the page is on screen, and whether (and what) the highlight marked on it. */
-  | ({ type: 'shown' } & Shown);
+export interface Selection {
+  text: string;
+  page?: number;
+  /** The selected text of each page, when the selection spans more than one. */
+  parts?: SelectionPart[];
+}
+
+/**
+ * The viewer's protocol (src/shared/webviewChannel.ts). The host sends `open` (or `error`: the host
+ * could not read the file) when the page is ready and when the file changes; `goto` is a request
+ * answered once the page is on screen, with what was marked. The page asks the host for a password.
+ */
+export interface PdfProtocol {
+  host: {
+    notifications: { open: OpenParams; error: { message: string } };
+    requests: { goto: { params: { page: number; highlight?: Highlight }; result: Shown } };
+  };
+  page: {
+    notifications: { loaded: { pages: number }; failed: { message: string }; selection: Selection; page: { page: number; zoom: number } };
+    /** `password` undefined: the user gave none. */
+    requests: { password: { params: { wrong: boolean }; result: { password?: string } } };
+  };
+}
 
 const MAX_SELECTION = 2_000_000;
 
@@ -54,31 +71,43 @@ function selectionParts(v: unknown): { parts: SelectionPart[] } | undefined {
   return ok && v.reduce((n: number, p: SelectionPart) => n + p.text.length, 0) <= MAX_SELECTION ? { parts: v.map((p: SelectionPart) => ({ page: p.page, text: p.text })) } : undefined;
 }
 
-export function parseFromViewer(m: unknown): FromViewer | undefined {
-  if (!m || typeof m !== 'object') return undefined;
-  const o = m as Record<string, unknown>;
-  switch (o.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'needPassword':
-      return { type: 'needPassword', wrong: o.wrong === true };
-    case 'loaded':
-      return int(o.pages) ? { type: 'loaded', pages: o.pages as number } : undefined;
-    case 'failed':
-      return typeof o.message === 'string' ? { type: 'failed', message: o.message.slice(0, 2000) } : undefined;
-    case 'selection':
-      if (typeof o.text !== 'string' || o.text.length > MAX_SELECTION) return undefined;
-      return { type: 'selection', text: o.text, ...(int(o.page) ? { page: o.page as number } : {}), ...(selectionParts(o.parts) ?? {}) };
-    case 'page':
-      return int(o.page) && typeof o.zoom === 'number' && o.zoom > 0 && o.zoom < 100 ? { type: 'page', page: o.page as number, zoom: o.zoom } : undefined;
-    case 'shown': {
-      if (!int(o.page)) return undefined;
-      const text = (v: unknown) => (typeof v === 'string' && v.length <= 2000 ? v : undefined);
-      const marked = text(o.marked);
-      const before = text(o.before);
-      return { type: 'shown', page: o.page as number, highlighted: o.highlighted === true, ...(marked !== undefined ? { marked } : {}), ...(before !== undefined ? { before } : {}) };
-    }
-    default:
-      return undefined;
-  }
-}
+const short = (v: unknown) => (typeof v === 'string' && v.length <= 2000 ? v : undefined);
+
+/** Everything the page sends is checked before the host acts on it. */
+export const PDF_CHECKS: Validators<PdfProtocol['host'], PdfProtocol['page']> = {
+  notifications: {
+    loaded: (p) => {
+      const o = record(p);
+      return o && int(o.pages) ? { pages: o.pages as number } : undefined;
+    },
+    failed: (p) => {
+      const message = record(p)?.message;
+      return typeof message === 'string' ? { message: message.slice(0, 2000) } : undefined;
+    },
+    selection: (p) => {
+      const o = record(p);
+      if (!o || typeof o.text !== 'string' || o.text.length > MAX_SELECTION) return undefined;
+      return { text: o.text, ...(int(o.page) ? { page: o.page as number } : {}), ...(selectionParts(o.parts) ?? {}) };
+    },
+    page: (p) => {
+      const o = record(p);
+      return o && int(o.page) && typeof o.zoom === 'number' && o.zoom > 0 && o.zoom < 100 ? { page: o.page as number, zoom: o.zoom } : undefined;
+    },
+  },
+  requests: {
+    password: (p) => {
+      const o = record(p);
+      return o ? { wrong: o.wrong === true } : undefined;
+    },
+  },
+  results: {
+    /** What a goto showed; the host keeps only short strings. */
+    goto: (r) => {
+      const o = record(r);
+      if (!o || !int(o.page)) return undefined;
+      const marked = short(o.marked);
+      const before = short(o.before);
+      return { page: o.page as number, highlighted: o.highlighted === true, ...(marked !== undefined ? { marked } : {}), ...(before !== undefined ? { before } : {}) };
+    },
+  },
+};

@@ -1,6 +1,7 @@
 /** The "AI Lab Results" panel's messages, shared by the host (src/host/webviews) and the page (webview-ui/results). */
 import type { LabOutput } from '../core/nlp/runner';
 import { formatAnswers } from '../core/qa/format';
+import { record, type Validators } from './webviewChannel';
 
 export interface ResultEntry {
   id: string;
@@ -20,27 +21,39 @@ export interface ResultEntry {
   canEdit: boolean;
 }
 
-export type ToWebview = { type: 'init'; entries: ResultEntry[] } | { type: 'upsert'; entry: ResultEntry } | { type: 'partial'; id: string; text: string };
-
 export type EntryAction = 'reveal' | 'copy' | 'insertBelow' | 'replace';
 
-export type FromWebview = { type: 'ready' } | { type: 'action'; action: EntryAction; id: string } | { type: 'clear' } | { type: 'openAnswer'; id: string; index: number };
+/** The panel's one protocol (src/shared/webviewChannel.ts): `init` holds the whole history. */
+export interface ResultsProtocol {
+  host: {
+    notifications: { init: { entries: ResultEntry[] }; upsert: { entry: ResultEntry }; partial: { id: string; text: string } };
+    requests: {};
+  };
+  page: {
+    notifications: { action: { action: EntryAction; id: string }; clear: {}; openAnswer: { id: string; index: number } };
+    requests: {};
+  };
+}
 
 const ACTIONS: readonly string[] = ['reveal', 'copy', 'insertBelow', 'replace'];
+const entryId = (v: unknown): v is string => typeof v === 'string' && v.length < 100;
 
 /** Every message from the page is checked before the host acts on it. */
-export function parseFromWebview(m: unknown): FromWebview | undefined {
-  if (!m || typeof m !== 'object') return undefined;
-  const o = m as Record<string, unknown>;
-  if (o.type === 'ready' || o.type === 'clear') return { type: o.type };
-  if (o.type === 'openAnswer' && typeof o.id === 'string' && o.id.length < 100 && Number.isInteger(o.index) && (o.index as number) >= 0 && (o.index as number) < 100) {
-    return { type: 'openAnswer', id: o.id, index: o.index as number };
-  }
-  if (o.type === 'action' && typeof o.id === 'string' && o.id.length < 100 && typeof o.action === 'string' && ACTIONS.includes(o.action)) {
-    return { type: 'action', action: o.action as EntryAction, id: o.id };
-  }
-  return undefined;
-}
+export const RESULTS_CHECKS: Validators<ResultsProtocol['host'], ResultsProtocol['page']> = {
+  notifications: {
+    action: (p) => {
+      const o = record(p);
+      return o && entryId(o.id) && typeof o.action === 'string' && ACTIONS.includes(o.action) ? { action: o.action as EntryAction, id: o.id } : undefined;
+    },
+    clear: () => ({}),
+    openAnswer: (p) => {
+      const o = record(p);
+      return o && entryId(o.id) && Number.isInteger(o.index) && (o.index as number) >= 0 && (o.index as number) < 100 ? { id: o.id, index: o.index as number } : undefined;
+    },
+  },
+  requests: {},
+  results: {},
+};
 
 /** The text an entry offers to copy or insert: a summary, generated text, or its labels. */
 export function entryText(e: ResultEntry): string {

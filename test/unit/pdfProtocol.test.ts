@@ -1,19 +1,24 @@
 import * as assert from 'node:assert/strict';
 import { dense, placeAnswer } from '../../src/shared/answerPlace';
-import { parseFromViewer } from '../../src/shared/pdfProtocol';
+import { PDF_CHECKS } from '../../src/shared/pdfProtocol';
+
+const selection = PDF_CHECKS.notifications.selection;
 
 describe('PDF viewer protocol: what the page may tell the host', () => {
   it('keeps a selection with its page, and its text page by page when it spans pages', () => {
-    assert.deepEqual(parseFromViewer({ type: 'selection', text: 'abc', page: 7 }), { type: 'selection', text: 'abc', page: 7 });
+    assert.deepEqual(selection({ text: 'abc', page: 7 }), { text: 'abc', page: 7 });
     const parts = [{ page: 6, text: 'end of six' }, { page: 7, text: 'start of seven' }];
-    assert.deepEqual(parseFromViewer({ type: 'selection', text: 'end of six start of seven', page: 6, parts, extra: 1 }), { type: 'selection', text: 'end of six start of seven', page: 6, parts });
+    assert.deepEqual(selection({ text: 'end of six start of seven', page: 6, parts, extra: 1 }), { text: 'end of six start of seven', page: 6, parts });
   });
 
   it('drops parts that are not pages with text, and refuses what is not a message', () => {
     for (const parts of [[{ page: 6, text: 'one page only' }], [{ page: -1, text: 'a' }, { page: 2, text: 'b' }], [{ page: 1 }, { page: 2, text: 'b' }], 'pages', [{ page: 1, text: 'x'.repeat(2_000_001) }, { page: 2, text: '' }]]) {
-      assert.deepEqual(parseFromViewer({ type: 'selection', text: 'abc', page: 1, parts }), { type: 'selection', text: 'abc', page: 1 }, JSON.stringify(parts).slice(0, 80));
+      assert.deepEqual(selection({ text: 'abc', page: 1, parts }), { text: 'abc', page: 1 }, JSON.stringify(parts).slice(0, 80));
     }
-    for (const m of [null, 'selection', { type: 'selection' }, { type: 'selection', text: 5 }, { type: 'page', page: 1.5, zoom: 1 }, { type: 'nope' }]) assert.equal(parseFromViewer(m), undefined);
+    for (const m of [null, 'selection', {}, { text: 5 }]) assert.equal(selection(m), undefined);
+    assert.equal(PDF_CHECKS.notifications.page({ page: 1.5, zoom: 1 }), undefined);
+    assert.equal(PDF_CHECKS.notifications.loaded({ pages: -1 }), undefined);
+    assert.deepEqual(PDF_CHECKS.requests.password({ wrong: 'yes' }), { wrong: false });
   });
 });
 
@@ -56,8 +61,10 @@ describe('PDF viewer: where an answer is marked on the page', () => {
     assert.equal(dense('𝑥 Y'), '𝑥y');
   });
 
-  it('the page says what it marked; the host keeps only short strings', () => {
-    assert.deepEqual(parseFromViewer({ type: 'shown', page: 2, highlighted: true, marked: '12 hours', before: 'eligiblefor' }), { type: 'shown', page: 2, highlighted: true, marked: '12 hours', before: 'eligiblefor' });
-    assert.deepEqual(parseFromViewer({ type: 'shown', page: 2, highlighted: false, marked: 'x'.repeat(3000) }), { type: 'shown', page: 2, highlighted: false });
+  it('the page answers a goto with what it marked; the host keeps only short strings', () => {
+    const shown = PDF_CHECKS.results.goto;
+    assert.deepEqual(shown({ page: 2, highlighted: true, marked: '12 hours', before: 'eligiblefor' }), { page: 2, highlighted: true, marked: '12 hours', before: 'eligiblefor' });
+    assert.deepEqual(shown({ page: 2, highlighted: false, marked: 'x'.repeat(3000) }), { page: 2, highlighted: false });
+    assert.equal(shown({ page: 'two' }), undefined);
   });
 });

@@ -1,9 +1,9 @@
 /** The dataset page: a paged table of rows with column types, and the partition planner. */
-import type { DatasetFromWebview, DatasetInit, DatasetToWebview, PlanView } from '../../src/shared/hubProtocol';
+import type { DatasetInit, DatasetProtocol, PlanRequest, PlanView, RowsPage } from '../../src/shared/hubProtocol';
+import { connect } from '../channel';
 import { el, table } from '../common';
 
-declare function acquireVsCodeApi(): { postMessage(m: DatasetFromWebview): void };
-const vscode = acquireVsCodeApi();
+const channel = connect<DatasetProtocol>('Dataset page');
 const app = document.getElementById('app')!;
 let init: DatasetInit | undefined;
 let offset = 0;
@@ -15,8 +15,8 @@ const prev = el('button', undefined, 'Previous');
 const next = el('button', undefined, 'Next');
 const where = el('span', 'muted');
 const planOut = el('section', 'plan');
-prev.addEventListener('click', () => vscode.postMessage({ type: 'page', offset: Math.max(0, offset - (init?.pageSize ?? 25)) }));
-next.addEventListener('click', () => vscode.postMessage({ type: 'page', offset: offset + (init?.pageSize ?? 25) }));
+prev.addEventListener('click', () => void showRows(Math.max(0, offset - (init?.pageSize ?? 25))));
+next.addEventListener('click', () => void showRows(offset + (init?.pageSize ?? 25)));
 pager.append(prev, next, where);
 
 function field(form: HTMLElement, label: string, input: HTMLElement): void {
@@ -55,7 +55,7 @@ function planner(i: DatasetInit): HTMLElement {
     e.preventDefault();
     const testSize = Number(size.value);
     const s = Number(seed.value);
-    vscode.postMessage({ type: 'plan', slice: slice.value.trim(), ...(column.value ? { stratify: { column: column.value, testSize, seed: Number.isInteger(s) && s >= 0 ? s : 42 } } : {}) });
+    void plan({ slice: slice.value.trim(), ...(column.value ? { stratify: { column: column.value, testSize, seed: Number.isInteger(s) && s >= 0 ? s : 42 } } : {}) });
   });
   return form;
 }
@@ -69,37 +69,48 @@ function showPlan(p: PlanView): void {
   }
   const code = el('pre', 'code', p.code);
   const copy = el('button', undefined, 'Copy Code');
-  copy.addEventListener('click', () => vscode.postMessage({ type: 'copy', text: p.code }));
+  copy.addEventListener('click', () => void channel.notify('copy', { text: p.code }));
   planOut.append(code, copy);
 }
 
-window.addEventListener('message', (e: MessageEvent<DatasetToWebview>) => {
-  const m = e.data;
-  if (m.type === 'init') {
-    init = m.init;
-    const splits = init.splits.map((s) => `${s.split}: ${s.rows?.toLocaleString('en-US') ?? '?'} rows`).join(' · ');
-    app.replaceChildren(el('h1', undefined, `${init.dataset} · ${init.config} · ${init.split}`), el('p', 'muted', splits), pager, rowsBox, el('h2', undefined, 'Partition planner'), planner(init), planOut);
-  } else if (m.type === 'rows') {
-    offset = m.offset;
-    total = m.total;
-    const head = el('tr');
-    for (const c of init?.columns ?? []) {
-      const th = el('th', undefined, c.name);
-      th.append(el('span', 'coltype', c.type));
-      head.append(th);
-    }
-    const t = table([], m.rows);
-    t.tHead!.replaceChildren(head);
-    t.id = 'rows';
-    rowsBox.replaceChildren(t);
-    const last = m.offset + m.rows.length;
-    where.textContent = `rows ${m.rows.length ? m.offset + 1 : 0}–${last}${total !== undefined ? ` of ${total.toLocaleString('en-US')}` : ''}${m.partial ? ' (partial)' : ''}`;
-    prev.disabled = m.offset === 0;
-    next.disabled = total !== undefined ? last >= total : m.rows.length < (init?.pageSize ?? 25);
-  } else if (m.type === 'plan') {
-    showPlan(m.plan);
-  } else if (m.type === 'error') {
-    (m.where === 'rows' ? rowsBox : planOut).replaceChildren(el('p', 'error', m.message));
+/** Asks the host for the rows at `at` and shows them, or why they could not be read. */
+async function showRows(at: number): Promise<void> {
+  let m: RowsPage;
+  try {
+    m = await channel.request('rows', { offset: at }, { timeoutMs: 120_000 });
+  } catch (err) {
+    rowsBox.replaceChildren(el('p', 'error', (err as Error).message));
+    return;
   }
+  offset = m.offset;
+  total = m.total;
+  const head = el('tr');
+  for (const c of init?.columns ?? []) {
+    const th = el('th', undefined, c.name);
+    th.append(el('span', 'coltype', c.type));
+    head.append(th);
+  }
+  const t = table([], m.rows);
+  t.tHead!.replaceChildren(head);
+  t.id = 'rows';
+  rowsBox.replaceChildren(t);
+  const last = m.offset + m.rows.length;
+  where.textContent = `rows ${m.rows.length ? m.offset + 1 : 0}–${last}${total !== undefined ? ` of ${total.toLocaleString('en-US')}` : ''}${m.partial ? ' (partial)' : ''}`;
+  prev.disabled = m.offset === 0;
+  next.disabled = total !== undefined ? last >= total : m.rows.length < (init?.pageSize ?? 25);
+}
+
+async function plan(r: PlanRequest): Promise<void> {
+  try {
+    showPlan(await channel.request('plan', r, { timeoutMs: 120_000 }));
+  } catch (err) {
+    planOut.replaceChildren(el('p', 'error', (err as Error).message));
+  }
+}
+
+channel.onNotification('init', (m) => {
+  init = m.init;
+  const splits = init.splits.map((s) => `${s.split}: ${s.rows?.toLocaleString('en-US') ?? '?'} rows`).join(' · ');
+  app.replaceChildren(el('h1', undefined, `${init.dataset} · ${init.config} · ${init.split}`), el('p', 'muted', splits), pager, rowsBox, el('h2', undefined, 'Partition planner'), planner(init), planOut);
+  void showRows(0);
 });
-vscode.postMessage({ type: 'ready' });

@@ -2,18 +2,18 @@
  * The model card page. The README arrives as HTML that the host has already rendered with markdown-it
  * and sanitized (no scripts, handlers, styles or javascript: links), and the CSP blocks scripts anyway.
  */
-import type { CardAction, CardFromWebview, CardToWebview, CardView } from '../../src/shared/hubProtocol';
+import type { CardAction, CardProtocol, CardView } from '../../src/shared/hubProtocol';
+import { connect } from '../channel';
 import { el, table } from '../common';
 
-declare function acquireVsCodeApi(): { postMessage(m: CardFromWebview): void };
-const vscode = acquireVsCodeApi();
+const channel = connect<CardProtocol>('Card page');
 const app = document.getElementById('app')!;
 
 function button(label: string, action: CardAction, title: string, primary = false): HTMLButtonElement {
   const b = el('button', primary ? 'primary' : undefined, label);
   b.title = title;
   b.dataset.action = action;
-  b.addEventListener('click', () => vscode.postMessage({ type: 'action', action }));
+  b.addEventListener('click', () => void channel.notify('action', { action }));
   return b;
 }
 
@@ -47,12 +47,8 @@ function render(c: CardView): void {
   app.append(files);
 }
 
-window.addEventListener('message', (e: MessageEvent<CardToWebview>) => {
-  const m = e.data;
-  if (m.type === 'card') render(m.card);
-  else if (m.type === 'error') {
-    app.removeAttribute('aria-busy');
-    app.replaceChildren(el('p', 'error', m.message));
-  }
+channel.onNotification('card', (m) => render(m.card));
+channel.onNotification('error', (m) => {
+  app.removeAttribute('aria-busy');
+  app.replaceChildren(el('p', 'error', m.message));
 });
-vscode.postMessage({ type: 'ready' });

@@ -1,14 +1,14 @@
 /** The PDF viewer page: pdf.js renders pages lazily into canvases with a text layer for selection. */
 import * as pdfjs from 'pdfjs-dist';
 import * as pdfWorker from 'pdfjs-dist/build/pdf.worker.mjs';
-import type { FromViewer, Highlight, SelectionPart, ToViewer } from '../../src/shared/pdfProtocol';
+import type { Highlight, OpenParams, PdfProtocol, SelectionPart, Shown } from '../../src/shared/pdfProtocol';
+import { connect } from '../channel';
 import { clearMarks, findAll, markAnswer, markRange } from './marks';
 
 // pdf.js runs its "worker" on this thread: webviews cannot start workers from extension resources.
 (globalThis as unknown as { pdfjsWorker: unknown }).pdfjsWorker = pdfWorker;
 
-declare function acquireVsCodeApi(): { postMessage(m: FromViewer): void; getState(): unknown; setState(s: unknown): void };
-const vscode = acquireVsCodeApi();
+const channel = connect<PdfProtocol>('PDF viewer page');
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const viewer = $<HTMLDivElement>('viewer');
 const status = $<HTMLDivElement>('status');
@@ -29,7 +29,23 @@ let pages: PageView[] = [];
 let baseSize = { width: 612, height: 792 };
 let zoom: number | 'fit' = 'fit';
 let scale = 1;
-let passwordReply: ((pw: string) => void) | undefined;
+
+/** The document now shown: settles when it is loaded, or with why it could not be (a goto waits on it). */
+let loaded = settledLater();
+function settledLater(): { promise: Promise<void>; settled: boolean; resolve(): void; reject(e: Error): void } {
+  const d = { settled: false } as { promise: Promise<void>; settled: boolean; resolve(): void; reject(e: Error): void };
+  d.promise = new Promise<void>((resolve, reject) => {
+    d.resolve = () => ((d.settled = true), resolve());
+    d.reject = (e) => ((d.settled = true), reject(e));
+  });
+  d.promise.catch(() => undefined); // Told through the goto that waits on it, if any.
+  return d;
+}
+/** A new load: the next goto waits on it (one still pending is settled by this load instead). */
+function loading(): typeof loaded {
+  if (loaded.settled) loaded = settledLater();
+  return loaded;
+}
 const renderedOrder: PageView[] = [];
 const MAX_RENDERED = 16;
 
@@ -90,6 +106,8 @@ async function render(p: PageView): Promise<void> {
     if (!p.rendered) return;
     p.textLayer = layer;
     p.div.classList.add('drawn');
+    // For the e2e harness: how long after the page started loading its first page was drawn.
+    if (!performance.getEntriesByName('aiLab.firstPageDrawn').length) performance.mark('aiLab.firstPageDrawn');
     reapplyFind(p);
   })().catch((err: unknown) => {
     p.rendered = false;
@@ -121,8 +139,8 @@ function reportPage(): void {
   pageInput.value = String(n);
   if (n !== lastReported) {
     lastReported = n;
-    vscode.postMessage({ type: 'page', page: n, zoom: scale });
-    vscode.setState({ page: n, zoom });
+    void channel.notify('page', { page: n, zoom: scale });
+    channel.setState({ page: n, zoom });
   }
 }
 
@@ -134,9 +152,11 @@ function scrollToPage(n: number, mark?: HTMLElement): void {
   reportPage();
 }
 
-async function goto(n: number, highlight?: Highlight): Promise<void> {
+/** Shows page `n` (its answer marked), once drawn: what the host's goto request is answered with. */
+async function goto(n: number, highlight?: Highlight): Promise<Shown> {
+  await loaded.promise;
   const p = pages[n - 1];
-  if (!p) return;
+  if (!p) throw new Error(`There is no page ${n}: the document has ${pages.length}.`);
   scrollToPage(n);
   await render(p);
   await p.rendering;
@@ -144,7 +164,7 @@ async function goto(n: number, highlight?: Highlight): Promise<void> {
   const hit = highlight && p.textLayer ? markAnswer(p.textLayer, highlight.text, highlight.context, 'answer', highlight.at) : undefined;
   scrollToPage(n, hit?.mark);
   const marked = hit && p.textLayer ? [...p.textLayer.querySelectorAll('mark.answer')].map((m) => m.textContent ?? '').join('') : undefined;
-  vscode.postMessage({ type: 'shown', page: n, highlighted: Boolean(hit), ...(hit ? { marked, before: hit.before } : {}) });
+  return { page: n, highlighted: Boolean(hit), ...(hit ? { marked, before: hit.before } : {}) };
 }
 
 // Find: matches per page from pdf.js's text (all pages, lazily), marked in rendered text layers.
@@ -210,7 +230,8 @@ function reapplyFind(p: PageView): void {
   for (const m of findAll(p.textLayer, findQuery).reverse()) markRange(p.textLayer, m.start, m.end, 'find');
 }
 
-async function open(m: Extract<ToViewer, { type: 'open' }>): Promise<void> {
+async function open(m: OpenParams): Promise<void> {
+  const load = loading();
   say(`Opening ${m.name}…`);
   await doc?.destroy();
   doc = undefined;
@@ -219,16 +240,28 @@ async function open(m: Extract<ToViewer, { type: 'open' }>): Promise<void> {
   const source = m.url ? { url: m.url, disableRange: true, disableStream: true } : { data: Uint8Array.from(atob(m.base64 ?? ''), (c) => c.charCodeAt(0)) };
   const task = pdfjs.getDocument({ ...source, isEvalSupported: false, cMapUrl: m.cMapUrl, cMapPacked: true, standardFontDataUrl: m.standardFontDataUrl, wasmUrl: m.wasmUrl });
   task.onPassword = (update: (pw: string) => void, reason: number) => {
-    passwordReply = update;
     say(`${m.name} is encrypted: enter its password in the box at the top of the window.`);
-    vscode.postMessage({ type: 'needPassword', wrong: reason === pdfjs.PasswordResponses.INCORRECT_PASSWORD });
+    // No time limit: the host waits for the user to type it.
+    channel.request('password', { wrong: reason === pdfjs.PasswordResponses.INCORRECT_PASSWORD }, { timeoutMs: Infinity }).then(
+      (r) => {
+        if (r.password !== undefined) return update(r.password);
+        say('This PDF is encrypted. Reopen it and enter its password to see it.', true);
+        load.reject(new Error(`${m.name} is encrypted and no password was given.`));
+        void channel.notify('failed', { message: 'no password given' });
+      },
+      (err: Error) => {
+        say(err.message, true);
+        load.reject(err);
+      },
+    );
   };
   try {
     doc = await task.promise;
   } catch (err) {
     const message = `${m.name} could not be opened: ${(err as Error).message}`;
     say(message, true);
-    vscode.postMessage({ type: 'failed', message });
+    load.reject(new Error(message));
+    void channel.notify('failed', { message });
     return;
   }
   const first = (await doc.getPage(1)).getViewport({ scale: 1 });
@@ -247,24 +280,20 @@ async function open(m: Extract<ToViewer, { type: 'open' }>): Promise<void> {
   pageInput.max = String(doc.numPages);
   say('');
   layout();
-  vscode.postMessage({ type: 'loaded', pages: doc.numPages });
+  void channel.notify('loaded', { pages: doc.numPages });
   scrollToPage(m.page ?? 1);
+  load.resolve();
 }
 
-window.addEventListener('message', (ev: MessageEvent<ToViewer>) => {
-  const m = ev.data;
-  if (m.type === 'open') void open(m);
-  else if (m.type === 'error') say(m.message, true);
-  else if (m.type === 'password') {
-    if (m.password === undefined) {
-      say('This PDF is encrypted. Reopen it and enter its password to see it.', true);
-      vscode.postMessage({ type: 'failed', message: 'no password given' });
-    } else passwordReply?.(m.password);
-  } else if (m.type === 'goto') void goto(m.page, m.highlight);
+channel.onNotification('open', (m) => void open(m));
+channel.onNotification('error', (m) => {
+  say(m.message, true);
+  loading().reject(new Error(m.message));
 });
+channel.onRequest('goto', (m) => goto(m.page, m.highlight));
 
 viewer.addEventListener('scroll', () => reportPage(), { passive: true });
-pageInput.addEventListener('change', () => void goto(Number(pageInput.value)));
+pageInput.addEventListener('change', () => void goto(Number(pageInput.value)).catch(() => undefined));
 $('prev').addEventListener('click', () => scrollToPage(currentPage() - 1));
 $('next').addEventListener('click', () => scrollToPage(currentPage() + 1));
 function setZoom(z: number | 'fit'): void {
@@ -339,13 +368,12 @@ document.addEventListener('selectionchange', () => {
     const text = sel && !sel.isCollapsed && viewer.contains(sel.anchorNode) ? sel.toString() : '';
     const pageDiv = sel?.anchorNode ? (sel.anchorNode instanceof Element ? sel.anchorNode : sel.anchorNode.parentElement)?.closest<HTMLElement>('.page') : null;
     const parts = text && sel ? selectionParts(sel.getRangeAt(0)) : [];
-    vscode.postMessage({ type: 'selection', text, ...(text && pageDiv ? { page: Number(pageDiv.dataset.page) } : {}), ...(parts.length > 1 ? { parts } : {}) } satisfies FromViewer);
+    void channel.notify('selection', { text, ...(text && pageDiv ? { page: Number(pageDiv.dataset.page) } : {}), ...(parts.length > 1 ? { parts } : {}) });
   }, 150);
 });
 
-const saved = vscode.getState() as { zoom?: number | 'fit' } | undefined;
+const saved = channel.getState() as { zoom?: number | 'fit' } | undefined;
 if (saved?.zoom) {
   zoom = saved.zoom;
   zoomSelect.value = String(saved.zoom);
 }
-vscode.postMessage({ type: 'ready' });

@@ -1,9 +1,9 @@
 /** The "AI Lab Results" page: a history of runs. Built with textContent only: results are never HTML. */
-import type { FromWebview, ResultEntry, ToWebview } from '../../src/shared/resultsProtocol';
+import type { ResultEntry, ResultsProtocol } from '../../src/shared/resultsProtocol';
+import { connect } from '../channel';
 import { el } from '../common';
 
-declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void };
-const vscode = acquireVsCodeApi();
+const channel = connect<ResultsProtocol>('Results page');
 
 const entries = new Map<string, ResultEntry>();
 const list = document.getElementById('entries')!;
@@ -12,7 +12,7 @@ const empty = document.getElementById('empty')!;
 function button(label: string, action: 'reveal' | 'copy' | 'insertBelow' | 'replace', id: string, title: string): HTMLButtonElement {
   const b = el('button', `action ${action}`, label);
   b.title = title;
-  b.addEventListener('click', () => vscode.postMessage({ type: 'action', action, id }));
+  b.addEventListener('click', () => void channel.notify('action', { action, id }));
   return b;
 }
 
@@ -97,7 +97,7 @@ function renderAnswers(id: string, o: Answers, box: HTMLElement): void {
     open.title = where;
     open.append(el('span', 'answer-text', a.answer), el('span', 'score', `${(a.score * 100).toFixed(1)} %`));
     if (a.page !== undefined) open.append(el('span', 'page-ref', a.pageEnd ? `pp. ${a.page}–${a.pageEnd}` : `p. ${a.page}`));
-    open.addEventListener('click', () => vscode.postMessage({ type: 'openAnswer', id, index }));
+    open.addEventListener('click', () => void channel.notify('openAnswer', { id, index }));
     li.append(open, contextWithMark(a));
     list.append(li);
   });
@@ -145,20 +145,16 @@ function upsert(e: ResultEntry): void {
   empty.hidden = entries.size > 0;
 }
 
-window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
-  const m = ev.data;
-  if (m.type === 'init') {
-    list.replaceChildren();
-    entries.clear();
-    for (const e of [...m.entries].reverse()) upsert(e);
-    empty.hidden = entries.size > 0;
-  } else if (m.type === 'upsert') {
-    upsert(m.entry);
-  } else if (m.type === 'partial') {
-    const e = entries.get(m.id);
-    if (e && e.status === 'running') upsert({ ...e, partial: (e.partial ?? '') + m.text });
-  }
+channel.onNotification('init', (m) => {
+  list.replaceChildren();
+  entries.clear();
+  for (const e of [...m.entries].reverse()) upsert(e);
+  empty.hidden = entries.size > 0;
+});
+channel.onNotification('upsert', (m) => upsert(m.entry));
+channel.onNotification('partial', (m) => {
+  const e = entries.get(m.id);
+  if (e && e.status === 'running') upsert({ ...e, partial: (e.partial ?? '') + m.text });
 });
 
-document.getElementById('clear')?.addEventListener('click', () => vscode.postMessage({ type: 'clear' }));
-vscode.postMessage({ type: 'ready' });
+document.getElementById('clear')?.addEventListener('click', () => void channel.notify('clear', {}));

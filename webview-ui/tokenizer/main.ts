@@ -1,10 +1,10 @@
 /** The tokenizer inspector page: the text with each token's characters, token chips with ids, hover links them. */
-import type { TokenizerFromWebview, TokenizerToWebview } from '../../src/shared/hubProtocol';
+import type { TokenizerProtocol } from '../../src/shared/hubProtocol';
 import type { TokenReport } from '../../src/core/tokenize/types';
+import { connect } from '../channel';
 import { el } from '../common';
 
-declare function acquireVsCodeApi(): { postMessage(m: TokenizerFromWebview): void };
-const vscode = acquireVsCodeApi();
+const channel = connect<TokenizerProtocol>('Tokenizer page');
 const app = document.getElementById('app')!;
 
 function render(text: string, r: TokenReport): void {
@@ -63,7 +63,7 @@ function render(text: string, r: TokenReport): void {
     c.addEventListener('mouseleave', () => on(false));
     c.addEventListener('focus', () => on(true));
     c.addEventListener('blur', () => on(false));
-    c.addEventListener('click', () => t.start !== undefined && vscode.postMessage({ type: 'reveal', start: t.start, end: t.end! }));
+    c.addEventListener('click', () => t.start !== undefined && void channel.notify('reveal', { start: t.start, end: t.end! }));
     chipEls.push(c);
     chips.append(c);
   });
@@ -78,7 +78,4 @@ function render(text: string, r: TokenReport): void {
   app.replaceChildren(head, count, issues, el('h2', undefined, 'Text'), source, el('h2', undefined, 'Tokens'), chips);
 }
 
-window.addEventListener('message', (e: MessageEvent<TokenizerToWebview>) => {
-  if (e.data.type === 'report') render(e.data.text, e.data.report);
-});
-vscode.postMessage({ type: 'ready' });
+channel.onNotification('report', (m) => render(m.text, m.report));

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { checkPdfBytes, checkPdfFile, PdfError } from '../../core/pdf/extract';
-import { parseFromViewer, type FromViewer, type Highlight, type SelectionPart, type Shown, type ToViewer } from '../../shared/pdfProtocol';
+import { PDF_CHECKS, type Highlight, type PdfProtocol, type SelectionPart, type Shown } from '../../shared/pdfProtocol';
+import { ChannelError } from '../../shared/webviewChannel';
 import type { Log } from '../log';
+import { HostChannel } from '../webviews/channel';
 import { webviewPage } from '../webviews/webviewPage';
 import { fileName, type PdfTextService } from './pdfTextService';
 
@@ -11,11 +13,12 @@ export const PDF_VIEW_TYPE = 'aiLab.pdfViewer';
 export interface ViewerState {
   uri: vscode.Uri;
   panel: vscode.WebviewPanel;
+  channel: HostChannel<PdfProtocol>;
   pages?: number;
   page: number;
   zoom: number;
   selection?: { text: string; page?: number; parts?: SelectionPart[] };
-  /** The last goto the page finished, for tests and the reveal promise. */
+  /** The last goto the page finished (for tests). */
   shown?: Shown;
   error?: string;
 }
@@ -27,9 +30,7 @@ export interface ViewerState {
  */
 export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, vscode.Disposable {
   private readonly viewers = new Set<ViewerState>();
-  private readonly events = new vscode.EventEmitter<{ state: ViewerState; message: FromViewer }>();
-  /** Every validated message from a viewer page (selection, page, shown…). */
-  readonly onDidMessage = this.events.event;
+  private readonly opened = new vscode.EventEmitter<ViewerState>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -47,8 +48,11 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    const state: ViewerState = { uri: document.uri, panel, page: 1, zoom: 1 };
+    // The provider is registered with retainContextWhenHidden (src/extension.ts): a hidden page keeps its state.
+    const channel = new HostChannel<PdfProtocol>(panel, { name: 'PDF viewer', validators: PDF_CHECKS, log: (l) => this.log.warn(l), resets: ['open', 'error'] });
+    const state: ViewerState = { uri: document.uri, panel, channel, page: 1, zoom: 1 };
     this.viewers.add(state);
+    this.opened.fire(state);
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [...this.resources(), vscode.Uri.joinPath(document.uri, '..')] };
     webview.html = webviewPage(webview, this.extensionUri, {
@@ -75,7 +79,6 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
 <div id="status" class="muted" role="status"></div>
 <div id="viewer" tabindex="0" aria-label="PDF pages"></div>`,
     });
-    const post = (m: ToViewer) => void webview.postMessage(m);
     const load = async () => {
       try {
         const asWebview = (dir: string) => `${webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'node_modules', 'pdfjs-dist', dir)).toString()}/`;
@@ -90,38 +93,37 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
           checkPdfBytes(data, fileName(document.uri));
           source = { base64: Buffer.from(data).toString('base64') };
         }
-        post({ type: 'open', name: fileName(document.uri), ...source, page: state.page, cMapUrl: asWebview('cmaps'), standardFontDataUrl: asWebview('standard_fonts'), wasmUrl: asWebview('wasm') });
+        void channel.notify('open', { name: fileName(document.uri), ...source, page: state.page, cMapUrl: asWebview('cmaps'), standardFontDataUrl: asWebview('standard_fonts'), wasmUrl: asWebview('wasm') });
       } catch (err) {
         state.error = err instanceof Error ? err.message : String(err);
-        post({ type: 'error', message: state.error });
+        void channel.notify('error', { message: state.error });
         if (err instanceof PdfError) void vscode.window.showWarningMessage(`AI Lab: ${state.error}`);
         else await this.log.showError(`AI Lab: could not open ${fileName(document.uri)}`, err);
       }
     };
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), fileName(document.uri)));
     watcher.onDidChange(() => void load());
-    webview.onDidReceiveMessage(async (raw) => {
-      const m = parseFromViewer(raw);
-      if (!m) return this.log.warn(`PDF viewer: ignored a message that is not in the protocol: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      if (m.type === 'ready') await load();
-      else if (m.type === 'needPassword') {
-        const known = !m.wrong ? this.texts.password(document.uri) : undefined;
-        const password = known ?? (await this.texts.askPassword(document.uri, m.wrong));
-        post({ type: 'password', password, wrong: m.wrong });
-      } else if (m.type === 'loaded') {
-        state.pages = m.pages;
-        state.error = undefined;
-      } else if (m.type === 'failed') {
-        state.error = m.message;
-        this.log.warn(`PDF viewer: ${fileName(document.uri)}: ${m.message}`);
-      } else if (m.type === 'selection') {
-        state.selection = m.text.trim() ? { text: m.text, page: m.page, parts: m.parts } : undefined;
-        this.updateContext();
-      } else if (m.type === 'page') {
-        state.page = m.page;
-        state.zoom = m.zoom;
-      } else if (m.type === 'shown') state.shown = { page: m.page, highlighted: m.highlighted, marked: m.marked, before: m.before };
-      this.events.fire({ state, message: m });
+    // Each page that loads (the first, and a reloaded one) gets the file.
+    channel.onReady(() => void load());
+    channel.onRequest('password', async ({ wrong }) => {
+      const known = !wrong ? this.texts.password(document.uri) : undefined;
+      return { password: known ?? (await this.texts.askPassword(document.uri, wrong)) };
+    });
+    channel.onNotification('loaded', (m) => {
+      state.pages = m.pages;
+      state.error = undefined;
+    });
+    channel.onNotification('failed', (m) => {
+      state.error = m.message;
+      this.log.warn(`PDF viewer: ${fileName(document.uri)}: ${m.message}`);
+    });
+    channel.onNotification('selection', (m) => {
+      state.selection = m.text.trim() ? { text: m.text, page: m.page, parts: m.parts } : undefined;
+      this.updateContext();
+    });
+    channel.onNotification('page', (m) => {
+      state.page = m.page;
+      state.zoom = m.zoom;
     });
     panel.onDidChangeViewState(() => this.updateContext());
     panel.onDidDispose(() => {
@@ -152,29 +154,33 @@ export class PdfViewerProvider implements vscode.CustomReadonlyEditorProvider, v
    */
   async reveal(uri: vscode.Uri, page: number, highlight?: Highlight, timeoutMs = 20_000): Promise<Shown> {
     await vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE, { preview: false, viewColumn: vscode.ViewColumn.One });
-    const started = Date.now();
-    let state = this.viewerFor(uri);
-    while ((!state || state.pages === undefined) && Date.now() - started < timeoutMs) {
-      if (state?.error) throw new Error(state.error);
-      await new Promise((r) => setTimeout(r, 50));
-      state = this.viewerFor(uri);
+    const state = this.viewerFor(uri) ?? (await this.nextViewer(uri, timeoutMs));
+    // The request waits in the channel until the page is ready, and the page answers once the file is
+    // loaded and the page is drawn (or with why the file could not be shown).
+    try {
+      state.shown = await state.channel.request('goto', { page, highlight }, { timeoutMs });
+      return state.shown;
+    } catch (err) {
+      if (err instanceof ChannelError && err.code === 'timeout') throw new Error(`The PDF viewer did not show page ${page} of ${fileName(uri)} in ${timeoutMs / 1000} s.`);
+      throw err instanceof ChannelError && err.code === 'failed' ? new Error(err.message) : err;
     }
-    if (!state || state.pages === undefined) throw new Error(`The PDF viewer did not load ${fileName(uri)} in ${timeoutMs / 1000} s.`);
-    const viewer = state;
-    const shown = new Promise<Shown>((resolve, reject) => {
-      const timer = setTimeout(() => (sub.dispose(), reject(new Error(`The PDF viewer did not show page ${page}.`))), timeoutMs);
-      const sub = this.onDidMessage(({ state: s, message }) => {
-        if (s !== viewer || message.type !== 'shown' || message.page !== page) return;
+  }
+
+  /** The viewer of `uri` once VS Code resolves it (an event, no polling); fails after `timeoutMs`. */
+  private nextViewer(uri: vscode.Uri, timeoutMs: number): Promise<ViewerState> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => (sub.dispose(), reject(new Error(`The PDF viewer did not open ${fileName(uri)} in ${timeoutMs / 1000} s.`))), timeoutMs);
+      const sub = this.opened.event((s) => {
+        if (s.uri.toString() !== uri.toString()) return;
         clearTimeout(timer);
         sub.dispose();
-        resolve({ page: message.page, highlighted: message.highlighted, ...(message.marked !== undefined ? { marked: message.marked, before: message.before } : {}) });
+        resolve(s);
       });
     });
-    void viewer.panel.webview.postMessage({ type: 'goto', page, highlight } satisfies ToViewer);
-    return shown;
   }
 
   dispose(): void {
-    this.events.dispose();
+    for (const v of this.viewers) v.channel.dispose();
+    this.opened.dispose();
   }
 }

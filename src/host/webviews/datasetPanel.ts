@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { ConfigInfo } from '../../core/hub/datasetViewer';
 import { partitionCode, resolveSliceSpec, stratifiedSplit } from '../../core/hub/partitionPlan';
-import { parseDatasetMessage, type DatasetInit, type DatasetToWebview, type PlanView } from '../../shared/hubProtocol';
+import { DATASET_CHECKS, type DatasetInit, type DatasetProtocol, type DatasetToWebview, type PlanView, type RowsPage } from '../../shared/hubProtocol';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
+import { HostChannel } from './channel';
 import { createPanel } from './webviewPage';
 
 const PAGE = 25;
@@ -53,7 +54,7 @@ export async function planPartition(
 export class DatasetPanels implements vscode.Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private readonly posted = new vscode.EventEmitter<DatasetToWebview>();
-  /** For tests: every message sent to a dataset page. */
+  /** For tests: everything sent to a dataset page (init, replies with rows or a plan, their errors). */
   readonly onDidPost = this.posted.event;
 
   constructor(
@@ -69,10 +70,7 @@ export class DatasetPanels implements vscode.Disposable {
     const panel = createPanel(this.extensionUri, 'aiLab.dataset', `Dataset: ${dataset} (${split})`, vscode.ViewColumn.Active, { title: key, script: 'dataset', styles: ['results.css', 'hub.css'], body: '<main id="app"><p class="muted">Loading rows…</p></main>' });
     this.panels.set(key, panel);
     panel.onDidDispose(() => this.panels.delete(key));
-    const post = (m: DatasetToWebview) => {
-      void panel.webview.postMessage(m);
-      this.posted.fire(m);
-    };
+    const channel = new HostChannel<DatasetProtocol>(panel, { name: 'Dataset panel', validators: DATASET_CHECKS, log: (l) => this.log.warn(l), resets: ['init'] });
     const init: DatasetInit = {
       dataset,
       config: config.config,
@@ -82,35 +80,36 @@ export class DatasetPanels implements vscode.Disposable {
       labelColumns: config.features.filter((f) => f.labels).map((f) => f.name),
       pageSize: PAGE,
     };
-    const page = async (offset: number) => {
+    channel.onReady(() => {
+      void channel.notify('init', { init });
+      this.posted.fire({ type: 'init', init });
+    });
+    channel.onRequest('rows', async ({ offset }): Promise<RowsPage> => {
       try {
         const r = await (await this.session.viewer()).rows(dataset, config.config, split, offset, PAGE);
         const columns = init.columns.length ? init.columns.map((c) => c.name) : r.features.map((f) => f.name);
         if (!init.columns.length) init.columns = r.features.map((f) => ({ name: f.name, type: f.type }));
-        post({ type: 'rows', offset, total: r.total ?? config.splits.find((s) => s.split === split)?.numRows, rows: r.rows.map((row) => columns.map((c) => cell(row[c]))), partial: r.partial });
+        const rows: RowsPage = { offset, total: r.total ?? config.splits.find((s) => s.split === split)?.numRows, rows: r.rows.map((row) => columns.map((c) => cell(row[c]))), partial: r.partial };
+        this.posted.fire({ type: 'rows', ...rows });
+        return rows;
       } catch (err) {
         this.log.warn(`Dataset preview ${key}: ${(err as Error).message}`);
-        post({ type: 'error', where: 'rows', message: (err as Error).message });
+        this.posted.fire({ type: 'error', where: 'rows', message: (err as Error).message });
+        throw err;
       }
-    };
-    panel.webview.onDidReceiveMessage(async (raw) => {
-      const m = parseDatasetMessage(raw);
-      if (!m) return this.log.warn('Dataset panel: ignored a message that is not in the protocol');
-      if (m.type === 'ready') {
-        post({ type: 'init', init });
-        return page(0);
-      }
-      if (m.type === 'page') return page(m.offset);
-      if (m.type === 'copy') {
-        await vscode.env.clipboard.writeText(m.text);
-        vscode.window.setStatusBarMessage('AI Lab: copied', 3000);
-        return;
-      }
+    });
+    channel.onRequest('plan', async (m) => {
       try {
-        post({ type: 'plan', plan: await planPartition(this.session, dataset, config, m.slice, m.stratify) });
+        const plan = await planPartition(this.session, dataset, config, m.slice, m.stratify);
+        this.posted.fire({ type: 'plan', plan });
+        return plan;
       } catch (err) {
-        post({ type: 'error', where: 'plan', message: (err as Error).message });
+        this.posted.fire({ type: 'error', where: 'plan', message: (err as Error).message });
+        throw err;
       }
+    });
+    channel.onNotification('copy', (m) => {
+      void vscode.env.clipboard.writeText(m.text).then(() => vscode.window.setStatusBarMessage('AI Lab: copied', 3000));
     });
   }
 

@@ -3,10 +3,11 @@ import { formatBytes } from '../../core/bytes';
 import { cachedModelIds } from '../../core/hub/cacheLayout';
 import { compatibilityVerdict } from '../../core/hub/compat';
 import { cardTable, renderCard, splitFrontMatter } from '../../core/hub/modelCard';
-import { parseCardMessage, type CardToWebview, type CardView } from '../../shared/hubProtocol';
+import { CARD_CHECKS, type CardProtocol, type CardView } from '../../shared/hubProtocol';
 import { readConfig } from '../config';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
+import { HostChannel } from './channel';
 import { createPanel } from './webviewPage';
 
 /** Builds what the card panel shows: sanitized README, front matter, files with sizes, the verdict. */
@@ -38,9 +39,8 @@ export async function loadCard(session: HubSession, id: string, kind: 'model' | 
 interface PanelEntry {
   panel: vscode.WebviewPanel;
   card?: CardView;
-  /** What the page shows once it is ready (the card, or why it could not be loaded). */
-  last?: CardToWebview;
-  ready: boolean;
+  /** What the page shows (the card, or why it could not be loaded): sent again to a reloaded page. */
+  show?: () => void;
 }
 
 /** One panel per repo card; opening it again reveals it. */
@@ -74,36 +74,30 @@ export class ModelCardPanels implements vscode.Disposable {
       imgSrc: readConfig().modelCardRemoteImages ? 'https:' : undefined,
       body: `<main id="app" aria-busy="true"><p class="muted">Loading ${kind} card…</p></main>`,
     });
-    const entry: PanelEntry = { panel, ready: false };
+    const entry: PanelEntry = { panel };
     this.panels.set(key, entry);
-    const post = (m: CardToWebview) => {
-      entry.last = m;
-      if (!entry.ready) return;
-      void panel.webview.postMessage(m);
-      if (m.type === 'card') this.shown.fire(m.card);
+    const channel = new HostChannel<CardProtocol>(panel, { name: 'Card panel', validators: CARD_CHECKS, log: (l) => this.log.warn(l), resets: ['card', 'error'] });
+    const show = (f: () => void) => {
+      entry.show = f;
+      f();
     };
+    channel.onReady(() => entry.show?.());
     panel.onDidDispose(() => this.panels.delete(key));
-    panel.webview.onDidReceiveMessage(async (raw) => {
-      const m = parseCardMessage(raw);
-      if (!m) return this.log.warn(`Card panel: ignored a message that is not in the protocol`);
-      if (m.type === 'ready') {
-        entry.ready = true;
-        if (entry.last) post(entry.last);
-        return;
-      }
+    channel.onNotification('action', (m) => {
       if (m.action === 'openOnHub') return void vscode.env.openExternal(vscode.Uri.parse(entry.card?.hubUrl ?? `${this.session.endpoint()}/${id}`));
       if (m.action === 'copyId') return void vscode.env.clipboard.writeText(id);
       if (m.action === 'download') return void vscode.commands.executeCommand('aiLab.models.download', { id });
       if (m.action === 'useForTask') return void vscode.commands.executeCommand('aiLab.models.useForTask', { id });
     });
     try {
-      entry.card = await loadCard(this.session, id, kind);
-      post({ type: 'card', card: entry.card });
-      return entry.card;
+      const card = await loadCard(this.session, id, kind);
+      entry.card = card;
+      show(() => void channel.notify('card', { card }).then((posted) => posted && this.shown.fire(card)));
+      return card;
     } catch (err) {
       const message = (err as Error).message;
       this.log.warn(`Card of ${id}: ${message}`);
-      post({ type: 'error', message });
+      show(() => void channel.notify('error', { message }));
       void this.log.showError(`AI Lab: could not open the card of ${id}`, err);
       return undefined;
     }

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { LabOutput } from '../../core/nlp/runner';
-import { entryText, parseFromWebview, type EntryAction, type ResultEntry, type ToWebview } from '../../shared/resultsProtocol';
+import { entryText, RESULTS_CHECKS, type EntryAction, type ResultEntry, type ResultsProtocol } from '../../shared/resultsProtocol';
 import type { Log } from '../log';
+import { HostChannel } from './channel';
 import { createPanel } from './webviewPage';
 
 /** Where a run's input came from, so the panel can reveal it and edit next to it. */
@@ -17,7 +18,7 @@ const MAX_ENTRIES = 50;
 /** One reusable "AI Lab Results" panel with a history of runs (not a new panel per run). */
 export class ResultsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private ready = false;
+  private channel: HostChannel<ResultsProtocol> | undefined;
   private readonly entries: ResultEntry[] = [];
   private readonly sources = new Map<string, InputSource>();
   /** How to show an entry's answers where they are (the PDF viewer, or a text editor). */
@@ -54,36 +55,22 @@ export class ResultsPanel implements vscode.Disposable {
 <p id="empty" class="muted">Run an AI Lab command on a selection (editor context menu → AI Lab) to see results here.</p>
 <ul id="entries" aria-live="polite"></ul>`,
     });
-    panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw));
-    panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.ready = false;
-    });
-    this.panel = panel;
-  }
-
-  private post(m: ToWebview): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(m);
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromWebview(raw);
-    if (!m) return this.log.warn(`Results panel: ignored a message that is not in the protocol: ${JSON.stringify(raw)?.slice(0, 200)}`);
-    if (m.type === 'ready') {
-      this.ready = true;
-      return this.post({ type: 'init', entries: this.entries });
-    }
-    if (m.type === 'clear') {
+    const channel = new HostChannel<ResultsProtocol>(panel, { name: 'Results panel', validators: RESULTS_CHECKS, log: (l) => this.log.warn(l), resets: ['init'] });
+    channel.onReady(() => void channel.notify('init', { entries: this.entries }));
+    channel.onNotification('clear', () => {
       this.entries.length = 0;
       this.sources.clear();
       this.openers.clear();
-      return this.post({ type: 'init', entries: [] });
-    }
-    if (m.type === 'openAnswer') {
-      await this.openAnswer(m.id, m.index);
-      return;
-    }
-    await this.act(m.id, m.action);
+      void channel.notify('init', { entries: [] });
+    });
+    channel.onNotification('openAnswer', (m) => void this.openAnswer(m.id, m.index));
+    channel.onNotification('action', (m) => void this.act(m.id, m.action));
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.channel = undefined;
+    });
+    this.panel = panel;
+    this.channel = channel;
   }
 
   setOpener(id: string, open: (index: number) => Promise<unknown>): void {
@@ -161,7 +148,7 @@ export class ResultsPanel implements vscode.Disposable {
     const e = this.entries.find((x) => x.id === id);
     if (!e) return;
     e.partial = (e.partial ?? '') + text;
-    this.post({ type: 'partial', id, text });
+    void this.channel?.notify('partial', { id, text });
     this.changed.fire(e);
   }
 
@@ -181,7 +168,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private update(e: ResultEntry): void {
-    this.post({ type: 'upsert', entry: e });
+    void this.channel?.notify('upsert', { entry: e });
     this.changed.fire(e);
   }
 

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
 import type { TokenReport } from '../../core/tokenize/types';
-import { parseTokenizerMessage, type TokenizerToWebview } from '../../shared/hubProtocol';
+import { TOKENIZER_CHECKS, type TokenizerProtocol } from '../../shared/hubProtocol';
 import type { Log } from '../log';
+import { HostChannel } from './channel';
 import { createPanel } from './webviewPage';
 
 /** The tokenizer inspector's panel: one, reused; clicking a token selects its characters in the editor. */
 export class TokenizerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private ready = false;
-  private last: TokenizerToWebview | undefined;
+  private channel: HostChannel<TokenizerProtocol> | undefined;
+  private last: TokenizerProtocol['host']['notifications']['report'] | undefined;
   private source: { uri: vscode.Uri; offset: number } | undefined;
   report: TokenReport | undefined;
 
@@ -20,29 +21,24 @@ export class TokenizerPanel implements vscode.Disposable {
   show(text: string, report: TokenReport, source?: { uri: vscode.Uri; offset: number }): void {
     this.report = report;
     this.source = source;
-    this.last = { type: 'report', text, report };
+    this.last = { text, report };
     if (!this.panel) {
       const panel = createPanel(this.extensionUri, 'aiLab.tokenizer', 'Tokenization', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { title: 'Tokenization', script: 'tokenizer', styles: ['results.css', 'hub.css'], body: '<main id="app"></main>' });
+      const channel = new HostChannel<TokenizerProtocol>(panel, { name: 'Tokenizer panel', validators: TOKENIZER_CHECKS, log: (l) => this.log.warn(l), resets: ['report'] });
+      // A reloaded page shows the last report again.
+      channel.onReady(() => this.last && void channel.notify('report', this.last));
+      channel.onNotification('reveal', (m) => void this.reveal(m.start, m.end));
       panel.onDidDispose(() => {
         this.panel = undefined;
-        this.ready = false;
-      });
-      panel.webview.onDidReceiveMessage(async (raw) => {
-        const m = parseTokenizerMessage(raw);
-        if (!m) return this.log.warn('Tokenizer panel: ignored a message that is not in the protocol');
-        if (m.type === 'ready') {
-          this.ready = true;
-          if (this.last) void panel.webview.postMessage(this.last);
-          return;
-        }
-        await this.reveal(m.start, m.end);
+        this.channel = undefined;
       });
       this.panel = panel;
+      this.channel = channel;
     } else {
       this.panel.reveal(undefined, true);
+      void this.channel?.notify('report', this.last);
     }
     this.panel.title = `Tokens: ${report.model.split(/[\\/]/).slice(-2).join('/')}`;
-    if (this.ready) void this.panel.webview.postMessage(this.last);
   }
 
   /**
