@@ -80,7 +80,7 @@ export class InferenceHost implements vscode.Disposable {
   async chooseDevice(): Promise<DeviceChoice> {
     const cfg = readConfig();
     const d = chooseDevice(cfg.device, cfg.device === 'cpu' ? undefined : await this.onnxStatus());
-    if (d.device !== this.lastDevice?.device || d.reason !== this.lastDevice.reason) this.log.info(`Inference device: ${d.device.toUpperCase()} (${d.reason})`);
+    if (d.device !== this.lastDevice?.device || d.reason !== this.lastDevice.reason) this.log.info(`Inference device: ${d.device.toUpperCase()} (${d.reason})${d.detail ? `; the CUDA provider's loader said: ${d.detail}` : ''}`);
     this.lastDevice = d;
     return d;
   }
