@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/bytes';
 import { summarizeProvider } from '../../core/env/providerSummary';
-import { installCudaProvider, planCudaProvider } from '../../core/onnx/cudaProvider';
+import { FeedUnreachableError, installCudaProvider, planCudaProvider } from '../../core/onnx/cudaProvider';
 import { readConfig } from '../config';
 import type { EnvironmentService } from '../environmentService';
 import type { InferenceHost } from '../inferenceHost';
@@ -43,6 +43,16 @@ export async function enableCudaCommand(extensionPath: string, env: EnvironmentS
       },
     );
   } catch (err) {
+    if (err instanceof FeedUnreachableError) {
+      // Offline or behind a proxy: say which source, and open the mirror setting in one click.
+      log.error('Installing the CUDA provider failed', err);
+      void vscode.window.showErrorMessage(`AI Lab: ${err.message[0]!.toUpperCase()}${err.message.slice(1)}`, 'Open Settings', 'Retry', 'Show Log').then((pick) => {
+        if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'aiLab.cudaProviderFeed');
+        if (pick === 'Retry') void vscode.commands.executeCommand('aiLab.enableCuda');
+        if (pick === 'Show Log') log.show();
+      });
+      return undefined;
+    }
     await log.showError('AI Lab: installing the CUDA provider failed', err);
     return undefined;
   }
