@@ -13,6 +13,7 @@ import type { TaskRunner } from '../core/nlp/runner';
 import { cudaChildEnv, readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
 import type { Log } from './log';
+import { modelDisplayName } from '../core/inference/modelName';
 
 export interface PipelineRun {
   task: string;
@@ -35,7 +36,7 @@ export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: Downlo
 
 /** A stage in words, for a progress notification. */
 export function stageMessage(s: Stage, model: string): string {
-  if (s.stage === 'resolve') return `finding ${model}…`;
+  if (s.stage === 'resolve') return `finding ${modelDisplayName(model)}…`;
   if (s.stage === 'load') return `running on ${s.device.toUpperCase()}…`;
   return `Downloading ${s.progress.file}: ${formatBytes(s.progress.doneBytes)} of ${formatBytes(s.progress.totalBytes)}`;
 }

@@ -14,6 +14,7 @@ import { isCancellation, type Log } from '../log';
 import { fileName, type PdfTextService } from '../pdf/pdfTextService';
 import type { PdfViewerProvider } from '../pdf/pdfViewer';
 import type { InputSource, ResultsPanel } from '../webviews/resultsPanel';
+import { modelDisplayName } from '../../core/inference/modelName';
 
 /** Arguments a caller (a test, a keybinding, another extension) may pass instead of being asked. */
 export interface LabArgs {
@@ -174,7 +175,7 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
   const model = cfg.nlp.models[task];
   const started = performance.now();
   const id = d.panel.start(
-    { task, title: def.title, model, device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
+    { task, title: def.title, model: modelDisplayName(model), device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
     input.source,
   );
   onEntry?.(id);
@@ -208,7 +209,7 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
     const msg = err instanceof Error ? err.message : String(err);
     d.panel.fail(id, msg);
     if (err instanceof InputError || err instanceof PdfError || err instanceof ModelFilesError) void vscode.window.showWarningMessage(`AI Lab: ${msg}`);
-    else await d.log.showError(`AI Lab: ${def.title} with ${model} failed`, err);
+    else await d.log.showError(`AI Lab: ${def.title} with ${modelDisplayName(model)} failed`, err);
     return undefined;
   }
 }
