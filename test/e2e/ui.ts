@@ -225,6 +225,15 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
       },
     );
     await welcome.locator('a', { hasText: 'Show Log' }).first().waitFor();
+    // The first words a user reads, in the status bar and the view: CPU (no NVIDIA GPU).
+    const item = page.locator('.statusbar-item', { hasText: 'CPU (no NVIDIA GPU)' }).first();
+    await item.waitFor({ timeout: 15_000 });
+    if (!/^CPU \(no NVIDIA GPU\): /.test((await welcome.innerText()).trim())) throw new Error(`the welcome view does not start with "CPU (no NVIDIA GPU)": ${await welcome.innerText()}`);
+    await item.hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'models run on the CPU' }).first();
+    await hover.waitFor({ timeout: 10_000 });
+    if (/cannot open shared object file|ELFCLASS|Failed to load library/.test(await hover.innerText())) throw new Error(`the status bar tooltip shows a loader error: ${await hover.innerText()}`);
+    await page.keyboard.press('Escape');
     await page.screenshot({ path: path.join(o.results, 'no-gpu-welcome.png') });
   });
 

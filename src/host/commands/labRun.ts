@@ -46,6 +46,8 @@ export interface Input {
   where?: string;
   /** PDF input: the file and its text with pages (the whole document, or the selection on its page). */
   pdf?: { uri: vscode.Uri; doc: DocumentText };
+  /** The results panel entry's title when the task's own is not enough (Ask names its question). */
+  title?: string;
 }
 
 /** A Uri, or a path or URI string a caller passed. */
@@ -175,7 +177,7 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
   const model = cfg.nlp.models[task];
   const started = performance.now();
   const id = d.panel.start(
-    { task, title: def.title, model: modelDisplayName(model), device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
+    { task, title: input.title ?? def.title, model: modelDisplayName(model), device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
     input.source,
   );
   onEntry?.(id);
