@@ -79,9 +79,10 @@ async function showAnswer(d: NlpDeps, input: Input, output: LabOutput | undefine
  */
 export function showPdfInViewer(d: NlpDeps, uri: vscode.Uri): void {
   if (d.pdfViewer.viewerFor(uri)) return;
-  const asText = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+  // Tabs are snapshots: look for the text tabs again once the viewer is open.
+  const asText = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
   void Promise.resolve(vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE, { preview: false, preserveFocus: true }))
-    .then(() => (asText.length ? vscode.window.tabGroups.close(asText) : undefined))
+    .then(() => (asText().length ? vscode.window.tabGroups.close(asText()) : undefined))
     .then(undefined, (err: unknown) => d.log.warn(`Could not open ${fileName(uri)} in the AI Lab PDF viewer: ${(err as Error).message}`));
 }
 

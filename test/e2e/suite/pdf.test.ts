@@ -85,7 +85,8 @@ describe('PDFs in a real VS Code: viewer, Ask a Question, Summarize PDF', functi
     assert.equal(out.answers[0]?.page, 7);
     assert.match(a.results.history[0]!.input.where ?? '', /handbook\.pdf \(12 pages\)/);
     // The PDF is now shown in the AI Lab viewer, where its answers are marked; the placeholder gave way.
-    await waitFor('the viewer', () => a.pdfViewer.viewerFor(handbook)?.pages, (p) => p === 12, 30_000);
+    // With no webview left, code-server's next one may take ~30 s to come up (see above).
+    await waitFor('the viewer', () => a.pdfViewer.viewerFor(handbook)?.pages, (p) => p === 12, 60_000);
     await waitFor('the placeholder tab to close', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === handbook.toString()).length, (n) => n === 0);
   });
 
