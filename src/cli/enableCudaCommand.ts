@@ -5,7 +5,7 @@ import { parseFlags, UsageError } from './args';
 
 export const ENABLE_CUDA_USAGE = `  enable-cuda [--feed URL] [--json]
       Installs ONNX Runtime's CUDA provider for the installed onnxruntime-node (from NuGet, or a mirror
-      given by --feed), then probes whether it loads.`;
+      given by --feed), then probes whether it loads. Offline, it names the host it could not reach.`;
 
 export async function enableCudaCommand(argv: string[]): Promise<number> {
   const a = parseFlags('enable-cuda', argv, { values: ['--feed'], switches: ['--json'] });

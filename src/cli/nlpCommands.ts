@@ -14,6 +14,7 @@ import { extractiveSummary, summarize } from '../core/nlp/summarize';
 import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId } from '../core/nlp/tasks';
 import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
 import { cliDevice, cliHub, readInputText } from './context';
+import { modelDisplayName, modelPathKey } from '../core/inference/modelName';
 
 export const NLP_USAGE = `  classify | grammar | qnli | zero-shot | summarize | generate [--model ID|FOLDER]
       [--text TEXT | --file PATH | stdin] [--json] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
@@ -125,7 +126,7 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
         onPartial,
       });
     }
-    const result = { task: task.id, model, device: device.device, deviceReason: device.reason, output: out, timings: { totalMs: Math.round(performance.now() - started) } };
+    const result = { task: task.id, model: modelDisplayName(model), ...modelPathKey(model), device: device.device, deviceReason: device.reason, output: out, timings: { totalMs: Math.round(performance.now() - started) } };
     if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else process.stdout.write(streamed ? '\n' : `${print(out)}\n`);
   } finally {
@@ -133,3 +134,4 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   }
   return 0;
 }
+

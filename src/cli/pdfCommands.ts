@@ -16,6 +16,7 @@ import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
 import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
 import { cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
+import { modelDisplayName, modelPathKey } from '../core/inference/modelName';
 
 export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
       The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
@@ -137,7 +138,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     const out = await askQuestion({ runner, model, question, doc, paged, topK, minScore, retrieveTop, chunkTokens, overlapTokens });
     if (json) {
       const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, page: x.page ?? null, context: x.context, start: x.start, end: x.end }));
-      process.stdout.write(`${JSON.stringify({ question: out.question, source, model, device: device.device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ question: out.question, source, model: modelDisplayName(model), ...modelPathKey(model), device: device.device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatAnswers(out)}\n`);
     }

@@ -6,6 +6,7 @@ import { resolveModel } from '../core/inference/resolveModel';
 import { pipelineInputs } from '../core/inference/taskInputs';
 import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
 import { cliDevice, cliHub, readInputText } from './context';
+import { modelDisplayName } from '../core/inference/modelName';
 
 export const RUN_USAGE = `  run <task> --model <id|folder> [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
       [--text TEXT | --file PATH | stdin] [--labels a,b,c] [--multi-label] [--question Q]
@@ -55,7 +56,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const r = await service.run({ task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs, idleUnloadMs: 0 });
     const result = {
       task,
-      model,
+      model: modelDisplayName(model),
       modelDir: resolved.dir,
       source: resolved.source,
       device: device.device,
@@ -64,7 +65,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       output: r.output,
       timings: { resolveMs: Math.round(t1 - t0), loadMs: Math.round(r.loadMs), runMs: Math.round(r.runMs) },
     };
-    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : formatOutput(result.output) + `\n(${model} on ${device.device.toUpperCase()}, ${resolved.dtype}, ${result.timings.runMs} ms)\n`);
+    process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : formatOutput(result.output) + `\n(${modelDisplayName(model)} on ${device.device.toUpperCase()}, ${resolved.dtype}, ${result.timings.runMs} ms)\n`);
   } finally {
     service.dispose();
   }

@@ -54,7 +54,8 @@ export class HubSession implements vscode.Disposable {
   private set(state: HubState): void {
     this.state = state;
     void vscode.commands.executeCommand('setContext', 'aiLab.hub.signedIn', state.kind === 'signedIn');
-    void vscode.commands.executeCommand('setContext', 'aiLab.hub.offline', state.kind === 'offline');
+    // Not aiLab.hub.offline: whether the Hub answers is the Models view's own finding (ModelsTreeProvider),
+    // which holds signed in or not; an anonymous session (no whoami asked) must not clear it.
     this.changed.fire(state);
   }
 

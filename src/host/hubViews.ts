@@ -16,6 +16,8 @@ import { TokenizerPanel } from './webviews/tokenizerPanel';
 export interface HubViews {
   session: HubSession;
   models: ModelsTreeProvider;
+  /** The Models view itself (its message line says who is signed in, unless the Hub cannot be reached). */
+  modelsView: vscode.TreeView<unknown>;
   datasets: DatasetsTreeProvider;
   cache: CacheTreeProvider;
   tasks: TasksTreeProvider;
@@ -33,6 +35,8 @@ function accountMessage(s: HubState): string {
       return `The Hugging Face token from ${s.source} was refused: sign in again`;
     case 'offline':
       return '';
+    case 'anonymous':
+      return 'Not signed in: public models and datasets only';
     default:
       return 'Not signed in: public models and datasets only';
   }
@@ -61,9 +65,13 @@ export function createHubViews(context: vscode.ExtensionContext, log: Log): HubV
   cacheView.onDidChangeVisibility((e) => e.visible && cache.refresh());
   context.subscriptions.push(watcher);
   cacheView.description = session.cacheDir();
-  session.onDidChange((s) => {
-    if (modelsView) modelsView.message = accountMessage(s) || undefined;
-  });
+  // The account line, unless the Hub cannot be reached: then the welcome content (Retry, the mirror
+  // setting) speaks alone, signed in or not.
+  const showAccount = () => {
+    if (modelsView) modelsView.message = models.offline ? undefined : accountMessage(session.state) || undefined;
+  };
+  session.onDidChange(showAccount);
+  models.onDidChangeTreeData(showAccount);
   // Whoami is asked when the Models view (which shows it) is first shown, not at activation.
   let checked = false;
   const checkAccount = () => {
@@ -73,6 +81,7 @@ export function createHubViews(context: vscode.ExtensionContext, log: Log): HubV
   };
   modelsView.onDidChangeVisibility(checkAccount);
   checkAccount();
+  showAccount();
 
   const cards = new ModelCardPanels(context.extensionUri, session, log);
   const datasetPanels = new DatasetPanels(context.extensionUri, session, log);
@@ -94,5 +103,5 @@ export function createHubViews(context: vscode.ExtensionContext, log: Log): HubV
     ...createHubBrowseCommands({ session, log, models, datasets, tasks, cards, datasetPanels }),
     ...createHubCacheCommands({ session, log, cache, models, tokenizer }),
   };
-  return { session, models, datasets, cache, tasks, cards, datasetPanels, tokenizer, commands };
+  return { session, models, modelsView, datasets, cache, tasks, cards, datasetPanels, tokenizer, commands };
 }

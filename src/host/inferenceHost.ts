@@ -14,6 +14,7 @@ import type { TaskRunner } from '../core/nlp/runner';
 import { cudaChildEnv, readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
 import type { Log } from './log';
+import { modelDisplayName } from '../core/inference/modelName';
 
 export interface PipelineRun {
   task: string;
@@ -36,7 +37,7 @@ export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: Downlo
 
 /** A stage in words, for a progress notification. */
 export function stageMessage(s: Stage, model: string): string {
-  if (s.stage === 'resolve') return `finding ${model}…`;
+  if (s.stage === 'resolve') return `finding ${modelDisplayName(model)}…`;
   if (s.stage === 'load') return `running on ${s.device.toUpperCase()}…`;
   return s.progress.waitingOn ? `Downloading: ${progressText(s.progress)}` : `Downloading ${progressText(s.progress)}`;
 }
@@ -81,7 +82,7 @@ export class InferenceHost implements vscode.Disposable {
   async chooseDevice(): Promise<DeviceChoice> {
     const cfg = readConfig();
     const d = chooseDevice(cfg.device, cfg.device === 'cpu' ? undefined : await this.onnxStatus());
-    if (d.device !== this.lastDevice?.device || d.reason !== this.lastDevice.reason) this.log.info(`Inference device: ${d.device.toUpperCase()} (${d.reason})`);
+    if (d.device !== this.lastDevice?.device || d.reason !== this.lastDevice.reason) this.log.info(`Inference device: ${d.device.toUpperCase()} (${d.reason})${d.detail ? `; the CUDA provider's loader said: ${d.detail}` : ''}`);
     this.lastDevice = d;
     return d;
   }

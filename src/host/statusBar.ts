@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { summarizeForStatusBar } from '../core/env/statusSummary';
+import { NO_GPU_LABEL, summarizeForStatusBar } from '../core/env/statusSummary';
 import { describeDevice } from '../core/inference/device';
 import { readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
@@ -34,15 +34,19 @@ export class GpuStatusBar implements vscode.Disposable {
     this.item.backgroundColor = s.memoryWarning || s.lostGpus ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const md = new vscode.MarkdownString(s.tooltip.join('\n'));
     const ort = this.env.report?.onnxRuntime;
+    let enableCuda = false;
     if (ort?.providers.length) {
-      const d = describeDevice(cfg.device, ort);
-      md.appendMarkdown(`\n\n**Inference:** ${d.label}: ${d.reason.replace(/[\\`*_[\]]/g, '\\$&')}`);
+      // One line: the device and why, in a few words. The CUDA loader's message is in the Environment view and the log.
+      const d = describeDevice(cfg.device, ort, s.state === 'unknown' ? undefined : s.state === 'gpu');
+      enableCuda = d.offerEnableCuda;
+      md.appendMarkdown(`\n\n**Inference:** ${d.label === NO_GPU_LABEL ? 'CPU' : d.label}: ${d.reason.replace(/[\\`*_[\]]/g, '\\$&')}`);
+      if (enableCuda) md.appendMarkdown(' · [Enable CUDA Acceleration](command:aiLab.enableCuda)');
     }
     md.appendMarkdown(
       `\n\n${s.memoryWarning ? '$(warning) GPU memory above 90 %\n\n' : ''}[Show environment](command:aiLab.revealEnvironment) · [Refresh](command:aiLab.refreshEnvironment) · [Show log](command:aiLab.showLog)`,
     );
     md.supportThemeIcons = true;
-    md.isTrusted = { enabledCommands: ['aiLab.revealEnvironment', 'aiLab.refreshEnvironment', 'aiLab.showLog'] };
+    md.isTrusted = { enabledCommands: ['aiLab.revealEnvironment', 'aiLab.refreshEnvironment', 'aiLab.showLog', ...(enableCuda ? ['aiLab.enableCuda'] : [])] };
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `AI Lab: ${s.text}`, role: 'button' };
     this.item.show();

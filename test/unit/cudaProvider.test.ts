@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findCudaLibraryDirs, withLibraryPath } from '../../src/core/onnx/cudaLibraries';
-import { installCudaProvider, planCudaProvider } from '../../src/core/onnx/cudaProvider';
+import { FeedUnreachableError, installCudaProvider, planCudaProvider } from '../../src/core/onnx/cudaProvider';
+import { cliAsync } from '../fixtures/cli';
 import { FixtureNugetFeed, providerPackage } from '../fixtures/nuget/feedServer';
 import { REPO_ROOT } from '../fixtures/paths';
 
@@ -116,5 +117,41 @@ describe('CUDA libraries from a Python venv', () => {
     const env = withLibraryPath({ LD_LIBRARY_PATH: '/usr/lib/x' }, dirs, 'linux');
     assert.equal(env.LD_LIBRARY_PATH, [...dirs, '/usr/lib/x'].join(':'));
     assert.deepEqual(withLibraryPath({ A: '1' }, [], 'linux'), { A: '1' });
+  });
+});
+
+describe('Enable CUDA Acceleration offline', () => {
+  /** A loopback port nothing listens on: connecting is refused, as when the feed is out of reach. */
+  async function closedPort(): Promise<number> {
+    const net = await import('node:net');
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    return port;
+  }
+
+  it('names the package source it could not reach, the feed, and the mirror setting', async () => {
+    const port = await closedPort();
+    const feed = `http://127.0.0.1:${port}/v3/index.json`;
+    await assert.rejects(
+      installCudaProvider({ ortDir: fakeOrtDir(), feedIndex: feed, platform: 'linux/x64', workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-w-')) }),
+      (err: Error) => {
+        assert.ok(err instanceof FeedUnreachableError, String(err));
+        assert.equal(err.host, `127.0.0.1:${port}`);
+        assert.match(err.message, new RegExp(`^could not reach the package source 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
+        assert.match(err.message, /aiLab\.cudaProviderFeed \(CLI: --feed URL\)/);
+        assert.ok(err.message.includes(`the feed in use is ${feed}`));
+        return true;
+      },
+    );
+  });
+
+  it('through the CLI: exit 1 with that message, nothing installed', async () => {
+    const port = await closedPort();
+    const r = await cliAsync(['enable-cuda', '--feed', `http://127.0.0.1:${port}/v3/index.json`], {});
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`ai-lab: could not reach the package source 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\. Check the network or proxy, or point aiLab\\.cudaProviderFeed \\(CLI: --feed URL\\) at a NuGet v3 mirror`));
+    assert.equal(r.stdout, '');
   });
 });

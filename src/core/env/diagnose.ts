@@ -30,19 +30,20 @@ export function cudaProviderDiagnosis(reason: string, ortPath: string | null): D
   if (/providers_(shared|cuda)\.so[^:]*: cannot open shared object file|providers_(shared|cuda)\.dll/i.test(reason)) {
     // The provider files are not there: onnxruntime-node's npm package ships without them.
     const cli = ortPath ? `node "${path.join(ortPath, '..', '..', 'dist', 'cli.js')}" enable-cuda` : ORT_CUDA_REQS;
-    return { id, severity: 'warning', message: "ONNX Runtime's CUDA provider is not installed (onnxruntime-node ships without it), so inference runs on the CPU. Run \"AI Lab: Enable CUDA Acceleration\".", fix: cli, detail: reason };
+    return { id, severity: 'warning', title: 'CUDA provider not installed', message: "ONNX Runtime's CUDA provider is not installed (onnxruntime-node ships without it), so inference runs on the CPU. Run \"AI Lab: Enable CUDA Acceleration\".", fix: cli, detail: reason };
   }
   const lib = /(lib(?:cudart|cublasLt|cublas|cudnn[a-z_]*|cufft|curand|nvrtc)\.so[.\d]*)/i.exec(reason)?.[1];
   if (lib) {
     return {
       id,
       severity: 'warning',
+      title: `CUDA provider needs ${lib}`,
       message: `ONNX Runtime's CUDA provider needs ${lib} (CUDA 12 / cuDNN 9), which is not on the library path, so inference runs on the CPU.`,
       fix: CUDA_LIBS_FIX,
       detail: `${reason}. Install the libraries system-wide, or into a Python venv (the fix; torch cu12x brings them too) and add that venv to aiLab.cudaLibraryPaths.`,
     };
   }
-  return { id, severity: 'warning', message: "ONNX Runtime's CUDA provider does not load here, so inference runs on the CPU.", fix: ORT_CUDA_REQS, detail: reason };
+  return { id, severity: 'warning', title: 'CUDA provider does not load', message: "ONNX Runtime's CUDA provider does not load here, so inference runs on the CPU.", fix: ORT_CUDA_REQS, detail: reason };
 }
 
 /**
@@ -58,6 +59,7 @@ export function lostGpuDiagnosis(g: LostGpu, othersAnswer: boolean, input: Pick<
   return {
     id: `gpu-lost-${g.index ?? g.busId ?? 'unknown'}`,
     severity: 'error',
+    title: `${label[0]!.toUpperCase()}${label.slice(1)} does not answer`,
     message: `${label[0]!.toUpperCase()}${label.slice(1)} does not answer: it has most likely fallen off the PCIe bus${othersAnswer ? '; the other GPUs still work' : ''}. Reseat it, check its power, and look for Xid 79 in the kernel log (dmesg).`,
     fix: input.platform === 'linux' && !input.wsl ? "sudo dmesg -T | grep -iE 'xid|fallen off the bus|NVRM'" : null,
     detail:
@@ -75,6 +77,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
       out.push({
         id: 'smi-path-wrong',
         severity: 'error',
+        title: 'Configured nvidia-smi missing',
         message: `The configured nvidia-smi does not exist (${input.smiSource === 'setting' ? 'aiLab.nvidiaSmiPath' : 'AI_LAB_NVIDIA_SMI'}).`,
         fix: 'which nvidia-smi',
         detail: f.message,
@@ -83,6 +86,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
       out.push({
         id: 'no-driver',
         severity: 'info',
+        title: 'CPU (no NVIDIA GPU)',
         message: input.wsl
           ? 'No NVIDIA GPU: nvidia-smi is missing. On WSL the driver comes from the Windows NVIDIA driver, not from Linux packages.'
           : 'No NVIDIA GPU: nvidia-smi is not installed, so no NVIDIA driver is present. Models run on the CPU.',
@@ -94,6 +98,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     out.push({
       id: 'driver-not-answering',
       severity: 'error',
+      title: 'NVIDIA driver does not answer',
       message: 'nvidia-smi cannot talk to the NVIDIA driver: the kernel module is not loaded or does not match the installed driver.',
       fix: input.wsl ? 'wsl --shutdown' : 'sudo modprobe nvidia || sudo reboot',
       detail: f.message,
@@ -102,12 +107,13 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     out.push({
       id: 'smi-timeout',
       severity: 'warning',
+      title: 'nvidia-smi hung',
       message: 'nvidia-smi hung and was killed; the GPU state is unknown.',
       fix: input.wsl ? 'wsl --shutdown' : 'sudo nvidia-smi -pm 1',
       detail: `${f.message}${input.wsl ? '. Run the fix from a Windows terminal, then reopen the WSL window.' : '. Persistence mode keeps the driver loaded so queries answer quickly.'}`,
     });
   } else if (f && f.kind !== 'lost') {
-    out.push({ id: 'smi-failed', severity: 'error', message: `nvidia-smi failed: ${f.message}`, fix: null });
+    out.push({ id: 'smi-failed', severity: 'error', title: 'nvidia-smi failed', message: `nvidia-smi failed: ${f.message}`, fix: null });
   }
 
   for (const g of input.lostGpus ?? []) out.push(lostGpuDiagnosis(g, input.gpus.length > 0, input));
@@ -116,6 +122,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     out.push({
       id: 'driver-too-old-compute-cap',
       severity: 'warning',
+      title: 'Driver too old for compute capability',
       message: 'The NVIDIA driver is too old to report compute capability (no compute_cap field), so sm_XX is unknown.',
       fix: DRIVER_DOWNLOAD,
     });
@@ -125,6 +132,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
       out.push({
         id: `unknown-arch-${g.index}`,
         severity: 'warning',
+        title: `GPU ${g.index}: unknown ${g.sm}`,
         message: `GPU ${g.index} (${g.name}) has compute capability ${g.computeCapability} (${g.sm}), which AI Lab does not know: check that your PyTorch/CUDA build lists ${g.sm}.`,
         fix: null,
       });
@@ -133,6 +141,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
       out.push({
         id: `memory-high-${g.index}`,
         severity: 'warning',
+        title: `GPU ${g.index} memory ${Math.round((100 * g.memoryUsedMiB) / g.memoryTotalMiB)} % used`,
         message: `GPU ${g.index} memory is ${Math.round((100 * g.memoryUsedMiB) / g.memoryTotalMiB)} % used: new models may not fit.`,
         fix: 'nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv',
       });
@@ -144,17 +153,19 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     out.push({
       id: 'toolkit-newer-than-driver',
       severity: 'warning',
+      title: 'CUDA toolkit newer than driver',
       message: `CUDA toolkit ${input.cudaToolkit.version} is newer than the CUDA ${driverCuda} the driver supports: programs built with it fail with "CUDA driver version is insufficient".`,
       fix: input.wsl || input.platform !== 'linux' ? DRIVER_DOWNLOAD : CUDA_COMPAT,
       detail: `Update the NVIDIA driver to one that supports CUDA ${input.cudaToolkit.version}, or use a CUDA ${driverCuda} toolkit (${input.cudaToolkit.path}).`,
     });
   }
   if (input.toolkitError) {
-    out.push({ id: 'toolkit-unreadable', severity: 'warning', message: input.toolkitError, fix: null });
+    out.push({ id: 'toolkit-unreadable', severity: 'warning', title: 'CUDA toolkit unreadable', message: input.toolkitError, fix: null });
   } else if (!input.cudaToolkit && input.gpus.length) {
     out.push({
       id: 'no-toolkit',
       severity: 'info',
+      title: 'No CUDA toolkit (nvcc)',
       message: 'No CUDA toolkit (nvcc) found. Only needed to compile CUDA code: PyTorch and ONNX Runtime wheels bring their own CUDA runtime.',
       fix: 'https://developer.nvidia.com/cuda-downloads',
     });
@@ -165,6 +176,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
     out.push({
       id: 'ort-missing',
       severity: 'error',
+      title: 'onnxruntime-node missing',
       message: 'onnxruntime-node is not installed or does not load, so AI Lab cannot run models.',
       fix: 'npm install onnxruntime-node',
       detail: ort.providers[0]?.reason ?? undefined,

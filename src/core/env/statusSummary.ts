@@ -17,6 +17,9 @@ export interface StatusSummary {
 
 const HIGH_MEMORY = 0.9;
 
+/** What the status bar, the Environment view and its welcome say when there is no NVIDIA GPU. */
+export const NO_GPU_LABEL = 'CPU (no NVIDIA GPU)';
+
 function pct(v: number | null): string {
   return v === null ? '–' : `${v}%`;
 }
@@ -39,12 +42,14 @@ export function summarizeForStatusBar(probe: GpuProbe): StatusSummary {
     };
   }
   if (!probe.gpus.length) {
+    // One plain line first; nvidia-smi's own words (paths it looked in, the driver's message) go last, as a detail.
+    const why = !f || f.kind === 'missing' ? 'nvidia-smi is not installed, so there is no NVIDIA driver to use.' : 'nvidia-smi found no GPU it can use.';
     return {
       state: 'cpu',
-      text: 'CPU',
+      text: NO_GPU_LABEL,
       memoryWarning: false,
       lostGpus: 0,
-      tooltip: ['**No NVIDIA GPU**: models run on the CPU.', '', f?.message ?? ''],
+      tooltip: [`**${NO_GPU_LABEL}**: models run on the CPU. ${why}`, ...(f?.message ? ['', `_nvidia-smi: ${f.message.replace(/[\\`*_[\]]/g, '\\$&')}_`] : [])],
     };
   }
   const gpus = probe.gpus;

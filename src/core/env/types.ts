@@ -74,6 +74,8 @@ export type Severity = 'error' | 'warning' | 'info';
 export interface Diagnosis {
   id: string;
   severity: Severity;
+  /** A few words for a tree row at the default sidebar width (≤ 40 characters); `message` explains. */
+  title: string;
   message: string;
   /** A command to copy, or a URL; null when there is nothing to run. */
   fix: string | null;

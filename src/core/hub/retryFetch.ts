@@ -69,6 +69,20 @@ function retryAfterMs(h: string | null): number | undefined {
   return Number.isFinite(d) ? Math.max(0, d - Date.now()) : undefined;
 }
 
+/**
+ * A failure to talk to a server at all (DNS, refused, reset, timed out): a cache may stand in, or the
+ * user is told which host could not be reached. Not any TypeError: a library tripping over an answer
+ * that is not what the server sends is an error to report, never "offline".
+ */
+export function isNetworkError(err: unknown): boolean {
+  const e = err as { cause?: { code?: string }; code?: string; message?: string };
+  const code = e?.cause?.code ?? e?.code;
+  return (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code ?? '') ||
+    /no answer from|^fetch failed/i.test(e?.message ?? '')
+  );
+}
+
 export function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || (err as NodeJS.ErrnoException).code === 'ABORT_ERR');
 }

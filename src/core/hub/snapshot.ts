@@ -7,7 +7,7 @@ import { fetchBlobs, type FetchProgress } from './fetchBlobs';
 import { jsonApiFetch } from './apiAnswer';
 import { HubError } from './hubError';
 import { repoNameProblem, selectWritable, type NameProblem, type SkippedFile } from './repoFileNames';
-import { BusyError, makeRetryingFetch, type RetryOptions } from './retryFetch';
+import { BusyError, isNetworkError, makeRetryingFetch, type RetryOptions } from './retryFetch';
 import { makeGuardedFetch } from './tokenGuard';
 
 export { HubError };
@@ -58,19 +58,6 @@ function walk(dir: string, prefix = ''): string[] {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     return e.isDirectory() ? walk(path.join(dir, e.name), rel) : [rel];
   });
-}
-
-/**
- * A failure to talk to the Hub at all (the cache may stand in). Not any TypeError: a library tripping
- * over an answer that is not what the Hub sends is an error to report, never "offline".
- */
-function isNetworkError(err: unknown): boolean {
-  const e = err as { cause?: { code?: string }; code?: string; message?: string };
-  const code = e?.cause?.code ?? e?.code;
-  return (
-    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code ?? '') ||
-    /no answer from|^fetch failed/i.test(e?.message ?? '')
-  );
 }
 
 /** Uses what the cache holds for the revision; says exactly what is missing. */

@@ -5,6 +5,7 @@ import { downloadSnapshot, type DownloadProgress } from '../hub/snapshot';
 import { checkModelFolder, checkWeights, listModelFiles } from './modelCheck';
 import { assertRunnableFiles, chooseModelFiles, SUPPORTED_TASKS, TASK_KIND, type ConcreteDtype, type Dtype } from './modelFiles';
 import { MODEL_JSON_FILES, ModelFilesError } from './modelFolder';
+import { looksLikeLocalPath } from './modelName';
 
 export interface HubAccess {
   endpoint: string;
@@ -33,9 +34,7 @@ export interface ResolvedModel {
   downloadedBytes: number;
 }
 
-export function looksLikeLocalPath(model: string): boolean {
-  return path.isAbsolute(model) || /^(\.{1,2}|~)([\\/]|$)/.test(model) || /^[A-Za-z]:[\\/]/.test(model);
-}
+export { looksLikeLocalPath } from './modelName';
 
 /**
  * A model as a local folder with the files `task` needs, checked (checkModelFolder, then the ONNX

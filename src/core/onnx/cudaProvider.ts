@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readJsonAnswer } from '../hub/apiAnswer';
 import { transferFile } from '../hub/fileTransfer';
-import { HttpError, makeRetryingFetch } from '../hub/retryFetch';
+import { HttpError, isNetworkError, makeRetryingFetch } from '../hub/retryFetch';
 import { makeGuardedFetch } from '../hub/tokenGuard';
 import { extractZipEntry, readZipDirectory } from './zipReader';
 
@@ -80,11 +80,50 @@ interface NugetIndex {
   resources: Array<{ '@id': string; '@type': string }>;
 }
 
+/**
+ * The package source (the NuGet feed, or the host it sends the package from) could not be reached at
+ * all. The message names the host and the feed, and the settings that point elsewhere.
+ */
+export class FeedUnreachableError extends Error {
+  readonly host: string;
+  constructor(
+    readonly feed: string,
+    url: string,
+    cause: unknown,
+  ) {
+    const host = hostOf(url);
+    const why = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message ?? String(cause);
+    super(
+      `could not reach the package source ${host}${hostOf(feed) === host ? '' : ` (the package host of ${feed})`} (${why}). ` +
+        `Check the network or proxy, or point aiLab.cudaProviderFeed (CLI: --feed URL) at a NuGet v3 mirror you can reach; the feed in use is ${feed}.`,
+    );
+    this.name = 'FeedUnreachableError';
+    this.host = host;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 export async function installCudaProvider(p: InstallParams): Promise<{ plan: ProviderPlan; installed: string[]; packageUrl: string; verifiedHash: boolean }> {
   const plan = planCudaProvider(p.ortDir, p.platform);
   const feed = p.feedIndex || DEFAULT_NUGET_FEED;
   // No origin is trusted: no Authorization header reaches the feed or its CDN, whatever a caller passes.
-  const f = makeGuardedFetch({ trusted: [], fetchImpl: makeRetryingFetch({ signal: p.signal, fetchImpl: p.fetchImpl, attempts: 4, baseDelayMs: 300 }) });
+  const guarded = makeGuardedFetch({ trusted: [], fetchImpl: makeRetryingFetch({ signal: p.signal, fetchImpl: p.fetchImpl, attempts: 4, baseDelayMs: 300 }) });
+  // A host that does not answer at all (offline, DNS, proxy) is named, with the way to a mirror.
+  const f = (async (input: string | URL | Request, init?: RequestInit) => {
+    try {
+      return await guarded(input, init);
+    } catch (err) {
+      if (p.signal?.aborted || !isNetworkError(err)) throw err;
+      throw new FeedUnreachableError(feed, typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, err);
+    }
+  }) as typeof fetch;
   p.onProgress?.({ stage: 'resolve' });
   const index = await json<NugetIndex>(f, feed);
   const base = index.resources.find((r) => r['@type'] === 'PackageBaseAddress/3.0.0')?.['@id'];

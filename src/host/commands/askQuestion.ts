@@ -72,6 +72,26 @@ async function showAnswer(d: NlpDeps, input: Input, output: LabOutput | undefine
   return range;
 }
 
+/**
+ * A command working on a PDF shows it in the AI Lab viewer, where its answers will be marked: opened
+ * beside nothing else (not awaited: a first webview may take a while), and a tab showing the same
+ * file as text (garbled bytes, or VS Code's binary placeholder) gives way to it.
+ */
+export function showPdfInViewer(d: NlpDeps, uri: vscode.Uri): void {
+  if (d.pdfViewer.viewerFor(uri)) return;
+  // Tabs are snapshots: look for the text tabs again once the viewer is open.
+  const asText = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+  void Promise.resolve(vscode.commands.executeCommand('vscode.openWith', uri, PDF_VIEW_TYPE, { preview: false, preserveFocus: true }))
+    .then(() => (asText().length ? vscode.window.tabGroups.close(asText()) : undefined))
+    .then(undefined, (err: unknown) => d.log.warn(`Could not open ${fileName(uri)} in the AI Lab PDF viewer: ${(err as Error).message}`));
+}
+
+/** "Ask: “What does the pilot measure?”", the question cut at 80 characters. */
+export function askTitle(question: string): string {
+  const q = question.replace(/\s+/g, ' ').trim();
+  return `Ask: “${q.length > 80 ? `${q.slice(0, 79)}…` : q}”`;
+}
+
 async function pickPdf(args: LabArgs, d: NlpDeps): Promise<vscode.Uri | undefined> {
   const uri = args.uri ? asUri(args.uri) : (d.pdfViewer.active()?.uri ?? activeTabPdf());
   if (uri) return uri;
@@ -87,6 +107,7 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       if (!input) return undefined;
       const refused = refuseNothingToWorkOn(d, 'qa', input);
       if (refused) return refused;
+      if (input.pdf) showPdfInViewer(d, input.pdf.uri);
       const key = documentKey(input);
       const question = args.question ?? (await pickQuestion(d, key, input.where));
       if (!question?.trim()) return undefined;
@@ -95,7 +116,8 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       const output = await runLab(
         d,
         'qa',
-        input,
+        // The entry names the question; its "where" line names the document.
+        { ...input, title: askTitle(question.trim()) },
         (runner, text, signal, onProgress) => {
           const c = readConfig().nlp;
           const doc = input.pdf?.doc ?? joinPages([{ page: 1, text }]);
@@ -112,6 +134,7 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       if (!uri) return undefined;
       const input = await readInputOrSay(d, { uri });
       if (!input?.pdf) return undefined;
+      showPdfInViewer(d, uri);
       const count = input.pdf.doc.pages.length;
       const spec =
         args.pages ??

@@ -4,6 +4,7 @@ import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
+import { modelDisplayName } from '../../core/inference/modelName';
 
 interface ModelPick extends vscode.QuickPickItem {
   model?: string;
@@ -45,7 +46,7 @@ export async function chooseModelCommand(log: Log, session: HubSession, args?: {
   }
   if (!model) return undefined;
   await vscode.workspace.getConfiguration('aiLab').update(`models.${taskId}`, model, vscode.ConfigurationTarget.Global);
-  void vscode.window.showInformationMessage(`AI Lab: ${task.title} now uses ${model}.`);
+  void vscode.window.showInformationMessage(`AI Lab: ${task.title} now uses ${modelDisplayName(model)}.`);
   return model;
 }
 

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/bytes';
-import { installCudaProvider, planCudaProvider } from '../../core/onnx/cudaProvider';
+import { summarizeProvider } from '../../core/env/providerSummary';
+import { FeedUnreachableError, installCudaProvider, planCudaProvider } from '../../core/onnx/cudaProvider';
 import { readConfig } from '../config';
 import type { EnvironmentService } from '../environmentService';
 import type { InferenceHost } from '../inferenceHost';
@@ -42,6 +43,16 @@ export async function enableCudaCommand(extensionPath: string, env: EnvironmentS
       },
     );
   } catch (err) {
+    if (err instanceof FeedUnreachableError) {
+      // Offline or behind a proxy: say which source, and open the mirror setting in one click.
+      log.error('Installing the CUDA provider failed', err);
+      void vscode.window.showErrorMessage(`AI Lab: ${err.message[0]!.toUpperCase()}${err.message.slice(1)}`, 'Open Settings', 'Retry', 'Show Log').then((pick) => {
+        if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'aiLab.cudaProviderFeed');
+        if (pick === 'Retry') void vscode.commands.executeCommand('aiLab.enableCuda');
+        if (pick === 'Show Log') log.show();
+      });
+      return undefined;
+    }
     await log.showError('AI Lab: installing the CUDA provider failed', err);
     return undefined;
   }
@@ -53,9 +64,14 @@ export async function enableCudaCommand(extensionPath: string, env: EnvironmentS
     return true;
   }
   log.warn(`CUDA provider installed but does not load: ${cuda?.reason}`);
+  // The why in a few words; the loader's own message is in the log (Show Log) and the Environment view.
+  const hasGpu = report.gpus.length > 0;
+  const why = cuda ? summarizeProvider(cuda, hasGpu).short : 'it was not probed';
   void vscode.window
     .showWarningMessage(
-      `AI Lab: the CUDA provider is installed but does not load here: ${cuda?.reason ?? 'unknown reason'}. It needs an NVIDIA GPU with CUDA 12 and cuDNN 9 libraries: install them, or add a Python venv with torch cu12x to aiLab.cudaLibraryPaths.`,
+      hasGpu
+        ? `AI Lab: the CUDA provider is installed but does not load here (${why}). It needs CUDA 12 and cuDNN 9 libraries: install them, or add a Python venv with torch cu12x to aiLab.cudaLibraryPaths. The loader's message is in the log.`
+        : 'AI Lab: the CUDA provider is installed but does not load here: there is no NVIDIA GPU, so models run on the CPU. The loader\'s message is in the log.',
       'Open Settings',
       'Show Log',
     )

@@ -20,6 +20,7 @@ import type { ModelsTreeProvider } from '../views/modelsTree';
 import type { TokenizerPanel } from '../webviews/tokenizerPanel';
 import { chooseModelCommand } from './chooseModel';
 import { repoIdOf } from './hubBrowse';
+import { modelDisplayName } from '../../core/inference/modelName';
 
 export interface HubCacheDeps {
   session: HubSession;
@@ -236,7 +237,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
         const dir = looksLikeLocalPath(model)
           ? model
           : (
-              await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AI Lab: getting the tokenizer of ${model}`, cancellable: true }, async (progress, ct) =>
+              await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AI Lab: getting the tokenizer of ${modelDisplayName(model)}`, cancellable: true }, async (progress, ct) =>
                 downloadSnapshot({
                   repoId: model,
                   endpoint: d.session.endpoint(),
@@ -254,7 +255,7 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
         d.tokenizer.show(text, report, source);
         return report;
       } catch (err) {
-        await d.log.showError(`AI Lab: tokenizing with ${model} failed`, err);
+        await d.log.showError(`AI Lab: tokenizing with ${modelDisplayName(model)} failed`, err);
         return undefined;
       }
     },

@@ -14,6 +14,7 @@ import { isCancellation, type Log } from '../log';
 import { fileName, type PdfTextService } from '../pdf/pdfTextService';
 import type { PdfViewerProvider } from '../pdf/pdfViewer';
 import type { InputSource, ResultsPanel } from '../webviews/resultsPanel';
+import { modelDisplayName } from '../../core/inference/modelName';
 
 /** Arguments a caller (a test, a keybinding, another extension) may pass instead of being asked. */
 export interface LabArgs {
@@ -45,6 +46,8 @@ export interface Input {
   where?: string;
   /** PDF input: the file and its text with pages (the whole document, or the selection on its page). */
   pdf?: { uri: vscode.Uri; doc: DocumentText };
+  /** The results panel entry's title when the task's own is not enough (Ask names its question). */
+  title?: string;
 }
 
 /** A Uri, or a path or URI string a caller passed. */
@@ -174,7 +177,7 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
   const model = cfg.nlp.models[task];
   const started = performance.now();
   const id = d.panel.start(
-    { task, title: def.title, model, device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
+    { task, title: input.title ?? def.title, model: modelDisplayName(model), device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
     input.source,
   );
   onEntry?.(id);
@@ -208,7 +211,7 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
     const msg = err instanceof Error ? err.message : String(err);
     d.panel.fail(id, msg);
     if (err instanceof InputError || err instanceof PdfError || err instanceof ModelFilesError) void vscode.window.showWarningMessage(`AI Lab: ${msg}`);
-    else await d.log.showError(`AI Lab: ${def.title} with ${model} failed`, err);
+    else await d.log.showError(`AI Lab: ${def.title} with ${modelDisplayName(model)} failed`, err);
     return undefined;
   }
 }

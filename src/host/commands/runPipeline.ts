@@ -5,6 +5,7 @@ import { hasVisibleText } from '../../core/text/visible';
 import { stageMessage, type InferenceHost, type PipelineResult } from '../inferenceHost';
 import type { Log } from '../log';
 import { toAbortSignal } from '../cancellation';
+import { modelDisplayName } from '../../core/inference/modelName';
 
 export interface RunPipelineArgs {
   task?: string;
@@ -93,11 +94,11 @@ export async function runPipelineCommand(
     );
     await state.update(`aiLab.lastModel.${task}`, model.trim());
     void vscode.window.showInformationMessage(
-      `AI Lab: ${summarizeOutput(result.output)} — ${model} on ${result.device.device.toUpperCase()}, ${Math.round(result.runMs)} ms`,
+      `AI Lab: ${summarizeOutput(result.output)} — ${modelDisplayName(model)} on ${result.device.device.toUpperCase()}, ${Math.round(result.runMs)} ms`,
     );
     return result;
   } catch (err) {
-    await log.showError(`AI Lab: ${task} with ${model} failed`, err);
+    await log.showError(`AI Lab: ${task} with ${modelDisplayName(model)} failed`, err);
     return undefined;
   }
 }

@@ -7,6 +7,9 @@ import type { PythonEnv } from '../../core/python/types';
 import type { EnvironmentService } from '../environmentService';
 import type { WorkspaceSettingsGuard } from '../workspaceTrust';
 import { settingValueText, type SettingOrigin } from '../../core/settings/guarded';
+import { summarizeProvider } from '../../core/env/providerSummary';
+import { NO_GPU_LABEL } from '../../core/env/statusSummary';
+import { pythonName } from '../../core/python/pythonName';
 
 export type EnvNode =
   | { kind: 'gpu'; id: string; gpu: GpuInfo }
@@ -14,7 +17,8 @@ export type EnvNode =
   | { kind: 'group'; id: GroupId }
   | { kind: 'python'; id: string; env: PythonEnv }
   | { kind: 'provider'; id: string; provider: ProviderStatus }
-  | { kind: 'diagnosis'; id: string; diagnosis: Diagnosis };
+  /** A finding: a short title; `part` rows under it hold its explanation, details and fix. */
+  | { kind: 'diagnosis'; id: string; diagnosis: Diagnosis; part?: 'why' | 'detail' | 'fix' };
 
 type GroupId = 'system' | 'onnx' | 'diagnoses' | 'python' | 'trust';
 
@@ -64,6 +68,11 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
         return this.groupChildren(node.id, r);
       case 'python':
         return this.pythonChildren(node.env);
+      case 'provider':
+        // The loader's own message, for whoever wants it: a row of its own, never the row's text.
+        return node.provider.reason ? [value(`${node.id}:reason`, 'Loader message', node.provider.reason, { icon: 'output' })] : [];
+      case 'diagnosis':
+        return node.part ? [] : diagnosisParts(node.diagnosis);
       default:
         return [];
     }
@@ -72,6 +81,9 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
   private roots(r: EnvironmentReport): EnvNode[] {
     if (!r.gpus.length && !this.env.showingWithoutGpu) return []; // The welcome view explains why.
     const nodes: EnvNode[] = r.gpus.map((g) => ({ kind: 'gpu', id: `gpu:${g.index}`, gpu: g }));
+    if (!r.gpus.length && !(r.lostGpus ?? []).length) {
+      nodes.push(value('nogpu', NO_GPU_LABEL, 'models run on the CPU', { icon: 'info', tooltip: `${NO_GPU_LABEL}: AI Lab runs models on the CPU. See Diagnoses for why no GPU was found.` }));
+    }
     // A GPU nvidia-smi names but cannot reach: one row each, next to the ones that answer.
     for (const g of r.lostGpus ?? []) {
       nodes.push(
@@ -82,7 +94,7 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       );
     }
     nodes.push(
-      value('toolkit', 'CUDA toolkit', r.cudaToolkit ? `${r.cudaToolkit.version} (${r.cudaToolkit.path})` : 'not found', {
+      value('toolkit', 'CUDA toolkit', r.cudaToolkit ? r.cudaToolkit.version : 'not found', {
         icon: 'tools',
         tooltip: r.cudaToolkit ? `nvcc ${r.cudaToolkit.version} at ${r.cudaToolkit.path}` : 'No nvcc on PATH, in CUDA_HOME/CUDA_PATH, or /usr/local/cuda/bin',
       }),
@@ -170,9 +182,12 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       ];
     }
     if (id === 'onnx') {
-      const d = describeDevice(readConfig().device, r.onnxRuntime);
+      const d = describeDevice(readConfig().device, r.onnxRuntime, r.gpus.length > 0);
       return [
-        value('ort:device', 'Inference device', `${d.label}: ${d.reason}`, { icon: 'rocket', tooltip: `Models run on ${d.label} (aiLab.device = ${readConfig().device}): ${d.reason}` }),
+        value('ort:device', 'Inference device', d.label === NO_GPU_LABEL ? d.label : `${d.label}: ${d.reason}`, {
+          icon: 'rocket',
+          tooltip: `Models run on ${d.label} (aiLab.device = ${readConfig().device}): ${d.reason}.${d.offerEnableCuda ? ' Run "AI Lab: Enable CUDA Acceleration" to install the CUDA provider.' : ''}`,
+        }),
         ...r.onnxRuntime.providers.map((p): EnvNode => ({ kind: 'provider', id: `ort:${p.name}`, provider: p })),
       ];
     }
@@ -225,11 +240,12 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
           item.iconPath = new vscode.ThemeIcon(r?.diagnoses.some((d) => d.severity !== 'info') ? 'warning' : 'checklist');
           item.description = n ? `${n} finding${n > 1 ? 's' : ''}` : 'none';
         }
+        item.tooltip ??= `${labels[node.id]}${item.description ? `: ${String(item.description)}` : ''}`;
         return withId(item, node.id);
       }
       case 'python': {
         const e = node.env;
-        const item = new vscode.TreeItem(e.path, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(pythonName(e.path), vscode.TreeItemCollapsibleState.Collapsed);
         const torch = e.packages.torch ? `torch ${e.packages.torch}${e.torch ? (e.torch.cudaAvailable ? ' · CUDA ok' : ' · no CUDA') : ''}` : 'no torch';
         item.description = `${e.version ? `Python ${e.version}` : 'broken'} · ${torch}${e.venv ? '' : ' · not a venv'}`;
         item.tooltip = `${e.path}\nfound via ${e.source}`;
@@ -239,28 +255,33 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       }
       case 'provider': {
         const p = node.provider;
-        const item = new vscode.TreeItem(p.name.toUpperCase(), vscode.TreeItemCollapsibleState.None);
-        item.description = p.loadable ? 'loads' : `does not load${p.reason ? `: ${p.reason}` : ''}`;
-        item.iconPath = new vscode.ThemeIcon(p.loadable ? 'pass' : 'circle-slash');
+        const hasGpu = (r?.gpus.length ?? 0) > 0;
+        const sum = summarizeProvider(p, hasGpu);
+        const item = new vscode.TreeItem(p.name.toUpperCase(), p.reason && !p.loadable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.description = sum.short;
+        item.iconPath = new vscode.ThemeIcon(p.loadable ? 'pass' : sum.cause === 'no-gpu' ? 'circle-large-outline' : 'circle-slash');
+        const offer = p.name === 'cuda' && hasGpu && sum.cause === 'not-installed';
         item.tooltip = new vscode.MarkdownString(
-          `**${p.name}** execution provider ${p.loadable ? 'created a session and ran a test model here.' : 'does not load here.'}` +
-            (p.reason ? `\n\n\`\`\`text\n${p.reason}\n\`\`\`` : '') +
+          `**${p.name}** execution provider ${p.loadable ? 'created a session and ran a test model here.' : `does not load here: ${sum.short}.`}` +
+            (offer ? ' Run "AI Lab: Enable CUDA Acceleration" to install it.' : '') +
+            (p.reason && !p.loadable ? ' Expand the row for the loader\'s message.' : '') +
             (p.listed ? '\n\n(onnxruntime-node lists it, which does not mean it loads.)' : ''),
         );
-        item.contextValue = p.loadable ? 'provider;loads' : 'provider;fails;value';
+        item.contextValue = p.loadable ? 'provider;loads' : `provider;fails;value${offer ? ';enableCuda' : ''}`;
         return withId(item, node.id);
       }
       case 'diagnosis': {
         const d = node.diagnosis;
-        const item = new vscode.TreeItem(d.message, vscode.TreeItemCollapsibleState.None);
+        if (node.part) return withId(diagnosisPartItem(d, node.part), node.id);
+        const item = new vscode.TreeItem(d.title, vscode.TreeItemCollapsibleState.Collapsed);
         item.iconPath = SEVERITY_ICON[d.severity];
-        item.description = d.fix ?? '';
+        item.description = d.severity === 'info' ? '' : d.severity;
         const md = new vscode.MarkdownString(`**${d.severity}**: ${d.message}`);
         if (d.detail) md.appendMarkdown(`\n\n${d.detail}`);
         if (d.fix && isLink(d.fix)) md.appendMarkdown(`\n\nFix: [${d.fix}](${d.fix})`);
         else if (d.fix) md.appendMarkdown('\n\nFix:').appendCodeblock(d.fix, 'sh');
         item.tooltip = md;
-        item.contextValue = `diagnosis;id:${d.id};${d.severity}${d.fix ? (isLink(d.fix) ? ';fix:link' : ';fix:command') : ''}`;
+        item.contextValue = `diagnosis;id:${d.id};${d.severity}${d.fix ? (isLink(d.fix) ? ';fix:link' : ';fix:command') : ''}${offersEnableCuda(d) ? ';enableCuda' : ''}`;
         return withId(item, node.id);
       }
     }
@@ -277,6 +298,11 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
       return g ? { kind: 'gpu', id: `gpu:${g.index}`, gpu: g } : undefined;
     }
     if (node.kind === 'value' && node.id.startsWith('sys:')) return { kind: 'group', id: 'system' };
+    if (node.kind === 'value' && node.id.startsWith('ort:') && node.id.endsWith(':reason')) {
+      const p = this.env.report?.onnxRuntime.providers.find((x) => node.id === `ort:${x.name}:reason`);
+      return p ? { kind: 'provider', id: `ort:${p.name}`, provider: p } : undefined;
+    }
+    if (node.kind === 'diagnosis' && node.part) return { kind: 'diagnosis', id: `diag:${node.diagnosis.id}`, diagnosis: node.diagnosis };
     if (node.kind === 'provider' || node.id === 'ort:device') return { kind: 'group', id: 'onnx' };
     if (node.kind === 'python' || node.id === 'py:none') return { kind: 'group', id: 'python' };
     if (node.kind === 'value' && node.id.startsWith('py:')) {
@@ -296,5 +322,30 @@ export class EnvironmentTreeProvider implements vscode.TreeDataProvider<EnvNode>
 
 function withId(item: vscode.TreeItem, id: string): vscode.TreeItem {
   item.id = id;
+  return item;
+}
+
+/** The rows under a finding: what it means, the details, and the fix (Copy Fix / Open Link work on it too). */
+export function diagnosisParts(d: Diagnosis): EnvNode[] {
+  const id = `diag:${d.id}`;
+  const parts: EnvNode[] = [{ kind: 'diagnosis', id: `${id}:why`, diagnosis: d, part: 'why' }];
+  if (d.detail) parts.push({ kind: 'diagnosis', id: `${id}:detail`, diagnosis: d, part: 'detail' });
+  if (d.fix) parts.push({ kind: 'diagnosis', id: `${id}:fix`, diagnosis: d, part: 'fix' });
+  return parts;
+}
+
+/** The CUDA provider is missing (not a library it needs): "Enable CUDA Acceleration" is the fix. */
+function offersEnableCuda(d: Diagnosis): boolean {
+  return d.id === 'ort-cuda-not-loadable' && /not installed/.test(d.title);
+}
+
+function diagnosisPartItem(d: Diagnosis, part: 'why' | 'detail' | 'fix'): vscode.TreeItem {
+  const label = { why: 'What it means', detail: 'Details', fix: d.fix && isLink(d.fix) ? 'Read' : 'Fix' }[part];
+  const text = part === 'why' ? d.message : part === 'detail' ? (d.detail ?? '') : (d.fix ?? '');
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.description = text;
+  item.tooltip = text;
+  item.iconPath = new vscode.ThemeIcon({ why: 'info', detail: 'output', fix: d.fix && isLink(d.fix) ? 'link-external' : 'terminal' }[part]);
+  if (part === 'fix' && d.fix) item.contextValue = `diagnosisFix;${isLink(d.fix) ? 'fix:link' : 'fix:command'}${offersEnableCuda(d) ? ';enableCuda' : ''}`;
   return item;
 }

@@ -58,6 +58,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     );
   }
 
+  /** The last load could not reach the Hub at all (the view shows its welcome: Retry, the mirror setting). */
+  get offline(): boolean {
+    return isOffline(this.pages.error);
+  }
+
   get models(): readonly ModelSummary[] {
     return this.pages.items;
   }

@@ -205,6 +205,31 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     assert.equal(await h.session.storedToken(), undefined);
   });
 
+  it('Models: a Hub that cannot be reached empties the view for its welcome (Retry, aiLab.hubEndpoint), also when not signed in', async () => {
+    const { hub: h } = await api();
+    await vscode.commands.executeCommand('aiLab.signOut');
+    const net = await import('node:net');
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => server.close(() => r()));
+    try {
+      await setSetting('hubEndpoint', `http://127.0.0.1:${port}`);
+      await h.models.reload();
+      // The session's own check (anonymous: no whoami) comes after and must not hide the welcome.
+      await h.session.refresh();
+      assert.equal(h.session.state.kind, 'anonymous');
+      assert.equal(h.models.offline, true);
+      assert.deepEqual(await h.models.getChildren(), []);
+      assert.equal(h.modelsView.message, undefined, 'no account line above the welcome');
+    } finally {
+      await setSetting('hubEndpoint', hub.url);
+      await h.models.reload();
+    }
+    assert.equal(h.models.offline, false);
+    await waitFor('account line', () => h.modelsView.message, (m) => m === 'Not signed in: public models and datasets only');
+  });
+
   it('inspects tokenization of a selection for a Hub model (only tokenizer files are fetched)', async () => {
     const doc = await vscode.workspace.openTextDocument({ content: 'Intro.\nI love it\n' });
     const editor = await vscode.window.showTextDocument(doc);

@@ -31,7 +31,7 @@ describe('AI Lab in a real VS Code: inference through the extension\'s service',
     assert.ok(r, 'the command returned a result');
     assert.equal(r.output[0]?.label, 'NEGATIVE');
     assert.equal(r.device.device, 'cpu');
-    assert.match(r.device.reason, /CUDA provider does not load/);
+    assert.match(r.device.reason, /CUDA provider (does not load|is not installed|needs |is built for another machine)/);
     assert.equal(r.resolved.source, 'hub');
     assert.ok(process.env.HF_HOME && r.resolved.dir.startsWith(path.join(process.env.HF_HOME, 'hub', 'models--Xenova--fixture-sst2', 'snapshots')));
     assert.ok(fs.existsSync(path.join(r.resolved.dir, 'onnx', 'model.onnx')));

@@ -55,7 +55,8 @@ describe('PDFs in a real VS Code: viewer, Ask a Question, Summarize PDF', functi
     assert.equal(out.answers[0]?.page, 7);
     assert.match(out.answers[0]!.context, /eligible for 12 hours of volunteer time off/);
     const entry = a.results.history[0]!;
-    assert.equal(entry.title, 'Ask a Question');
+    // The entry names the question; its "where" the document.
+    assert.equal(entry.title, `Ask: “${VOLUNTEER.question}”`);
     assert.match(entry.input.where ?? '', /handbook\.pdf \(12 pages\)/);
     const shown = (await a.results.openAnswer(entry.id, 0)) as { page: number; highlighted: boolean; marked?: string };
     assert.deepEqual([shown.page, shown.highlighted, shown.marked], [7, true, '12 hours']);
@@ -83,6 +84,10 @@ describe('PDFs in a real VS Code: viewer, Ask a Question, Summarize PDF', functi
     assert.equal(out?.answers[0]?.answer, '12 hours', `tab input: ${tab?.input?.constructor.name}`);
     assert.equal(out.answers[0]?.page, 7);
     assert.match(a.results.history[0]!.input.where ?? '', /handbook\.pdf \(12 pages\)/);
+    // The PDF is now shown in the AI Lab viewer, where its answers are marked; the placeholder gave way.
+    // With no webview left, code-server's next one may take ~30 s to come up (see above).
+    await waitFor('the viewer', () => a.pdfViewer.viewerFor(handbook)?.pages, (p) => p === 12, 60_000);
+    await waitFor('the placeholder tab to close', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === handbook.toString()).length, (n) => n === 0);
   });
 
   it('no answer above the minimum score says so instead of guessing', async () => {
