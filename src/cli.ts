@@ -7,6 +7,7 @@ import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
 import { PDF_COMMANDS, PDF_USAGE } from './cli/pdfCommands';
+import { endQuietlyOnClosedPipe } from './cli/pipes';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 
 const USAGE = `Usage: ai-lab <command> [options]
@@ -49,6 +50,9 @@ async function main(argv: string[]): Promise<number> {
   if (!run) throw new UsageError(`unknown command: ${command}`);
   return run(rest);
 }
+
+endQuietlyOnClosedPipe(process.stdout);
+endQuietlyOnClosedPipe(process.stderr);
 
 main(process.argv.slice(2)).then(
   (code) => {

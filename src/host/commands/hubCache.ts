@@ -11,7 +11,8 @@ import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { hasVisibleText } from '../../core/text/visible';
 import { inspectTokenization, TOKENIZER_FILES } from '../../core/tokenize/inspect';
 import { toAbortSignal } from '../cancellation';
-import { readConfig } from '../config';
+import { localWorkspaceFolders, readConfig } from '../config';
+import { modelDisplayName } from '../../core/inference/modelName';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
 import type { CacheNode, CacheTreeProvider } from '../views/cacheTree';
@@ -227,9 +228,9 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
       const model =
         a.model ??
         (await vscode.window.showQuickPick(
-          [...new Set(Object.values(cfg.nlp.models))].map((m) => ({ label: m, description: (Object.keys(LAB_TASKS) as LabTaskId[]).filter((t) => cfg.nlp.models[t] === m).map((t) => LAB_TASKS[t].title).join(', ') })),
+          [...new Set(Object.values(cfg.nlp.models))].map((m) => ({ label: modelDisplayName(m, localWorkspaceFolders()), model: m, description: (Object.keys(LAB_TASKS) as LabTaskId[]).filter((t) => cfg.nlp.models[t] === m).map((t) => LAB_TASKS[t].title).join(', ') })),
           { title: 'AI Lab: tokenize with which model?', placeHolder: 'A task model, or type a Hub id / folder and press Enter' },
-        ))?.label;
+        ))?.model;
       if (!model) return undefined;
       try {
         const dir = looksLikeLocalPath(model)

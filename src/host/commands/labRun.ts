@@ -8,7 +8,8 @@ import { InputError } from '../../core/text/chunks';
 import { decodeText, vscodeEncodingId } from '../../core/text/decode';
 import { hasVisibleText, requireVisibleText } from '../../core/text/visible';
 import { toAbortSignal } from '../cancellation';
-import { readConfig } from '../config';
+import { localWorkspaceFolders, readConfig } from '../config';
+import { modelDisplayName } from '../../core/inference/modelName';
 import { stageMessage, type InferenceHost, type Stage } from '../inferenceHost';
 import { isCancellation, type Log } from '../log';
 import { fileName, type PdfTextService } from '../pdf/pdfTextService';
@@ -171,7 +172,8 @@ export type LabWork = (runner: TaskRunner, text: string, signal: AbortSignal, pr
 export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: LabWork, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
   const def = LAB_TASKS[task];
   const cfg = readConfig();
-  const model = cfg.nlp.models[task];
+  // The name shown (panel, progress, errors): a workspace folder's path from the workspace, never a temp path.
+  const model = modelDisplayName(cfg.nlp.models[task], localWorkspaceFolders());
   const started = performance.now();
   const id = d.panel.start(
     { task, title: def.title, model, device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
