@@ -249,7 +249,8 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
                 }),
               )
             ).dir;
-        const report = inspectTokenization(text, dir, model);
+        // The report (and the panel) name a workspace folder by its path from the workspace.
+        const report = inspectTokenization(text, dir, modelDisplayName(model, localWorkspaceFolders()));
         d.tokenizer.show(text, report, source);
         return report;
       } catch (err) {

@@ -58,10 +58,13 @@ export const isPdf = (uri: vscode.Uri) => /\.pdf$/i.test(uri.path);
 /**
  * A command's arguments as it was called: an object from the API or a keybinding; the file from a menu
  * (the editor title, the Explorer) as a Uri; the webview's context object from the viewer's menu, which
- * names nothing to work on. The file of the active viewer stays its selection, as from the palette.
+ * names nothing to work on. The file of the active viewer, or of the active text editor (whose context
+ * menu passes its Uri), stays its selection, as from the palette.
  */
 export function labArgs(a: unknown, d: NlpDeps): LabArgs {
-  if (a instanceof vscode.Uri) return a.toString() === d.pdfViewer.active()?.uri.toString() ? {} : { uri: a };
+  // The editor's context menu passes its document's Uri: its selection (or the whole text) is the input.
+  const editing = vscode.window.activeTextEditor?.document.uri.toString();
+  if (a instanceof vscode.Uri) return a.toString() === d.pdfViewer.active()?.uri.toString() || a.toString() === editing ? {} : { uri: a };
   if (!a || typeof a !== 'object' || 'webview' in a) return {};
   return a as LabArgs;
 }
