@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Try AI Lab: builds the VSIX, installs it into a private code-server (a real VS Code 1.100 in the
-# browser) and opens a demo workspace. AI_LAB_DEMO_GPU=rtx5080|h100|two-gpus|wsl|driver-failure|hang
+# browser) and opens a demo workspace whose settings point every task at the bundled demo models
+# (no network needed). AI_LAB_DEMO_GPU=rtx5080|h100|two-gpus|wsl|driver-failure|hang
 # shows a recorded GPU on a machine without one (default: the real nvidia-smi, if any).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,13 +11,10 @@ PORT=${PORT:-8080}
 bash scripts/setup-e2e-tools.sh
 npm run --silent package >/dev/null
 state=${AI_LAB_DEMO_DIR:-$HOME/.ai-lab-demo}
-mkdir -p "$state/ud/User" "$state/ext" "$state/workspace"
-[ -f "$state/workspace/README.md" ] || cat > "$state/workspace/README.md" <<'MD'
-# AI Lab demo workspace
-
-Open the **AI Lab** view in the activity bar (the flask), or click the GPU item in the status bar.
-Try the command palette (F1): "AI Lab: Refresh Environment", "AI Lab: Copy Environment Report".
-MD
+mkdir -p "$state/ud/User" "$state/ext"
+# The demo workspace: demo/workspace (README, sample text, settings) plus the bundled demo models
+# (test/fixtures/models written as demo-models/<name>) and a 12-page sample PDF, made here, offline.
+npm run --silent demo:workspace -- "$state/workspace"
 CS=.tools/e2e/node_modules/.bin/code-server
 "$CS" --user-data-dir "$state/ud" --extensions-dir "$state/ext" --force --install-extension dist-vsix/ai-lab-linux-x64.vsix >/dev/null
 if [ -n "${AI_LAB_DEMO_GPU:-}" ]; then

@@ -7,6 +7,7 @@ import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
 import { PDF_COMMANDS, PDF_USAGE } from './cli/pdfCommands';
+import { endQuietlyOnClosedPipe } from './cli/pipes';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 
 const USAGE = `Usage: ai-lab <command> [options]
@@ -50,11 +51,8 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-// A reader that stops early (`ai-lab tokenize … | head`) closes the pipe: stop quietly, as Unix tools do, not with a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+endQuietlyOnClosedPipe(process.stdout);
+endQuietlyOnClosedPipe(process.stderr);
 
 main(process.argv.slice(2)).then(
   (code) => {

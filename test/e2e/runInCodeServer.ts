@@ -25,6 +25,7 @@ import { REPO_ROOT, fakeSmi } from '../fixtures/paths';
 import { makeDirs, run, startCodeServer, writeUserSettings } from './codeServer';
 import { checkUi } from './ui';
 import { trustChecks } from './uiTrust';
+import { demoChecks } from './uiDemo';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const CODE_SERVER = path.join(REPO_ROOT, '.tools', 'e2e', 'node_modules', '.bin', 'code-server');
@@ -184,7 +185,11 @@ async function main(): Promise<number> {
       console.log(`extension-host suite exit code: ${code}`);
       if (code !== 0) failed++;
     }
-    if (!only || only === '2') failed += await uiChecks(browser, vsix);
+    if (!only || only === '2') {
+      failed += await uiChecks(browser, vsix);
+      section('Phase 2, the demo: the demo workspace on the bundled demo models, offline');
+      failed += await demoChecks(browser, { codeServer: CODE_SERVER, vsix, results: RESULTS });
+    }
     if (!only || only === '3') {
       section('Phase 3: a repository whose settings point AI Lab elsewhere, in Restricted Mode and then trusted');
       failed += await trustChecks(browser, { codeServer: CODE_SERVER, vsix, results: RESULTS });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { focusMenuItem, frameWith, quickOpen, resultsFrame, runCommand, type Check } from './uiDriver';
 
-const viewerFrame = (page: Page): Promise<Frame> => frameWith(page, '#viewer .page', 'the AI Lab PDF viewer', 60_000);
+export const viewerFrame = (page: Page): Promise<Frame> => frameWith(page, '#viewer .page', 'the AI Lab PDF viewer', 60_000);
 
 /** The encrypted PDF of the UI workspace. */
 export const VAULT = { password: 'open sesame', text: 'The vault holds 3 days of supplies.', question: 'How many days of supplies does the vault hold?' };
@@ -16,7 +16,7 @@ async function chooseMenuItem(page: Page, label: string): Promise<void> {
 }
 
 /** Types a question into Ask a Question's box and asks it. */
-async function typeQuestion(page: Page, question: string): Promise<void> {
+export async function typeQuestion(page: Page, question: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
   await input.fill(question);

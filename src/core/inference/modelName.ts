@@ -11,11 +11,18 @@ export function looksLikeLocalPath(model: string): boolean {
  * a Hub id as given ("Xenova/distilbert-base-uncased-finetuned-sst-2-english"); a folder by its own
  * name ("/tmp/x1y2/demo-models/sentiment" → "sentiment"), or, for a snapshot inside a Hugging Face
  * cache (".../models--org--name/snapshots/<commit>"), by the repo id it holds ("org/name"). Never a
- * temporary path: where the folder is belongs in a detail (`modelPath`), not in the name.
+ * temporary path: where the folder is belongs in a detail (`modelPath`), not in the name. A folder
+ * inside one of `roots` (the workspace folders) is named by its path from there
+ * ("demo-models/sentiment", "/" separators).
  */
-export function modelDisplayName(model: string): string {
+export function modelDisplayName(model: string, roots: readonly string[] = []): string {
   const m = model.trim();
   if (!looksLikeLocalPath(m)) return m;
+  const abs = modelFolder(m)!;
+  for (const root of roots) {
+    const rel = path.relative(path.resolve(root), abs);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+  }
   const parts = m.split(/[\\/]+/).filter(Boolean);
   const snap = parts.lastIndexOf('snapshots');
   const repo = snap > 0 ? /^models--(.+)$/.exec(parts[snap - 1]!)?.[1] : undefined;

@@ -12,7 +12,8 @@ import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { hasVisibleText } from '../../core/text/visible';
 import { inspectTokenization, TOKENIZER_FILES } from '../../core/tokenize/inspect';
 import { toAbortSignal } from '../cancellation';
-import { readConfig } from '../config';
+import { localWorkspaceFolders, readConfig } from '../config';
+import { modelDisplayName } from '../../core/inference/modelName';
 import type { HubSession } from '../hubSession';
 import type { Log } from '../log';
 import type { CacheNode, CacheTreeProvider } from '../views/cacheTree';
@@ -20,7 +21,6 @@ import type { ModelsTreeProvider } from '../views/modelsTree';
 import type { TokenizerPanel } from '../webviews/tokenizerPanel';
 import { chooseModelCommand } from './chooseModel';
 import { repoIdOf } from './hubBrowse';
-import { modelDisplayName } from '../../core/inference/modelName';
 
 export interface HubCacheDeps {
   session: HubSession;
@@ -229,9 +229,9 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
       const model =
         a.model ??
         (await vscode.window.showQuickPick(
-          [...new Set(Object.values(cfg.nlp.models))].map((m) => ({ label: m, description: (Object.keys(LAB_TASKS) as LabTaskId[]).filter((t) => cfg.nlp.models[t] === m).map((t) => LAB_TASKS[t].title).join(', ') })),
+          [...new Set(Object.values(cfg.nlp.models))].map((m) => ({ label: modelDisplayName(m, localWorkspaceFolders()), model: m, description: (Object.keys(LAB_TASKS) as LabTaskId[]).filter((t) => cfg.nlp.models[t] === m).map((t) => LAB_TASKS[t].title).join(', ') })),
           { title: 'AI Lab: tokenize with which model?', placeHolder: 'A task model, or type a Hub id / folder and press Enter' },
-        ))?.label;
+        ))?.model;
       if (!model) return undefined;
       try {
         const dir = looksLikeLocalPath(model)
@@ -251,7 +251,8 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
                 }),
               )
             ).dir;
-        const report = inspectTokenization(text, dir, model);
+        // The report (and the panel) name a workspace folder by its path from the workspace.
+        const report = inspectTokenization(text, dir, modelDisplayName(model, localWorkspaceFolders()));
         d.tokenizer.show(text, report, source);
         return report;
       } catch (err) {

@@ -8,13 +8,13 @@ import { InputError } from '../../core/text/chunks';
 import { decodeText, vscodeEncodingId } from '../../core/text/decode';
 import { hasVisibleText, requireVisibleText } from '../../core/text/visible';
 import { toAbortSignal } from '../cancellation';
-import { readConfig } from '../config';
+import { localWorkspaceFolders, readConfig } from '../config';
+import { modelDisplayName } from '../../core/inference/modelName';
 import { stageMessage, type InferenceHost, type Stage } from '../inferenceHost';
 import { isCancellation, type Log } from '../log';
 import { fileName, type PdfTextService } from '../pdf/pdfTextService';
 import type { PdfViewerProvider } from '../pdf/pdfViewer';
 import type { InputSource, ResultsPanel } from '../webviews/resultsPanel';
-import { modelDisplayName } from '../../core/inference/modelName';
 
 /** Arguments a caller (a test, a keybinding, another extension) may pass instead of being asked. */
 export interface LabArgs {
@@ -60,10 +60,13 @@ export const isPdf = (uri: vscode.Uri) => /\.pdf$/i.test(uri.path);
 /**
  * A command's arguments as it was called: an object from the API or a keybinding; the file from a menu
  * (the editor title, the Explorer) as a Uri; the webview's context object from the viewer's menu, which
- * names nothing to work on. The file of the active viewer stays its selection, as from the palette.
+ * names nothing to work on. The file of the active viewer, or of the active text editor (whose context
+ * menu passes its Uri), stays its selection, as from the palette.
  */
 export function labArgs(a: unknown, d: NlpDeps): LabArgs {
-  if (a instanceof vscode.Uri) return a.toString() === d.pdfViewer.active()?.uri.toString() ? {} : { uri: a };
+  // The editor's context menu passes its document's Uri: its selection (or the whole text) is the input.
+  const editing = vscode.window.activeTextEditor?.document.uri.toString();
+  if (a instanceof vscode.Uri) return a.toString() === d.pdfViewer.active()?.uri.toString() || a.toString() === editing ? {} : { uri: a };
   if (!a || typeof a !== 'object' || 'webview' in a) return {};
   return a as LabArgs;
 }
@@ -174,7 +177,8 @@ export type LabWork = (runner: TaskRunner, text: string, signal: AbortSignal, pr
 export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: LabWork, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
   const def = LAB_TASKS[task];
   const cfg = readConfig();
-  const model = cfg.nlp.models[task];
+  // The name shown (panel, progress, errors): a workspace folder's path from the workspace, never a temp path.
+  const model = modelDisplayName(cfg.nlp.models[task], localWorkspaceFolders());
   const started = performance.now();
   const id = d.panel.start(
     { task, title: input.title ?? def.title, model: modelDisplayName(model), device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
