@@ -41,7 +41,9 @@ describe('demo workspace: bundled demo models, offline', function () {
     assert.equal(JSON.parse(pos.stdout).output.labels[0].label, 'POSITIVE');
     const neg = await run(['classify', '--model', './demo-models/sentiment', '--text', paras[2]!, '--json']);
     assert.equal(JSON.parse(neg.stdout).output.labels[0].label, 'NEGATIVE');
-    assert.equal(JSON.parse(neg.stdout).model, './demo-models/sentiment');
+    // Named by its folder, with where it is as a detail (never a temporary path as the name).
+    assert.equal(JSON.parse(neg.stdout).model, 'sentiment');
+    assert.equal(fs.realpathSync(JSON.parse(neg.stdout).modelPath), fs.realpathSync(path.join(dir, 'demo-models/sentiment')));
     const zs = await run(['zero-shot', '--model', './demo-models/nli', '--text', paras[3]!, '--labels', 'Billing Question, Product Feedback, Technical Support']);
     assert.equal(zs.status, 0, zs.stderr);
     assert.match(zs.stdout, /^Technical Support\t/);
