@@ -44,6 +44,6 @@ cat > "$TOOLS/package.json" <<JSON
 { "name": "ai-lab-e2e-tools", "private": true, "dependencies": { "code-server": "$CODE_SERVER_VERSION" } }
 JSON
 echo "setup-e2e-tools: installing code-server $CODE_SERVER_VERSION (about 90 s)"
-(cd "$TOOLS" && TMPDIR="$tmp" npm_config_yes=true npm install --unsafe-perm --no-audit --no-fund --loglevel=error)
+(cd "$TOOLS" && TMPDIR="$tmp" npm_config_yes=true npm install --ignore-scripts=false --unsafe-perm --no-audit --no-fund --loglevel=error)
 test -x "$TOOLS/node_modules/.bin/code-server"
 echo "setup-e2e-tools: done"
