@@ -223,11 +223,11 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     hub.faults.push({ match: '/api/models/Xenova/fixture-sst2', kind: 'html', times: 1 });
     assert.equal(await vscode.commands.executeCommand('aiLab.models.download', { id: 'Xenova/fixture-sst2' }, { files: 'all' }), undefined);
     const api = new RegExp(`downloading Xenova/fixture-sst2 failed: .*${host} answered /api/models/Xenova/fixture-sst2/revision/main with a web page \\(content type text/html; charset=utf-8\\) instead of JSON: a proxy login or captive portal page\\?`);
-    await waitFor(() => api.test(logText()), 'the log names the host and says web page', 10_000);
+    await waitFor('the log names the host and says web page', logText, (t) => api.test(t), 10_000);
     hub.faults.push({ match: '/config.json', kind: 'html', times: 1 });
     assert.equal(await vscode.commands.executeCommand('aiLab.models.download', { id: 'Xenova/fixture-sst2' }, { files: 'all' }), undefined);
     const file = new RegExp(`downloading Xenova/fixture-sst2 failed: .*${host} sent a web page \\(content type text/html; charset=utf-8\\) instead of the file: a proxy login or captive portal page\\? Nothing was saved`);
-    await waitFor(() => file.test(logText()), 'the log says the file was a web page, nothing saved', 10_000);
+    await waitFor('the log says the file was a web page, nothing saved', logText, (t) => file.test(t), 10_000);
     assert.doesNotMatch(logText(), /SyntaxError|Unexpected token|gated or private/);
   });
 
