@@ -51,7 +51,10 @@ async function rowMenu(page: Page, target: string | Locator, item: string): Prom
 }
 
 export async function checkHubUi(page: Page, o: HubUiOptions, check: Check): Promise<void> {
-  await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().click();
+  // With a grep the status bar check that waits for activation is skipped: wait as long as it does.
+  const gpu = page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first();
+  await gpu.waitFor({ timeout: 90_000 });
+  await gpu.click();
   await page.locator('.pane-header', { hasText: /^Environment/i }).first().waitFor();
   await openWorkspaceFile(page, 'review.txt', 'terrible');
 

@@ -66,6 +66,17 @@ describe('Hub downloads: one lock per blob, shared with other processes', () => 
     await (await p).release();
   });
 
+  it('flock: a free lock is never reported as "waiting for another download", however slow flock is to start', async function () {
+    if (!findFlock()) skip(this, 'no flock utility (util-linux) here');
+    const waited: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      // A notice delay of 0 fired before the flock child had even started, on an idle lock.
+      const l = await acquireBlobLock(path.join(work, `free-${i}.lock`), { onWait: (f) => waited.push(f), waitNoticeMs: 0 });
+      await l.release();
+    }
+    assert.deepEqual(waited, []);
+  });
+
   it('a lock held by a killed process is taken over (flock and marker)', async function () {
     const kinds = (['flock', 'marker'] as const).filter((k) => k === 'marker' || findFlock());
     for (const kind of kinds) {

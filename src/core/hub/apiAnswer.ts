@@ -31,14 +31,36 @@ export async function readJsonAnswer(res: Response, url: string, hint?: string):
 }
 
 /**
+ * Why a refusal (401/403/407) is not the Hub's: a web page without the Hub's X-Error-Code, as a proxy
+ * login or captive portal sends. undefined when it may be the Hub's own (gated, private, bad token).
+ */
+export function webPageRefusal(res: Response, url: string): string | undefined {
+  const type = res.headers.get('content-type');
+  if (![401, 403, 407].includes(res.status) || !isHtml(type) || res.headers.has('x-error-code')) return undefined;
+  const u = new URL(res.url || url);
+  return `${u.host} answered ${u.pathname} with HTTP ${res.status} and a web page (content type ${type}), not the Hub's answer: a proxy login or captive portal page? ${HUB_ENDPOINT_HINT}`;
+}
+
+/**
  * A fetch for libraries that parse API answers themselves (@huggingface/hub): a successful answer is
  * read and parsed here first, so a web page or broken JSON becomes a notJsonError rather than the
  * library's bare SyntaxError. Error answers pass through untouched (the library explains them).
  */
-export function jsonApiFetch(f: typeof fetch, hint?: string): typeof fetch {
+export function jsonApiFetch(f: typeof fetch, hint?: string, endpoint?: string): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
     const res = await f(input, init);
+    const portal = webPageRefusal(res, url);
+    if (portal) throw new HubError(portal, 'invalid');
+    const at = new URL(res.url || url);
+    if ((res.status === 401 || res.status === 403) && endpoint && at.origin !== new URL(endpoint).origin) {
+      // A Link page or redirect the Hub's answer named on another origin: it never gets the token, so
+      // its refusal says nothing about access to the repo.
+      throw new HubError(
+        `${at.host} refused ${at.pathname} with HTTP ${res.status}. It is not the Hub endpoint (${new URL(endpoint).origin}), so AI Lab sent it no token; the endpoint's answer pointed there (a Link page or redirect). Check HF_ENDPOINT / aiLab.hubEndpoint or the mirror.`,
+        'invalid',
+      );
+    }
     if (!res.ok || res.status === 204) return res;
     const text = await res.text();
     try {

@@ -23,7 +23,7 @@ export interface BlobLock {
 
 export interface LockOptions {
   signal?: AbortSignal;
-  /** Called once when another process holds the lock (after `waitNoticeMs`). */
+  /** Called once when another process holds the lock (flock: when it is found held; marker: after `waitNoticeMs`). */
   onWait?: (lockFile: string) => void;
   waitNoticeMs?: number;
   /** Force a way of locking (tests); default: flock where the utility exists, else a marker. */
@@ -67,15 +67,27 @@ export function blobLockPath(cacheDir: string, repoFolder: string, blob: string)
 export async function acquireBlobLock(lockFile: string, o: LockOptions = {}): Promise<BlobLock> {
   fs.mkdirSync(path.dirname(lockFile), { recursive: true });
   const kind = o.kind ?? (findFlock() ? 'flock' : 'marker');
+  if (kind === 'flock') {
+    // A first try that does not wait tells whether another process holds it: "waiting for another
+    // download" is said only then, never because starting `flock` was slow on a busy machine.
+    const first = await viaFlock(lockFile, o, true);
+    if (first !== 'busy') return first;
+    o.onWait?.(lockFile);
+    return (await viaFlock(lockFile, o, false)) as BlobLock;
+  }
   const notice = setTimeout(() => o.onWait?.(lockFile), o.waitNoticeMs ?? 300);
   try {
-    return kind === 'flock' ? await viaFlock(lockFile, o) : await viaMarker(lockFile, o);
+    return await viaMarker(lockFile, o);
   } finally {
     clearTimeout(notice);
   }
 }
 
-function viaFlock(lockFile: string, o: LockOptions): Promise<BlobLock> {
+/** `flock` exits with this when `--nonblock` finds the lock held. */
+const FLOCK_BUSY = 75;
+
+/** Takes the lock with util-linux's flock; with `nonblock`, 'busy' when another process holds it. */
+function viaFlock(lockFile: string, o: LockOptions, nonblock: boolean): Promise<BlobLock | 'busy'> {
   const bin = findFlock();
   if (!bin) return Promise.reject(new Error('the flock utility is not available'));
   // Open the file ourselves first so a permission problem is a plain fs error, not a child's message.
@@ -89,7 +101,8 @@ function viaFlock(lockFile: string, o: LockOptions): Promise<BlobLock> {
   }
   fs.closeSync(fd);
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(bin, ['--exclusive', lockFile, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const wait = nonblock ? ['--nonblock', '--conflict-exit-code', String(FLOCK_BUSY)] : [];
+    const child: ChildProcess = spawn(bin, ['--exclusive', ...wait, lockFile, 'sh', '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let done = false;
@@ -129,6 +142,7 @@ function viaFlock(lockFile: string, o: LockOptions): Promise<BlobLock> {
       if (done) return;
       done = true;
       o.signal?.removeEventListener('abort', onAbort);
+      if (nonblock && code === FLOCK_BUSY) return resolve('busy');
       reject(new Error(`could not lock ${lockFile} (flock exited with ${code}${err.trim() ? `: ${err.trim()}` : ''})`));
     });
     child.stdin!.on('error', () => undefined); // EPIPE when flock already left.

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { webPageInsteadOfFile } from './apiAnswer';
+import { webPageInsteadOfFile, webPageRefusal } from './apiAnswer';
 import { isAbort } from './retryFetch';
+import { assertHttpUrl, RefusedRequestError } from './tokenGuard';
 import { DiskFullError, isDiskFull, SizeMismatchError } from './transferErrors';
 
 export interface TransferParams {
@@ -55,12 +56,19 @@ async function get(p: TransferParams, offset: number, signal: AbortSignal): Prom
       linkedEtag = res.headers.get('x-linked-etag') ?? linkedEtag;
       linkedSize = res.headers.has('x-linked-size') ? Number(res.headers.get('x-linked-size')) : linkedSize;
       await res.body?.cancel().catch(() => undefined);
-      url = new URL(loc, url).href;
+      const next = new URL(loc, url).href;
+      assertHttpUrl(next, url);
+      url = next;
       continue;
+    }
+    // The Hub may also describe the blob on a direct answer (no CDN): checked the same way.
+    if (hop === 0) {
+      linkedEtag = res.headers.get('x-linked-etag') ?? undefined;
+      linkedSize = res.headers.has('x-linked-size') ? Number(res.headers.get('x-linked-size')) : undefined;
     }
     return { res, url, linkedEtag, linkedSize };
   }
-  throw new Error(`too many redirects for ${p.url}`);
+  throw new RefusedRequestError(`too many redirects (more than 5) from ${p.url}`);
 }
 
 async function hashFile(file: string, algorithm: TransferParams['hash']['algorithm'], size: number): Promise<string> {
@@ -191,7 +199,12 @@ export async function transferFile(p: TransferParams): Promise<void> {
         fs.rmSync(incomplete, { force: true });
         continue;
       }
-      if (res.status === 401 || res.status === 403) {
+      if (res.status === 401 || res.status === 403 || res.status === 407) {
+        const portal = webPageRefusal(res, a.url);
+        if (portal) {
+          await res.body?.cancel().catch(() => undefined);
+          throw Object.assign(new Error(portal), { final: true }); // No status: not "gated".
+        }
         if (new URL(a.url).origin === endpoint) throw Object.assign(new Error(`access denied (${res.status})`), { status: res.status, final: true });
         // A signed CDN / Xet bridge link that expired or refuses this range: not "gated". Ask again.
         const why = refusalReason(await res.text().catch(() => ''));

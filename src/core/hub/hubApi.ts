@@ -4,10 +4,10 @@
  * The token only ever goes to the configured endpoint's origin.
  */
 import { PIPELINE_DATA } from '@huggingface/tasks';
-import { readJsonAnswer } from './apiAnswer';
+import { readJsonAnswer, webPageRefusal } from './apiAnswer';
 import { HubError } from './hubError';
 import { BusyError, makeRetryingFetch, type RetryOptions } from './retryFetch';
-import { makeGuardedFetch } from './tokenGuard';
+import { makeGuardedFetch, RefusedRequestError } from './tokenGuard';
 import { runsInAiLab } from './compat';
 
 export type ModelSort = 'downloads' | 'likes' | 'trending' | 'lastModified';
@@ -226,9 +226,12 @@ export class HubClient {
     } catch (err) {
       if (this.o.signal?.aborted) throw this.o.signal.reason ?? err;
       if (err instanceof BusyError) throw new HubError(`${what}: ${err.message}`, 'network');
+      if (err instanceof RefusedRequestError) throw new HubError(`${what}: ${err.message}`, 'invalid');
       throw new HubError(`Cannot reach the Hub at ${this.endpoint} (${(err as Error).message}). You may be offline; set aiLab.hubEndpoint for a mirror.`, 'offline');
     }
     if (res.ok) return res;
+    const portal = webPageRefusal(res, u.href);
+    if (portal) throw new HubError(`${what}: ${portal}`, 'invalid');
     const body = await res.text().catch(() => '');
     let detail = body.slice(0, 200);
     try {

@@ -117,7 +117,7 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
   // The library never gets the token: the guard adds it for the endpoint's origin only (Link pages and
   // redirects to other origins go without it), and checks that API answers are JSON.
   const guarded = makeGuardedFetch({ trusted: [p.endpoint], token: p.token, fetchImpl: retrying });
-  const creds = { hubUrl: p.endpoint, fetch: jsonApiFetch(guarded) };
+  const creds = { hubUrl: p.endpoint, fetch: jsonApiFetch(guarded, undefined, p.endpoint) };
   let commit: string;
   let remote: RemoteFile[];
   const unwritable = new Map<string, NameProblem>();

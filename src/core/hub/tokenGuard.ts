@@ -19,6 +19,26 @@ export interface GuardOptions {
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * A request AI Lab will not make: a redirect to a scheme other than http(s) (file:, data:, ftp:…) or a
+ * redirect loop. `final`: retrying cannot help, so downloads stop at once.
+ */
+export class RefusedRequestError extends Error {
+  readonly final = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedRequestError';
+  }
+}
+
+/** Throws RefusedRequestError unless `url` is http: or https: (`from`: who named it, for the message). */
+export function assertHttpUrl(url: string, from?: string): void {
+  const protocol = new URL(url).protocol;
+  if (protocol === 'http:' || protocol === 'https:') return;
+  const shown = url.length > 80 ? `${url.slice(0, 77)}...` : url;
+  throw new RefusedRequestError(`${from ? `${from} redirected to` : 'Refusing'} a ${protocol} URL (${shown}); only http(s) is followed`);
+}
+
 /** The origin of a URL string or URL; throws on what is not a URL. */
 export function originOf(url: string | URL): string {
   return new URL(url).origin;
@@ -45,7 +65,9 @@ export function makeGuardedFetch(o: GuardOptions): typeof fetch {
     let body = init?.body !== undefined ? init.body : (req?.body ?? null);
     const signal = init?.signal ?? req?.signal;
     const follow = (init?.redirect ?? req?.redirect ?? 'follow') !== 'manual';
+    let from: string | undefined;
     for (let hop = 0; ; hop++) {
+      assertHttpUrl(url, from);
       const h = new Headers(headers);
       h.delete('authorization');
       if (trusted.has(originOf(url))) {
@@ -63,7 +85,7 @@ export function makeGuardedFetch(o: GuardOptions): typeof fetch {
       } as RequestInit);
       const location = res.headers.get('location');
       if (!follow || !REDIRECT.has(res.status) || !location) return res;
-      if (hop >= max) throw new Error(`too many redirects (more than ${max}) from ${req?.url ?? String(input)}`);
+      if (hop >= max) throw new RefusedRequestError(`too many redirects (more than ${max}) from ${req?.url ?? String(input)}`);
       await res.body?.cancel().catch(() => undefined);
       const next = new URL(location, url).href;
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
@@ -74,6 +96,7 @@ export function makeGuardedFetch(o: GuardOptions): typeof fetch {
       } else if (body) {
         throw new Error(`${url} redirected a ${method} with a body to ${next}; AI Lab does not resend bodies`);
       }
+      from = url;
       url = next;
     }
   }) as typeof fetch;

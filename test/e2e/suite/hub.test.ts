@@ -230,6 +230,32 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     await waitFor('account line', () => h.modelsView.message, (m) => m === 'Not signed in: public models and datasets only');
   });
 
+  it('a download from a Hub answering a web page (captive portal) fails with the plain message the CLI gives, in the log', async () => {
+    // Phase 1 runs with HF_HOME=<root>/hf and the user data dir <root>/ud (codeServer.ts makeDirs).
+    const logsDir = path.join(path.dirname(process.env.HF_HOME!), 'ud', 'logs');
+    const logText = (): string => {
+      const out: string[] = [];
+      const walk = (d: string): void => {
+        for (const e of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
+          if (e.isDirectory()) walk(path.join(d, e.name));
+          else if (e.name.endsWith('AI Lab.log')) out.push(fs.readFileSync(path.join(d, e.name), 'utf8'));
+        }
+      };
+      walk(logsDir);
+      return out.join('\n');
+    };
+    const host = new URL(hub.url).host.replace(/\./g, '\\.');
+    hub.faults.push({ match: '/api/models/Xenova/fixture-sst2', kind: 'html', times: 1 });
+    assert.equal(await vscode.commands.executeCommand('aiLab.models.download', { id: 'Xenova/fixture-sst2' }, { files: 'all' }), undefined);
+    const api = new RegExp(`downloading Xenova/fixture-sst2 failed: .*${host} answered /api/models/Xenova/fixture-sst2/revision/main with a web page \\(content type text/html; charset=utf-8\\) instead of JSON: a proxy login or captive portal page\\?`);
+    await waitFor('the log names the host and says web page', logText, (t) => api.test(t), 10_000);
+    hub.faults.push({ match: '/config.json', kind: 'html', times: 1 });
+    assert.equal(await vscode.commands.executeCommand('aiLab.models.download', { id: 'Xenova/fixture-sst2' }, { files: 'all' }), undefined);
+    const file = new RegExp(`downloading Xenova/fixture-sst2 failed: .*${host} sent a web page \\(content type text/html; charset=utf-8\\) instead of the file: a proxy login or captive portal page\\? Nothing was saved`);
+    await waitFor('the log says the file was a web page, nothing saved', logText, (t) => file.test(t), 10_000);
+    assert.doesNotMatch(logText(), /SyntaxError|Unexpected token|gated or private/);
+  });
+
   it('inspects tokenization of a selection for a Hub model (only tokenizer files are fetched)', async () => {
     const doc = await vscode.workspace.openTextDocument({ content: 'Intro.\nI love it\n' });
     const editor = await vscode.window.showTextDocument(doc);
