@@ -3,19 +3,9 @@
  * open waits for a writer), a socket or a folder is refused before any byte is read, with what it is.
  */
 import * as fs from 'node:fs';
+import { specialFileKind } from '../fileKind';
 import * as path from 'node:path';
 import { PdfError } from './pdfError';
-
-/** What a non-regular file is, in words; undefined for a regular file. */
-export function specialFileKind(st: fs.Stats): string | undefined {
-  if (st.isFile()) return undefined;
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFIFO()) return 'a named pipe (FIFO)';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
 
 /** The error for a file that is not a regular file. */
 export function notAFileError(name: string, kind: string): PdfError {
@@ -49,3 +39,5 @@ export async function readPdfFile(file: string, name = path.basename(file)): Pro
     await fh.close();
   }
 }
+
+export { specialFileKind };

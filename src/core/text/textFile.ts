@@ -4,20 +4,10 @@
  * any byte is read, as PDFs are; text from a pipe comes on stdin.
  */
 import * as fs from 'node:fs';
+import { specialFileKind } from '../fileKind';
 import { InputError } from './chunks';
 
-/** What a file that is not a regular file is, in words ("a named pipe (FIFO)"); undefined for a regular file. */
-export function nonRegularKind(st: fs.Stats): string | undefined {
-  if (st.isFile()) return undefined;
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFIFO()) return 'a named pipe (FIFO)';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
-/** The InputError for a text input that is `kind` (see nonRegularKind), naming it as `name`. */
+/** The InputError for a text input that is `kind` (see specialFileKind), naming it as `name`. */
 export function notATextFileError(name: string, kind: string): InputError {
   if (kind === 'a folder') return new InputError(`${name} is a folder, not a file.`);
   return new InputError(`${name} is ${kind}, not a regular file: AI Lab reads text only from regular files (a device or a pipe may never end, or never start). Save it to a file first, or pipe it on stdin.`);
@@ -31,7 +21,7 @@ export function notATextFileError(name: string, kind: string): InputError {
 export function readTextFileBytes(file: string, name = file): Uint8Array {
   const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
-    const kind = nonRegularKind(fs.fstatSync(fd));
+    const kind = specialFileKind(fs.fstatSync(fd));
     if (kind) throw notATextFileError(name, kind);
     return new Uint8Array(fs.readFileSync(fd));
   } finally {
