@@ -229,9 +229,18 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     const item = page.locator('.statusbar-item', { hasText: 'CPU (no NVIDIA GPU)' }).first();
     await item.waitFor({ timeout: 15_000 });
     if (!/^CPU \(no NVIDIA GPU\): /.test((await welcome.innerText()).trim())) throw new Error(`the welcome view does not start with "CPU (no NVIDIA GPU)": ${await welcome.innerText()}`);
-    await item.hover();
     const hover = page.locator('.monaco-hover', { hasText: 'models run on the CPU' }).first();
-    await hover.waitFor({ timeout: 10_000 });
+    // A hover shows only after the pointer rests on the item: move away and back if the first one is missed.
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(0, 0);
+      await item.hover();
+      try {
+        await hover.waitFor({ timeout: 8_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
     if (/cannot open shared object file|ELFCLASS|Failed to load library/.test(await hover.innerText())) throw new Error(`the status bar tooltip shows a loader error: ${await hover.innerText()}`);
     await page.keyboard.press('Escape');
     await page.screenshot({ path: path.join(o.results, 'no-gpu-welcome.png') });
