@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_QUESTION, writeDemoWorkspace } from '../fixtures/demo/workspace';
 import { fakeSmi, REPO_ROOT } from '../fixtures/paths';
 import { makeDirs, run, startCodeServer, writeUserSettings } from './codeServer';
-import { aiLabLog, createChecker, focusMenuItem, frameWith, openWorkspaceFile, quickOpen, resultsFrame, runCommand } from './uiDriver';
+import { aiLabLog, createChecker, chooseAiLabItem, frameWith, openWorkspaceFile, quickOpen, resultsFrame, runCommand } from './uiDriver';
 import { typeQuestion, viewerFrame } from './uiPdf';
 
 /** Selects line `line` (1-based) of the active editor whole, as a person would with the keyboard. */
@@ -39,12 +39,7 @@ async function onSelection(page: Page, snippet: string, item: string): Promise<v
   const box = await line.boundingBox();
   if (!box) throw new Error(`no line shows "${snippet}"`);
   await page.mouse.click(box.x + 20, box.y + box.height / 2, { button: 'right' });
-  await page.locator('.monaco-menu .action-item', { hasText: /^AI Lab$/ }).first().waitFor();
-  await focusMenuItem(page, 'AI Lab');
-  await page.keyboard.press('ArrowRight');
-  await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor();
-  await focusMenuItem(page, item);
-  await page.keyboard.press('Enter');
+  await chooseAiLabItem(page, item);
 }
 
 /** The model named in the newest results entry whose title is `title`, with a check that no path shows. */

@@ -81,6 +81,11 @@ export async function focusMenuItem(page: Page, label: string): Promise<void> {
 /** Right-click in the editor, then AI Lab ▸ item, chosen with the keyboard as a keyboard user would. */
 export async function contextMenuCommand(page: Page, item: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().click({ button: 'right' });
+  await chooseAiLabItem(page, item);
+}
+
+/** In an open context menu: AI Lab ▸ item, chosen with the keyboard. */
+export async function chooseAiLabItem(page: Page, item: string): Promise<void> {
   await page.locator('.monaco-menu .action-item', { hasText: /^AI Lab$/ }).first().waitFor();
   await focusMenuItem(page, 'AI Lab');
   await page.keyboard.press('ArrowRight');
