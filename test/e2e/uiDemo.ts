@@ -11,7 +11,7 @@ import { DEMO_QUESTION, writeDemoWorkspace } from '../fixtures/demo/workspace';
 import { fakeSmi, REPO_ROOT } from '../fixtures/paths';
 import { makeDirs, run, startCodeServer, writeUserSettings } from './codeServer';
 import { aiLabLog, createChecker, chooseAiLabItem, frameWith, openWorkspaceFile, quickOpen, resultsFrame, runCommand } from './uiDriver';
-import { typeQuestion, viewerFrame } from './uiPdf';
+import { answerPlacement, requireFit, typeQuestion, viewerFrame } from './uiPdf';
 
 /** Selects line `line` (1-based) of the active editor whole, as a person would with the keyboard. */
 async function selectLine(page: Page, line: number): Promise<void> {
@@ -117,14 +117,20 @@ export async function demoChecks(browser: Browser, o: { codeServer: string; vsix
       await page.screenshot({ path: path.join(shots, 'results-panel.png') });
     });
 
-    await check('demo: Ask a Question about handbook.pdf with demo-models/qa: the answer, its page, highlighted in the viewer (screenshot)', async () => {
+    await check('demo: Ask a Question about handbook.pdf with demo-models/qa from its binary tab: the viewer takes the tab; the answer, its page, highlighted in view and fitting its glyphs (screenshot)', async () => {
       await quickOpen(page, DEMO_QUESTION.file);
-      await page.locator('.tabs-container .tab', { hasText: DEMO_QUESTION.file }).first().waitFor();
-      // Whichever editor it opened in, the viewer is one command away.
-      if (!(await frameWith(page, '#viewer .page', 'the viewer', 5000).then(() => true, () => false))) await runCommand(page, 'AI Lab: Open in AI Lab PDF Viewer');
-      await viewerFrame(page);
+      const tabs = page.locator('.tabs-container .tab', { hasText: DEMO_QUESTION.file });
+      await tabs.first().waitFor();
+      // VS Code opens a PDF as a binary placeholder (the viewer is an option): Ask works from there.
+      await page.locator('.editor-container', { hasText: 'binary' }).first().waitFor();
       await runCommand(page, 'AI Lab: Ask a Question');
       await typeQuestion(page, DEMO_QUESTION.question);
+      // The viewer comes up and the placeholder tab gives way to it: one tab for the file.
+      await viewerFrame(page);
+      for (let i = 0; (await tabs.count()) !== 1; i++) {
+        if (i === 40) throw new Error(`${await tabs.count()} tabs show ${DEMO_QUESTION.file}: ${JSON.stringify(await tabs.allInnerTexts())}`);
+        await page.waitForTimeout(250);
+      }
       const results = await resultsFrame(page);
       const answer = results.locator('.entry.done .answer-open', { hasText: DEMO_QUESTION.answer }).first();
       await answer.waitFor({ timeout: 60_000 });
@@ -132,13 +138,18 @@ export async function demoChecks(browser: Browser, o: { codeServer: string; vsix
       if (!meta.startsWith('demo-models/qa')) throw new Error(`the entry says "${meta}"`);
       const ref = (await answer.locator('.page-ref').innerText()).trim();
       if (ref !== `p. ${DEMO_QUESTION.page}`) throw new Error(`the answer says "${ref}"`);
-      await answer.click();
+      // Scrolled away to page 1 first, so that the click has to bring the answer into view.
       const viewer = await viewerFrame(page);
+      await viewer.evaluate(`document.getElementById('viewer').scrollTop = 0`);
+      await answer.click();
       const mark = viewer.locator(`.page[data-page="${DEMO_QUESTION.page}"] mark.answer`);
       await mark.first().waitFor({ state: 'visible' });
       const marked = (await mark.allInnerTexts()).join('').replace(/\s+/g, ' ').trim();
       if (marked !== DEMO_QUESTION.answer) throw new Error(`the highlight covers "${marked}"`);
       await page.waitForTimeout(500); // the scroll settles
+      const placed = await answerPlacement(viewer, DEMO_QUESTION.page);
+      console.log(`    answer highlight: in view ${placed.inView}, ${placed.height} px high, gaps to the glyphs' ink ${JSON.stringify(placed.gaps)} px, cut ${placed.cut} px`);
+      requireFit(placed);
       await page.screenshot({ path: path.join(shots, 'pdf-answer.png') });
     });
 
@@ -154,6 +165,21 @@ export async function demoChecks(browser: Browser, o: { codeServer: string; vsix
       const frame = await frameWith(page, '#chips .chip', 'the tokenizer panel');
       await frame.locator('#chips .chip', { hasText: /^food/ }).first().waitFor();
       await page.screenshot({ path: path.join(shots, 'tokenizer.png') });
+    });
+
+    await check('demo: offline and not signed in, the Models view says the Hub cannot be reached, with Retry and the mirror setting', async () => {
+      const header = page.locator('.pane-header', { hasText: /^Models/i }).first();
+      await header.waitFor();
+      if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+      const welcome = page.locator('.pane-body .welcome-view-content', { hasText: 'The Hugging Face Hub cannot be reached' }).first();
+      await welcome.waitFor({ timeout: 60_000 });
+      await welcome.locator('a, .monaco-button', { hasText: 'Retry' }).first().waitFor();
+      if (!(await welcome.innerText()).includes('aiLab.hubEndpoint')) throw new Error('the welcome does not name aiLab.hubEndpoint');
+      // Retry asks again and, still offline, the welcome stays (the view is not left empty).
+      await welcome.locator('a, .monaco-button', { hasText: 'Retry' }).first().click();
+      await page.waitForTimeout(1500);
+      await welcome.waitFor();
+      await header.click();
     });
 
     await check('demo: the AI Lab log has no errors', async () => {

@@ -77,6 +77,10 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     if (marked !== '12 hours') throw new Error(`the highlight covers "${marked}"`);
     const pageNumber = await viewer.locator('#pageNumber').inputValue();
     if (pageNumber !== '7') throw new Error(`the viewer shows page ${pageNumber}`);
+    await page.waitForTimeout(500); // the scroll settles
+    const placed = await answerPlacement(viewer, 7);
+    console.log(`    answer highlight: in view ${placed.inView}, ${placed.height} px high, gaps to the glyphs' ink ${JSON.stringify(placed.gaps)} px, cut ${placed.cut} px`);
+    requireFit(placed);
     await page.screenshot({ path: path.join(o.results, 'pdf-answer.png') });
     // Questions are remembered per document: asking again offers this one.
     await runCommand(page, 'AI Lab: Ask a Question');
@@ -187,4 +191,77 @@ export async function checkPdfUi(page: Page, o: { results: string }, check: Chec
     const [middle, corner] = [await grey(0.5, 0.5), await grey(0.04, 0.04)];
     if (!(middle < 64 && corner > 192)) throw new Error(`the page's middle is ${middle} and its corner ${corner} (0 black, 255 white): the JPEG 2000 image was not decoded`);
   });
+}
+
+/** Where an answer's highlight is, in CSS px: whether it is on screen, and how it fits the ink of its glyphs. */
+export interface AnswerPlacement {
+  /** The marks' box lies wholly inside the viewer's visible area. */
+  inView: boolean;
+  /** Distances from the marks' box edges to the ink of the marked glyphs (positive: the box is larger), px. */
+  gaps: { left: number; right: number; top: number; bottom: number };
+  /** The marks' box height (about the font size), px. */
+  height: number;
+  /** Ink columns just outside the box that belong to a marked glyph (a cut glyph), px. */
+  cut: number;
+}
+
+/**
+ * Measures the answer highlight on page `n` against the page's canvas: the ink (dark pixels) under the
+ * marks' box, grown sideways until a blank gap of a fifth of the box height (a word boundary), is the
+ * marked glyphs; the gaps between that ink and the box say how well the highlight fits them.
+ */
+export async function answerPlacement(viewer: Frame, n: number): Promise<AnswerPlacement> {
+  const script = `(() => {
+    const page = document.querySelector('#viewer .page[data-page="${n}"]');
+    const marks = [...page.querySelectorAll('mark.answer')].map((m) => m.getBoundingClientRect());
+    if (!marks.length) return { error: 'no marks' };
+    const box = { l: Math.min(...marks.map((r) => r.left)), t: Math.min(...marks.map((r) => r.top)), r: Math.max(...marks.map((r) => r.right)), b: Math.max(...marks.map((r) => r.bottom)) };
+    const view = document.getElementById('viewer').getBoundingClientRect();
+    const inView = box.t >= view.top && box.b <= view.bottom && box.l >= view.left && box.r <= view.right;
+    const canvas = page.querySelector('canvas');
+    const c = canvas.getBoundingClientRect();
+    const k = canvas.width / c.width;
+    const ctx = canvas.getContext('2d');
+    const h = box.b - box.t;
+    const x0 = Math.max(0, Math.floor((box.l - c.left - 2 * h) * k)), x1 = Math.min(canvas.width, Math.ceil((box.r - c.left + 2 * h) * k));
+    const y0 = Math.max(0, Math.floor((box.t - c.top - h / 2) * k)), y1 = Math.min(canvas.height, Math.ceil((box.b - c.top + h / 2) * k));
+    const img = ctx.getImageData(x0, y0, x1 - x0, y1 - y0);
+    const ink = (x, y) => { const i = ((y - y0) * img.width + (x - x0)) * 4; const d = img.data; return d[i + 3] > 128 && 0.3 * d[i] + 0.59 * d[i + 1] + 0.11 * d[i + 2] < 140; };
+    // Columns with ink in the box's rows.
+    const bt = Math.floor((box.t - c.top) * k), bb = Math.ceil((box.b - c.top) * k);
+    const col = (x) => { for (let y = Math.max(y0, bt); y < Math.min(y1, bb); y++) if (ink(x, y)) return true; return false; };
+    const bl = Math.round((box.l - c.left) * k), br = Math.round((box.r - c.left) * k);
+    let il = -1, ir = -1;
+    for (let x = Math.max(x0, bl); x < Math.min(x1, br); x++) if (col(x)) { if (il < 0) il = x; ir = x; }
+    if (il < 0) return { error: 'no ink under the highlight' };
+    // Grow to the word boundaries: a blank run of a fifth of the height ends a word.
+    const gap = Math.max(2, Math.round((h / 5) * k));
+    const grow = (x, step) => { let blank = 0, last = x; for (let p = x + step; p >= x0 && p < x1 && blank < gap; p += step) { if (col(p)) { blank = 0; last = p; } else blank++; } return last; };
+    const wl = grow(il, -1), wr = grow(ir, 1);
+    // Rows: from the box's middle up and down while a row has ink in the word's columns (lines are
+    // separated by at least one blank row; the next line's ascenders are not this one's).
+    const row = (y) => { for (let x = wl; x <= wr; x++) if (ink(x, y)) return true; return false; };
+    const mid = Math.round((bt + bb) / 2);
+    let it = mid, ib = mid;
+    while (it - 1 >= y0 && row(it - 1)) it--;
+    while (ib + 1 < y1 && row(ib + 1)) ib++;
+    return {
+      inView,
+      gaps: { left: (wl - bl) / k, right: (br - 1 - wr) / k, top: (it - bt) / k, bottom: (bb - 1 - ib) / k },
+      height: h,
+      cut: (Math.max(0, bl - wl) + Math.max(0, wr - (br - 1))) / k,
+    };
+  })()`;
+  const r = await viewer.evaluate<AnswerPlacement | { error: string }>(script);
+  if ('error' in r) throw new Error(`page ${n}: ${r.error}`);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { inView: r.inView, height: round(r.height), cut: round(r.cut), gaps: { left: round(r.gaps.left), right: round(r.gaps.right), top: round(r.gaps.top), bottom: round(r.gaps.bottom) } };
+}
+
+/** Throws unless the highlight is on screen and fits its glyphs: no glyph cut, at most a third of its height spare on each side. */
+export function requireFit(p: AnswerPlacement): void {
+  if (!p.inView) throw new Error(`the highlight is not in view: ${JSON.stringify(p)}`);
+  const spare = p.height / 3;
+  const bad = p.cut > 1 || Object.values(p.gaps).some((g) => g < -1.5 || g > spare);
+  if (bad) throw new Error(`the highlight does not fit its glyphs: ${JSON.stringify(p)}`);
 }

@@ -84,8 +84,8 @@ describe('PDFs in a real VS Code: viewer, Ask a Question, Summarize PDF', functi
     assert.equal(out?.answers[0]?.answer, '12 hours', `tab input: ${tab?.input?.constructor.name}`);
     assert.equal(out.answers[0]?.page, 7);
     assert.match(a.results.history[0]!.input.where ?? '', /handbook\.pdf \(12 pages\)/);
-    // Not checked here: that the AI Lab viewer then replaces the placeholder tab (showPdfInViewer). In this
-    // harness the viewer did not come up within 60 s after the other viewers were closed; noted on issue 16.
+    // That the AI Lab viewer then takes the placeholder's tab is checked through the UI (the demo's Ask
+    // check, test/e2e/uiDemo.ts): here the viewer, the only webview left, may take ~30 s to come up.
   });
 
   it('no answer above the minimum score says so instead of guessing', async () => {
