@@ -26,6 +26,9 @@ describe('AI Lab in a real VS Code: environment', () => {
   it('activates, records its activation time, and has not loaded ONNX Runtime', async () => {
     const a = await api();
     assert.ok(vscode.extensions.getExtension(EXTENSION_ID)?.isActive);
+    // code-server is VS Code's remote server: a workspace extension runs on its (remote) side.
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.extensionKind, vscode.ExtensionKind.Workspace, 'runs where the workspace is');
+    assert.deepEqual(vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.extensionKind, ['workspace']);
     assert.ok(a.activationMs > 0);
     const loaded = Object.keys(require.cache).filter((k) => /onnxruntime-node|@huggingface[\\/]transformers/.test(k));
     assert.deepEqual(loaded, [], 'heavy modules loaded in the extension host');
