@@ -50,6 +50,14 @@ describe('demo workspace: bundled demo models, offline', function () {
     const sum = await run(['summarize', '--model', './demo-models/summarizer', '--file', 'notes.txt']);
     assert.equal(sum.status, 0, sum.stderr);
     assert.equal(sum.stdout.trim(), 'City council members met for a short session to approve the river cleanup budget.');
+    // Every paragraph gives its own lead sentence: repeated words ("was … was") and words outside
+    // the fixture's vocabulary (written byte by byte) do not send the copy round a loop.
+    for (const para of paras.slice(1)) {
+      const one = await run(['summarize', '--model', './demo-models/summarizer', '--preset', 'medium', '--text', para]);
+      assert.equal(one.stdout.trim(), para.trim().split(/(?<=\.) /)[0], one.stderr);
+    }
+    const unknown = await run(['summarize', '--model', './demo-models/summarizer', '--preset', 'long', '--text', 'Zebras zigzag, zebras zoom. Quokkas quip.']);
+    assert.match(unknown.stdout.trim(), /^Zebras zigzag, zebras zoom\./, unknown.stderr);
     const tok = await run(['tokenize', './demo-models/sentiment', '--text', 'The food was great']);
     assert.equal(tok.status, 0, tok.stderr);
     assert.match(tok.stdout, /\tgreat\t13-18/);
