@@ -3,10 +3,10 @@ import * as vscode from 'vscode';
 import { progressText } from '../core/hub/fetchBlobs';
 import { chooseDevice, type DeviceChoice } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
-import { ModelResolver, type ResolvedModel } from '../core/inference/resolveModel';
+import { ModelResolver } from '../core/inference/resolveModel';
 import { hubAccess, type HubAccess } from '../core/lab/hubAccess';
 import { makeRunner, type LabRunner } from '../core/lab/makeRunner';
-import type { Stage } from '../core/nlp/serviceRunner';
+import type { DetailedRun, Stage } from '../core/nlp/serviceRunner';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import type { OnnxRuntimeStatus } from '../core/env/types';
 import { cudaChildEnv, readConfig } from './config';
@@ -20,14 +20,10 @@ export interface PipelineRun {
   inputs: unknown[];
 }
 
-export interface PipelineResult {
+export interface PipelineResult extends DetailedRun {
   task: string;
   model: string;
-  output: unknown;
   device: DeviceChoice;
-  resolved: ResolvedModel;
-  loadMs: number;
-  runMs: number;
   totalMs: number;
 }
 
@@ -92,9 +88,13 @@ export class InferenceHost implements vscode.Disposable {
    * each of its batches.
    */
   async taskRunner(onStage: (s: Stage) => void = () => undefined): Promise<LabRunner> {
+    return (await this.runnerOnDevice(onStage)).runner;
+  }
+
+  private async runnerOnDevice(onStage: (s: Stage) => void): Promise<{ runner: LabRunner; device: DeviceChoice }> {
     const cfg = readConfig();
     const device = await this.chooseDevice();
-    return makeRunner({
+    const runner = makeRunner({
       device: device.device,
       dtype: (model) => cfg.modelDtypes[model.trim()] ?? cfg.dtype,
       hub: this.hub,
@@ -104,14 +104,15 @@ export class InferenceHost implements vscode.Disposable {
       onStage,
       log: (m) => this.log.info(m),
     });
+    return { runner, device };
   }
 
   /** A raw pipeline run ("Run Model on Selection"): the model's output, where it came from, timings. */
   async run(r: PipelineRun, signal: AbortSignal, onStage: (s: Stage) => void = () => undefined): Promise<PipelineResult> {
     const started = performance.now();
-    const runner = await this.taskRunner(onStage);
+    const { runner, device } = await this.runnerOnDevice(onStage);
     const out = await runner.runDetailed(r.task, r.model, r.inputs, { signal });
-    return { task: r.task, model: r.model, output: out.output, device: this.lastDevice!, resolved: out.resolved, loadMs: out.loadMs, runMs: out.runMs, totalMs: performance.now() - started };
+    return { ...out, task: r.task, model: r.model, device, totalMs: performance.now() - started };
   }
 
   /** After the CUDA provider or its libraries change: probe again, and restart the service on next use. */

@@ -18,10 +18,7 @@ export async function fetchTokenizer(model: string, hub: HubAccess, o: FetchToke
   if (looksLikeLocalPath(model)) return model;
   const snap = await downloadSnapshot({
     repoId: model,
-    endpoint: hub.endpoint,
-    token: hub.token,
-    cacheDir: hub.cacheDir,
-    offline: hub.offline,
+    ...hub,
     signal: o.signal,
     select: (files) => TOKENIZER_FILES.filter((f) => files.includes(f)),
     onProgress: o.onProgress,

@@ -1,6 +1,9 @@
 /** What a caller asks of runLabTask: the task, its input and the options it sets (the rest from src/core/nlp/tasks.ts). */
 import type { DocumentText } from '../pdf/pageText';
-import type { LabTaskId, SummaryPreset } from '../nlp/tasks';
+import type { ClassifyParams, ZeroShotParams } from '../nlp/classify';
+import type { GenerateParams } from '../nlp/generate';
+import type { ExtractiveParams, SummarizeParams } from '../nlp/summarize';
+import type { AskParams } from '../qa/ask';
 
 interface RequestBase {
   /** A Hub id or a local folder; the task's default model when not given. */
@@ -11,45 +14,14 @@ interface RequestBase {
   what?: string;
 }
 
-export interface ClassifyOptions {
-  /** Tokens of one part at most (the model's own maximum wins). */
-  maxTokens?: number;
-  batchSize?: number;
-}
-
-export interface ZeroShotOptions extends ClassifyOptions {
-  multiLabel?: boolean;
-  hypothesisTemplate?: string;
-}
-
-export interface SummarizeOptions {
-  preset?: SummaryPreset;
-  chunkTokens?: number;
-}
-
-export interface ExtractiveOptions {
-  /** Sentences to keep (0: use `ratio`); when only `ratio` is given, the ratio decides. */
-  sentences?: number;
-  ratio?: number;
-  batchSize?: number;
-}
-
-export interface GenerateOptions {
-  maxNewTokens?: number;
-  doSample?: boolean;
-  temperature?: number;
-  topK?: number;
-  topP?: number;
-}
-
-export interface QaOptions {
-  chunkTokens?: number;
-  overlapTokens?: number;
-  topK?: number;
-  minScore?: number;
-  retrieveTop?: number;
-  batchSize?: number;
-}
+/** Each task's options: the task functions' own parameters, less what the request and the runner give. */
+export type ClassifyOptions = Pick<ClassifyParams, 'maxTokens' | 'batchSize'>;
+export type ZeroShotOptions = Pick<ZeroShotParams, 'maxTokens' | 'batchSize' | 'multiLabel' | 'hypothesisTemplate'>;
+export type SummarizeOptions = Partial<Pick<SummarizeParams, 'preset' | 'chunkTokens'>>;
+/** `sentences` wins; 0 (or only `ratio` given) lets the ratio decide. */
+export type ExtractiveOptions = Pick<ExtractiveParams, 'sentences' | 'ratio' | 'batchSize'>;
+export type GenerateOptions = Pick<GenerateParams, 'maxNewTokens' | 'doSample' | 'temperature' | 'topK' | 'topP'>;
+export type QaOptions = Pick<AskParams, 'chunkTokens' | 'overlapTokens' | 'topK' | 'minScore' | 'retrieveTop' | 'batchSize'>;
 
 /** One lab task to run. A `doc` (a PDF's pages) makes answers and summaries say their pages. */
 export type LabRequest =
@@ -60,6 +32,3 @@ export type LabRequest =
   | (RequestBase & { task: 'extractive'; doc?: DocumentText; options?: ExtractiveOptions })
   | (RequestBase & { task: 'generate'; options?: GenerateOptions })
   | (RequestBase & { task: 'qa'; question: string; doc?: DocumentText; options?: QaOptions });
-
-/** Every request names one of the table's tasks. */
-export type LabRequestTask = LabRequest['task'] & LabTaskId;

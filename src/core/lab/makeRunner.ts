@@ -1,18 +1,16 @@
 /** The one place a task runner is made, for the CLI's commands and the extension alike. */
 import { InferenceService } from '../inference/inferenceService';
 import type { Dtype } from '../inference/modelFiles';
-import { ModelResolver, type HubAccess } from '../inference/resolveModel';
+import { ModelResolver } from '../inference/resolveModel';
 import type { TaskRunner } from '../nlp/runner';
-import { ServiceTaskRunner, type DetailedRun, type Stage } from '../nlp/serviceRunner';
+import { ServiceTaskRunner, type DetailedRun, type ServiceRunnerOptions } from '../nlp/serviceRunner';
 
-export interface MakeRunnerOptions {
+/** The local runner's options (device, Hub, idle unload, stages, log), and which backend and service. */
+export interface MakeRunnerOptions extends Omit<ServiceRunnerOptions, 'dtype'> {
   /** Which backend runs the models; undefined (and, today, anything else) is the local inference service. */
   backend?: unknown;
-  device: 'cpu' | 'cuda';
   /** One dtype, or one per model (a per-model setting, else the general one). */
   dtype: Dtype | ((model: string) => Dtype);
-  /** The Hub (src/core/lab/hubAccess.ts), or a function that settles it on first use. */
-  hub: HubAccess | (() => Promise<HubAccess>);
   /**
    * The local service: a long-lived one (or a function that starts it on first use), shared and not
    * disposed with the runner; or the path of its script, for a service this runner starts when first
@@ -21,10 +19,6 @@ export interface MakeRunnerOptions {
   service: InferenceService | (() => InferenceService) | { scriptPath: string };
   /** Shared between runners so a resolved model is reused (default: a new one that remembers for an hour). */
   resolver?: ModelResolver;
-  /** Unload a model after this long unused, in ms (0: the service's default). */
-  idleUnloadMs?: number;
-  onStage?: (s: Stage) => void;
-  log?: (message: string) => void;
 }
 
 /** A TaskRunner the caller disposes when done; `runDetailed` gives the raw pipeline run its timings. */
