@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const treeView = vscode.window.createTreeView('aiLab.environment', { treeDataProvider: tree, showCollapseAll: true });
   const hub = createHubViews(context, log);
   // The inference service process starts on the first run, not here.
-  const inference = new InferenceHost(context.extensionPath, env, log, () => hub.session.storedToken());
+  const inference = new InferenceHost(context.extensionPath, env, log, () => hub.session.hubAccess());
   const results = new ResultsPanel(context.extensionUri, log);
   const pdfText = new PdfTextService(log);
   const pdfViewer = new PdfViewerProvider(context.extensionUri, pdfText, log);

@@ -5,13 +5,12 @@ import * as readline from 'node:readline/promises';
 import { formatBytes } from '../core/bytes';
 import { executeDelete, findCachedRepo, planDelete, scanCache } from '../core/hub/cacheScan';
 import { executeXetClear, planXetClear, resolveXetCacheDir, scanXetCache, type XetCacheScan } from '../core/hub/xetCache';
-import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
-import { looksLikeLocalPath } from '../core/inference/resolveModel';
-import { downloadSnapshot } from '../core/hub/snapshot';
-import { inspectTokenization, TOKENIZER_FILES } from '../core/tokenize/inspect';
+import { resolveHubCacheDir } from '../core/hub/hubConfig';
+import { fetchTokenizer } from '../core/lab/fetchTokenizer';
+import { inspectTokenization } from '../core/tokenize/inspect';
 import { oneOf, parseFlags, UsageError } from './args';
 import { contentProblem, listWords, ModelFilesError, readModelJson } from '../core/inference/modelFolder';
-import { readInputText } from './context';
+import { cliHub, readInputText } from './context';
 
 /**
  * A --dir the user named must be a folder: a missing one (a typo, a disk not mounted) is not an empty
@@ -39,7 +38,7 @@ export const CACHE_USAGE = `  cache scan [--dir PATH] [--xet-dir PATH] [--json]
       deletes a repo, or only some revisions (blobs other revisions use are kept); asks first
   cache rm --xet [--xet-dir PATH] [--dry-run] [--yes] [--json]
       clears the Xet cache (chunk, shard and upload-staging folders, hf_xet's logs); the hub cache stays; asks first
-  tokenize <MODEL ID|FOLDER> [--text TEXT | --file PATH | stdin] [--encoding NAME] [--endpoint URL] [--json]
+  tokenize <MODEL ID|FOLDER> [--text TEXT | --file PATH | stdin] [--encoding NAME] [--endpoint URL] [--offline] [--json]
       tokens, ids, offsets, count vs the model's maximum, vocab and cased/uncased checks`;
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -150,21 +149,11 @@ async function clearXet(argv: string[]): Promise<number> {
 }
 
 async function tokenize(argv: string[]): Promise<number> {
-  const a = parseFlags('tokenize', argv, { values: ['--text', '--file', '--endpoint', '--encoding'], switches: ['--json'] });
+  const a = parseFlags('tokenize', argv, { values: ['--text', '--file', '--endpoint', '--encoding'], switches: ['--json', '--offline'] });
   const model = a.positional[0];
   if (!model || a.positional.length > 1) throw new UsageError('tokenize takes one model id or folder');
   const text = await readInputText(a);
-  let dir = model;
-  if (!looksLikeLocalPath(model)) {
-    const snap = await downloadSnapshot({
-      repoId: model,
-      endpoint: resolveHubEndpoint(a.flags.get('--endpoint')),
-      token: resolveToken(undefined)?.token,
-      cacheDir: resolveHubCacheDir(),
-      select: (files) => TOKENIZER_FILES.filter((f) => files.includes(f)),
-    });
-    dir = snap.dir;
-  }
+  const dir = await fetchTokenizer(model, cliHub(a));
   // Named problems (empty, not JSON, with line and column) rather than the tokenizer library's.
   const broken = (['tokenizer.json', 'tokenizer_config.json'] as const)
     .map((file) => {

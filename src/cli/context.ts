@@ -1,9 +1,8 @@
 /** What the CLI's model-running commands share: their input text, the device, and the Hub. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
 import { chooseDevice, type DeviceChoice, type DeviceSetting } from '../core/inference/device';
-import type { HubAccess } from '../core/inference/resolveModel';
+import { hubAccess, type HubAccess } from '../core/lab/hubAccess';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import { decodeText, decoderFor } from '../core/text/decode';
 import { readTextFileBytes } from '../core/text/textFile';
@@ -62,12 +61,10 @@ export async function cliDevice(setting: DeviceSetting): Promise<DeviceChoice> {
   return chooseDevice(setting, ort);
 }
 
-/** --endpoint / HF_ENDPOINT, HF_TOKEN or the token file, HF_HOME, --offline / HF_HUB_OFFLINE. */
+/** The Hub from --endpoint and --offline, and the environment (src/core/lab/hubAccess.ts says which wins). */
 export function cliHub(a: Parsed): HubAccess {
-  return {
-    endpoint: resolveHubEndpoint(a.flags.get('--endpoint')),
-    token: resolveToken(undefined)?.token,
-    cacheDir: resolveHubCacheDir(),
-    offline: a.switches.has('--offline') || isOfflineByEnv(),
-  };
+  return hubAccess({ endpoint: a.flags.get('--endpoint'), offline: a.switches.has('--offline') });
 }
+
+/** Where the CLI's inference service script is (next to cli.js in dist/). */
+export const CLI_SERVICE = { scriptPath: path.join(__dirname, 'inferenceService.js') };

@@ -4,7 +4,7 @@ import { formatBytes } from '../core/bytes';
 import { compatibilityVerdict } from '../core/hub/compat';
 import { DatasetViewer } from '../core/hub/datasetViewer';
 import { HubClient, MODEL_SORTS, type ModelSort } from '../core/hub/hubApi';
-import { resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
+import { cliHub } from './context';
 import { cardTable } from '../core/hub/modelCard';
 import { downloadSnapshot } from '../core/hub/snapshot';
 import { oneOf, parseFlags, positiveNumber, UsageError, type Parsed } from './args';
@@ -21,7 +21,8 @@ export const HUB_USAGE = `  models search [QUERY] [--task T] [--library L] [--au
       All take [--endpoint URL] (default HF_ENDPOINT or https://huggingface.co); HF_TOKEN or \`hf auth login\`'s token is used.`;
 
 function client(a: Parsed): HubClient {
-  return new HubClient({ endpoint: resolveHubEndpoint(a.flags.get('--endpoint')), token: resolveToken(undefined)?.token });
+  const hub = cliHub(a);
+  return new HubClient({ endpoint: hub.endpoint, token: hub.token });
 }
 
 function limitOf(a: Parsed): number {
@@ -98,7 +99,7 @@ async function datasets(argv: string[]): Promise<number> {
     const c = client(a);
     const info = await c.datasetInfo(id);
     // The token goes to a viewer named here, to the Hub's own viewer for huggingface.co, and nowhere else (viewerGetsToken).
-    const viewer = new DatasetViewer({ base: a.flags.get('--datasets-server'), hubEndpoint: c.endpoint, token: resolveToken(undefined)?.token });
+    const viewer = new DatasetViewer({ base: a.flags.get('--datasets-server'), hubEndpoint: c.endpoint, token: cliHub(a).token });
     let configs: Awaited<ReturnType<DatasetViewer['configs']>> = [];
     let viewerError: string | undefined;
     try {
@@ -154,9 +155,7 @@ async function download(argv: string[]): Promise<number> {
     repoId: id,
     type,
     revision: a.flags.get('--revision'),
-    endpoint: resolveHubEndpoint(a.flags.get('--endpoint')),
-    token: resolveToken(undefined)?.token,
-    cacheDir: resolveHubCacheDir(),
+    ...cliHub(a),
     select: (files) => {
       const chosen = include.length ? files.filter((f) => include.some((re) => re.test(f))) : files;
       if (!chosen.length) throw new Error(`No file of ${id} matches ${a.all.get('--include')!.join(', ')}`);

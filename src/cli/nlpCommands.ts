@@ -1,20 +1,15 @@
 /** ai-lab classify | grammar | qnli | zero-shot | summarize | generate: the NLP tasks from a terminal. */
 import { formatAnswers } from '../core/qa/format';
-import * as path from 'node:path';
 import type { DeviceSetting } from '../core/inference/device';
-import { InferenceService } from '../core/inference/inferenceService';
 import type { Dtype } from '../core/inference/modelFiles';
-import { ModelResolver } from '../core/inference/resolveModel';
-import { classifyText, parseLabels, qnli, zeroShot } from '../core/nlp/classify';
+import { makeRunner } from '../core/lab/makeRunner';
+import { runLabTask, type LabRequest } from '../core/lab/runLabTask';
+import { parseLabels } from '../core/nlp/classify';
 import { checkHypothesisTemplate } from '../core/nlp/hypothesis';
-import { continueText } from '../core/nlp/generate';
 import type { LabOutput } from '../core/nlp/runner';
-import { ServiceTaskRunner } from '../core/nlp/serviceRunner';
-import { extractiveSummary, summarize } from '../core/nlp/summarize';
-import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId } from '../core/nlp/tasks';
+import { DEFAULT_PRESETS, LAB_TASKS, SUMMARY_DEFAULTS, type LabTaskId } from '../core/nlp/tasks';
 import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
-import { cliDevice, cliHub, readInputText } from './context';
-import { modelDisplayName, modelPathKey } from '../core/inference/modelName';
+import { CLI_SERVICE, cliDevice, cliHub, readInputText } from './context';
 
 export const NLP_USAGE = `  classify | grammar | qnli | zero-shot | summarize | generate [--model ID|FOLDER]
       [--text TEXT | --file PATH | stdin] [--json] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
@@ -42,8 +37,9 @@ const SPEC: Record<string, { task: LabTaskId; values: string[]; switches: string
 
 export const NLP_COMMANDS = Object.keys(SPEC);
 
-function labelMap(raw: string | undefined, fallback?: Record<string, string>): Record<string, string> | undefined {
-  if (!raw) return fallback;
+/** --label-map; without it the task's own (grammar's LABEL_0/LABEL_1 names) applies. */
+function labelMap(raw: string | undefined): Record<string, string> | undefined {
+  if (!raw) return undefined;
   const entries = raw.split(',').map((kv) => kv.split('=').map((s) => s.trim()));
   if (entries.some((e) => e.length !== 2 || !e[0] || !e[1])) throw new UsageError('--label-map takes LABEL=name pairs, e.g. "LABEL_0=unacceptable,LABEL_1=acceptable"');
   return Object.fromEntries(entries as Array<[string, string]>);
@@ -85,52 +81,50 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   }
   const question = a.flags.get('--question') ?? '';
   if (command === 'qnli' && !question.trim()) throw new UsageError('qnli needs --question "…"');
-  const preset = oneOf('--preset', a.flags.get('--preset'), ['short', 'medium', 'long'] as const, 'medium');
+  const preset = oneOf('--preset', a.flags.get('--preset'), ['short', 'medium', 'long'] as const, SUMMARY_DEFAULTS.preset);
   const minNew = positiveNumber('--min-new-tokens', a.flags.get('--min-new-tokens'));
   const maxNew = positiveNumber('--max-new-tokens', a.flags.get('--max-new-tokens'));
   const ratio = positiveNumber('--ratio', a.flags.get('--ratio'));
   if (ratio !== undefined && ratio > 1) throw new UsageError('--ratio is a share of the sentences, between 0 and 1');
-  const map = labelMap(a.flags.get('--label-map'), task.labelMap);
+  const map = labelMap(a.flags.get('--label-map'));
   const text = await readInputText(a);
-
-  const started = performance.now();
-  const device = await cliDevice(deviceSetting);
-  const service = new InferenceService({ scriptPath: path.join(__dirname, 'inferenceService.js') });
-  const runner = new ServiceTaskRunner(service, new ModelResolver(60 * 60_000), {
-    device: device.device,
-    dtype: () => dtype,
-    hub: cliHub(a),
-  });
-  const stream = !json && process.stdout.isTTY !== undefined ? (t: string) => process.stdout.write(t) : undefined;
-  let streamed = false;
-  const onPartial = stream && command === 'generate' ? (t: string) => ((streamed = true), stream(t)) : undefined;
-  try {
-    let out: LabOutput;
-    if (command === 'classify' || command === 'grammar') out = await classifyText({ runner, model, text, maxTokens, labelMap: map });
-    else if (command === 'qnli') out = await qnli({ runner, model, text, question, maxTokens });
-    else if (command === 'zero-shot') out = await zeroShot({ runner, model, text, labels, maxTokens, multiLabel: a.switches.has('--multi-label'), hypothesisTemplate: template });
-    else if (command === 'summarize' && extractive) out = await extractiveSummary({ runner, model, text, sentences: positiveNumber('--sentences', a.flags.get('--sentences')), ratio });
-    else if (command === 'summarize') {
-      const p = DEFAULT_PRESETS[preset];
-      out = await summarize({ runner, model, text, preset: { minNewTokens: minNew ?? p.minNewTokens, maxNewTokens: maxNew ?? p.maxNewTokens } });
-    } else {
-      out = await continueText({
-        runner,
-        model,
-        prompt: text,
+  const maxTokensOpt = { maxTokens };
+  let request: LabRequest;
+  if (command === 'classify' || command === 'grammar') request = { task: spec.task as 'sentiment' | 'grammar', model, text, options: { ...maxTokensOpt, labelMap: map } };
+  else if (command === 'qnli') request = { task: 'qnli', model, text, question, options: maxTokensOpt };
+  else if (command === 'zero-shot') request = { task: 'zeroShot', model, text, labels, options: { ...maxTokensOpt, multiLabel: a.switches.has('--multi-label'), hypothesisTemplate: template } };
+  else if (extractive) request = { task: 'extractive', model, text, options: { sentences: positiveNumber('--sentences', a.flags.get('--sentences')), ratio } };
+  else if (command === 'summarize') {
+    const p = DEFAULT_PRESETS[preset];
+    request = { task: 'summarize', model, text, options: { preset: { minNewTokens: minNew ?? p.minNewTokens, maxNewTokens: maxNew ?? p.maxNewTokens } } };
+  } else {
+    request = {
+      task: 'generate',
+      model,
+      text,
+      options: {
         maxNewTokens: maxNew,
         doSample: a.switches.has('--do-sample'),
         temperature: positiveNumber('--temperature', a.flags.get('--temperature')),
         topK: positiveNumber('--top-k', a.flags.get('--top-k')),
         topP: positiveNumber('--top-p', a.flags.get('--top-p')),
-        onPartial,
-      });
-    }
-    const result = { task: task.id, model: modelDisplayName(model), ...modelPathKey(model), device: device.device, deviceReason: device.reason, output: out, timings: { totalMs: Math.round(performance.now() - started) } };
+      },
+    };
+  }
+
+  const started = performance.now();
+  const device = await cliDevice(deviceSetting);
+  const runner = makeRunner({ device: device.device, dtype, hub: cliHub(a), service: CLI_SERVICE });
+  const stream = !json && process.stdout.isTTY !== undefined ? (t: string) => process.stdout.write(t) : undefined;
+  let streamed = false;
+  const onPartial = stream && command === 'generate' ? (t: string) => ((streamed = true), stream(t)) : undefined;
+  try {
+    const { producedBy, ...out } = await runLabTask(request, runner, { onPartial });
+    const result = { task: task.id, model: producedBy.model, ...(producedBy.modelPath ? { modelPath: producedBy.modelPath } : {}), backend: producedBy.backend, device: producedBy.device ?? device.device, deviceReason: device.reason, output: out, timings: { totalMs: Math.round(performance.now() - started) } };
     if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else process.stdout.write(streamed ? '\n' : `${print(out)}\n`);
   } finally {
-    service.dispose();
+    runner.dispose();
   }
   return 0;
 }

@@ -2,21 +2,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeviceSetting } from '../core/inference/device';
-import { InferenceService } from '../core/inference/inferenceService';
 import type { Dtype } from '../core/inference/modelFiles';
-import { ModelResolver } from '../core/inference/resolveModel';
-import { ServiceTaskRunner } from '../core/nlp/serviceRunner';
-import { LAB_TASKS } from '../core/nlp/tasks';
+import { makeRunner } from '../core/lab/makeRunner';
+import { runLabTask } from '../core/lab/runLabTask';
 import { extractPdf, PdfError, scanAdvice, type PdfText } from '../core/pdf/extract';
-import { joinPages, parsePageRange, type DocumentText } from '../core/pdf/pageText';
+import { parsePageRange, type DocumentText } from '../core/pdf/pageText';
 import { notAFileError, readPdfFile, specialFileKind } from '../core/pdf/pdfFile';
-import { askQuestion } from '../core/qa/ask';
 import { formatAnswers } from '../core/qa/format';
 import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
 import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
-import { cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
-import { modelDisplayName, modelPathKey } from '../core/inference/modelName';
+import { CLI_SERVICE, cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
 
 export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
       The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
@@ -97,54 +93,56 @@ export async function askCommand(argv: string[]): Promise<number> {
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (quote the question)`);
   if (!question.trim()) throw new UsageError('the question is empty');
   const json = a.switches.has('--json');
-  const topK = count('--top-k', a.flags.get('--top-k'), 1) ?? 3;
-  const minScore = a.flags.has('--min-score') ? Number(a.flags.get('--min-score')) : 0.1;
-  if (!Number.isFinite(minScore) || minScore < 0 || minScore > 1) throw new UsageError('--min-score is between 0 and 1');
-  const retrieveTop = count('--retrieve-top', a.flags.get('--retrieve-top'), 0) ?? 8;
-  const chunkTokens = count('--chunk-tokens', a.flags.get('--chunk-tokens'), 32) ?? 320;
-  const overlapTokens = count('--overlap-tokens', a.flags.get('--overlap-tokens'), 0) ?? 64;
+  // Flags not given: the task table's QA_DEFAULTS (runLabTask fills them in).
+  const topK = count('--top-k', a.flags.get('--top-k'), 1);
+  const minScore = a.flags.has('--min-score') ? Number(a.flags.get('--min-score')) : undefined;
+  if (minScore !== undefined && (!Number.isFinite(minScore) || minScore < 0 || minScore > 1)) throw new UsageError('--min-score is between 0 and 1');
+  const retrieveTop = count('--retrieve-top', a.flags.get('--retrieve-top'), 0);
+  const chunkTokens = count('--chunk-tokens', a.flags.get('--chunk-tokens'), 32);
+  const overlapTokens = count('--overlap-tokens', a.flags.get('--overlap-tokens'), 0);
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
-  const model = a.flags.get('--model') ?? LAB_TASKS.qa.defaultModel;
+  const model = a.flags.get('--model');
   encodingFlag(a);
 
-  let doc: DocumentText;
-  let paged = false;
+  // A PDF's pages make answers say their page; a text file or stdin is one page without a number.
+  let text: string;
+  let doc: DocumentText | undefined;
   if (source === '-') {
     const bytes = await readStdinBytes();
     if (!bytes.length) throw new UsageError('no text on stdin');
-    const { text, bom } = decodeInput(bytes, 'stdin', a);
-    doc = joinPages([{ page: 1, text: requireInputText(text, bom, 'the text on stdin') }]);
+    const decoded = decodeInput(bytes, 'stdin', a);
+    text = requireInputText(decoded.text, decoded.bom, 'the text on stdin');
   } else {
     exists(source);
     if (isPdfFile(source)) {
       const t = await readPdf(source, a.flags.get('--pages'), a.flags.get('--password'), json);
       const advice = scanAdvice(t, path.basename(source));
       if (advice) throw new PdfError('noText', advice);
-      requireVisibleText(t.text, `the text of ${source}`);
+      text = requireVisibleText(t.text, `the text of ${source}`);
       doc = t;
-      paged = true;
     } else {
-      const { text, bom } = decodeInput(readTextFileBytes(source), path.basename(source), a);
-      doc = joinPages([{ page: 1, text: requireInputText(text, bom, `the file ${source}`) }]);
+      const decoded = decodeInput(readTextFileBytes(source), path.basename(source), a);
+      text = requireInputText(decoded.text, decoded.bom, `the file ${source}`);
     }
   }
 
   const started = performance.now();
   const device = await cliDevice(deviceSetting);
-  const service = new InferenceService({ scriptPath: path.join(__dirname, 'inferenceService.js') });
-  const runner = new ServiceTaskRunner(service, new ModelResolver(60 * 60_000), { device: device.device, dtype: () => dtype, hub: cliHub(a) });
+  const runner = makeRunner({ device: device.device, dtype, hub: cliHub(a), service: CLI_SERVICE });
   try {
-    const out = await askQuestion({ runner, model, question, doc, paged, topK, minScore, retrieveTop, chunkTokens, overlapTokens });
+    const out = await runLabTask({ task: 'qa', model, text, doc, question, what: `the text of ${source === '-' ? 'stdin' : source}`, options: { topK, minScore, retrieveTop, chunkTokens, overlapTokens } }, runner);
+    if (out.kind !== 'answers') throw new Error(`Ask a Question gave a ${out.kind} result`);
     if (json) {
       const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, page: x.page ?? null, context: x.context, start: x.start, end: x.end }));
-      process.stdout.write(`${JSON.stringify({ question: out.question, source, model: modelDisplayName(model), ...modelPathKey(model), device: device.device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
+      const by = out.producedBy;
+      process.stdout.write(`${JSON.stringify({ question: out.question, source, model: by.model, ...(by.modelPath ? { modelPath: by.modelPath } : {}), backend: by.backend, device: by.device ?? device.device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatAnswers(out)}\n`);
     }
     return out.answers.length ? 0 : 3;
   } finally {
-    service.dispose();
+    runner.dispose();
   }
 }
 

@@ -1,11 +1,10 @@
-import * as path from 'node:path';
 import type { DeviceSetting } from '../core/inference/device';
-import { InferenceService } from '../core/inference/inferenceService';
 import { SUPPORTED_TASKS, type Dtype } from '../core/inference/modelFiles';
-import { resolveModel } from '../core/inference/resolveModel';
+import { makeRunner } from '../core/lab/makeRunner';
+import type { Stage } from '../core/nlp/serviceRunner';
 import { pipelineInputs } from '../core/inference/taskInputs';
 import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
-import { cliDevice, cliHub, readInputText } from './context';
+import { CLI_SERVICE, cliDevice, cliHub, readInputText } from './context';
 import { modelDisplayName } from '../core/inference/modelName';
 
 export const RUN_USAGE = `  run <task> --model <id|folder> [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
@@ -39,26 +38,22 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   const t0 = performance.now();
   const device = await cliDevice(deviceSetting);
-  const progress = (p: { file: string; doneBytes: number; totalBytes: number }) => {
-    if (!json && process.stderr.isTTY) process.stderr.write(`\rdownloading ${p.file}: ${Math.round((100 * p.doneBytes) / Math.max(1, p.totalBytes))}%   `);
+  let t1 = t0;
+  const onStage = (s: Stage) => {
+    if (s.stage === 'load') t1 = performance.now();
+    const p = s.stage === 'download' ? s.progress : undefined;
+    if (p && !json && process.stderr.isTTY) process.stderr.write(`\rdownloading ${p.file}: ${Math.round((100 * p.doneBytes) / Math.max(1, p.totalBytes))}%   `);
   };
-  const resolved = await resolveModel({
-    model,
-    task,
-    device: device.device,
-    dtype,
-    hub: cliHub(a),
-    onProgress: progress,
-  });
-  const t1 = performance.now();
-  const service = new InferenceService({ scriptPath: path.join(__dirname, 'inferenceService.js') });
+  const runner = makeRunner({ device: device.device, dtype, hub: cliHub(a), service: CLI_SERVICE, onStage });
   try {
-    const r = await service.run({ task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs, idleUnloadMs: 0 });
+    const r = await runner.runDetailed(task, model, inputs);
+    const resolved = r.resolved;
     const result = {
       task,
       model: modelDisplayName(model),
       modelDir: resolved.dir,
       source: resolved.source,
+      backend: runner.backend,
       device: device.device,
       deviceReason: device.reason,
       dtype: resolved.dtype,
@@ -67,7 +62,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     };
     process.stdout.write(json ? JSON.stringify(result, null, 2) + '\n' : formatOutput(result.output) + `\n(${modelDisplayName(model)} on ${device.device.toUpperCase()}, ${resolved.dtype}, ${result.timings.runMs} ms)\n`);
   } finally {
-    service.dispose();
+    runner.dispose();
   }
   return 0;
 }

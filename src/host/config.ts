@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
-import { DEFAULT_PRESETS, LAB_TASKS, type LabTaskId, type SummaryPreset } from '../core/nlp/tasks';
+import { BATCH_SIZE, CLASSIFY_DEFAULTS, DEFAULT_PRESETS, GENERATE_DEFAULTS, LAB_TASKS, QA_DEFAULTS, SUMMARY_DEFAULTS, ZERO_SHOT_DEFAULTS, type LabTaskId, type SummaryPreset } from '../core/nlp/tasks';
 import { findCudaLibraryDirs, withLibraryPath } from '../core/onnx/cudaLibraries';
 import { resolveGuarded, type GuardedKey, type SettingOrigin } from '../core/settings/guarded';
 import { isInsideAny, looksLikePath, resolveSettingPath } from '../core/settings/workspacePaths';
@@ -122,28 +122,28 @@ function readNlpConfig(
   return {
     models,
     labelMaps: guarded<Record<string, Record<string, string>>>('labelMaps') ?? {},
-    hypothesisTemplate: c.get<string>('zeroShot.hypothesisTemplate') || 'This example is {}.',
-    multiLabel: c.get<boolean>('zeroShot.multiLabel') ?? false,
+    hypothesisTemplate: c.get<string>('zeroShot.hypothesisTemplate') || ZERO_SHOT_DEFAULTS.hypothesisTemplate,
+    multiLabel: c.get<boolean>('zeroShot.multiLabel') ?? ZERO_SHOT_DEFAULTS.multiLabel,
     presets: { short: preset('short'), medium: preset('medium'), long: preset('long') },
-    extractiveSentences: num('summarize.extractiveSentences', 3, 0),
-    extractiveRatio: Math.min(1, num('summarize.extractiveRatio', 0.3, 0.01)),
-    chunkTokens: num('summarize.chunkTokens', 700, 32),
-    maxTokensPerPart: num('maxTokensPerPart', 400, 16),
-    batchSize: num('batchSize', 16, 1),
+    extractiveSentences: num('summarize.extractiveSentences', SUMMARY_DEFAULTS.extractiveSentences, 0),
+    extractiveRatio: Math.min(1, num('summarize.extractiveRatio', SUMMARY_DEFAULTS.extractiveRatio, 0.01)),
+    chunkTokens: num('summarize.chunkTokens', SUMMARY_DEFAULTS.chunkTokens, 32),
+    maxTokensPerPart: num('maxTokensPerPart', CLASSIFY_DEFAULTS.maxTokensPerPart, 16),
+    batchSize: num('batchSize', BATCH_SIZE, 1),
     generate: {
-      maxNewTokens: num('generate.maxNewTokens', 50, 1),
-      doSample: c.get<boolean>('generate.doSample') ?? false,
-      temperature: num('generate.temperature', 0.8, 0.01),
-      topK: num('generate.topK', 50, 1),
-      topP: Math.min(1, num('generate.topP', 0.95, 0.01)),
+      maxNewTokens: num('generate.maxNewTokens', GENERATE_DEFAULTS.maxNewTokens, 1),
+      doSample: c.get<boolean>('generate.doSample') ?? GENERATE_DEFAULTS.doSample,
+      temperature: num('generate.temperature', GENERATE_DEFAULTS.temperature, 0.01),
+      topK: num('generate.topK', GENERATE_DEFAULTS.topK, 1),
+      topP: Math.min(1, num('generate.topP', GENERATE_DEFAULTS.topP, 0.01)),
     },
     statusMessage: c.get<boolean>('results.statusMessage') ?? true,
     qa: {
-      chunkTokens: Math.min(1000, num('qa.chunkTokens', 320, 64)),
-      overlapTokens: num('qa.overlapTokens', 64, 0),
-      topK: Math.min(20, num('qa.topK', 3, 1)),
-      minScore: Math.min(1, num('qa.minScore', 0.1, 0)),
-      retrieveTop: num('qa.retrieveTop', 8, 0),
+      chunkTokens: Math.min(1000, num('qa.chunkTokens', QA_DEFAULTS.chunkTokens, 64)),
+      overlapTokens: num('qa.overlapTokens', QA_DEFAULTS.overlapTokens, 0),
+      topK: Math.min(20, num('qa.topK', QA_DEFAULTS.topK, 1)),
+      minScore: Math.min(1, num('qa.minScore', QA_DEFAULTS.minScore, 0)),
+      retrieveTop: num('qa.retrieveTop', QA_DEFAULTS.retrieveTop, 0),
     },
   };
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DatasetViewer } from '../core/hub/datasetViewer';
 import { HubClient, type WhoAmI } from '../core/hub/hubApi';
 import { resolveHubCacheDir, resolveHubEndpoint, resolveToken, type TokenSource } from '../core/hub/hubConfig';
+import { hubAccess, type HubAccess } from '../core/lab/hubAccess';
 import { HubError } from '../core/hub/snapshot';
 import { readConfig } from './config';
 import type { Log } from './log';
@@ -36,6 +37,12 @@ export class HubSession implements vscode.Disposable {
   /** The token AI Lab signed in with (SecretStorage only). */
   storedToken(): Promise<string | undefined> {
     return Promise.resolve(this.secrets.get(SECRET_KEY));
+  }
+
+  /** The Hub for model downloads: aiLab.hubEndpoint, aiLab.hubOffline and the signed-in token (src/core/lab/hubAccess.ts says which wins). */
+  async hubAccess(): Promise<HubAccess> {
+    const cfg = readConfig();
+    return hubAccess({ endpoint: cfg.hubEndpoint, signedInToken: await this.storedToken(), offline: cfg.hubOffline });
   }
 
   async token(): Promise<TokenSource | undefined> {

@@ -1,16 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/bytes';
-import { isOfflineByEnv, resolveHubCacheDir, resolveHubEndpoint, resolveToken } from '../core/hub/hubConfig';
-import type { DownloadProgress } from '../core/hub/snapshot';
 import { progressText } from '../core/hub/fetchBlobs';
 import { chooseDevice, type DeviceChoice } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
-import { ModelResolver, modelMaxLength, type HubAccess, type ResolvedModel } from '../core/inference/resolveModel';
+import { ModelResolver } from '../core/inference/resolveModel';
+import { hubAccess, type HubAccess } from '../core/lab/hubAccess';
+import { makeRunner, type LabRunner } from '../core/lab/makeRunner';
+import type { DetailedRun, Stage } from '../core/nlp/serviceRunner';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import type { OnnxRuntimeStatus } from '../core/env/types';
-import { modelInput } from '../core/nlp/modelInput';
-import type { TaskRunner } from '../core/nlp/runner';
 import { cudaChildEnv, readConfig } from './config';
 import type { EnvironmentService } from './environmentService';
 import type { Log } from './log';
@@ -22,18 +20,14 @@ export interface PipelineRun {
   inputs: unknown[];
 }
 
-export interface PipelineResult {
+export interface PipelineResult extends DetailedRun {
   task: string;
   model: string;
-  output: unknown;
   device: DeviceChoice;
-  resolved: ResolvedModel;
-  loadMs: number;
-  runMs: number;
   totalMs: number;
 }
 
-export type Stage = { stage: 'resolve' } | { stage: 'download'; progress: DownloadProgress } | { stage: 'load'; device: string };
+export type { Stage } from '../core/nlp/serviceRunner';
 
 /** A stage in words, for a progress notification. */
 export function stageMessage(s: Stage, model: string): string {
@@ -57,7 +51,8 @@ export class InferenceHost implements vscode.Disposable {
     private readonly extensionPath: string,
     private readonly env: EnvironmentService,
     private readonly log: Log,
-    private readonly signedInToken: () => Promise<string | undefined> = async () => undefined,
+    /** The Hub (the settings and the signed-in token: HubSession.hubAccess); without a session, settings and environment. */
+    private readonly hub: () => Promise<HubAccess> = async () => hubAccess({ endpoint: readConfig().hubEndpoint, offline: readConfig().hubOffline }),
   ) {}
 
   private getService(): InferenceService {
@@ -87,77 +82,37 @@ export class InferenceHost implements vscode.Disposable {
     return d;
   }
 
-  /** Endpoint, token (HF_TOKEN, signed-in, or the token file on disk), cache folder, offline mode. */
-  private async hubAccess(): Promise<HubAccess> {
-    const cfg = readConfig();
-    return {
-      endpoint: resolveHubEndpoint(cfg.hubEndpoint),
-      token: resolveToken(await this.signedInToken())?.token,
-      cacheDir: resolveHubCacheDir(),
-      offline: cfg.hubOffline || isOfflineByEnv(),
-    };
+  /**
+   * A runner for one command (src/core/lab/makeRunner.ts), on the device chosen now, reporting
+   * downloads and loads through `onStage`. Its Hub access is settled on first use, once, not again for
+   * each of its batches.
+   */
+  async taskRunner(onStage: (s: Stage) => void = () => undefined): Promise<LabRunner> {
+    return (await this.runnerOnDevice(onStage)).runner;
   }
 
-  /** The device, and the model's files in the cache (downloaded if needed). */
-  private async resolve(task: string, model: string, signal: AbortSignal | undefined, onStage: (s: Stage) => void, hub: Promise<HubAccess>) {
+  private async runnerOnDevice(onStage: (s: Stage) => void): Promise<{ runner: LabRunner; device: DeviceChoice }> {
     const cfg = readConfig();
-    onStage({ stage: 'resolve' });
     const device = await this.chooseDevice();
-    const resolved = await this.resolver.resolve({
-      model,
-      task,
+    const runner = makeRunner({
       device: device.device,
-      dtype: cfg.modelDtypes[model.trim()] ?? cfg.dtype,
-      hub: await hub,
-      signal,
-      onProgress: (progress) => onStage({ stage: 'download', progress }),
+      dtype: (model) => cfg.modelDtypes[model.trim()] ?? cfg.dtype,
+      hub: this.hub,
+      service: () => this.getService(),
+      resolver: this.resolver,
+      idleUnloadMs: cfg.idleUnloadMinutes * 60_000,
+      onStage,
       log: (m) => this.log.info(m),
     });
-    if (resolved.downloadedBytes) this.log.info(`Downloaded ${model} (${formatBytes(resolved.downloadedBytes)}) into ${resolved.dir}`);
-    return { device, resolved };
+    return { runner, device };
   }
 
-  /** Device, model files (downloading if needed), then the service: the one path every run takes. */
-  private async execute(
-    task: string,
-    model: string,
-    inputs: unknown[],
-    signal: AbortSignal | undefined,
-    onStage: (s: Stage) => void,
-    hub: Promise<HubAccess>,
-    onPartial?: (t: string) => void,
-  ) {
-    const cfg = readConfig();
-    const { device, resolved } = await this.resolve(task, model, signal, onStage, hub);
-    onStage({ stage: 'load', device: device.device });
-    const out = await this.getService().run(
-      { task, modelDir: resolved.dir, device: device.device, dtype: resolved.dtype, inputs, idleUnloadMs: cfg.idleUnloadMinutes * 60_000 },
-      signal,
-      onPartial,
-    );
-    this.log.info(`${task} with ${model} on ${device.device} (${resolved.dtype}): load ${out.loadMs.toFixed(0)} ms, run ${out.runMs.toFixed(0)} ms`);
-    return { out, device, resolved };
-  }
-
+  /** A raw pipeline run ("Run Model on Selection"): the model's output, where it came from, timings. */
   async run(r: PipelineRun, signal: AbortSignal, onStage: (s: Stage) => void = () => undefined): Promise<PipelineResult> {
     const started = performance.now();
-    const { out, device, resolved } = await this.execute(r.task, r.model, r.inputs, signal, onStage, this.hubAccess());
-    return { task: r.task, model: r.model, output: out.output, device, resolved, loadMs: out.loadMs, runMs: out.runMs, totalMs: performance.now() - started };
-  }
-
-  /**
-   * A TaskRunner for one NLP command, reporting downloads and loads through `onStage`. Its Hub access
-   * (the token file is read from disk) is settled once, not again for each of its batches.
-   */
-  taskRunner(onStage: (s: Stage) => void = () => undefined): TaskRunner {
-    let hub: Promise<HubAccess> | undefined;
-    const access = () => (hub ??= this.hubAccess());
-    return {
-      run: async (pipeline, model, inputs, options = {}) => (await this.execute(pipeline, model, inputs, options.signal, onStage, access(), options.onPartial)).out.output,
-      maxInputTokens: async (pipeline, model, signal) => modelMaxLength((await this.resolve(pipeline, model, signal, onStage, access())).resolved.dir),
-      // Parts are sized with the model's own tokenizer, read here from its folder (the service is not asked).
-      inputLimits: async (pipeline, model, signal) => modelInput((await this.resolve(pipeline, model, signal, onStage, access())).resolved.dir, pipeline),
-    };
+    const { runner, device } = await this.runnerOnDevice(onStage);
+    const out = await runner.runDetailed(r.task, r.model, r.inputs, { signal });
+    return { ...out, task: r.task, model: r.model, device, totalMs: performance.now() - started };
   }
 
   /** After the CUDA provider or its libraries change: probe again, and restart the service on next use. */

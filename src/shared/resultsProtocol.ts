@@ -9,6 +9,8 @@ export interface ResultEntry {
   title: string;
   model: string;
   device: string;
+  /** Which backend produced the output ('local': the inference service on this machine), once it is done. */
+  backend?: string;
   startedAt: number;
   durationMs?: number;
   input: { excerpt: string; length: number; where?: string };

@@ -1,27 +1,3 @@
-import { LAB_TASKS } from '../nlp/tasks';
-
-/**
- * Hub models with ONNX weights for transformers.js, per pipeline: the NLP tasks' defaults (one
- * table, so they cannot drift apart), plus question answering.
- */
-export const DEFAULT_MODELS: Record<string, string> = {
-  'text-classification': LAB_TASKS.sentiment.defaultModel,
-  'zero-shot-classification': LAB_TASKS.zeroShot.defaultModel,
-  'question-answering': 'Xenova/distilbert-base-cased-distilled-squad',
-  summarization: LAB_TASKS.summarize.defaultModel,
-  'text-generation': LAB_TASKS.generate.defaultModel,
-  'feature-extraction': LAB_TASKS.extractive.defaultModel,
-};
-
-export const TASK_LABELS: Record<string, string> = {
-  'text-classification': 'Text classification (sentiment, grammar…)',
-  'zero-shot-classification': 'Zero-shot classification (your labels)',
-  'question-answering': 'Question answering',
-  summarization: 'Summarization',
-  'text-generation': 'Text generation',
-  'feature-extraction': 'Feature extraction (embeddings)',
-};
-
 /** A one-line summary of a pipeline's output for a status message. */
 export function summarizeOutput(output: unknown): string {
   const first = Array.isArray(output) ? output[0] : output;

@@ -2,6 +2,7 @@ import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, InputError } from '../text/chunks';
 import { hasVisibleText, requireVisibleLabels, requireVisibleText } from '../text/visible';
 import { checkHypothesisTemplate, DEFAULT_HYPOTHESIS_TEMPLATE } from './hypothesis';
+import { batchSizeFor, CLASSIFY_DEFAULTS } from './tasks';
 import { partBudget, type LabOutput, type PartBudget, type LabelScore, type Progress, type TaskRunner } from './runner';
 
 export interface ClassifyParams {
@@ -51,11 +52,11 @@ function readableChunks(text: string, part: PartBudget) {
 /** Sequence classification of any length: sentence-aware parts, batched, then an aggregate. */
 export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(requireVisibleText(p.text, 'the text'));
-  const part = await partBudget(p.runner, 'text-classification', p.model, p.maxTokens ?? 400, { signal: p.signal });
+  const part = await partBudget(p.runner, 'text-classification', p.model, p.maxTokens ?? CLASSIFY_DEFAULTS.maxTokensPerPart, { signal: p.signal });
   const chunks = readableChunks(text, part);
   const results = await runInBatches(
     chunks,
-    p.batchSize ?? 16,
+    p.batchSize ?? batchSizeFor('sentiment'),
     (c) => c.text.length,
     async (batch) => asLabelLists(await p.runner.run('text-classification', p.model, [batch.map((c) => c.text), { top_k: null }], { signal: p.signal }), batch.length),
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
@@ -85,12 +86,12 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
   checkHypothesisTemplate(p.hypothesisTemplate);
   // Each part is paired with a hypothesis: leave room for the longest one.
   const hypotheses = p.labels.map((l) => (p.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE).replace('{}', l));
-  const part = await partBudget(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? 400, { pairedWith: hypotheses, signal: p.signal });
+  const part = await partBudget(p.runner, 'zero-shot-classification', p.model, p.maxTokens ?? CLASSIFY_DEFAULTS.maxTokensPerPart, { pairedWith: hypotheses, signal: p.signal });
   const chunks = readableChunks(text, part);
   const options = { multi_label: Boolean(p.multiLabel), ...(p.hypothesisTemplate ? { hypothesis_template: p.hypothesisTemplate } : {}) };
   const results = await runInBatches(
     chunks,
-    p.batchSize ?? 8,
+    p.batchSize ?? batchSizeFor('zeroShot'),
     (c) => c.text.length,
     async (batch) => {
       const out = await p.runner.run('zero-shot-classification', p.model, [batch.map((c) => c.text), p.labels, options], { signal: p.signal });
@@ -116,11 +117,11 @@ export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'l
   const question = p.question.trim();
   if (!question) throw new InputError('No question given.');
   requireVisibleText(question, 'the question');
-  const part = await partBudget(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? 400, { pairedWith: [question], signal: p.signal });
+  const part = await partBudget(p.runner, 'text-pair-classification', p.model, p.maxTokens ?? CLASSIFY_DEFAULTS.maxTokensPerPart, { pairedWith: [question], signal: p.signal });
   const chunks = readableChunks(text, part);
   const results = await runInBatches(
     chunks,
-    p.batchSize ?? 16,
+    p.batchSize ?? batchSizeFor('qnli'),
     (c) => c.text.length,
     async (batch) => ((await p.runner.run('text-pair-classification', p.model, [batch.map((c) => [question, c.text])], { signal: p.signal })) as LabelScore[][]).map(finite),
     (done, total) => p.onProgress?.({ done, total, message: `checked ${done} of ${total} parts` }),

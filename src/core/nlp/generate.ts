@@ -2,6 +2,7 @@ import { checkText } from '../text/chunks';
 import { dropCutCharacter } from '../text/cutCharacter';
 import { requireVisibleText } from '../text/visible';
 import type { LabOutput, TaskRunner } from './runner';
+import { GENERATE_DEFAULTS } from './tasks';
 
 export interface GenerateParams {
   runner: TaskRunner;
@@ -20,9 +21,9 @@ export interface GenerateParams {
 export async function continueText(p: GenerateParams): Promise<Extract<LabOutput, { kind: 'generation' }>> {
   const prompt = checkText(requireVisibleText(p.prompt, 'the prompt'));
   const opts = {
-    max_new_tokens: p.maxNewTokens ?? 50,
+    max_new_tokens: p.maxNewTokens ?? GENERATE_DEFAULTS.maxNewTokens,
     do_sample: Boolean(p.doSample),
-    ...(p.doSample ? { temperature: p.temperature ?? 0.8, top_k: p.topK ?? 50, top_p: p.topP ?? 0.95 } : {}),
+    ...(p.doSample ? { temperature: p.temperature ?? GENERATE_DEFAULTS.temperature, top_k: p.topK ?? GENERATE_DEFAULTS.topK, top_p: p.topP ?? GENERATE_DEFAULTS.topP } : {}),
   };
   const out = (await p.runner.run('text-generation', p.model, [prompt, opts], { signal: p.signal, onPartial: p.onPartial })) as Array<{ generated_text: string }>;
   const full = out[0]?.generated_text ?? '';

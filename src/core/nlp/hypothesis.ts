@@ -1,7 +1,9 @@
 /** Zero-shot classification's hypothesis template: each label is put where the template has `{}`. */
 import { InputError } from '../text/chunks';
+import { ZERO_SHOT_DEFAULTS } from './tasks';
 
-export const DEFAULT_HYPOTHESIS_TEMPLATE = 'This example is {}.';
+/** The template without a setting (the task table's default). */
+export const DEFAULT_HYPOTHESIS_TEMPLATE = ZERO_SHOT_DEFAULTS.hypothesisTemplate;
 
 /**
  * The template when it has one `{}` for the label; else an InputError naming where it came from

@@ -9,6 +9,10 @@ export interface RunOptions {
 }
 
 export interface TaskRunner {
+  /** Who runs the models, for a result's provenance: 'local' (the inference service) or a remote backend's name. */
+  readonly backend?: string;
+  /** The device the models run on, where the backend says ('cpu', 'cuda'). */
+  readonly device?: string;
   run(pipeline: string, model: string, inputs: unknown[], options?: RunOptions): Promise<unknown>;
   /** The model's maximum input length in tokens (its tokenizer's model_max_length), when it says. */
   maxInputTokens?(pipeline: string, model: string, signal?: AbortSignal): Promise<number | undefined>;
@@ -97,8 +101,21 @@ export interface Answer {
   inContext: { start: number; end: number };
 }
 
-/** What the results panel, the status message and the CLI show. */
-export type LabOutput =
+/** Which backend, model and device produced a result: shown by the results panel and the CLI's JSON. */
+export interface ProducedBy {
+  backend: 'local' | (string & {});
+  /** The model as shown (src/core/inference/modelName.ts): a Hub id, or a folder's name. */
+  model: string;
+  /** A local model's folder, absolute. */
+  modelPath?: string;
+  device?: string;
+}
+
+/** What the results panel, the status message and the CLI show; `producedBy` is set by src/core/lab's runLabTask. */
+export type LabOutput = TaskOutput & { producedBy?: ProducedBy };
+
+/** A task's own result, by kind. */
+export type TaskOutput =
   | { kind: 'labels'; labels: LabelScore[]; parts: Array<{ start: number; end: number; labels: LabelScore[] }> }
   | { kind: 'summary'; text: string; chunks: number; levels: number; sections?: Array<{ pages: string; text: string }> }
   | {

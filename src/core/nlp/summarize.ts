@@ -3,7 +3,7 @@ import { checkText, chunkText, sentencesWithin } from '../text/chunks';
 import { dropCutCharacter } from '../text/cutCharacter';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
 import { partBudget, type LabOutput, type Progress, type TaskRunner } from './runner';
-import type { SummaryPreset } from './tasks';
+import { batchSizeFor, SUMMARY_DEFAULTS, type SummaryPreset } from './tasks';
 
 export interface SummarizeParams {
   runner: TaskRunner;
@@ -30,7 +30,7 @@ async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): 
  */
 export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
   let text = checkText(requireVisibleText(p.text, 'the text'));
-  const part = await partBudget(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, { signal: p.signal });
+  const part = await partBudget(p.runner, 'summarization', p.model, p.chunkTokens ?? SUMMARY_DEFAULTS.chunkTokens, { signal: p.signal });
   let firstChunks = 0;
   let levels = 0;
   let step = 0;
@@ -84,10 +84,10 @@ export async function extractiveSummary(p: ExtractiveParams): Promise<Extract<La
   // a "sentence" of zero-width characters alone would be embedded from special tokens only.
   const part = await partBudget(p.runner, 'feature-extraction', p.model, Number.MAX_SAFE_INTEGER, { signal: p.signal });
   const sentences = sentencesWithin(text, part.tokens, part.counter).filter((s) => hasVisibleText(s.text));
-  const k = Math.max(1, Math.min(sentences.length, p.sentences ?? Math.round(sentences.length * (p.ratio ?? 0.3))));
+  const k = Math.max(1, Math.min(sentences.length, p.sentences ?? Math.round(sentences.length * (p.ratio ?? SUMMARY_DEFAULTS.extractiveRatio))));
   const vectors = await runInBatches(
     sentences,
-    p.batchSize ?? 32,
+    p.batchSize ?? batchSizeFor('extractive'),
     (s) => s.text.length,
     async (batch) => {
       const out = (await p.runner.run('feature-extraction', p.model, [batch.map((s) => s.text), { pooling: 'mean', normalize: true }], { signal: p.signal })) as { data: number[][] };

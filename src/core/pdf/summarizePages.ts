@@ -1,5 +1,6 @@
 import { partTokens, type LabOutput } from '../nlp/runner';
 import { summarize, type SummarizeParams } from '../nlp/summarize';
+import { SUMMARY_DEFAULTS } from '../nlp/tasks';
 import { estimateTokens, InputError } from '../text/chunks';
 import { hasVisibleText } from '../text/visible';
 import { pageLabel, pagesOf, type DocumentText } from './pageText';
@@ -17,7 +18,7 @@ export interface SummarizePagesParams extends Omit<SummarizeParams, 'text'> {
 export async function summarizePages(p: SummarizePagesParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
   const pages = p.doc.pages.filter((pg) => hasVisibleText(pg.text));
   if (!pages.length) throw new InputError('The pages chosen have no text to summarize (scanned pages need OCR first).');
-  const budget = await partTokens(p.runner, 'summarization', p.model, p.chunkTokens ?? 700, p.signal);
+  const budget = await partTokens(p.runner, 'summarization', p.model, p.chunkTokens ?? SUMMARY_DEFAULTS.chunkTokens, p.signal);
   const groups: Array<typeof pages> = [];
   let used = 0;
   for (const pg of pages) {

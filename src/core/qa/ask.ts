@@ -3,6 +3,7 @@ import { partBudget, type Answer, type LabOutput, type Progress, type TaskRunner
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { checkText, chunkText, InputError } from '../text/chunks';
 import { requireVisibleText } from '../text/visible';
+import { batchSizeFor, QA_DEFAULTS } from '../nlp/tasks';
 import { Bm25Index, selectChunks } from './bm25';
 import { answerContext } from './context';
 
@@ -54,15 +55,15 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
   if (question.length > 1000) throw new InputError('The question is longer than 1,000 characters; ask something shorter.');
   const text = checkText(p.doc.text, 'the document');
   // The question shares the model's input with each passage: sized with the model's tokenizer to fit beside it.
-  const part = await partBudget(p.runner, 'question-answering', p.model, p.chunkTokens ?? 320, { pairedWith: [question], signal: p.signal });
-  const chunks = chunkText(text, part.tokens, p.overlapTokens ?? 64, part.counter);
+  const part = await partBudget(p.runner, 'question-answering', p.model, p.chunkTokens ?? QA_DEFAULTS.chunkTokens, { pairedWith: [question], signal: p.signal });
+  const chunks = chunkText(text, part.tokens, p.overlapTokens ?? QA_DEFAULTS.overlapTokens, part.counter);
   const index = new Bm25Index(chunks.map((c) => c.text));
-  const { chunks: chosen, flat } = selectChunks(index.rank(question), p.retrieveTop ?? 8);
+  const { chunks: chosen, flat } = selectChunks(index.rank(question), p.retrieveTop ?? QA_DEFAULTS.retrieveTop);
   const retrieval = flat ? 'flat' : chosen.length === chunks.length ? 'all' : 'bm25';
-  const perChunk = Math.max(1, Math.min(3, p.topK ?? 3));
+  const perChunk = Math.max(1, Math.min(3, p.topK ?? QA_DEFAULTS.topK));
   const results = await runInBatches(
     chosen,
-    p.batchSize ?? 8,
+    p.batchSize ?? batchSizeFor('qa'),
     (i) => chunks[i]!.text.length,
     async (batch) => asAnswerLists(await p.runner.run('question-answering', p.model, [batch.map(() => question), batch.map((i) => chunks[i]!.text), { top_k: perChunk }], { signal: p.signal }), batch.length),
     (done, total) => p.onProgress?.({ done, total, message: `read ${done} of ${total} passages${retrieval === 'bm25' ? ` (best of ${chunks.length})` : ''}` }),
@@ -97,8 +98,8 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
     }
   });
   const ranked = [...found.values()].sort((a, b) => b.score - a.score || a.start - b.start);
-  const min = p.minScore ?? 0.1;
-  const answers = ranked.filter((a) => a.score >= min).slice(0, Math.max(1, p.topK ?? 3));
+  const min = p.minScore ?? QA_DEFAULTS.minScore;
+  const answers = ranked.filter((a) => a.score >= min).slice(0, Math.max(1, p.topK ?? QA_DEFAULTS.topK));
   const best = ranked[0];
   return {
     kind: 'answers',

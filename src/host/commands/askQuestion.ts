@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LabOutput } from '../../core/nlp/runner';
 import { joinPages, parsePageRange } from '../../core/pdf/pageText';
-import { askQuestion } from '../../core/qa/ask';
+import { batchSizeFor } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
 import { fileName } from '../pdf/pdfTextService';
 import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
@@ -113,16 +113,12 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
       if (!question?.trim()) return undefined;
       await remember(d, key, question.trim());
       let entry = '';
+      const c = readConfig().nlp;
       const output = await runLab(
         d,
-        'qa',
         // The entry names the question; its "where" line names the document.
         { ...input, title: askTitle(question.trim()) },
-        (runner, text, signal, onProgress) => {
-          const c = readConfig().nlp;
-          const doc = input.pdf?.doc ?? joinPages([{ page: 1, text }]);
-          return askQuestion({ runner, model: c.models.qa, question, doc, paged: Boolean(input.pdf), ...c.qa, batchSize: Math.max(1, Math.floor(c.batchSize / 2)), signal, onProgress });
-        },
+        { task: 'qa', model: c.models.qa, text: input.text, doc: input.pdf?.doc, question, options: { ...c.qa, batchSize: batchSizeFor('qa', c.batchSize) } },
         (id) => (entry = id),
       );
       d.panel.setOpener(entry, (index) => showAnswer(d, input, output, index));

@@ -10,7 +10,8 @@ import { chooseModelFiles, TASK_KIND } from '../../core/inference/modelFiles';
 import { looksLikeLocalPath } from '../../core/inference/resolveModel';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { hasVisibleText } from '../../core/text/visible';
-import { inspectTokenization, TOKENIZER_FILES } from '../../core/tokenize/inspect';
+import { inspectTokenization } from '../../core/tokenize/inspect';
+import { fetchTokenizer } from '../../core/lab/fetchTokenizer';
 import { toAbortSignal } from '../cancellation';
 import { localWorkspaceFolders, readConfig } from '../config';
 import { modelDisplayName } from '../../core/inference/modelName';
@@ -238,19 +239,13 @@ export function createHubCacheCommands(d: HubCacheDeps): Record<string, (...args
           ? model
           : (
               await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AI Lab: getting the tokenizer of ${modelDisplayName(model)}`, cancellable: true }, async (progress, ct) =>
-                downloadSnapshot({
-                  repoId: model,
-                  endpoint: d.session.endpoint(),
-                  token: (await d.session.token())?.token,
-                  cacheDir: d.session.cacheDir(),
-                  offline: cfg.hubOffline,
+                fetchTokenizer(model, await d.session.hubAccess(), {
                   signal: toAbortSignal(ct),
-                  select: (files) => TOKENIZER_FILES.filter((f) => files.includes(f)),
                   onProgress: (p) => p.waitingOn && progress.report({ message: progressText(p) }),
                   log: (m) => d.log.info(m),
                 }),
               )
-            ).dir;
+            );
         // The report (and the panel) name a workspace folder by its path from the workspace.
         const report = inspectTokenization(text, dir, modelDisplayName(model, localWorkspaceFolders()));
         d.tokenizer.show(text, report, source);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { LabOutput, Progress, TaskRunner } from '../../core/nlp/runner';
+import { requestModel, runLabTask, type LabRequest } from '../../core/lab/runLabTask';
+import type { LabOutput, Progress } from '../../core/nlp/runner';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { PdfError } from '../../core/pdf/extract';
 import { joinPages, pageLabel, type DocumentText } from '../../core/pdf/pageText';
@@ -168,25 +169,41 @@ function excerpt(text: string): string {
  */
 export function refuseNothingToWorkOn(d: NlpDeps, task: LabTaskId, input: Input): Promise<LabOutput | undefined> | undefined {
   if (hasVisibleText(input.text)) return undefined;
-  return runLab(d, task, input, () => Promise.reject(new Error('not reached: runLab refuses input with nothing visible')));
+  return runInPanel(d, task, readConfig().nlp.models[task], input, () => Promise.reject(new Error('not reached: runInPanel refuses input with nothing visible')));
 }
 
-export type LabWork = (runner: TaskRunner, text: string, signal: AbortSignal, progress: (p: Progress) => void, onPartial: (t: string) => void) => Promise<LabOutput>;
+/**
+ * Runs one task through the core runner (src/core/lab/runLabTask.ts): the input is `input` (its text,
+ * or a PDF's pages), the model and options are the request's (read from the settings by the caller).
+ */
+export function runLab(d: NlpDeps, input: Input, request: LabRequest, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
+  const r = { ...request, what: input.what } as LabRequest;
+  return runInPanel(
+    d,
+    r.task,
+    requestModel(r),
+    input,
+    async (onStage, signal, onProgress, onPartial) => runLabTask(r, await d.inference.taskRunner(onStage), { signal, onProgress, onPartial, modelRoots: localWorkspaceFolders() }),
+    onEntry,
+  );
+}
+
+type PanelWork = (onStage: (s: Stage) => void, signal: AbortSignal, progress: (p: Progress) => void, onPartial: (t: string) => void) => Promise<LabOutput>;
 
 /** Runs one task: progress notification with cancel, an entry in the results panel, errors shown once. */
-export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: LabWork, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
+async function runInPanel(d: NlpDeps, task: LabTaskId, modelSetting: string, input: Input, work: PanelWork, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
   const def = LAB_TASKS[task];
   const cfg = readConfig();
   // The name shown (panel, progress, errors): a workspace folder's path from the workspace, never a temp path.
-  const model = modelDisplayName(cfg.nlp.models[task], localWorkspaceFolders());
+  const model = modelDisplayName(modelSetting, localWorkspaceFolders());
   const started = performance.now();
   const id = d.panel.start(
-    { task, title: input.title ?? def.title, model: modelDisplayName(model), device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
+    { task, title: input.title ?? def.title, model, device: d.inference.lastDevice?.device ?? 'cpu', input: { excerpt: excerpt(input.text), length: input.text.length, where: input.where } },
     input.source,
   );
   onEntry?.(id);
   try {
-    // Every command (Ask included) refuses text with nothing visible in it, before any model runs.
+    // Every command (Ask included) refuses text with nothing visible in it, before any progress is shown.
     requireVisibleText(input.text, input.what ?? 'the text');
     const output = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `AI Lab: ${def.title}`, cancellable: true },
@@ -199,7 +216,7 @@ export async function runLab(d: NlpDeps, task: LabTaskId, input: Input, work: La
           progress.report({ message: p.message, increment: Math.max(0, pct - last) });
           last = Math.max(last, pct);
         };
-        return work(d.inference.taskRunner(onStage), input.text, signal, onProgress, (t) => d.panel.partial(id, t));
+        return work(onStage, signal, onProgress, (t) => d.panel.partial(id, t));
       },
     );
     d.panel.finish(id, output, performance.now() - started);

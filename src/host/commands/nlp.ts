@@ -1,11 +1,8 @@
 import * as vscode from 'vscode';
-import { classifyText, parseLabels, qnli, zeroShot } from '../../core/nlp/classify';
-import { continueText } from '../../core/nlp/generate';
+import { parseLabels } from '../../core/nlp/classify';
 import { checkHypothesisTemplate } from '../../core/nlp/hypothesis';
-import { extractiveSummary, summarize } from '../../core/nlp/summarize';
-import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
+import { batchSizeFor, LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
-import { summarizePages, withPageRefs } from '../../core/pdf/summarizePages';
 import { labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
 
 export type { LabArgs, NlpDeps } from './labRun';
@@ -76,20 +73,13 @@ export async function pickSummaryPreset(title: string): Promise<Preset | undefin
 
 /** Summarizes the input; PDF input is summarized by page sections, and every part says its pages. */
 export function runSummary(d: NlpDeps, input: Input, preset: Preset) {
-  const cfg = () => readConfig().nlp;
-  const pdf = input.pdf;
+  const c = readConfig().nlp;
+  const doc = input.pdf?.doc;
   if (preset === 'extractive') {
-    return runLab(d, 'extractive', input, async (runner, text, signal, onProgress) => {
-      const c = cfg();
-      const out = await extractiveSummary({ runner, model: c.models.extractive, text, sentences: c.extractiveSentences || undefined, ratio: c.extractiveRatio, batchSize: c.batchSize * 2, signal, onProgress });
-      return pdf ? { ...out, text: withPageRefs(pdf.doc, out.sentences) } : out;
-    });
+    const options = { sentences: c.extractiveSentences, ratio: c.extractiveRatio, batchSize: batchSizeFor('extractive', c.batchSize) };
+    return runLab(d, input, { task: 'extractive', model: c.models.extractive, text: input.text, doc, options });
   }
-  return runLab(d, 'summarize', input, (runner, text, signal, onProgress, onPartial) => {
-    const c = cfg();
-    const common = { runner, model: c.models.summarize, preset: c.presets[preset], chunkTokens: c.chunkTokens, signal, onProgress, onPartial };
-    return pdf ? summarizePages({ ...common, doc: pdf.doc }) : summarize({ ...common, text });
-  });
+  return runLab(d, input, { task: 'summarize', model: c.models.summarize, text: input.text, doc, options: { preset: c.presets[preset], chunkTokens: c.chunkTokens } });
 }
 
 export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) => unknown> {
@@ -97,10 +87,8 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
   const classify = (task: 'sentiment' | 'grammar') => async (a: unknown) => {
     const input = await readInputOrSay(d, labArgs(a, d));
     if (!input) return undefined;
-    return runLab(d, task, input, (runner, text, signal, onProgress) => {
-      const c = cfg();
-      return classifyText({ runner, model: c.models[task], text, maxTokens: c.maxTokensPerPart, batchSize: c.batchSize, labelMap: labelMapFor(c.models[task], task), signal, onProgress });
-    });
+    const c = cfg();
+    return runLab(d, input, { task, model: c.models[task], text: input.text, options: { maxTokens: c.maxTokensPerPart, batchSize: c.batchSize, labelMap: labelMapFor(c.models[task], task) } });
   };
   return {
     'aiLab.classifySentiment': classify('sentiment'),
@@ -122,7 +110,8 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
         }));
       if (!question) return undefined;
       await d.workspaceState.update('aiLab.lastQuestion', question);
-      return runLab(d, 'qnli', input, (runner, text, signal, onProgress) => qnli({ runner, model: cfg().models.qnli, text, question, maxTokens: cfg().maxTokensPerPart, batchSize: cfg().batchSize, signal, onProgress }));
+      const c = cfg();
+      return runLab(d, input, { task: 'qnli', model: c.models.qnli, text: input.text, question, options: { maxTokens: c.maxTokensPerPart, batchSize: c.batchSize } });
     },
     'aiLab.classifyZeroShot': async (a) => {
       const args = labArgs(a, d);
@@ -133,10 +122,9 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
       if (refused) return refused;
       const labels = args.labels ?? (await askLabels(d));
       if (!labels?.length) return undefined;
-      return runLab(d, 'zeroShot', input, (runner, text, signal, onProgress) => {
-        const c = cfg();
-        return zeroShot({ runner, model: c.models.zeroShot, text, labels, multiLabel: c.multiLabel, hypothesisTemplate: c.hypothesisTemplate, maxTokens: c.maxTokensPerPart, batchSize: Math.max(1, Math.floor(c.batchSize / 2)), signal, onProgress });
-      });
+      const c = cfg();
+      const options = { multiLabel: c.multiLabel, hypothesisTemplate: c.hypothesisTemplate, maxTokens: c.maxTokensPerPart, batchSize: batchSizeFor('zeroShot', c.batchSize) };
+      return runLab(d, input, { task: 'zeroShot', model: c.models.zeroShot, text: input.text, labels, options });
     },
     'aiLab.summarize': async (a) => {
       const args = labArgs(a, d);
@@ -150,10 +138,8 @@ export function createNlpCommands(d: NlpDeps): Record<string, (args?: unknown) =
     'aiLab.continueText': async (a) => {
       const input = await readInputOrSay(d, labArgs(a, d));
       if (!input) return undefined;
-      return runLab(d, 'generate', input, (runner, text, signal, _progress, onPartial) => {
-        const g = cfg().generate;
-        return continueText({ runner, model: cfg().models.generate, prompt: text, maxNewTokens: g.maxNewTokens, doSample: g.doSample, temperature: g.temperature, topK: g.topK, topP: g.topP, signal, onPartial });
-      });
+      const c = cfg();
+      return runLab(d, input, { task: 'generate', model: c.models.generate, text: input.text, options: c.generate });
     },
     'aiLab.showResults': () => d.panel.show(),
   };

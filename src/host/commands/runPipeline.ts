@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_MODELS, summarizeOutput, TASK_LABELS } from '../../core/inference/defaults';
+import { summarizeOutput } from '../../core/inference/defaults';
+import { PIPELINE_TASKS } from '../../core/nlp/tasks';
 import { pipelineInputs } from '../../core/inference/taskInputs';
 import { hasVisibleText } from '../../core/text/visible';
 import { stageMessage, type InferenceHost, type PipelineResult } from '../inferenceHost';
@@ -41,7 +42,7 @@ export async function runPipelineCommand(
     args.task ??
     (
       await vscode.window.showQuickPick(
-        Object.entries(TASK_LABELS).map(([id, label]) => ({ id, label, description: id })),
+        Object.entries(PIPELINE_TASKS).map(([id, t]) => ({ id, label: t.label, description: id })),
         { title: 'AI Lab: Run Model on Selection', placeHolder: 'Task' },
       )
     )?.id;
@@ -52,7 +53,7 @@ export async function runPipelineCommand(
       title: `AI Lab: model for ${task}`,
       ignoreFocusOut: true,
       prompt: 'A Hugging Face Hub id with ONNX weights (org/name) or a local folder in transformers.js layout',
-      value: state.get<string>(`aiLab.lastModel.${task}`) ?? DEFAULT_MODELS[task] ?? '',
+      value: state.get<string>(`aiLab.lastModel.${task}`) ?? PIPELINE_TASKS[task]?.defaultModel ?? '',
       validateInput: (v) => (v.trim() ? undefined : 'Name a model'),
     }));
   if (!model) return undefined;

@@ -152,8 +152,10 @@ export class ResultsPanel implements vscode.Disposable {
     this.changed.fire(e);
   }
 
+  /** The entry's result; its model, device and backend become those that produced it (`output.producedBy`). */
   finish(id: string, output: LabOutput, durationMs: number): void {
-    this.patch(id, { status: 'done', output, durationMs });
+    const by = output.producedBy;
+    this.patch(id, { status: 'done', output, durationMs, ...(by ? { model: by.model, backend: by.backend, ...(by.device ? { device: by.device } : {}) } : {}) });
   }
 
   fail(id: string, error: string, cancelled = false): void {

@@ -1,0 +1,81 @@
+/**
+ * One way to run a lab task, for the CLI's commands and every extension command: the input checked,
+ * the options completed from the task table, the task run (long inputs split by the task itself),
+ * and the result stamped with the backend, model and device that produced it.
+ */
+import { modelDisplayName, modelPathKey } from '../inference/modelName';
+import { classifyText, qnli, zeroShot } from '../nlp/classify';
+import { continueText } from '../nlp/generate';
+import type { LabOutput, ProducedBy, Progress, TaskOutput, TaskRunner } from '../nlp/runner';
+import { extractiveSummary, summarize } from '../nlp/summarize';
+import { DEFAULT_PRESETS, LAB_TASKS, SUMMARY_DEFAULTS } from '../nlp/tasks';
+import { joinPages } from '../pdf/pageText';
+import { summarizePages, withPageRefs } from '../pdf/summarizePages';
+import { askQuestion } from '../qa/ask';
+import { requireVisibleText } from '../text/visible';
+import type { LabRequest } from './labRequest';
+
+export type { LabRequest } from './labRequest';
+
+export interface LabRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Generated text (Continue Text, the final summary) as it comes. */
+  onPartial?: (text: string) => void;
+  /** Folders a local model is named from in `producedBy.model` (the workspace folders). */
+  modelRoots?: readonly string[];
+}
+
+/** A task's output with its provenance. */
+export type LabResult = LabOutput & { producedBy: ProducedBy };
+
+/** The model a request runs: its own, else the task's default. */
+export function requestModel(r: LabRequest): string {
+  return r.model?.trim() || LAB_TASKS[r.task].defaultModel;
+}
+
+/**
+ * Runs one lab task on `runner`. Input with nothing visible in it is an InputError before any model
+ * is fetched; input too long for the task (core/text/chunks checkText) likewise. Options not given
+ * take the task table's defaults (src/core/nlp/tasks.ts). Cancelled through `o.signal`.
+ */
+export async function runLabTask(r: LabRequest, runner: TaskRunner, o: LabRunOptions = {}): Promise<LabResult> {
+  const model = requestModel(r);
+  const doc = 'doc' in r ? r.doc : undefined;
+  requireVisibleText(doc?.text ?? r.text, r.what ?? 'the text');
+  const output = await runTask(r, model, runner, o);
+  const producedBy: ProducedBy = { backend: runner.backend ?? 'unknown', model: modelDisplayName(model, o.modelRoots), ...modelPathKey(model), ...(runner.device ? { device: runner.device } : {}) };
+  return { ...output, producedBy };
+}
+
+function runTask(r: LabRequest, model: string, runner: TaskRunner, o: LabRunOptions): Promise<TaskOutput> {
+  const { signal, onProgress, onPartial } = o;
+  const common = { runner, model, signal, onProgress };
+  switch (r.task) {
+    case 'sentiment':
+    case 'grammar':
+      return classifyText({ ...common, text: r.text, ...r.options, labelMap: r.options?.labelMap ?? LAB_TASKS[r.task].labelMap });
+    case 'qnli':
+      return qnli({ ...common, text: r.text, question: r.question, ...r.options });
+    case 'zeroShot':
+      return zeroShot({ ...common, text: r.text, labels: r.labels, ...r.options });
+    case 'summarize': {
+      const p = { ...common, onPartial, preset: r.options?.preset ?? DEFAULT_PRESETS[SUMMARY_DEFAULTS.preset], chunkTokens: r.options?.chunkTokens };
+      return r.doc ? summarizePages({ ...p, doc: r.doc }) : summarize({ ...p, text: r.text });
+    }
+    case 'extractive':
+      return extractive(r, common);
+    case 'generate':
+      return continueText({ runner, model, signal, onPartial, prompt: r.text, ...r.options });
+    case 'qa':
+      return askQuestion({ ...common, question: r.question, doc: r.doc ?? joinPages([{ page: 1, text: r.text }]), paged: Boolean(r.doc), ...r.options });
+  }
+}
+
+/** The extractive summary: `sentences` wins, 0 or only a ratio given uses the ratio; a PDF's sentences say their pages. */
+async function extractive(r: Extract<LabRequest, { task: 'extractive' }>, common: Omit<Parameters<typeof extractiveSummary>[0], 'text'>): Promise<TaskOutput> {
+  const o = r.options ?? {};
+  const sentences = o.sentences ?? (o.ratio === undefined ? SUMMARY_DEFAULTS.extractiveSentences : 0);
+  const out = await extractiveSummary({ ...common, text: r.doc?.text ?? r.text, sentences: sentences || undefined, ratio: o.ratio, batchSize: o.batchSize });
+  return r.doc ? { ...out, text: withPageRefs(r.doc, out.sentences) } : out;
+}
