@@ -1,4 +1,6 @@
 /** fetch with retries for 429/5xx and network errors, Retry-After honoured, and a per-attempt timeout. */
+import { explainNetPathFailure, NetPathError, proxyAuthAnswer } from '../net/proxyErrors';
+
 export interface RetryOptions {
   attempts?: number;
   /** First backoff; doubled per attempt, with jitter. */
@@ -75,6 +77,7 @@ function retryAfterMs(h: string | null): number | undefined {
  * that is not what the server sends is an error to report, never "offline".
  */
 export function isNetworkError(err: unknown): boolean {
+  if (err instanceof NetPathError) return err.isNetwork;
   const e = err as { cause?: { code?: string }; code?: string; message?: string };
   const code = e?.cause?.code ?? e?.code;
   return (
@@ -105,7 +108,14 @@ export function makeRetryingFetch(o: RetryOptions = {}): typeof fetch {
         res = await impl(input, { ...init, signal: AbortSignal.any(signals) });
       } catch (err) {
         if (o.signal?.aborted || init?.signal?.aborted) throw err;
-        error = timeout.aborted ? new Error(`no answer from ${new URL(url).host} within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s`) : err;
+        error = timeout.aborted ? new Error(`no answer from ${new URL(url).host} within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s`) : (explainNetPathFailure(err, url) ?? err);
+        // The proxy wants credentials or refuses the tunnel: the same request would get the same answer.
+        if (error instanceof NetPathError && error.final) throw error;
+      }
+      const auth = res && proxyAuthAnswer(res, url);
+      if (auth) {
+        await res!.body?.cancel().catch(() => undefined);
+        throw auth;
       }
       if (res && !RETRY_STATUS.has(res.status)) return res;
       if (attempt >= attempts) {
