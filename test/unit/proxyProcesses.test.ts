@@ -138,6 +138,26 @@ describe('Proxies in child processes and worker threads, and over HTTPS', functi
     assert.equal(proxy.count(), 3, 'no proxy in that plan');
   });
 
+  it('a global fetch replaced as VS Code does in the extension host (its own dispatcher) does not lose an extra CA or strictSSL false', async function () {
+    needTls(this);
+    const original = globalThis.fetch;
+    // VS Code's proxy support (http.proxySupport) passes its own dispatcher on every global fetch.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Agent } = require('undici') as typeof import('undici');
+    globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => original(input, { ...init, dispatcher: new Agent() } as unknown as RequestInit)) as typeof fetch;
+    try {
+      installProxy({ proxy: proxy.url, strictSSL: true, noProxy: [], ca: [tlsCert!.cert] }, {});
+      await assert.rejects(fetch(`${secure!.url}/direct`), 'the replaced fetch alone refuses the certificate');
+      const c = new HubClient({ endpoint: secure!.url, retry: { attempts: 1, timeoutMs: 3000 } });
+      assert.equal((await c.get('/api/x', 'Checking')).status, 200);
+      assert.equal(proxy.count(secure!.host), 1, 'through the proxy');
+      installProxy({ strictSSL: false, noProxy: [] }, {});
+      assert.equal((await c.get('/api/y', 'Checking')).status, 200);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
   it('https: a 407 to CONNECT gives the credentials message; credentials in HTTPS_PROXY work', async function () {
     needTls(this);
     proxy.credentials = 'bob:pw';

@@ -1,4 +1,5 @@
 /** fetch with retries for 429/5xx and network errors, Retry-After honoured, and a per-attempt timeout. */
+import { netFetch } from '../net/proxy';
 import { explainNetPathFailure, NetPathError, proxyAuthAnswer } from '../net/proxyErrors';
 
 export interface RetryOptions {
@@ -94,7 +95,7 @@ export function makeRetryingFetch(o: RetryOptions = {}): typeof fetch {
   const attempts = o.attempts ?? 5;
   const base = o.baseDelayMs ?? 500;
   const max = o.maxDelayMs ?? 20_000;
-  const impl = o.fetchImpl ?? fetch;
+  const impl = o.fetchImpl ?? netFetch;
   const maxWait = o.maxWaitMs ?? 25_000;
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;

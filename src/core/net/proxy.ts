@@ -171,7 +171,7 @@ export function makeDispatcher(plan: ProxyPlan, env: NodeJS.ProcessEnv = process
 const GLOBAL_KEYS = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
 type GlobalSlots = Record<symbol, unknown>;
 
-let installed: { plan: ProxyPlan; dispatcher?: Dispatcher } | undefined;
+let installed: { plan: ProxyPlan; dispatcher?: Dispatcher; get: () => Dispatcher } | undefined;
 let before: unknown;
 
 /** A dispatcher that builds the real one on its first request (so installing costs nothing). */
@@ -182,6 +182,7 @@ function lazyDispatcher(plan: ProxyPlan, env: NodeJS.ProcessEnv): Dispatcher {
     if (installed?.plan === plan) installed.dispatcher = real;
     return real;
   };
+  if (installed?.plan === plan) installed.get = get;
   return {
     dispatch: (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) => get().dispatch(opts, handler),
     close: async () => void (await real?.close()),
@@ -210,7 +211,7 @@ export function installProxy(settings?: Partial<ProxySettings>, env: NodeJS.Proc
   const old = installed;
   if (planMatters(plan)) {
     before ??= g[GLOBAL_KEYS[0]!];
-    installed = { plan };
+    installed = { plan, get: () => undefined as never };
     setGlobal(lazyDispatcher(plan, env));
   } else if (old) {
     installed = undefined;
@@ -253,3 +254,20 @@ export function installProxyFromEnv(env: NodeJS.ProcessEnv = process.env): Proxy
 export function currentProxyPlan(): ProxyPlan | undefined {
   return installed?.plan;
 }
+
+/**
+ * The fetch AI Lab's own requests use (the default of makeRetryingFetch). Normally the global fetch,
+ * which reaches the dispatcher installed here. But VS Code replaces the extension host's global fetch
+ * with its own proxy support (http.proxySupport), which picks the proxy and certificates itself and
+ * knows neither http.proxyStrictSSL nor extra CAs: when the plan has either, AI Lab's requests go
+ * through undici's own fetch with this dispatcher instead, so they apply in every process alike.
+ */
+export const netFetch: typeof fetch = (input, init) => {
+  const plan = installed?.plan;
+  if (!installed || !plan || (plan.strictSSL && !plan.ca)) return fetch(input, init);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const undici = require('undici') as typeof import('undici');
+  const url = input instanceof Request ? input.url : String(input);
+  const i = input instanceof Request ? { method: input.method, headers: input.headers, body: input.body, signal: input.signal, ...init } : init;
+  return undici.fetch(url, { ...(i as object), dispatcher: installed.get() } as Parameters<typeof undici.fetch>[1]) as unknown as Promise<Response>;
+};
