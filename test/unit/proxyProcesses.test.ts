@@ -171,6 +171,18 @@ describe('Proxies in child processes and worker threads, and over HTTPS', functi
     assert.equal(proxy.requests.at(-1)!.authorization, `Basic ${Buffer.from('bob:pw').toString('base64')}`);
   });
 
+  it('a proxy that refuses the tunnel is named with its status; an untrusted certificate without a proxy is explained too', async function () {
+    needTls(this);
+    proxy.refuseConnect = 403;
+    installProxy({ proxy: proxy.url, strictSSL: true, noProxy: [] }, {});
+    const c = new HubClient({ endpoint: secure!.url, retry: { attempts: 3, baseDelayMs: 5, timeoutMs: 3000 } });
+    await assert.rejects(c.get('/api/x', 'Checking'), (e: HubError) =>
+      e.kind === 'invalid' && /^Checking: the proxy 127\.0\.0\.1:\d+ would not connect to 127\.0\.0\.1:\d+ \(HTTP 403: not allowed by the proxy\)\. Check http\.proxy, or list 127\.0\.0\.1 in http\.noProxy \/ NO_PROXY/.test(e.message));
+    assert.equal(proxy.count(), 1, 'a refusal is not retried');
+    installProxy(undefined, {});
+    await assert.rejects(c.get('/api/x', 'Checking'), (e: HubError) => /^Checking: the certificate of 127\.0\.0\.1:\d+ is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT\)/.test(e.message));
+  });
+
   it('an unreachable https proxy is named, not the server behind it', async () => {
     const port = await deadPort();
     installProxy(undefined, { HTTPS_PROXY: `127.0.0.1:${port}` });
