@@ -4,6 +4,8 @@
  * environment. Re-applied when the settings change; a child already running keeps what it started with.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { installProxy, redact, type ProxySettings } from '../core/net/proxy';
 import { resolveGuarded } from '../core/settings/guarded';
@@ -16,8 +18,11 @@ export function readProxySettings(log: Log): ProxySettings {
   const ca: string[] = [];
   for (const f of Array.isArray(caFiles) ? caFiles : []) {
     if (typeof f !== 'string' || !f.trim()) continue;
+    const file = f.trim().replace(/^~(?=$|[\\/])/, os.homedir());
     try {
-      const pem = fs.readFileSync(f.trim(), 'utf8');
+      // Relative to what? The editor's current folder is arbitrary: refused.
+      if (!path.isAbsolute(file)) throw new Error('not an absolute path');
+      const pem = fs.readFileSync(file, 'utf8');
       if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
       ca.push(pem);
     } catch (err) {
