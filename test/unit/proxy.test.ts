@@ -57,8 +57,7 @@ describe('Proxies: which proxy a request takes (settings over environment, noPro
   });
 });
 
-describe('Proxies: every request path goes through the proxy (loopback proxy, Hub and NuGet stand-ins)', function () {
-  this.timeout(10_000);
+describe('Proxies: every request path goes through the proxy (loopback proxy, Hub and NuGet stand-ins)', () => {
   let proxy: FixtureProxy;
   let hub: FixtureHub;
   let hubHost: string;

@@ -41,7 +41,6 @@ function inChild(urls: string[], env: NodeJS.ProcessEnv): Promise<FetchReport[]>
 }
 
 describe('Proxies in child processes and worker threads, and over HTTPS', function () {
-  this.timeout(10_000);
   let proxy: FixtureProxy;
   let hub: FixtureHub;
   let tlsCert: SelfSigned | undefined;
@@ -142,7 +141,6 @@ describe('Proxies in child processes and worker threads, and over HTTPS', functi
     needTls(this);
     const original = globalThis.fetch;
     // VS Code's proxy support (http.proxySupport) passes its own dispatcher on every global fetch.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Agent } = require('undici') as typeof import('undici');
     globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => original(input, { ...init, dispatcher: new Agent() } as unknown as RequestInit)) as typeof fetch;
     try {

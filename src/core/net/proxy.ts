@@ -139,7 +139,6 @@ export function tlsOptions(plan: ProxyPlan, env: NodeJS.ProcessEnv = process.env
  */
 export function makeDispatcher(plan: ProxyPlan, env: NodeJS.ProcessEnv = process.env): Dispatcher {
   // Loaded here, not at the top: a process without a proxy never pays for undici's load (~0.1–0.2 s).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const undici = require('undici') as typeof import('undici');
   const t = tlsOptions(plan, env);
   const direct = new undici.Agent({ connect: t });
@@ -171,23 +170,28 @@ export function makeDispatcher(plan: ProxyPlan, env: NodeJS.ProcessEnv = process
 const GLOBAL_KEYS = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
 type GlobalSlots = Record<symbol, unknown>;
 
-let installed: { plan: ProxyPlan; dispatcher?: Dispatcher; get: () => Dispatcher } | undefined;
+interface Lazy {
+  /** What goes into the global slot: builds the real dispatcher on its first request. */
+  slot: Dispatcher;
+  /** The real dispatcher, built now if need be. */
+  real: () => Dispatcher;
+  /** The real dispatcher if built. */
+  built: () => Dispatcher | undefined;
+}
+
+let installed: (Lazy & { plan: ProxyPlan }) | undefined;
 let before: unknown;
 
-/** A dispatcher that builds the real one on its first request (so installing costs nothing). */
-function lazyDispatcher(plan: ProxyPlan, env: NodeJS.ProcessEnv): Dispatcher {
+/** A dispatcher that is built on its first request (so installing costs nothing, undici unloaded). */
+function lazyDispatcher(plan: ProxyPlan, env: NodeJS.ProcessEnv): Lazy {
   let real: Dispatcher | undefined;
-  const get = () => {
-    real ??= makeDispatcher(plan, env);
-    if (installed?.plan === plan) installed.dispatcher = real;
-    return real;
-  };
-  if (installed?.plan === plan) installed.get = get;
-  return {
+  const get = () => (real ??= makeDispatcher(plan, env));
+  const slot = {
     dispatch: (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) => get().dispatch(opts, handler),
     close: async () => void (await real?.close()),
     destroy: async () => void (await real?.destroy()),
   } as unknown as Dispatcher;
+  return { slot, real: get, built: () => real };
 }
 
 function setGlobal(value: unknown): void {
@@ -211,17 +215,16 @@ export function installProxy(settings?: Partial<ProxySettings>, env: NodeJS.Proc
   const old = installed;
   if (planMatters(plan)) {
     before ??= g[GLOBAL_KEYS[0]!];
-    installed = { plan, get: () => undefined as never };
-    setGlobal(lazyDispatcher(plan, env));
+    installed = { plan, ...lazyDispatcher(plan, env) };
+    setGlobal(installed.slot);
   } else if (old) {
     installed = undefined;
     // Node's fetch reads the slot on every request, so it is never left empty: a process that had no
     // dispatcher yet (Node makes its own on the first fetch) gets a plain Agent.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     setGlobal(before ?? new (require('undici') as typeof import('undici')).Agent());
     before = undefined;
   }
-  void old?.dispatcher?.close().catch(() => undefined);
+  void old?.built()?.close().catch(() => undefined);
   if (settings) process.env[PROXY_SETTINGS_ENV] = JSON.stringify({ ...DEFAULT_SETTINGS, ...settings });
   else delete process.env[PROXY_SETTINGS_ENV];
   return plan;
@@ -265,9 +268,8 @@ export function currentProxyPlan(): ProxyPlan | undefined {
 export const netFetch: typeof fetch = (input, init) => {
   const plan = installed?.plan;
   if (!installed || !plan || (plan.strictSSL && !plan.ca)) return fetch(input, init);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const undici = require('undici') as typeof import('undici');
   const url = input instanceof Request ? input.url : String(input);
   const i = input instanceof Request ? { method: input.method, headers: input.headers, body: input.body, signal: input.signal, ...init } : init;
-  return undici.fetch(url, { ...(i as object), dispatcher: installed.get() } as Parameters<typeof undici.fetch>[1]) as unknown as Promise<Response>;
+  return undici.fetch(url, { ...(i as object), dispatcher: installed.real() } as Parameters<typeof undici.fetch>[1]) as unknown as Promise<Response>;
 };
