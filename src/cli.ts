@@ -8,7 +8,11 @@ import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
 import { PDF_COMMANDS, PDF_USAGE } from './cli/pdfCommands';
 import { endQuietlyOnClosedPipe } from './cli/pipes';
+import { installProxyFromEnv } from './core/net/proxy';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
+
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and NODE_EXTRA_CA_CERTS, which Node reads itself) for every request.
+installProxyFromEnv();
 
 const USAGE = `Usage: ai-lab <command> [options]
 

@@ -10,6 +10,7 @@ import { ResultsPanel } from './host/webviews/resultsPanel';
 import { PdfTextService } from './host/pdf/pdfTextService';
 import { PDF_VIEW_TYPE, PdfViewerProvider } from './host/pdf/pdfViewer';
 import { WorkspaceSettingsGuard } from './host/workspaceTrust';
+import { watchProxySettings } from './host/net';
 
 /** What activate() hands to tests (and to other extensions). */
 export interface AiLabApi {
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const started = performance.now();
   const log = new Log();
   context.subscriptions.push(log);
+  context.subscriptions.push(watchProxySettings(log)); // http.proxy & co. for every request, here and in the children
 
   const env = new EnvironmentService(context.extensionPath, log);
   const statusBar = new GpuStatusBar(env);

@@ -7,6 +7,7 @@ import { DEFAULT_HUB_ENDPOINT } from './hubConfig';
 import { HubError } from './hubError';
 import { BusyError, makeRetryingFetch } from './retryFetch';
 import { makeGuardedFetch } from './tokenGuard';
+import { NetPathError } from '../net/proxyErrors';
 
 export const DEFAULT_DATASETS_SERVER = 'https://datasets-server.huggingface.co';
 const VIEWER_HINT = 'Sign in to the network or proxy in a browser, or check aiLab.datasetsServerEndpoint (--datasets-server).';
@@ -115,6 +116,7 @@ export class DatasetViewer {
       res = await this.fetch(url, { headers: { accept: 'application/json' } });
     } catch (err) {
       if (err instanceof BusyError) throw new HubError(`${what}: ${err.message}`, 'network');
+      if (err instanceof NetPathError) throw new HubError(`${what}: ${err.message}`, err.isNetwork ? 'offline' : 'invalid');
       throw new HubError(`${what}: cannot reach the dataset viewer at ${this.base} (${(err as Error).message}). Set aiLab.datasetsServerEndpoint if you use a mirror.`, 'offline');
     }
     if (res.ok) {

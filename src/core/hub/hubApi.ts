@@ -8,6 +8,7 @@ import { readJsonAnswer, webPageRefusal } from './apiAnswer';
 import { HubError } from './hubError';
 import { BusyError, makeRetryingFetch, type RetryOptions } from './retryFetch';
 import { makeGuardedFetch, RefusedRequestError } from './tokenGuard';
+import { NetPathError } from '../net/proxyErrors';
 import { runsInAiLab } from './compat';
 
 export type ModelSort = 'downloads' | 'likes' | 'trending' | 'lastModified';
@@ -227,6 +228,7 @@ export class HubClient {
       if (this.o.signal?.aborted) throw this.o.signal.reason ?? err;
       if (err instanceof BusyError) throw new HubError(`${what}: ${err.message}`, 'network');
       if (err instanceof RefusedRequestError) throw new HubError(`${what}: ${err.message}`, 'invalid');
+      if (err instanceof NetPathError) throw new HubError(`${what}: ${err.message}`, err.isNetwork ? 'offline' : 'invalid');
       throw new HubError(`Cannot reach the Hub at ${this.endpoint} (${(err as Error).message}). You may be offline; set aiLab.hubEndpoint for a mirror.`, 'offline');
     }
     if (res.ok) return res;

@@ -1,4 +1,7 @@
 /** fetch with retries for 429/5xx and network errors, Retry-After honoured, and a per-attempt timeout. */
+import { netFetch } from '../net/proxy';
+import { explainNetPathFailure, NetPathError, proxyAuthAnswer } from '../net/proxyErrors';
+
 export interface RetryOptions {
   attempts?: number;
   /** First backoff; doubled per attempt, with jitter. */
@@ -75,6 +78,7 @@ function retryAfterMs(h: string | null): number | undefined {
  * that is not what the server sends is an error to report, never "offline".
  */
 export function isNetworkError(err: unknown): boolean {
+  if (err instanceof NetPathError) return err.isNetwork;
   const e = err as { cause?: { code?: string }; code?: string; message?: string };
   const code = e?.cause?.code ?? e?.code;
   return (
@@ -91,7 +95,7 @@ export function makeRetryingFetch(o: RetryOptions = {}): typeof fetch {
   const attempts = o.attempts ?? 5;
   const base = o.baseDelayMs ?? 500;
   const max = o.maxDelayMs ?? 20_000;
-  const impl = o.fetchImpl ?? fetch;
+  const impl = o.fetchImpl ?? netFetch;
   const maxWait = o.maxWaitMs ?? 25_000;
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -105,7 +109,14 @@ export function makeRetryingFetch(o: RetryOptions = {}): typeof fetch {
         res = await impl(input, { ...init, signal: AbortSignal.any(signals) });
       } catch (err) {
         if (o.signal?.aborted || init?.signal?.aborted) throw err;
-        error = timeout.aborted ? new Error(`no answer from ${new URL(url).host} within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s`) : err;
+        error = timeout.aborted ? new Error(`no answer from ${new URL(url).host} within ${Math.round((o.timeoutMs ?? 30_000) / 1000)} s`) : (explainNetPathFailure(err, url) ?? err);
+        // The proxy wants credentials or refuses the tunnel: the same request would get the same answer.
+        if (error instanceof NetPathError && error.final) throw error;
+      }
+      const auth = res && proxyAuthAnswer(res, url);
+      if (auth) {
+        await res!.body?.cancel().catch(() => undefined);
+        throw auth;
       }
       if (res && !RETRY_STATUS.has(res.status)) return res;
       if (attempt >= attempts) {

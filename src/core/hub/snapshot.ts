@@ -9,6 +9,7 @@ import { HubError } from './hubError';
 import { repoNameProblem, selectWritable, type NameProblem, type SkippedFile } from './repoFileNames';
 import { BusyError, isNetworkError, makeRetryingFetch, type RetryOptions } from './retryFetch';
 import { makeGuardedFetch } from './tokenGuard';
+import { NetPathError } from '../net/proxyErrors';
 
 export { HubError };
 
@@ -61,12 +62,13 @@ function walk(dir: string, prefix = ''): string[] {
 }
 
 /** Uses what the cache holds for the revision; says exactly what is missing. */
-function fromCache(cache: RepoCache, p: SnapshotParams, why: string): SnapshotResult {
+function fromCache(cache: RepoCache, p: SnapshotParams, why: string, whyIsWhole = false): SnapshotResult {
   const revision = p.revision ?? 'main';
   const commit = cache.resolveRevision(revision);
   const hint = `Connect once to download it, or use a local model folder.`;
   if (!commit || !fs.existsSync(cache.snapshotDir(commit))) {
-    throw new HubError(`${p.repoId}@${revision} is not in the Hugging Face cache (${p.cacheDir}) and the Hub cannot be reached (${why}). ${hint}`, 'offline');
+    // A proxy failure is its own sentence: it names the proxy, not the Hub.
+    throw new HubError(`${p.repoId}@${revision} is not in the Hugging Face cache (${p.cacheDir}) and ${whyIsWhole ? why : `the Hub cannot be reached (${why})`}. ${hint}`, 'offline');
   }
   const available = walk(cache.snapshotDir(commit)).filter((f) => fs.existsSync(cache.snapshotPath(commit, f)));
   let files: string[];
@@ -147,6 +149,10 @@ export async function downloadSnapshot(p: SnapshotParams): Promise<SnapshotResul
     if (err instanceof HubError) throw err;
     const explained = explainHubFailure(err, p);
     if (explained) throw explained;
+    if (err instanceof NetPathError) {
+      if (err.isNetwork) return fromCache(cache, p, err.message, true);
+      throw new HubError(`${p.repoId}: ${err.message}`, 'invalid');
+    }
     if (isNetworkError(err)) return fromCache(cache, p, `cannot reach ${p.endpoint}: ${(err as Error).message}`);
     throw err;
   }

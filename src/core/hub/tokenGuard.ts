@@ -5,6 +5,7 @@
  * headers came in. Redirects are followed by hand, so a redirect to a CDN or to a host named by a
  * hostile server goes there without the token.
  */
+import { netFetch } from '../net/proxy';
 
 export interface GuardOptions {
   /** Origins (or URLs, reduced to their origin) the token may go to; usually the Hub endpoint. */
@@ -52,7 +53,7 @@ export function originOf(url: string | URL): string {
  */
 export function makeGuardedFetch(o: GuardOptions): typeof fetch {
   const trusted = new Set(o.trusted.map((t) => originOf(t)));
-  const impl = o.fetchImpl ?? fetch;
+  const impl = o.fetchImpl ?? netFetch;
   const max = o.maxRedirects ?? 10;
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const req = input instanceof Request ? input : undefined;

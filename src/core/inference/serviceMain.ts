@@ -7,7 +7,11 @@ import { convertFloat16Outputs } from './float16';
 import { checkModelFolder, explainLoadFailure, listModelFiles } from './modelCheck';
 import { assertFiniteOutput } from './outputCheck';
 import type { FromService, RunRequest, ToService } from './protocol';
+import { installProxyFromEnv } from '../net/proxy';
 import { questionAnswerer, type QaPipelineParts } from './questionAnswering';
+
+// Proxy settings the extension host passed (and HTTPS_PROXY & co.), for any request this process makes.
+installProxyFromEnv();
 
 type Pipe = ((...args: unknown[]) => Promise<unknown>) & { dispose?: () => Promise<void> };
 

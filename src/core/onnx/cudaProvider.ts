@@ -11,6 +11,7 @@ import { readJsonAnswer } from '../hub/apiAnswer';
 import { transferFile } from '../hub/fileTransfer';
 import { HttpError, isNetworkError, makeRetryingFetch } from '../hub/retryFetch';
 import { makeGuardedFetch } from '../hub/tokenGuard';
+import { NetPathError } from '../net/proxyErrors';
 import { extractZipEntry, readZipDirectory } from './zipReader';
 
 export const DEFAULT_NUGET_FEED = 'https://api.nuget.org/v3/index.json';
@@ -120,7 +121,7 @@ export async function installCudaProvider(p: InstallParams): Promise<{ plan: Pro
     try {
       return await guarded(input, init);
     } catch (err) {
-      if (p.signal?.aborted || !isNetworkError(err)) throw err;
+      if (p.signal?.aborted || !isNetworkError(err) || err instanceof NetPathError) throw err; // A proxy or certificate failure names that, not the feed.
       throw new FeedUnreachableError(feed, typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, err);
     }
   }) as typeof fetch;

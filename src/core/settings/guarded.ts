@@ -20,6 +20,8 @@ export const GUARDED_SETTINGS = {
   hubEndpoint: 'userOnly',
   datasetsServerEndpoint: 'userOnly',
   cudaProviderFeed: 'userOnly',
+  // A CA trusted for every request: a workspace's could let a third party read and change them.
+  'http.caCertificates': 'userOnly',
   nvidiaSmiPath: 'trustedWorkspace',
   pythonPaths: 'trustedWorkspace',
   cudaLibraryPaths: 'trustedWorkspace',
