@@ -11,7 +11,7 @@ import { DEMO_QUESTION, writeDemoWorkspace } from '../fixtures/demo/workspace';
 import { fakeSmi, REPO_ROOT } from '../fixtures/paths';
 import { makeDirs, run, startCodeServer, writeUserSettings } from './codeServer';
 import { aiLabLog, createChecker, chooseAiLabItem, frameWith, openWorkspaceFile, quickOpen, resultsFrame, runCommand } from './uiDriver';
-import { answerPlacement, requireFit, typeQuestion, viewerFrame } from './uiPdf';
+import { answerPlacement, requireFit, viewerFrame } from './uiPdf';
 
 /** Selects line `line` (1-based) of the active editor whole, as a person would with the keyboard. */
 async function selectLine(page: Page, line: number): Promise<void> {
@@ -123,8 +123,15 @@ export async function demoChecks(browser: Browser, o: { codeServer: string; vsix
       await tabs.first().waitFor();
       // VS Code opens a PDF as a binary placeholder (the viewer is an option): Ask works from there.
       await page.locator('.editor-container', { hasText: 'binary' }).first().waitFor();
+      const started = Date.now();
       await runCommand(page, 'AI Lab: Ask a Question');
-      await typeQuestion(page, DEMO_QUESTION.question);
+      // The question box opens while the PDF is read (not after): typed at once, nothing is lost.
+      const box = page.locator('.quick-input-widget input.input');
+      await box.waitFor({ state: 'visible' });
+      console.log(`    question box open ${Date.now() - started} ms after the command was chosen`);
+      await page.keyboard.type(DEMO_QUESTION.question, { delay: 5 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: DEMO_QUESTION.question }).first().waitFor();
+      await page.keyboard.press('Enter');
       // The viewer comes up and the placeholder tab gives way to it: one tab for the file.
       await viewerFrame(page);
       for (let i = 0; (await tabs.count()) !== 1; i++) {

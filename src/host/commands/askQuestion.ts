@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { LabOutput } from '../../core/nlp/runner';
 import { joinPages, parsePageRange } from '../../core/pdf/pageText';
 import { batchSizeFor } from '../../core/nlp/tasks';
+import { hasVisibleText } from '../../core/text/visible';
 import { readConfig } from '../config';
 import { fileName } from '../pdf/pdfTextService';
 import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
-import { activeTabPdf, asUri, labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
+import { activeTabPdf, asUri, labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, wholePdfTarget, type Input, type LabArgs, type NlpDeps } from './labRun';
 import { pickSummaryPreset, runSummary } from './nlp';
 
 const HISTORY_KEY = 'aiLab.questionHistory';
@@ -18,8 +19,8 @@ function documentKey(input: Input): string {
   return (input.pdf?.uri ?? input.source?.uri)?.toString() ?? 'text';
 }
 
-/** Earlier questions on this document first; typing a new one asks that. */
-async function pickQuestion(d: NlpDeps, key: string, where: string | undefined): Promise<string | undefined> {
+/** Earlier questions on this document first; typing a new one asks that. The box closes when `closeIf` resolves true. */
+async function pickQuestion(d: NlpDeps, key: string, where: string | undefined, closeIf?: Promise<boolean>): Promise<string | undefined> {
   const earlier = d.workspaceState.get<History>(HISTORY_KEY)?.[key] ?? [];
   const qp = vscode.window.createQuickPick();
   qp.title = `AI Lab: Ask a Question${where ? ` — ${where}` : ''}`;
@@ -35,6 +36,7 @@ async function pickQuestion(d: NlpDeps, key: string, where: string | undefined):
     qp.onDidAccept(() => resolve(qp.selectedItems[0]?.label ?? (qp.value.trim() || undefined)));
     qp.onDidHide(() => resolve(undefined));
     qp.show();
+    void closeIf?.then((close) => close && qp.hide());
   });
   qp.dispose();
   return question;
@@ -103,13 +105,21 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
   return {
     'aiLab.askQuestion': async (a) => {
       const args = labArgs(a, d);
-      const input = await readInputOrSay(d, args);
+      // A whole PDF takes a while to read: the question box opens at once and the text is read
+      // meanwhile (a password box waits for the question), so no keystroke typed early is lost.
+      const pdf = args.question === undefined ? wholePdfTarget(d, args) : undefined;
+      if (pdf) showPdfInViewer(d, pdf);
+      let asked: () => void = () => undefined;
+      const reading = readInputOrSay(d, args, { beforePrompt: new Promise<void>((r) => (asked = r)) });
+      const early = pdf ? pickQuestion(d, pdf.toString(), fileName(pdf), reading.then((i) => !i || !hasVisibleText(i.text))).finally(asked) : undefined;
+      if (!pdf) asked();
+      const input = await reading;
       if (!input) return undefined;
       const refused = refuseNothingToWorkOn(d, 'qa', input);
       if (refused) return refused;
-      if (input.pdf) showPdfInViewer(d, input.pdf.uri);
+      if (input.pdf && !pdf) showPdfInViewer(d, input.pdf.uri);
       const key = documentKey(input);
-      const question = args.question ?? (await pickQuestion(d, key, input.where));
+      const question = args.question ?? (early ? await early : await pickQuestion(d, key, input.where));
       if (!question?.trim()) return undefined;
       await remember(d, key, question.trim());
       let entry = '';

@@ -72,8 +72,8 @@ export function labArgs(a: unknown, d: NlpDeps): LabArgs {
   return a as LabArgs;
 }
 
-async function pdfInput(d: NlpDeps, uri: vscode.Uri): Promise<Input> {
-  const doc = await d.pdfText.text(uri);
+async function pdfInput(d: NlpDeps, uri: vscode.Uri, o: ReadOptions = {}): Promise<Input> {
+  const doc = await d.pdfText.text(uri, o);
   return { text: doc.text, what: `the text of ${fileName(uri)}`, pdf: { uri, doc }, where: `${fileName(uri)} (${doc.pageCount} pages)` };
 }
 
@@ -116,22 +116,36 @@ export function activeTabPdf(): vscode.Uri | undefined {
  * viewer, else that whole PDF; a PDF another editor shows; the selection in the active text editor, else
  * its whole document.
  */
-export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | undefined> {
+/** `beforePrompt`: a prompt the command has open that a PDF's password box must wait for. */
+export interface ReadOptions {
+  beforePrompt?: Promise<unknown>;
+}
+
+/** The PDF a command will read whole (a PDF argument, the viewer without a selection, a PDF tab), known before reading it. */
+export function wholePdfTarget(d: NlpDeps, args: LabArgs): vscode.Uri | undefined {
+  if (args.text !== undefined) return undefined;
+  if (args.uri) return isPdf(asUri(args.uri)) ? asUri(args.uri) : undefined;
+  const viewer = d.pdfViewer.active();
+  if (viewer) return viewer.selection ? undefined : viewer.uri;
+  return activeTabPdf();
+}
+
+export async function readInput(d: NlpDeps, args: LabArgs, o: ReadOptions = {}): Promise<Input | undefined> {
   if (args.text !== undefined) return { text: args.text, what: 'the text given' };
   if (args.uri) {
     const uri = asUri(args.uri);
-    return isPdf(uri) ? pdfInput(d, uri) : textFileInput(uri);
+    return isPdf(uri) ? pdfInput(d, uri, o) : textFileInput(uri);
   }
   const viewer = d.pdfViewer.active();
   if (viewer) {
     const sel = viewer.selection;
-    if (!sel) return pdfInput(d, viewer.uri);
+    if (!sel) return pdfInput(d, viewer.uri, o);
     const parts = sel.parts ?? [{ page: sel.page ?? viewer.page, text: sel.text }];
     const doc = joinPages(parts);
     return { text: doc.text, what: 'the selection', pdf: { uri: viewer.uri, doc }, where: `${fileName(viewer.uri)}, ${pageLabel(parts[0]!.page, parts.at(-1)!.page)} (selection)` };
   }
   const shown = activeTabPdf();
-  if (shown) return pdfInput(d, shown);
+  if (shown) return pdfInput(d, shown, o);
   const e = vscode.window.activeTextEditor;
   if (!e) {
     void vscode.window.showWarningMessage('AI Lab: open a document or a PDF, or select some text, first.');
@@ -146,9 +160,9 @@ export async function readInput(d: NlpDeps, args: LabArgs): Promise<Input | unde
 }
 
 /** Reads the input; a PDF that cannot be read or a cancelled extraction is told once, here. */
-export async function readInputOrSay(d: NlpDeps, args: LabArgs): Promise<Input | undefined> {
+export async function readInputOrSay(d: NlpDeps, args: LabArgs, o: ReadOptions = {}): Promise<Input | undefined> {
   try {
-    return await readInput(d, args);
+    return await readInput(d, args, o);
   } catch (err) {
     if (isCancellation(err)) return undefined;
     if (err instanceof PdfError || err instanceof InputError) void vscode.window.showWarningMessage(`AI Lab: ${err.message}`);

@@ -57,8 +57,11 @@ export class PdfTextService implements vscode.Disposable {
     return pw;
   }
 
-  /** The whole document's text, from the cache when the file has not changed. */
-  async text(uri: vscode.Uri): Promise<PdfText> {
+  /**
+   * The whole document's text, from the cache when the file has not changed. `beforePrompt`: a prompt
+   * the caller has open (Ask's question box) that a password box must wait for, not replace.
+   */
+  async text(uri: vscode.Uri, o: { beforePrompt?: Promise<unknown> } = {}): Promise<PdfText> {
     const key = uri.toString();
     const stat = await vscode.workspace.fs.stat(uri);
     const hit = this.cache.get(key);
@@ -103,6 +106,7 @@ export class PdfTextService implements vscode.Disposable {
         return text;
       } catch (err) {
         if (err instanceof PdfError && (err.kind === 'needPassword' || err.kind === 'wrongPassword')) {
+          await o.beforePrompt;
           const pw = await this.askPassword(uri, wrong || err.kind === 'wrongPassword');
           if (pw === undefined) throw new PdfError('needPassword', `${name} is encrypted; AI Lab needs its password to read it.`);
           wrong = true;
