@@ -17,6 +17,8 @@ import { requireVisibleText } from '../core/text/visible';
 import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
 import { cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
 import { modelDisplayName, modelPathKey } from '../core/inference/modelName';
+import { createRemoteRunner } from '../core/backends/remoteRunner';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags, remoteDefaultModel } from './backendFlags';
 
 export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
       The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
@@ -24,6 +26,7 @@ export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--pass
       [--retrieve-top N (0 = read every passage)] [--chunk-tokens N] [--overlap-tokens N]
       [--pages 1-3,7] [--password PW] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline]
       [--encoding NAME (text files whose bytes are not UTF-8; default windows-1252)]
+${BACKEND_USAGE}
       Extractive question answering over a PDF, a text file, or stdin (-): each answer with its score,
       page and context sentence; "No answer found" when nothing reaches the minimum score.`;
 
@@ -89,7 +92,7 @@ function count(flag: string, v: string | undefined, min: number): number | undef
 
 export async function askCommand(argv: string[]): Promise<number> {
   const a = parseFlags('ask', argv, {
-    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint', '--encoding'],
+    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint', '--encoding', ...BACKEND_FLAGS],
     switches: ['--json', '--offline'],
   });
   const [source, question, extra] = a.positional;
@@ -105,7 +108,8 @@ export async function askCommand(argv: string[]): Promise<number> {
   const overlapTokens = count('--overlap-tokens', a.flags.get('--overlap-tokens'), 0) ?? 64;
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
-  const model = a.flags.get('--model') ?? LAB_TASKS.qa.defaultModel;
+  const remote = backendFlags(a, LAB_TASKS.qa.pipeline);
+  const model = a.flags.get('--model') ?? (remote ? remoteDefaultModel(remote, LAB_TASKS.qa.defaultModel) : LAB_TASKS.qa.defaultModel);
   encodingFlag(a);
 
   let doc: DocumentText;
@@ -131,14 +135,15 @@ export async function askCommand(argv: string[]): Promise<number> {
   }
 
   const started = performance.now();
-  const device = await cliDevice(deviceSetting);
+  const device = remote ? { device: undefined } : await cliDevice(deviceSetting);
   const service = new InferenceService({ scriptPath: path.join(__dirname, 'inferenceService.js') });
-  const runner = new ServiceTaskRunner(service, new ModelResolver(60 * 60_000), { device: device.device, dtype: () => dtype, hub: cliHub(a) });
+  const remoteRunner = remote ? createRemoteRunner(remote) : undefined;
+  const runner = remoteRunner ?? new ServiceTaskRunner(service, new ModelResolver(60 * 60_000), { device: device.device ?? 'cpu', dtype: () => dtype, hub: cliHub(a) });
   try {
     const out = await askQuestion({ runner, model, question, doc, paged, topK, minScore, retrieveTop, chunkTokens, overlapTokens });
     if (json) {
       const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, page: x.page ?? null, context: x.context, start: x.start, end: x.end }));
-      process.stdout.write(`${JSON.stringify({ question: out.question, source, model: modelDisplayName(model), ...modelPathKey(model), device: device.device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ question: out.question, source, ...(remoteRunner ? (({ backend, model: m, device: d }) => ({ backend, model: m, ...(d ? { device: d } : {}) }))(remoteRunner.identity(model)) : { backend: 'local', model: modelDisplayName(model), ...modelPathKey(model), device: device.device }), answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatAnswers(out)}\n`);
     }
