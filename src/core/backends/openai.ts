@@ -144,6 +144,7 @@ export class OpenAiRunner extends RemoteRunnerBase {
   }
 
   private readonly labelNames = new Map<string, string[]>();
+  private readonly warnedNames = new Set<string>();
 
   /** vLLM /classify: probabilities per class; the server names only the top class, so names are learned as they come. */
   private async classify(model: string, texts: string[], signal?: AbortSignal): Promise<LabelScore[][]> {
@@ -154,7 +155,10 @@ export class OpenAiRunner extends RemoteRunnerBase {
     for (const r of rows) names[r.probs.indexOf(Math.max(...r.probs))] = r.label;
     this.labelNames.set(model, names);
     const unnamed = rows[0]!.probs.some((_, i) => !names[i]);
-    if (unnamed) this.warn(`${this.origin}'s /classify names only the top class; classes it has not named yet are shown as LABEL_n.`);
+    if (unnamed && !this.warnedNames.has(model)) {
+      this.warnedNames.add(model);
+      this.warn(`${this.origin}'s /classify names only the top class; classes it has not named yet are shown as LABEL_n.`);
+    }
     return [...rows].sort((a, b) => a.index - b.index).map((r) => r.probs.map((score, i) => ({ label: names[i] ?? `LABEL_${i}`, score })).sort((a, b) => b.score - a.score));
   }
 
