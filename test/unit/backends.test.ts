@@ -53,7 +53,7 @@ describe('backends: hf-inference through @huggingface/inference against the stan
     const gen = await c.textGeneration({ model: 'openai-community/gpt2', provider: 'hf-inference', inputs: 'Once' });
     assert.equal(gen.generated_text, ' and then it rained.');
     // The routes the client took: the Hub's provider mapping, then the router's hf-inference paths.
-    assert.ok(hf.sent('/api/models/deepset/roberta-base-squad2').length >= 0);
+    assert.equal(hf.sent('/api/models/deepset/roberta-base-squad2').length, 1);
     assert.ok(hf.sent('/hf-inference/models/sentence-transformers/all-MiniLM-L6-v2/pipeline/feature-extraction').length === 1);
     assert.ok(hf.sent('/hf-inference/models/openai-community/gpt2/v1/completions').length === 1);
   });
@@ -77,6 +77,17 @@ describe('backends: hf-inference through @huggingface/inference against the stan
     assert.deepEqual(await r.run('text-generation', 'openai-community/gpt2', ['Once', { max_new_tokens: 5 }]), [{ generated_text: 'Once and then it rained.' }]);
     // The token went only to the router and the Hub, as Bearer.
     assert.ok(hf.requests.every((q) => q.headers.authorization === 'Bearer hf_test_token'));
+  });
+
+  it("provider 'auto' (the default): the Hub's mapping picks the provider, asked without the token, then the router", async () => {
+    hf.models.set('auto/classifier', 'text-classification');
+    const r = createRemoteRunner(opts({ provider: undefined }));
+    const out = (await r.run('text-classification', 'auto/classifier', [['good'], {}])) as unknown[];
+    assert.ok(isLabels(out[0]));
+    const mapping = hf.sent('/api/models/auto/classifier');
+    assert.ok(mapping.length >= 1);
+    assert.equal(mapping[0]!.headers.authorization, undefined, 'the auto policy asks the mapping anonymously');
+    assert.equal(hf.sent('/hf-inference/models/auto/classifier')[0]!.headers.authorization, 'Bearer hf_test_token');
   });
 
   it('an Inference Endpoint URL: requests go there (POST /), no provider mapping asked', async () => {

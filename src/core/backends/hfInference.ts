@@ -6,13 +6,19 @@
  * wait (the client's own retry would retry at once, forever). Inputs that the API takes one at a
  * time run as parallel requests, a few at once.
  */
-import { InferenceClient, InferenceClientError, InferenceClientInputError } from '@huggingface/inference';
+import { InferenceClient, InferenceClientError, InferenceClientInputError, setLogger } from '@huggingface/inference';
 import type { LabelScore, RunOptions } from '../nlp/runner';
 import { badReply, normalized, optionsOf, RemoteRunnerBase, textsOf } from './base';
 import { checkedSpan, type ServerSpan } from './qaSpans';
 import { BackendError } from './remoteError';
 import type { RemoteBackendOptions } from './types';
 import { mapLimit } from './waits';
+
+// The client logs to the console (its 'auto' provider choice), which would land in the CLI's JSON on
+// stdout: its chatter is dropped, its warnings (a model in staging) go to the runner that last ran.
+let warnSink: ((m: string) => void) | undefined;
+const quiet = () => undefined;
+setLogger({ debug: quiet, info: quiet, log: quiet, warn: (m: string) => warnSink?.(String(m)), error: (m: string) => warnSink?.(String(m)) });
 
 export const HF_HUB_ORIGIN = 'https://huggingface.co';
 export const HF_ROUTER_ORIGIN = 'https://router.huggingface.co';
@@ -70,6 +76,7 @@ export class HfInferenceRunner extends RemoteRunnerBase {
 
   protected async runTask(pipeline: string, model: string, inputs: unknown[], o: RunOptions): Promise<unknown> {
     if (!model && !this.endpointUrl) throw new BackendError('unsupported', 'The hf-inference backend needs a model id (or an Inference Endpoint URL).', 'hf-inference', '');
+    warnSink = (m) => this.warn(`Hugging Face Inference: ${m}`);
     const c = this.client(model, o.signal);
     const a = this.args(model);
     const opts = optionsOf(inputs, inputs.length - 1);

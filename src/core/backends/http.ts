@@ -120,7 +120,7 @@ export function backendFetch(cfg: HttpConfig, call: CallContext = {}): typeof fe
 function translate(err: unknown, cfg: HttpConfig, origin: string, path: string, user: AbortSignal | undefined, timer: AbortSignal): unknown {
   if (err instanceof BackendError) return err;
   if (user?.aborted) return abortError(user);
-  if (timer.aborted) return new BackendError('timeout', `${origin}${path} gave no answer within ${Math.round(cfg.timeoutMs / 1000)} s.`, cfg.backend, origin);
+  if (timer.aborted) return new BackendError('timeout', `${origin}${path} gave no answer within ${+(cfg.timeoutMs / 1000).toFixed(2)} s.`, cfg.backend, origin);
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const why = cause?.code ?? cause?.message ?? (err as Error).message;
   return new BackendError('network', `Could not reach ${origin} (${why}). Is the server running and the URL right?`, cfg.backend, origin);

@@ -30,6 +30,7 @@ export async function* sseEvents(res: Response, o: { backend: BackendId; origin:
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
       const lines = buffer.split(/\r\n|\r|\n/);
       buffer = done ? '' : lines.pop()!;
+      if (done) lines.push(''); // a last event without its blank line still counts
       for (const line of lines) {
         if (line === '') {
           if (data.length) {

@@ -47,14 +47,23 @@ export async function retryWhileLoading<T>(attempt: () => Promise<T>, o: Loading
   }
 }
 
-/** `fn` over every item with at most `limit` in flight; results in input order. The first failure ends it (others still in flight are left to their signal). */
+/**
+ * `fn` over every item with at most `limit` in flight; results in input order. The first failure ends
+ * it: no new request starts (those in flight finish or end with their signal).
+ */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++;
-      out[i] = await fn(items[i]!, i);
+      try {
+        out[i] = await fn(items[i]!, i);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
