@@ -3,29 +3,12 @@ import { BACKEND_IDS, BACKEND_PIPELINES, type BackendId, type RemoteBackendOptio
 import { resolveToken } from '../core/hub/hubConfig';
 import { UsageError, type Parsed } from './args';
 
+export { remoteDefaultModel } from '../core/backends/remoteModels';
+
 export const BACKEND_FLAGS = ['--backend', '--backend-url', '--provider', '--api-key-env'];
 
 export const BACKEND_USAGE = `      [--backend local|hf-inference|tei|openai] [--backend-url URL] [--provider NAME (hf-inference)]
       [--api-key-env VAR (the key is read from this variable; default HF_TOKEN / OPENAI_API_KEY)]`;
-
-/** The Hub models the local defaults (Xenova's ONNX conversions) were converted from: what a server runs. */
-const ORIGINAL_MODELS: Record<string, string> = {
-  'Xenova/distilbert-base-uncased-finetuned-sst-2-english': 'distilbert/distilbert-base-uncased-finetuned-sst-2-english',
-  'Xenova/bart-large-mnli': 'facebook/bart-large-mnli',
-  'Xenova/distilbart-cnn-6-6': 'sshleifer/distilbart-cnn-6-6',
-  'Xenova/all-MiniLM-L6-v2': 'sentence-transformers/all-MiniLM-L6-v2',
-  'Xenova/distilgpt2': 'distilbert/distilgpt2',
-  'Xenova/distilbert-base-cased-distilled-squad': 'distilbert/distilbert-base-cased-distilled-squad',
-};
-
-/**
- * The model a remote backend runs when --model is not given: tei and openai use the server's own
- * ('' = ask the server); hf-inference the original of the local default.
- */
-export function remoteDefaultModel(o: RemoteBackendOptions, localDefault: string): string {
-  if (o.id !== 'hf-inference' || o.url) return '';
-  return ORIGINAL_MODELS[localDefault] ?? localDefault;
-}
 
 /**
  * The backend flags, checked before any request: an unknown backend, a missing or malformed URL, a
@@ -82,10 +65,4 @@ export function backendFlags(a: Parsed, pipeline: string, env: NodeJS.ProcessEnv
     onWait: (w) => process.stderr.write(`ai-lab: ${w.message} (Ctrl-C cancels)\n`),
     onWarning: (m) => process.stderr.write(`ai-lab: note: ${m}\n`),
   };
-}
-
-/** The backend, model and device for JSON output: `device` only where the server says it. */
-export function backendJson(o: RemoteBackendOptions | undefined, identity: { model: string; device?: string } | undefined): Record<string, unknown> {
-  if (!o || !identity) return {};
-  return { backend: o.id, model: identity.model, ...(identity.device ? { device: identity.device } : {}) };
 }

@@ -90,6 +90,26 @@ describe('backends: errors as the servers give them', () => {
     await assert.rejects(createRemoteRunner({ id: 'tei', url: tei.url }).run('text-classification', '', [['a'], {}], { signal: ac2.signal }), (e: Error) => e.name === 'AbortError');
   });
 
+  it('a stream: cancel after the first piece ends it at once; a stalled stream times out; an error event is the server\'s', async () => {
+    const model = 'Qwen/Qwen2.5-0.5B-Instruct';
+    oa.stallStream = true;
+    try {
+      const ac = new AbortController();
+      const parts: string[] = [];
+      await assert.rejects(createRemoteRunner({ id: 'openai', url: oa.url }).run('text-generation', model, ['Once', {}], { signal: ac.signal, onPartial: (t) => (parts.push(t), ac.abort()) }), (e: Error) => e.name === 'AbortError');
+      assert.equal(parts.length, 1);
+      await assert.rejects(createRemoteRunner({ id: 'openai', url: oa.url, timeoutMs: 200 }).run('text-generation', model, ['Once', {}], { onPartial: () => undefined }), kindIs('timeout', /stopped sending the stream/));
+    } finally {
+      oa.stallStream = false;
+    }
+    oa.errorInStream = true;
+    try {
+      await assert.rejects(createRemoteRunner({ id: 'openai', url: oa.url }).run('text-generation', model, ['Once', {}], { onPartial: () => undefined }), kindIs('server', /stopped the stream: .*CUDA out of memory/));
+    } finally {
+      oa.errorInStream = false;
+    }
+  });
+
   it('a server that does not answer in timeoutMs: a timeout error', async () => {
     oa.faults = [{ match: '/v1/models', kind: 'hang', times: 1 }];
     await assert.rejects(createRemoteRunner({ id: 'openai', url: oa.url, timeoutMs: 150 }).run('feature-extraction', '', [['a'], {}]), kindIs('timeout', /\/v1\/models gave no answer within 0\.15 s/));

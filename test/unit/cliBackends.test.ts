@@ -3,6 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RemoteBackendOptions } from '../../src/core/backends/types';
+import { parseFlags } from '../../src/cli/args';
+import { BACKEND_FLAGS, backendFlags, remoteDefaultModel } from '../../src/cli/backendFlags';
 import { cliAsync } from '../fixtures/cli';
 import { HfInferenceStandIn } from '../fixtures/backends/hfInference';
 import { OpenAiStandIn } from '../fixtures/backends/openai';
@@ -95,3 +98,31 @@ describe('CLI --backend', () => {
     assert.match(r.stderr, /rate-limiting requests \(HTTP 429\).*wait 3 s/);
   });
 });
+
+describe('backendFlags (parsing only)', () => {
+  const parse = (argv: string[]) => parseFlags('classify', argv, { values: BACKEND_FLAGS, switches: [] });
+
+  it('reads the key from the named variable, else HF_TOKEN / OPENAI_API_KEY; never from a flag value', () => {
+    const env = { HF_TOKEN: 'hf_env', OPENAI_API_KEY: 'sk-env', MINE: 'k-mine', HF_HOME: path.join(os.tmpdir(), 'ai-lab-no-hf-home') };
+    assert.deepEqual(pick(backendFlags(parse(['--backend', 'hf-inference']), 'text-classification', env)), { id: 'hf-inference', token: 'hf_env', tokenSource: 'HF_TOKEN' });
+    assert.deepEqual(pick(backendFlags(parse(['--backend', 'openai', '--backend-url', 'http://h:1/v1']), 'summarization', env)), { id: 'openai', url: 'http://h:1/v1', token: 'sk-env', tokenSource: 'OPENAI_API_KEY' });
+    assert.deepEqual(pick(backendFlags(parse(['--backend', 'tei', '--backend-url', 'http://h:2']), 'text-classification', env)), { id: 'tei', url: 'http://h:2' });
+    assert.deepEqual(pick(backendFlags(parse(['--backend', 'tei', '--backend-url', 'http://h:2', '--api-key-env', 'MINE']), 'text-classification', env)), { id: 'tei', url: 'http://h:2', token: 'k-mine', tokenSource: 'MINE' });
+    assert.equal(backendFlags(parse([]), 'summarization', env), undefined);
+    assert.throws(() => backendFlags(parse(['--backend', 'tei', '--provider', 'together', '--backend-url', 'http://h']), 'text-classification', env), /--provider is for --backend hf-inference/);
+    assert.throws(() => backendFlags(parse(['--backend', 'hf-inference', '--provider', 'together', '--backend-url', 'http://h']), 'text-classification', env), /do not go together/);
+    assert.throws(() => backendFlags(parse(['--backend', 'openai', '--backend-url', 'http://u:p@h']), 'summarization', env), /must not hold a user name or password/);
+  });
+
+  it('the default model: the server\'s for tei/openai and an Endpoint, the Hub original of the local default for hf-inference', () => {
+    assert.equal(remoteDefaultModel({ id: 'hf-inference' }, 'Xenova/bart-large-mnli'), 'facebook/bart-large-mnli');
+    assert.equal(remoteDefaultModel({ id: 'hf-inference' }, 'bdx33/distilbert-base-cased-CoLA'), 'bdx33/distilbert-base-cased-CoLA');
+    assert.equal(remoteDefaultModel({ id: 'hf-inference', url: 'https://e.endpoints.huggingface.cloud' }, 'Xenova/bart-large-mnli'), '');
+    assert.equal(remoteDefaultModel({ id: 'tei', url: 'http://h' }, 'Xenova/bart-large-mnli'), '');
+  });
+});
+
+function pick(o: RemoteBackendOptions | undefined): Partial<RemoteBackendOptions> {
+  const { id, url, token, tokenSource } = o ?? ({} as RemoteBackendOptions);
+  return Object.fromEntries(Object.entries({ id, url, token, tokenSource }).filter(([, v]) => v !== undefined));
+}
