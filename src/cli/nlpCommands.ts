@@ -10,10 +10,13 @@ import type { LabOutput } from '../core/nlp/runner';
 import { DEFAULT_PRESETS, LAB_TASKS, SUMMARY_DEFAULTS, type LabTaskId } from '../core/nlp/tasks';
 import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
 import { CLI_SERVICE, cliDevice, cliHub, readInputText } from './context';
+import { remoteDefaultModel } from '../core/backends/remoteModels';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags } from './backendFlags';
 
 export const NLP_USAGE = `  classify | grammar | qnli | zero-shot | summarize | generate [--model ID|FOLDER]
       [--text TEXT | --file PATH | stdin] [--json] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8]
       [--endpoint URL] [--offline] [--encoding NAME]
+${BACKEND_USAGE}
       classify/grammar: [--label-map LABEL_0=unacceptable,LABEL_1=acceptable] [--max-tokens N]
       qnli: --question Q        zero-shot: --labels "a,b,c" [--multi-label] [--template "This example is {}."]
       summarize: [--preset short|medium|long] [--min-new-tokens N] [--max-new-tokens N]
@@ -23,7 +26,7 @@ export const NLP_USAGE = `  classify | grammar | qnli | zero-shot | summarize | 
       Input: UTF-8 (with or without BOM) or UTF-16 with a BOM; other bytes are read as --encoding
       (default windows-1252) with a note. Input with nothing visible in it exits 2.`;
 
-const COMMON_VALUES = ['--model', '--text', '--file', '--device', '--dtype', '--endpoint', '--encoding'];
+const COMMON_VALUES = ['--model', '--text', '--file', '--device', '--dtype', '--endpoint', '--encoding', ...BACKEND_FLAGS];
 const COMMON_SWITCHES = ['--json', '--offline'];
 
 const SPEC: Record<string, { task: LabTaskId; values: string[]; switches: string[] }> = {
@@ -57,7 +60,8 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}" (put text in --text or on stdin)`);
   const extractive = a.switches.has('--extractive');
   const task = LAB_TASKS[extractive ? 'extractive' : spec.task];
-  const model = a.flags.get('--model') ?? task.defaultModel;
+  const remote = backendFlags(a, task.pipeline);
+  const model = a.flags.get('--model') ?? (remote ? remoteDefaultModel(remote, task.defaultModel) : task.defaultModel);
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
   const maxTokens = positiveNumber('--max-tokens', a.flags.get('--max-tokens'));
@@ -113,8 +117,8 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   }
 
   const started = performance.now();
-  const device = await cliDevice(deviceSetting);
-  const runner = makeRunner({ device: device.device, dtype, hub: cliHub(a), service: CLI_SERVICE });
+  const device = remote ? { device: undefined, reason: undefined } : await cliDevice(deviceSetting);
+  const runner = makeRunner({ backend: remote, device: device.device ?? 'cpu', dtype, hub: cliHub(a), service: CLI_SERVICE });
   const stream = !json && process.stdout.isTTY !== undefined ? (t: string) => process.stdout.write(t) : undefined;
   let streamed = false;
   const onPartial = stream && command === 'generate' ? (t: string) => ((streamed = true), stream(t)) : undefined;

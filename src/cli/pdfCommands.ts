@@ -13,6 +13,9 @@ import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
 import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
 import { CLI_SERVICE, cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
+import { remoteDefaultModel } from '../core/backends/remoteModels';
+import { LAB_TASKS } from '../core/nlp/tasks';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags } from './backendFlags';
 
 export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
       The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
@@ -20,6 +23,7 @@ export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--pass
       [--retrieve-top N (0 = read every passage)] [--chunk-tokens N] [--overlap-tokens N]
       [--pages 1-3,7] [--password PW] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline]
       [--encoding NAME (text files whose bytes are not UTF-8; default windows-1252)]
+${BACKEND_USAGE}
       Extractive question answering over a PDF, a text file, or stdin (-): each answer with its score,
       page and context sentence; "No answer found" when nothing reaches the minimum score.`;
 
@@ -85,7 +89,7 @@ function count(flag: string, v: string | undefined, min: number): number | undef
 
 export async function askCommand(argv: string[]): Promise<number> {
   const a = parseFlags('ask', argv, {
-    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint', '--encoding'],
+    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint', '--encoding', ...BACKEND_FLAGS],
     switches: ['--json', '--offline'],
   });
   const [source, question, extra] = a.positional;
@@ -102,7 +106,8 @@ export async function askCommand(argv: string[]): Promise<number> {
   const overlapTokens = count('--overlap-tokens', a.flags.get('--overlap-tokens'), 0);
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
-  const model = a.flags.get('--model');
+  const remote = backendFlags(a, LAB_TASKS.qa.pipeline);
+  const model = a.flags.get('--model') ?? (remote ? remoteDefaultModel(remote, LAB_TASKS.qa.defaultModel) : undefined);
   encodingFlag(a);
 
   // A PDF's pages make answers say their page; a text file or stdin is one page without a number.
@@ -128,8 +133,8 @@ export async function askCommand(argv: string[]): Promise<number> {
   }
 
   const started = performance.now();
-  const device = await cliDevice(deviceSetting);
-  const runner = makeRunner({ device: device.device, dtype, hub: cliHub(a), service: CLI_SERVICE });
+  const device = remote ? { device: undefined } : await cliDevice(deviceSetting);
+  const runner = makeRunner({ backend: remote, device: device.device ?? 'cpu', dtype, hub: cliHub(a), service: CLI_SERVICE });
   try {
     const out = await runLabTask({ task: 'qa', model, text, doc, question, what: `the text of ${source === '-' ? 'stdin' : source}`, options: { topK, minScore, retrieveTop, chunkTokens, overlapTokens } }, runner);
     if (out.kind !== 'answers') throw new Error(`Ask a Question gave a ${out.kind} result`);

@@ -2,13 +2,16 @@
 import { InferenceService } from '../inference/inferenceService';
 import type { Dtype } from '../inference/modelFiles';
 import { ModelResolver } from '../inference/resolveModel';
+import { BackendError } from '../backends/remoteError';
+import { createRemoteRunner } from '../backends/remoteRunner';
+import type { RemoteBackendOptions } from '../backends/types';
 import type { TaskRunner } from '../nlp/runner';
 import { ServiceTaskRunner, type DetailedRun, type ServiceRunnerOptions } from '../nlp/serviceRunner';
 
 /** The local runner's options (device, Hub, idle unload, stages, log), and which backend and service. */
 export interface MakeRunnerOptions extends Omit<ServiceRunnerOptions, 'dtype'> {
-  /** Which backend runs the models; undefined (and, today, anything else) is the local inference service. */
-  backend?: unknown;
+  /** A remote backend (src/core/backends) runs the models; undefined: the local inference service. */
+  backend?: RemoteBackendOptions;
   /** One dtype, or one per model (a per-model setting, else the general one). */
   dtype: Dtype | ((model: string) => Dtype);
   /**
@@ -28,8 +31,21 @@ export interface LabRunner extends TaskRunner {
   dispose(): void;
 }
 
-/** A runner for `o.backend`: today's ServiceTaskRunner over the local inference service. */
+/**
+ * A runner for `o.backend`: a remote backend's runner, else the ServiceTaskRunner over the local
+ * inference service. A remote runner refuses runDetailed (the raw pipeline run with load timings is
+ * the local service's) with BackendError('unsupported'); createRemoteRunner throws the same for a
+ * backend without its URL.
+ */
 export function makeRunner(o: MakeRunnerOptions): LabRunner {
+  if (o.backend) {
+    const remote = createRemoteRunner(o.backend);
+    return Object.assign(remote, {
+      runDetailed: (): Promise<DetailedRun> =>
+        Promise.reject(new BackendError('unsupported', `The raw pipeline run is local only: ${remote.backend} runs the AI Lab tasks (classify, summarize, ask…), not "Run Model".`, remote.backend, '')),
+      dispose: () => undefined,
+    });
+  }
   const dtype = typeof o.dtype === 'function' ? o.dtype : ((d: Dtype) => () => d)(o.dtype);
   let owned: InferenceService | undefined;
   const given = o.service;

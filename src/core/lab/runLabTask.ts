@@ -3,6 +3,7 @@
  * the options completed from the task table, the task run (long inputs split by the task itself),
  * and the result stamped with the backend, model and device that produced it.
  */
+import type { RemoteTaskRunner } from '../backends/types';
 import { modelDisplayName, modelPathKey } from '../inference/modelName';
 import { classifyText, qnli, zeroShot } from '../nlp/classify';
 import { continueText } from '../nlp/generate';
@@ -40,11 +41,16 @@ export function requestModel(r: LabRequest): string {
  * take the task table's defaults (src/core/nlp/tasks.ts). Cancelled through `o.signal`.
  */
 export async function runLabTask(r: LabRequest, runner: TaskRunner, o: LabRunOptions = {}): Promise<LabResult> {
-  const model = requestModel(r);
+  // A remote runner's '' model is the server's own (TEI, OpenAI-compatible servers serve one).
+  const remote = 'identity' in runner && typeof runner.identity === 'function' ? (runner as RemoteTaskRunner) : undefined;
+  const model = remote && r.model !== undefined ? r.model.trim() : requestModel(r);
   const doc = 'doc' in r ? r.doc : undefined;
   requireVisibleText(doc?.text ?? r.text, r.what ?? 'the text');
   const output = await runTask(r, model, runner, o);
-  const producedBy: ProducedBy = { backend: runner.backend ?? 'unknown', model: modelDisplayName(model, o.modelRoots), ...modelPathKey(model), ...(runner.device ? { device: runner.device } : {}) };
+  const id = remote?.identity(model);
+  const producedBy: ProducedBy = id
+    ? { backend: id.backend, model: id.model, ...(id.device ? { device: id.device } : {}) }
+    : { backend: runner.backend ?? 'unknown', model: modelDisplayName(model, o.modelRoots), ...modelPathKey(model), ...(runner.device ? { device: runner.device } : {}) };
   return { ...output, producedBy };
 }
 

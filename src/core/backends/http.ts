@@ -1,0 +1,145 @@
+/**
+ * The one HTTP path of the remote backends: credentials only to the backend's origins, redirects
+ * checked (never followed to another origin with a credential), a timeout, the servers' errors as
+ * BackendErrors, and a web page where JSON was expected (a captive portal) called what it is.
+ */
+import { BackendError, credentialName, errorFromAnswer, htmlTitle } from './remoteError';
+import type { BackendId } from './types';
+
+export interface HttpConfig {
+  backend: Exclude<BackendId, 'local'>;
+  /** Origins that may receive the credential and the extra headers. */
+  origins: ReadonlySet<string>;
+  token?: string;
+  tokenSource?: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+export interface CallContext {
+  model?: string;
+  /** The caller's cancel: an abort ends the request with the signal's reason (an AbortError), not a BackendError. */
+  signal?: AbortSignal;
+}
+
+const MAX_REDIRECTS = 5;
+
+function headerRecord(h: RequestInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(h).forEach((v, k) => (out[k] = v));
+  return out;
+}
+
+/** An abort that says the caller cancelled (DOMException AbortError, as fetch throws). */
+export function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+}
+
+/**
+ * A fetch for one backend call. The request's own Authorization (the HF client sets it) counts as
+ * the credential too. The answer's body is read here (within the timeout) unless it is an event
+ * stream, whose reader owns its own idle timeout.
+ * @throws BackendError for every non-2xx answer, a timeout, a refused connection, a cross-origin
+ *   redirect with a credential, or a web page / broken JSON where JSON was expected
+ */
+export function backendFetch(cfg: HttpConfig, call: CallContext = {}): typeof fetch {
+  return async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    let url = new URL(typeof input === 'string' || input instanceof URL ? input.toString() : input.url);
+    let method = init.method ?? 'GET';
+    let body = init.body;
+    const own = headerRecord(init.headers);
+    const credential = () => Boolean(own.authorization) || Object.keys(cfg.headers).length > 0;
+    if (call.signal?.aborted) throw abortError(call.signal);
+    for (let hop = 0; ; hop++) {
+      const origin = url.origin;
+      const allowed = cfg.origins.has(origin);
+      if (!allowed && own.authorization) {
+        throw new BackendError('auth', `AI Lab did not send the ${credentialName(cfg.backend)} to ${origin}: it goes only to ${[...cfg.origins].join(', ')}.`, cfg.backend, origin);
+      }
+      const headers = { ...own, ...(allowed ? cfg.headers : {}) };
+      const timer = new AbortController();
+      const timeout = setTimeout(() => timer.abort(new DOMException('timeout', 'TimeoutError')), cfg.timeoutMs);
+      const signal = call.signal ? AbortSignal.any([call.signal, timer.signal]) : timer.signal;
+      const path = url.pathname;
+      const ctx = { backend: cfg.backend, origin, path, model: call.model, credentialSent: Boolean(headers.authorization), tokenSource: cfg.tokenSource };
+      try {
+        let res: Response;
+        try {
+          res = await cfg.fetch(url.toString(), { ...init, method, body, headers, redirect: 'manual', signal });
+        } catch (err) {
+          throw translate(err, cfg, origin, path, call.signal, timer.signal);
+        }
+        const location = res.headers.get('location');
+        if (res.status >= 300 && res.status < 400 && location) {
+          await res.body?.cancel().catch(() => undefined);
+          const next = new URL(location, url);
+          if (next.origin !== origin && credential()) {
+            throw new BackendError('auth', `${origin}${path} redirected to ${next.origin}; AI Lab does not send the ${credentialName(cfg.backend)} or the backend's headers to another origin, so it stopped. Point the backend URL at the server itself.`, cfg.backend, origin, res.status);
+          }
+          if (hop >= MAX_REDIRECTS) throw new BackendError('server', `${origin}${path} redirected more than ${MAX_REDIRECTS} times.`, cfg.backend, origin, res.status);
+          if (res.status !== 307 && res.status !== 308 && method !== 'GET' && method !== 'HEAD') {
+            method = 'GET';
+            body = undefined;
+            delete own['content-type'];
+          }
+          url = next;
+          continue;
+        }
+        const type = res.headers.get('content-type') ?? '';
+        if (res.ok && /text\/event-stream/i.test(type)) {
+          clearTimeout(timeout);
+          return res;
+        }
+        let text: string;
+        try {
+          text = await res.text();
+        } catch (err) {
+          throw translate(err, cfg, origin, path, call.signal, timer.signal);
+        }
+        if (!res.ok) throw errorFromAnswer(res.status, res.statusText, res.headers, text, ctx);
+        if (/html/i.test(type) || /^\s*<(!doctype|html)/i.test(text)) {
+          throw new BackendError('not-json', `${origin}${path} answered a web page ("${htmlTitle(text)}"), not the server's JSON: a captive portal or proxy login page may be in the way, or the URL points at something else.`, cfg.backend, origin, res.status);
+        }
+        if (/json/i.test(type) || /^\s*[[{]/.test(text)) {
+          try {
+            JSON.parse(text);
+          } catch {
+            throw new BackendError('not-json', `${origin}${path} answered JSON that does not parse (${text.length} bytes, starting "${text.slice(0, 40)}").`, cfg.backend, origin, res.status);
+          }
+        }
+        return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+      } finally {
+        clearTimeout(timeout);
+      }
+    }
+  };
+}
+
+/** A thrown fetch error as the caller's abort, a timeout, or a connection failure. */
+function translate(err: unknown, cfg: HttpConfig, origin: string, path: string, user: AbortSignal | undefined, timer: AbortSignal): unknown {
+  if (err instanceof BackendError) return err;
+  if (user?.aborted) return abortError(user);
+  if (timer.aborted) return new BackendError('timeout', `${origin}${path} gave no answer within ${+(cfg.timeoutMs / 1000).toFixed(2)} s.`, cfg.backend, origin);
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  return new BackendError('network', `Could not reach ${origin} (${why}). Is the server running and the URL right?`, cfg.backend, origin);
+}
+
+/** Reads a JSON answer (backendFetch has already checked it parses). */
+export async function readJson<T>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+/** The origin of a backend URL, with a clear error for one that is not http(s). */
+export function originOf(url: string, backend: BackendId, flag = 'the backend URL'): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new BackendError('unsupported', `${flag} "${url}" is not a URL (e.g. http://127.0.0.1:8080).`, backend, '');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new BackendError('unsupported', `${flag} must be http:// or https:// (got ${u.protocol}).`, backend, '');
+  if (u.username || u.password) throw new BackendError('unsupported', `${flag} must not hold a user name or password; give the key through the API key setting instead.`, backend, '');
+  return u.origin;
+}
