@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createCommands, registerCommands } from './host/commands';
+import { BackendSettings } from './host/backends/backendSettings';
 import { InferenceHost } from './host/inferenceHost';
 import { EnvironmentService } from './host/environmentService';
 import { createHubViews, type HubViews } from './host/hubViews';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const hub = createHubViews(context, log);
   // The inference service process starts on the first run, not here.
   const inference = new InferenceHost(context.extensionPath, env, log, () => hub.session.hubAccess());
+  inference.backends = new BackendSettings(context.secrets, async () => (await hub.session.token())?.token, log);
   const results = new ResultsPanel(context.extensionUri, log);
   const pdfText = new PdfTextService(log);
   const pdfViewer = new PdfViewerProvider(context.extensionUri, pdfText, log);

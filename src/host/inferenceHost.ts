@@ -4,7 +4,10 @@ import { progressText } from '../core/hub/fetchBlobs';
 import { chooseDevice, type DeviceChoice } from '../core/inference/device';
 import { InferenceService } from '../core/inference/inferenceService';
 import { ModelResolver } from '../core/inference/resolveModel';
+import type { BackendWait } from '../core/backends/types';
 import { hubAccess, type HubAccess } from '../core/lab/hubAccess';
+import type { LabTaskId } from '../core/nlp/tasks';
+import type { BackendSettings } from './backends/backendSettings';
 import { makeRunner, type LabRunner } from '../core/lab/makeRunner';
 import type { DetailedRun, Stage } from '../core/nlp/serviceRunner';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
@@ -90,6 +93,20 @@ export class InferenceHost implements vscode.Disposable {
   async taskRunner(onStage: (s: Stage) => void = () => undefined): Promise<LabRunner> {
     return (await this.runnerOnDevice(onStage)).runner;
   }
+
+  /**
+   * The runner for one lab task and the model it runs: a remote backend's when one is chosen for the
+   * task (aiLab.backend, aiLab.backendPerTask; its model is the server's or the Hub original of
+   * `model`), else the local service's with `model` as it is.
+   */
+  async runnerFor(task: LabTaskId, model: string, onStage: (s: Stage) => void, onWait?: (w: BackendWait) => void): Promise<{ runner: LabRunner; model: string }> {
+    const remote = this.backends ? await this.backends.options(task, { onWait }) : undefined;
+    if (!remote) return { runner: await this.taskRunner(onStage), model };
+    return { runner: makeRunner({ backend: remote, device: 'cpu', dtype: 'auto', hub: this.hub, service: () => this.getService() }), model: this.backends!.modelFor(task, model, remote) };
+  }
+
+  /** Which backend runs each task (set by the extension once the secrets are at hand). */
+  backends: BackendSettings | undefined;
 
   private async runnerOnDevice(onStage: (s: Stage) => void): Promise<{ runner: LabRunner; device: DeviceChoice }> {
     const cfg = readConfig();

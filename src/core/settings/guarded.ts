@@ -22,7 +22,15 @@ export const GUARDED_SETTINGS = {
   cudaProviderFeed: 'userOnly',
   // A CA trusted for every request: a workspace's could let a third party read and change them.
   'http.caCertificates': 'userOnly',
+  // Servers that receive the documents' text and an API key or the Hugging Face token.
+  'backends.teiUrl': 'userOnly',
+  'backends.openaiUrl': 'userOnly',
+  'backends.hfEndpointUrl': 'userOnly',
+  'backends.openaiHeaders': 'userOnly',
   nvidiaSmiPath: 'trustedWorkspace',
+  // Which engine reads the documents (a remote one sends their text away): not a repository's choice unseen.
+  backend: 'trustedWorkspace',
+  backendPerTask: 'trustedWorkspace',
   pythonPaths: 'trustedWorkspace',
   cudaLibraryPaths: 'trustedWorkspace',
   // Which model answers, and what its labels are called: a repository must not pick them unseen.

@@ -70,6 +70,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
       return runSmokeTestCommand(d.extensionPath, d.env, d.log, { python: n?.kind === 'python' ? n.env?.path : n?.python });
     },
     'aiLab.enableCuda': () => enableCudaCommand(d.extensionPath, d.env, d.inference, d.log),
+    'aiLab.setBackendApiKey': () => d.inference.backends?.setApiKey(),
     'aiLab.runPipeline': (args: unknown) => runPipelineCommand(d.inference, d.log, d.state, (args ?? {}) as RunPipelineArgs),
     'aiLab.showCpuEnvironment': () => d.env.setShowWithoutGpu(true),
     'aiLab.revealEnvironment': async () => {

@@ -197,7 +197,11 @@ export function runLab(d: NlpDeps, input: Input, request: LabRequest, onEntry?: 
     r.task,
     requestModel(r),
     input,
-    async (onStage, signal, onProgress, onPartial) => runLabTask(r, await d.inference.taskRunner(onStage), { signal, onProgress, onPartial, modelRoots: localWorkspaceFolders() }),
+    async (onStage, signal, onProgress, onPartial) => {
+      // A remote model still loading (HTTP 503) is waited for with its estimated time as the progress message.
+      const { runner, model } = await d.inference.runnerFor(r.task, requestModel(r), onStage, (w) => onProgress({ done: 0, total: 1, message: w.message }));
+      return runLabTask({ ...r, model } as LabRequest, runner, { signal, onProgress, onPartial, modelRoots: localWorkspaceFolders() });
+    },
     onEntry,
   );
 }

@@ -155,7 +155,7 @@ export class ResultsPanel implements vscode.Disposable {
   /** The entry's result; its model, device and backend become those that produced it (`output.producedBy`). */
   finish(id: string, output: LabOutput, durationMs: number): void {
     const by = output.producedBy;
-    this.patch(id, { status: 'done', output, durationMs, ...(by ? { model: by.model, backend: by.backend, ...(by.device ? { device: by.device } : {}) } : {}) });
+    this.patch(id, { status: 'done', output, durationMs, ...(by ? { model: by.model, backend: by.backend, ...(by.device || by.backend !== 'local' ? { device: by.device ?? '' } : {}) } : {}) });
   }
 
   fail(id: string, error: string, cancelled = false): void {
