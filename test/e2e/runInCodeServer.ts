@@ -14,6 +14,7 @@ import { format } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { addCatalog, HOSTILE_CARD } from '../fixtures/hub/catalog';
 import { FixtureHub } from '../fixtures/hub/server';
+import { TeiStandIn } from '../fixtures/backends/tei';
 import { acquireBlobLock, blobLockPath } from '../../src/core/hub/blobLock';
 import { repoFolderName } from '../../src/core/hub/cacheLayout';
 import { resolveHubCacheDir } from '../../src/core/hub/hubConfig';
@@ -100,6 +101,9 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   hub.addRepo({ id: 'Xenova/fixture-slow-lm', files: causalLmFiles(), pipelineTag: 'text-generation' });
   hub.faults.push({ match: 'Xenova/fixture-slow-lm/resolve/', kind: 'slow', bytesPerSecond: 100, times: 50 });
   await hub.start();
+  // A Text Embeddings Inference stand-in for the backend check.
+  const tei = new TeiStandIn();
+  await tei.start();
   // A loopback NuGet feed with a provider package for the installed onnxruntime-node (fake libraries).
   const feed = new FixtureNugetFeed();
   const ortVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')).version as string;
@@ -143,6 +147,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
       switchSmi: (scenario) => writeUserSettings(dirs.userData, (settings = { ...settings, 'aiLab.nvidiaSmiPath': fakeSmi(scenario) })),
       writeSettings: (patch) => writeUserSettings(dirs.userData, (settings = { ...settings, ...patch })),
       logsDir: path.join(dirs.userData, 'logs'),
+      tei: { url: tei.url, model: tei.modelId, predictions: () => tei.sent('/predict').length },
       hfHome: path.join(dirs.root, 'hf'),
       readSettings: () => fs.readFileSync(path.join(dirs.userData, 'User', 'settings.json'), 'utf8'),
       throttle: (match) => hub.faults.push({ match, kind: 'slow', bytesPerSecond: 2000, times: 20 }),
@@ -161,6 +166,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     await context.close();
     await cs.stop();
     await hub.stop();
+    await tei.stop();
     await feed.stop();
     fs.rmSync(dirs.root, { recursive: true, force: true });
   }

@@ -10,6 +10,8 @@ export interface UiOptions extends HubUiOptions {
   /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (read when the window loads). */
   switchSmi(scenario: string): void;
   logsDir: string;
+  /** A Text Embeddings Inference stand-in (test/fixtures/backends/tei.ts) and the model it serves. */
+  tei: { url: string; model: string; predictions: () => number };
 }
 
 /** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */
@@ -116,6 +118,26 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
     const style = await frame.locator('.entry.done .label-row .fill').first().getAttribute('style');
     if (!/width: 9\d\.\d%/.test(style ?? '')) throw new Error(`score bar style "${style}"`);
     await page.screenshot({ path: path.join(o.results, 'results-panel-dark.png') });
+  });
+
+  await check('backend chosen in the settings (aiLab.backend tei): Classify Sentiment runs on the TEI server; the panel names the backend and the server\'s model', async () => {
+    const before = o.tei.predictions();
+    const statusBar = () => page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().waitFor({ timeout: 15_000 });
+    await reloadWith(page, () => o.writeSettings({ 'aiLab.backend': 'tei', 'aiLab.backends.teiUrl': o.tei.url }), statusBar);
+    try {
+      await runOnFile(page, 'review.txt', 'terrible', 'Classify Sentiment');
+      const frame = await resultsFrame(page);
+      const entry = frame.locator('.entry.done', { hasText: 'Classify Sentiment' }).filter({ hasText: ' · tei' }).first();
+      await entry.waitFor({ timeout: 60_000 });
+      const meta = (await entry.locator('.meta').innerText()).trim();
+      if (!meta.startsWith(`${o.tei.model} · tei`)) throw new Error(`the entry says "${meta}"`);
+      if (/CPU|CUDA/.test(meta)) throw new Error(`a local device is claimed for a remote result: "${meta}"`);
+      const first = await entry.locator('.label-row').first().getAttribute('aria-label');
+      if (!/^NEGATIVE: /.test(first ?? '')) throw new Error(`first label row says "${first}"`);
+      if (o.tei.predictions() <= before) throw new Error('the TEI server was not asked');
+    } finally {
+      await reloadWith(page, () => o.writeSettings({ 'aiLab.backend': 'local' }), statusBar);
+    }
   });
 
   await check('Summarize (Medium) from the context menu, then Insert Below and Replace Selection from the panel edit the document', async () => {
