@@ -230,6 +230,33 @@ describe('AI Lab in a real VS Code: the Hub sidebar', () => {
     await waitFor('account line', () => h.modelsView.message, (m) => m === 'Not signed in: public models and datasets only');
   });
 
+  it('http.proxy and http.proxyStrictSSL (VS Code\'s settings): the Models view\'s Hub requests go through the proxy; without it, none do', async () => {
+    const { FixtureProxy } = await import('../../fixtures/net/proxyServer');
+    const proxy = new FixtureProxy();
+    await proxy.start();
+    const http = vscode.workspace.getConfiguration('http');
+    const { hub: h } = await api();
+    const target = new URL(hub.url).host;
+    try {
+      await http.update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      // VS Code's own proxy layer (the extension host's fetch) leaves loopback hosts alone; with
+      // http.proxyStrictSSL false AI Lab sends its requests through its own dispatcher (src/core/net/proxy.ts).
+      await http.update('proxyStrictSSL', false, vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 500)); // AI Lab re-applies http.* on the change event
+      await h.models.reload();
+      assert.equal(h.models.offline, false, 'the Hub answered through the proxy');
+      assert.ok(proxy.count(target) > 0, `the proxy saw ${JSON.stringify(proxy.requests.slice(0, 3))}`);
+    } finally {
+      await http.update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await http.update('proxyStrictSSL', undefined, vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const seen = proxy.count(target);
+    await h.models.reload();
+    assert.equal(proxy.count(target), seen, 'no request through the proxy once http.proxy is cleared');
+    await proxy.stop();
+  });
+
   it('a download from a Hub answering a web page (captive portal) fails with the plain message the CLI gives, in the log', async () => {
     // Phase 1 runs with HF_HOME=<root>/hf and the user data dir <root>/ud (codeServer.ts makeDirs).
     const logsDir = path.join(path.dirname(process.env.HF_HOME!), 'ud', 'logs');
