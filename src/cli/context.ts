@@ -1,6 +1,9 @@
 /** What the CLI's model-running commands share: their input text, the device, and the Hub. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { probeGpus } from '../core/env/nvidiaSmi';
+import { locateNvidiaSmi } from '../core/env/nvidiaSmiLocate';
+import { detectWsl } from '../core/env/wsl';
 import { chooseDevice, type DeviceChoice, type DeviceSetting } from '../core/inference/device';
 import { hubAccess, type HubAccess } from '../core/lab/hubAccess';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
@@ -55,10 +58,21 @@ export async function readInputText(a: Parsed): Promise<string> {
   return requireInputText(text, bom, 'the text on stdin');
 }
 
-/** The device from a real probe of the CUDA provider (none is needed for --device cpu). */
+/**
+ * The device from a real probe of the CUDA provider (none is needed for --device cpu). When --device
+ * cuda cannot be had, nvidia-smi is asked whether there is an NVIDIA GPU at all, so the error says
+ * "no NVIDIA GPU" rather than the loader's message.
+ */
 export async function cliDevice(setting: DeviceSetting): Promise<DeviceChoice> {
   const ort = setting === 'cpu' ? undefined : await probeOnnxRuntime({ probeScript: path.join(__dirname, 'ortProbe.js'), only: ['cuda'] });
-  return chooseDevice(setting, ort);
+  const cudaLoads = ort?.providers.some((p) => p.name === 'cuda' && p.loadable);
+  let hasGpu: boolean | undefined;
+  if (setting === 'cuda' && !cudaLoads) {
+    const probe = await probeGpus(locateNvidiaSmi({ wsl: detectWsl(process.env) }), { timeoutMs: 5000 });
+    // Not found or no GPU listed: none. A driver failure leaves it unknown (the loader's message decides).
+    hasGpu = probe.gpus.length > 0 ? true : probe.failure === null || probe.failure.kind === 'missing' || probe.failure.kind === 'none' ? false : undefined;
+  }
+  return chooseDevice(setting, ort, hasGpu);
 }
 
 /** The Hub from --endpoint and --offline, and the environment (src/core/lab/hubAccess.ts says which wins). */

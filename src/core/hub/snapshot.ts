@@ -1,3 +1,4 @@
+import { command, surface } from '../surface/names';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub';
@@ -89,7 +90,7 @@ function explainHubFailure(err: unknown, p: SnapshotParams): HubError | undefine
   const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
   const page = `${p.endpoint}${p.type === 'dataset' ? '/datasets' : ''}/${p.repoId}`;
   if (status === 401 || status === 403) {
-    return new HubError(`${p.repoId} is gated or private: accept its licence at ${page} and sign in (AI Lab: Sign In to Hugging Face) or set HF_TOKEN.${p.token ? ' The token in use was refused or lacks access.' : ''}`, 'gated');
+    return new HubError(`${p.repoId} is gated or private: accept its licence at ${page} and sign in (${command('AI Lab: Sign In to Hugging Face')})${surface().id === 'cli' ? '' : ' or set HF_TOKEN'}.${p.token ? ' The token in use was refused or lacks access.' : ''}`, 'gated');
   }
   if (status === 404) return new HubError(`${p.repoId}${p.revision ? `@${p.revision}` : ''} was not found on ${p.endpoint}. Check the id (e.g. Xenova/distilbert-base-uncased-finetuned-sst-2-english).`, 'not-found');
   if (err instanceof BusyError) return new HubError(`${p.repoId}: ${err.message}`, 'network');
