@@ -85,6 +85,19 @@ export function positiveNumber(flag: string, value: string | undefined): number 
   return n;
 }
 
+/** An http(s) URL flag (--endpoint, --feed, --datasets-server), or undefined when not given; else a UsageError naming the flag. */
+export function urlFlag(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} "${value}" is not a URL; give one like https://host/path`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`${flag} must be an http(s) URL, not ${u.protocol}`);
+  return value;
+}
+
 /** All of stdin as bytes (none from a terminal); decode them with core/text/decode. */
 export async function readStdinBytes(): Promise<Uint8Array> {
   if (process.stdin.isTTY) return new Uint8Array();

@@ -66,7 +66,8 @@ function walk(dir: string, prefix = ''): string[] {
 function fromCache(cache: RepoCache, p: SnapshotParams, why: string, whyIsWhole = false): SnapshotResult {
   const revision = p.revision ?? 'main';
   const commit = cache.resolveRevision(revision);
-  const hint = `Connect once to download it, or use a local model folder.`;
+  // A dataset has no local stand-in to suggest: connecting (or a mirror) is the way.
+  const hint = p.type === 'dataset' ? `Connect once to download it (or use a Hub mirror that can be reached).` : `Connect once to download it, or use a local model folder.`;
   if (!commit || !fs.existsSync(cache.snapshotDir(commit))) {
     // A proxy failure is its own sentence: it names the proxy, not the Hub.
     throw new HubError(`${p.repoId}@${revision} is not in the Hugging Face cache (${p.cacheDir}) and ${whyIsWhole ? why : `the Hub cannot be reached (${why})`}. ${hint}`, 'offline');

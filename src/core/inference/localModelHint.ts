@@ -54,7 +54,7 @@ export const expandHome = (p: string): string => p.replace(/^~(?=[\\/]|$)/, os.h
 export function localFolderAdvice(model: string): string {
   const dir = path.resolve(expandHome(model));
   const inside = modelFoldersIn(dir);
-  if (inside.length) return `It holds model folders: use ${inside.length === 1 ? "it" : "one of them"}, ${inside.map(shown).join(", ")}.`;
+  if (inside.length) return `It holds model folders: use ${inside.length === 1 ? 'it' : 'one of them'}, ${inside.map(shown).join(', ')}.`;
   const above = modelFolderAbove(dir);
   if (above) return `It is inside the model folder ${shown(above)}: use that folder.`;
   return '';
