@@ -77,5 +77,16 @@ export function notAFolderMessage(model: string, dir: string): string | undefine
   return `${model} is a file, not a model folder: a model is a folder with config.json, its tokenizer and onnx/.${above ? ` This file is in the model folder ${shown(above)}: use that folder.` : ''}`;
 }
 
+/** The Hub id (org/name) a local model folder's config.json says it was saved from (`_name_or_path`), if any. */
+export function savedFrom(model: string): string | undefined {
+  try {
+    const c = JSON.parse(fs.readFileSync(path.join(path.resolve(expandHome(model)), 'config.json'), 'utf8')) as { _name_or_path?: unknown };
+    const id = typeof c._name_or_path === 'string' ? c._name_or_path : '';
+    return /^[\w.-]+\/[\w.-]+$/.test(id) && !fs.existsSync(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether advice should point to Hub ports of `repo`: only for something that looks like a Hub id (org/name or name). */
 export const looksLikeHubId = (repo: string): boolean => !looksLikeLocalPath(repo) && /^[\w.-]+(\/[\w.-]+)?$/.test(repo);
