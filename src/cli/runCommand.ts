@@ -4,7 +4,7 @@ import { makeRunner } from '../core/lab/makeRunner';
 import type { Stage } from '../core/nlp/serviceRunner';
 import { pipelineInputs, RUN_MAX_NEW_TOKENS } from '../core/inference/taskInputs';
 import { checkModelNewTokens } from '../core/nlp/outputLimit';
-import { checkLabels } from '../core/nlp/labels';
+import { splitLabels } from '../core/nlp/labels';
 import { oneOf, parseFlags, UsageError, wholeNumber } from './args';
 import { CLI_SERVICE, cliDevice, cliHub, readInputText } from './context';
 import { modelDisplayName } from '../core/inference/modelName';
@@ -38,7 +38,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (task === 'zero-shot-classification' && rawLabels === undefined) throw new UsageError('run zero-shot-classification needs --labels "a,b,c"');
   let labels: string[] | undefined;
   try {
-    labels = rawLabels === undefined ? undefined : checkLabels(rawLabels.split(',').map((s) => s.trim()));
+    labels = rawLabels === undefined ? undefined : splitLabels(rawLabels);
   } catch (err) {
     throw new UsageError(`--labels: ${(err as Error).message}`);
   }

@@ -58,7 +58,8 @@ describe('argument checks in core (the CLI and the extension alike)', () => {
   it('labels: empty ones refused by number, repeats (case and spacing ignored) by name, at least two', () => {
     assert.deepEqual(parseLabels(' billing , support,feedback'), ['billing', 'support', 'feedback']);
     assert.throws(() => parseLabels('a,,b'), (e: unknown) => e instanceof InputError && /Label 2 of 3 is empty/.test(e.message));
-    assert.throws(() => parseLabels('a,b,'), /Label 3 of 3 is empty/);
+    assert.deepEqual(parseLabels('a,b,'), ['a', 'b']);
+    assert.throws(() => parseLabels('a,b,,'), /Label 3 of 3 is empty/);
     assert.throws(() => parseLabels('a,\u200b,b'), /Label 2 of 3/);
     assert.throws(() => parseLabels('Tech  Support,tech support'), /Label 2 "tech support" repeats label 1 "Tech  Support"/);
     assert.throws(() => parseLabels('ｓｕｐｐｏｒｔ,support'), /repeats label 1/);

@@ -21,12 +21,19 @@ export function checkLabels(labels: string[]): string[] {
   return labels;
 }
 
+/** Comma-separated labels, trimmed and checked (checkLabels), one trailing comma dropped; one label is allowed (`run --multi-label`). */
+export function splitLabels(raw: string): string[] {
+  const parts = raw.split(',').map((s) => s.trim());
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  return checkLabels(parts);
+}
+
 /**
- * Comma-separated labels: each trimmed, none empty (",," or a trailing comma is refused with the
- * label's number), none repeated, at least two. Throws InputError.
+ * Comma-separated labels: each trimmed, none empty (",," is refused with the label's number; one
+ * trailing comma is only an end), none repeated, at least two. Throws InputError.
  */
 export function parseLabels(raw: string): string[] {
-  const labels = checkLabels(raw.split(',').map((s) => s.trim()));
+  const labels = splitLabels(raw);
   if (labels.length < 2) throw new InputError('Give at least two comma-separated labels (e.g. "billing, support, feedback").');
   return labels;
 }
