@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { localFolderAdvice, notAFolderMessage } from '../../src/core/inference/localModelHint';
-import { convertedCopyAdvice } from '../../src/core/inference/modelFiles';
+import { assertRunnableFiles, convertedCopyAdvice } from '../../src/core/inference/modelFiles';
 import { checkLabels, parseLabels } from '../../src/core/nlp/labels';
 import { checkModelNewTokens, checkNewTokens, outputLimitOf, UNKNOWN_OUTPUT_LIMIT } from '../../src/core/nlp/outputLimit';
 import type { TaskRunner } from '../../src/core/nlp/runner';
@@ -76,6 +76,13 @@ describe('argument checks in core (the CLI and the extension alike)', () => {
     assert.throws(() => parsePageRange('2', 1), /the document has 1 page \(1–1\)/);
     assert.throws(() => parsePageRange('0-2', 12), /0-2: pages start at 1/);
     assert.throws(() => parsePageRange('x', 12), /"x" is not a page or a range/);
+  });
+
+  it('a problem that says what to do (a Git LFS pointer) is not followed by the same advice again', () => {
+    const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+    const lfs = 'config.json is a Git LFS pointer, not the file itself (run "git lfs pull" in the clone, or download the model again)';
+    assert.throws(() => assertRunnableFiles('m', files, [lfs]), (e: Error) => e.message === `m cannot be loaded: ${lfs}.`);
+    assert.throws(() => assertRunnableFiles('m', files, ['config.json is empty (0 bytes)']), /is empty \(0 bytes\)\. Fix it or download the model again\.$/);
   });
 
   it('local model paths: a file, a folder of models, a folder inside a model; Hub ports only for Hub ids', () => {
