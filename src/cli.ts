@@ -9,8 +9,11 @@ import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
 import { PDF_COMMANDS, PDF_USAGE } from './cli/pdfCommands';
 import { endQuietlyOnClosedPipe } from './cli/pipes';
 import { installProxyFromEnv } from './core/net/proxy';
+import { CLI_SURFACE, useSurface } from './core/surface/names';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 
+// Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
+useSurface(CLI_SURFACE);
 // HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and NODE_EXTRA_CA_CERTS, which Node reads itself) for every request.
 installProxyFromEnv();
 
@@ -52,8 +55,27 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[command];
   if (!run) throw new UsageError(`unknown command: ${command}`);
+  helpFor = command;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`Usage: ai-lab ${COMMAND_USAGE[command] ?? USAGE}\n`);
+    return 0;
+  }
   return run(rest);
 }
+
+/** Each command's part of the usage text, for `ai-lab <command> --help`. */
+const COMMAND_USAGE: Record<string, string> = {
+  env: ENV_USAGE.trimStart(),
+  run: RUN_USAGE.trimStart(),
+  'enable-cuda': ENABLE_CUDA_USAGE.trimStart(),
+  ...Object.fromEntries(Object.keys(HUB_COMMANDS).map((c) => [c, HUB_USAGE.trimStart()])),
+  ...Object.fromEntries(Object.keys(CACHE_COMMANDS).map((c) => [c, CACHE_USAGE.trimStart()])),
+  ...Object.fromEntries(Object.keys(PDF_COMMANDS).map((c) => [c, PDF_USAGE.trimStart()])),
+  ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
+};
+
+/** The command being run, for the "see `ai-lab <command> --help`" line after an argument error. */
+let helpFor: string | undefined;
 
 endQuietlyOnClosedPipe(process.stdout);
 endQuietlyOnClosedPipe(process.stderr);
@@ -64,7 +86,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
-      process.stderr.write(err.showUsage ? `ai-lab: ${err.message}\n\n${USAGE}` : `ai-lab: ${err.message} (ai-lab --help for usage)\n`);
+      // One line and where the usage is: the full text only for --help and no arguments.
+      process.stderr.write(err.showUsage ? `ai-lab: ${err.message}\nsee \`ai-lab ${helpFor ? `${helpFor} ` : ''}--help\`\n` : `ai-lab: ${err.message} (ai-lab --help for usage)\n`);
       process.exitCode = 2;
     } else if (err instanceof InputError) {
       // Input with nothing to work on (or not text): exit 2, as for bad arguments, without the usage.

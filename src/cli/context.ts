@@ -1,13 +1,17 @@
 /** What the CLI's model-running commands share: their input text, the device, and the Hub. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { probeGpus } from '../core/env/nvidiaSmi';
+import { locateNvidiaSmi } from '../core/env/nvidiaSmiLocate';
+import { detectWsl } from '../core/env/wsl';
 import { chooseDevice, type DeviceChoice, type DeviceSetting } from '../core/inference/device';
 import { hubAccess, type HubAccess } from '../core/lab/hubAccess';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import { decodeText, decoderFor } from '../core/text/decode';
 import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
-import { readStdinBytes, UsageError, type Parsed } from './args';
+import { InputError } from '../core/text/chunks';
+import { readStdinBytes, urlFlag, UsageError, type Parsed } from './args';
 
 /** The --encoding flag, checked: a name TextDecoder knows (windows-1252, latin1, shift_jis, gbk…) or a VS Code id. */
 export function encodingFlag(a: Parsed): string | undefined {
@@ -33,6 +37,15 @@ export function requireInputText(text: string, bom: boolean, what: string): stri
   return requireVisibleText(bom && !text ? '\uFEFF' : text, what);
 }
 
+/** A PDF given where text is read: not "binary data", but which commands read PDFs (InputError, exit 2). */
+function notPdf(bytes: Uint8Array, file: string): void {
+  if (/^\s*%PDF-/.test(Buffer.from(bytes.subarray(0, 64)).toString('latin1'))) {
+    const name = file === '-' ? 'the input on stdin' : file;
+    const arg = file === '-' ? 'FILE.pdf' : JSON.stringify(file).replace(/^"([\w./-]+)"$/, '$1');
+    throw new InputError(`${name} is a PDF, not text: ask it a question with \`ai-lab ask ${arg} "question"\`, or get its text with \`ai-lab pdf-text ${arg}\``);
+  }
+}
+
 /**
  * --text, else --file, else stdin, decoded (see decodeInput). No input at all is a usage error; input
  * with nothing visible in it (whitespace, zero-width characters, a byte order mark) is an InputError
@@ -46,24 +59,38 @@ export async function readInputText(a: Parsed): Promise<string> {
   if (file) {
     if (!fs.existsSync(file)) throw new UsageError(`--file ${file} does not exist`, false);
     if (fs.statSync(file).isDirectory()) throw new UsageError(`--file ${file} is a folder, not a file`, false);
-    const { text, bom } = decodeInput(readTextFileBytes(file, `--file ${file}`), path.basename(file), a);
+    const bytes = readTextFileBytes(file, `--file ${file}`);
+    notPdf(bytes, file);
+    const { text, bom } = decodeInput(bytes, path.basename(file), a);
     return requireInputText(text, bom, `the file ${file}`);
   }
   const bytes = await readStdinBytes();
   if (!bytes.length) throw new UsageError('no input text: give --text, --file, or pipe text on stdin');
+  notPdf(bytes, '-');
   const { text, bom } = decodeInput(bytes, 'stdin', a);
   return requireInputText(text, bom, 'the text on stdin');
 }
 
-/** The device from a real probe of the CUDA provider (none is needed for --device cpu). */
+/**
+ * The device from a real probe of the CUDA provider (none is needed for --device cpu). When --device
+ * cuda cannot be had, nvidia-smi is asked whether there is an NVIDIA GPU at all, so the error says
+ * "no NVIDIA GPU" rather than the loader's message.
+ */
 export async function cliDevice(setting: DeviceSetting): Promise<DeviceChoice> {
   const ort = setting === 'cpu' ? undefined : await probeOnnxRuntime({ probeScript: path.join(__dirname, 'ortProbe.js'), only: ['cuda'] });
-  return chooseDevice(setting, ort);
+  const cudaLoads = ort?.providers.some((p) => p.name === 'cuda' && p.loadable);
+  let hasGpu: boolean | undefined;
+  if (setting === 'cuda' && !cudaLoads) {
+    const probe = await probeGpus(locateNvidiaSmi({ wsl: detectWsl(process.env) }), { timeoutMs: 5000 });
+    // Not found or no GPU listed: none. A driver failure leaves it unknown (the loader's message decides).
+    hasGpu = probe.gpus.length > 0 ? true : probe.failure === null || probe.failure.kind === 'missing' || probe.failure.kind === 'none' ? false : undefined;
+  }
+  return chooseDevice(setting, ort, hasGpu);
 }
 
 /** The Hub from --endpoint and --offline, and the environment (src/core/lab/hubAccess.ts says which wins). */
 export function cliHub(a: Parsed): HubAccess {
-  return hubAccess({ endpoint: a.flags.get('--endpoint'), offline: a.switches.has('--offline') });
+  return hubAccess({ endpoint: urlFlag('--endpoint', a.flags.get('--endpoint')), offline: a.switches.has('--offline') });
 }
 
 /** Where the CLI's inference service script is (next to cli.js in dist/). */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { probeOnnxRuntime } from '../core/onnx/ortProbe';
 import { DEFAULT_NUGET_FEED, installCudaProvider } from '../core/onnx/cudaProvider';
-import { parseFlags, UsageError } from './args';
+import { parseFlags, urlFlag, UsageError } from './args';
 
 export const ENABLE_CUDA_USAGE = `  enable-cuda [--feed URL] [--json]
       Installs ONNX Runtime's CUDA provider for the installed onnxruntime-node (from NuGet, or a mirror
@@ -10,13 +10,14 @@ export const ENABLE_CUDA_USAGE = `  enable-cuda [--feed URL] [--json]
 export async function enableCudaCommand(argv: string[]): Promise<number> {
   const a = parseFlags('enable-cuda', argv, { values: ['--feed'], switches: ['--json'] });
   if (a.positional.length) throw new UsageError(`enable-cuda takes no arguments (got "${a.positional[0]}")`);
+  const feed = urlFlag('--feed', a.flags.get('--feed'));
   const probeScript = path.join(__dirname, 'ortProbe.js');
   const before = await probeOnnxRuntime({ probeScript, only: ['cuda'] });
   if (!before.path) throw new Error(`onnxruntime-node is not installed: ${before.providers[0]?.reason ?? ''}`);
   const json = a.switches.has('--json');
   const r = await installCudaProvider({
     ortDir: before.path,
-    feedIndex: a.flags.get('--feed') ?? DEFAULT_NUGET_FEED,
+    feedIndex: feed ?? DEFAULT_NUGET_FEED,
     log: (m) => !json && process.stderr.write(`${m}\n`),
     onProgress: (p) => !json && process.stderr.isTTY && p.stage === 'download' && process.stderr.write(`\rdownloading ${Math.round((100 * (p.doneBytes ?? 0)) / Math.max(1, p.totalBytes ?? 1))}%  `),
   });

@@ -7,7 +7,7 @@ import { HubClient, MODEL_SORTS, type ModelSort } from '../core/hub/hubApi';
 import { cliHub } from './context';
 import { cardTable } from '../core/hub/modelCard';
 import { downloadSnapshot } from '../core/hub/snapshot';
-import { oneOf, parseFlags, positiveNumber, UsageError, type Parsed } from './args';
+import { oneOf, parseFlags, positiveNumber, urlFlag, UsageError, type Parsed } from './args';
 
 export const HUB_USAGE = `  models search [QUERY] [--task T] [--library L] [--author A] [--language L] [--license L]
       [--sort downloads|likes|trending|lastModified] [--limit N] [--json]
@@ -96,10 +96,11 @@ async function datasets(argv: string[]): Promise<number> {
     const a = parseFlags('datasets info', rest, { values: ['--endpoint', '--datasets-server'], switches: ['--json'] });
     const id = a.positional[0];
     if (!id || a.positional.length > 1) throw new UsageError('datasets info takes one dataset id, e.g. stanfordnlp/imdb');
+    urlFlag('--datasets-server', a.flags.get('--datasets-server'));
     const c = client(a);
     const info = await c.datasetInfo(id);
     // The token goes to a viewer named here, to the Hub's own viewer for huggingface.co, and nowhere else (viewerGetsToken).
-    const viewer = new DatasetViewer({ base: a.flags.get('--datasets-server'), hubEndpoint: c.endpoint, token: cliHub(a).token });
+    const viewer = new DatasetViewer({ base: urlFlag('--datasets-server', a.flags.get('--datasets-server')), hubEndpoint: c.endpoint, token: cliHub(a).token });
     let configs: Awaited<ReturnType<DatasetViewer['configs']>> = [];
     let viewerError: string | undefined;
     try {

@@ -8,7 +8,9 @@ import { parseLabels } from '../core/nlp/classify';
 import { checkHypothesisTemplate } from '../core/nlp/hypothesis';
 import type { LabOutput } from '../core/nlp/runner';
 import { DEFAULT_PRESETS, LAB_TASKS, SUMMARY_DEFAULTS, type LabTaskId } from '../core/nlp/tasks';
-import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
+import { checkNewTokenOrder } from '../core/nlp/outputLimit';
+import { summaryNewTokens } from '../core/nlp/summarize';
+import { numberIn, oneOf, parseFlags, positiveNumber, UsageError, wholeNumber } from './args';
 import { CLI_SERVICE, cliDevice, cliHub, readInputText } from './context';
 import { remoteDefaultModel } from '../core/backends/remoteModels';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags } from './backendFlags';
@@ -64,7 +66,8 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   const model = a.flags.get('--model') ?? (remote ? remoteDefaultModel(remote, task.defaultModel) : task.defaultModel);
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
-  const maxTokens = positiveNumber('--max-tokens', a.flags.get('--max-tokens'));
+  // Parts are at least 8 tokens (core/nlp/runner partBudget); the model's own maximum still wins above.
+  const maxTokens = wholeNumber('--max-tokens', a.flags.get('--max-tokens'), 8);
   const json = a.switches.has('--json');
   // Validate everything before any model is fetched.
   let labels: string[] = [];
@@ -86,21 +89,28 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   const question = a.flags.get('--question') ?? '';
   if (command === 'qnli' && !question.trim()) throw new UsageError('qnli needs --question "…"');
   const preset = oneOf('--preset', a.flags.get('--preset'), ['short', 'medium', 'long'] as const, SUMMARY_DEFAULTS.preset);
-  const minNew = positiveNumber('--min-new-tokens', a.flags.get('--min-new-tokens'));
-  const maxNew = positiveNumber('--max-new-tokens', a.flags.get('--max-new-tokens'));
+  const minNew = wholeNumber('--min-new-tokens', a.flags.get('--min-new-tokens'), 0);
+  const maxNew = wholeNumber('--max-new-tokens', a.flags.get('--max-new-tokens'), 1);
+  // A bound given alone moves the preset's other one to meet it; both given, min above max is refused.
+  const p = DEFAULT_PRESETS[preset];
+  const newTokens = { min: minNew ?? Math.min(p.minNewTokens, maxNew ?? p.minNewTokens), max: maxNew ?? Math.max(p.maxNewTokens, minNew ?? 0) };
+  if (command === 'summarize' && !extractive) checkNewTokenOrder(summaryNewTokens({ minNewTokens: newTokens.min, maxNewTokens: newTokens.max }));
   const ratio = positiveNumber('--ratio', a.flags.get('--ratio'));
   if (ratio !== undefined && ratio > 1) throw new UsageError('--ratio is a share of the sentences, between 0 and 1');
   const map = labelMap(a.flags.get('--label-map'));
+  const sentences = wholeNumber('--sentences', a.flags.get('--sentences'), 1);
+  const temperature = positiveNumber('--temperature', a.flags.get('--temperature'));
+  const topK = wholeNumber('--top-k', a.flags.get('--top-k'), 1);
+  const topP = numberIn('--top-p', a.flags.get('--top-p'), 0, 1);
   const text = await readInputText(a);
   const maxTokensOpt = { maxTokens };
   let request: LabRequest;
   if (command === 'classify' || command === 'grammar') request = { task: spec.task as 'sentiment' | 'grammar', model, text, options: { ...maxTokensOpt, labelMap: map } };
   else if (command === 'qnli') request = { task: 'qnli', model, text, question, options: maxTokensOpt };
   else if (command === 'zero-shot') request = { task: 'zeroShot', model, text, labels, options: { ...maxTokensOpt, multiLabel: a.switches.has('--multi-label'), hypothesisTemplate: template } };
-  else if (extractive) request = { task: 'extractive', model, text, options: { sentences: positiveNumber('--sentences', a.flags.get('--sentences')), ratio } };
+  else if (extractive) request = { task: 'extractive', model, text, options: { sentences, ratio } };
   else if (command === 'summarize') {
-    const p = DEFAULT_PRESETS[preset];
-    request = { task: 'summarize', model, text, options: { preset: { minNewTokens: minNew ?? p.minNewTokens, maxNewTokens: maxNew ?? p.maxNewTokens } } };
+    request = { task: 'summarize', model, text, options: { preset: { minNewTokens: newTokens.min, maxNewTokens: newTokens.max } } };
   } else {
     request = {
       task: 'generate',
@@ -109,9 +119,9 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
       options: {
         maxNewTokens: maxNew,
         doSample: a.switches.has('--do-sample'),
-        temperature: positiveNumber('--temperature', a.flags.get('--temperature')),
-        topK: positiveNumber('--top-k', a.flags.get('--top-k')),
-        topP: positiveNumber('--top-p', a.flags.get('--top-p')),
+        temperature,
+        topK,
+        topP,
       },
     };
   }

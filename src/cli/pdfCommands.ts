@@ -11,6 +11,7 @@ import { notAFileError, readPdfFile, specialFileKind } from '../core/pdf/pdfFile
 import { formatAnswers } from '../core/qa/format';
 import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
+import { InputError } from '../core/text/chunks';
 import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
 import { CLI_SERVICE, cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
 import { remoteDefaultModel } from '../core/backends/remoteModels';
@@ -96,6 +97,10 @@ export async function askCommand(argv: string[]): Promise<number> {
   if (!source || question === undefined) throw new UsageError('ask needs a file (or - for stdin) and a question: ai-lab ask handbook.pdf "How many hours?"');
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (quote the question)`);
   if (!question.trim()) throw new UsageError('the question is empty');
+  // Arguments swapped (ask "How many hours?" handbook.pdf): say the order rather than "does not exist".
+  if (source !== '-' && !fs.existsSync(source) && fs.existsSync(question) && fs.statSync(question).isFile()) {
+    throw new UsageError(`the file comes first: ai-lab ask FILE QUESTION, e.g. ai-lab ask ${JSON.stringify(question)} ${JSON.stringify(source)}`);
+  }
   const json = a.switches.has('--json');
   // Flags not given: the task table's QA_DEFAULTS (runLabTask fills them in).
   const topK = count('--top-k', a.flags.get('--top-k'), 1);
@@ -113,17 +118,20 @@ export async function askCommand(argv: string[]): Promise<number> {
   // A PDF's pages make answers say their page; a text file or stdin is one page without a number.
   let text: string;
   let doc: DocumentText | undefined;
+  const pdfOnly = ['--pages', '--password'].filter((f) => a.flags.has(f));
+  const pdf = source !== '-' && (exists(source), isPdfFile(source));
+  if (pdfOnly.length && !pdf) throw new UsageError(`${pdfOnly.join(' and ')} ${pdfOnly.length > 1 ? 'apply' : 'applies'} to PDFs; ${source === '-' ? 'stdin' : source} is read as text`);
   if (source === '-') {
     const bytes = await readStdinBytes();
     if (!bytes.length) throw new UsageError('no text on stdin');
     const decoded = decodeInput(bytes, 'stdin', a);
     text = requireInputText(decoded.text, decoded.bom, 'the text on stdin');
   } else {
-    exists(source);
-    if (isPdfFile(source)) {
+    if (pdf) {
       const t = await readPdf(source, a.flags.get('--pages'), a.flags.get('--password'), json);
       const advice = scanAdvice(t, path.basename(source));
-      if (advice) throw new PdfError('noText', advice);
+      // A scan or blank pages: nothing to work on (exit 2, as for empty text), with the advice to OCR it.
+      if (advice) throw new InputError(advice);
       text = requireVisibleText(t.text, `the text of ${source}`);
       doc = t;
     } else {

@@ -2,8 +2,10 @@ import type { DeviceSetting } from '../core/inference/device';
 import { SUPPORTED_TASKS, type Dtype } from '../core/inference/modelFiles';
 import { makeRunner } from '../core/lab/makeRunner';
 import type { Stage } from '../core/nlp/serviceRunner';
-import { pipelineInputs } from '../core/inference/taskInputs';
-import { oneOf, parseFlags, positiveNumber, UsageError } from './args';
+import { pipelineInputs, RUN_MAX_NEW_TOKENS } from '../core/inference/taskInputs';
+import { checkModelNewTokens } from '../core/nlp/outputLimit';
+import { splitLabels } from '../core/nlp/labels';
+import { oneOf, parseFlags, UsageError, wholeNumber } from './args';
 import { CLI_SERVICE, cliDevice, cliHub, readInputText } from './context';
 import { modelDisplayName } from '../core/inference/modelName';
 
@@ -12,6 +14,9 @@ export const RUN_USAGE = `  run <task> --model <id|folder> [--device auto|cpu|cu
       [--max-new-tokens N] [--encoding NAME] [--endpoint URL] [--offline] [--json]
       Runs a transformers.js pipeline. Tasks: ${SUPPORTED_TASKS.join(', ')}.
       Hub models are downloaded into the Hugging Face cache (HF_HOME) shared with Python.`;
+
+/** The pipelines that write text, where --max-new-tokens applies. */
+const GENERATING = ['summarization', 'text2text-generation', 'translation', 'text-generation'];
 
 export async function runCommand(argv: string[]): Promise<number> {
   const a = parseFlags('run', argv, {
@@ -26,15 +31,23 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!model) throw new UsageError('run needs --model <Hub id or folder>');
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
+  // Arguments the task needs, checked before the input is read or any model is fetched.
+  const question = a.flags.get('--question');
+  if (task === 'question-answering' && question === undefined) throw new UsageError('run question-answering needs --question "…" (the text to search is --text, --file or stdin)');
+  const rawLabels = a.flags.get('--labels');
+  if (task === 'zero-shot-classification' && rawLabels === undefined) throw new UsageError('run zero-shot-classification needs --labels "a,b,c"');
+  let labels: string[] | undefined;
+  try {
+    labels = rawLabels === undefined ? undefined : splitLabels(rawLabels);
+  } catch (err) {
+    throw new UsageError(`--labels: ${(err as Error).message}`);
+  }
+  const maxNewTokens = wholeNumber('--max-new-tokens', a.flags.get('--max-new-tokens'), 1);
+  const generates = GENERATING.includes(task);
+  if (!generates && maxNewTokens !== undefined) throw new UsageError(`--max-new-tokens applies to ${GENERATING.join(', ')}, not ${task}`);
   const text = await readInputText(a);
   const json = a.switches.has('--json');
-  const inputs = pipelineInputs(task, {
-    text,
-    labels: a.flags.get('--labels')?.split(',').map((s) => s.trim()).filter(Boolean),
-    multiLabel: a.switches.has('--multi-label'),
-    question: a.flags.get('--question'),
-    maxNewTokens: positiveNumber('--max-new-tokens', a.flags.get('--max-new-tokens')),
-  });
+  const inputs = pipelineInputs(task, { text, labels, multiLabel: a.switches.has('--multi-label'), question, maxNewTokens });
 
   const t0 = performance.now();
   const device = await cliDevice(deviceSetting);
@@ -46,6 +59,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   const runner = makeRunner({ device: device.device, dtype, hub: cliHub(a), service: CLI_SERVICE, onStage });
   try {
+    // Never more new tokens than the model can write (the default is pipelineInputs' own).
+    if (generates) await checkModelNewTokens(runner, task, model, { max: maxNewTokens ?? RUN_MAX_NEW_TOKENS, maxName: 'aiLab.generate.maxNewTokens' }, text);
     const r = await runner.runDetailed(task, model, inputs);
     const resolved = r.resolved;
     const result = {

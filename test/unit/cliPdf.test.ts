@@ -50,7 +50,7 @@ describe('CLI: ai-lab pdf-text and ai-lab ask', function () {
     }
     const range = await cliAsync(['pdf-text', f('handbook.pdf'), '--pages', '11-14'], env);
     assert.equal(range.status, 2);
-    assert.match(range.stderr, /--pages: pages 11-14 are outside 1–12/);
+    assert.match(range.stderr, /--pages: 11-14 runs past the end: the document ends at page 12; use 11-12/);
   });
 
   it('ask prints answer, score, page and context; --json has the same keys; stdin works with -', async () => {

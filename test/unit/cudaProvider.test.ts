@@ -140,7 +140,7 @@ describe('Enable CUDA Acceleration offline', () => {
         assert.ok(err instanceof FeedUnreachableError, String(err));
         assert.equal(err.host, `127.0.0.1:${port}`);
         assert.match(err.message, new RegExp(`^could not reach the package source 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
-        assert.match(err.message, /aiLab\.cudaProviderFeed \(CLI: --feed URL\)/);
+        assert.match(err.message, /point aiLab\.cudaProviderFeed at a NuGet v3 mirror/);
         assert.ok(err.message.includes(`the feed in use is ${feed}`));
         return true;
       },
@@ -151,7 +151,7 @@ describe('Enable CUDA Acceleration offline', () => {
     const port = await closedPort();
     const r = await cliAsync(['enable-cuda', '--feed', `http://127.0.0.1:${port}/v3/index.json`], {});
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`ai-lab: could not reach the package source 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\. Check the network or proxy, or point aiLab\\.cudaProviderFeed \\(CLI: --feed URL\\) at a NuGet v3 mirror`));
+    assert.match(r.stderr, new RegExp(`ai-lab: could not reach the package source 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)\\. Check the network or proxy, or point --feed at a NuGet v3 mirror`));
     assert.equal(r.stdout, '');
   });
 });

@@ -150,7 +150,7 @@ describe('device and file choice', () => {
     assert.equal(cpu.reason, 'the CUDA provider does not load');
     // The loader's own words go to the log, not into the reason shown in the status bar.
     assert.match(cpu.detail ?? '', /^Failed to load library/);
-    assert.throws(() => chooseDevice('cuda', ort(false)), /aiLab\.device is "cuda" but ONNX Runtime's CUDA provider does not load here/);
+    assert.throws(() => chooseDevice('cuda', ort(false)), /aiLab\.device is "cuda", but CUDA cannot be used here: the CUDA provider does not load\. Set aiLab\.device to "auto" or "cpu", or run "AI Lab: Enable CUDA Acceleration"\. \(ONNX Runtime said: /);
     assert.equal(chooseDevice('cpu', ort(true)).device, 'cpu');
   });
   it('dtype auto prefers q8 on CPU and fp16 on CUDA; seq2seq needs encoder and merged decoder', () => {

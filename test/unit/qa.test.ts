@@ -60,7 +60,7 @@ describe('page mapping of offsets and chunks', () => {
     assert.deepEqual(parsePageRange('1-3, 7, 10-', 12), [1, 2, 3, 7, 10, 11, 12]);
     assert.deepEqual(parsePageRange('', 3), [1, 2, 3]);
     assert.deepEqual(parsePageRange('all', 2), [1, 2]);
-    assert.throws(() => parsePageRange('5-20', 12), /pages 5-20 are outside 1–12/);
+    assert.throws(() => parsePageRange('5-20', 12), /5-20 runs past the end: the document ends at page 12; use 5-12/);
     assert.throws(() => parsePageRange('three', 12), /"three" is not a page or a range/);
     assert.equal(pageLabel(3), 'p. 3');
     assert.equal(pageLabel(3, 5), 'pp. 3–5');

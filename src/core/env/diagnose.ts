@@ -1,3 +1,4 @@
+import { command, setting } from '../surface/names';
 import * as path from 'node:path';
 import { compareVersions } from './cudaToolkit';
 import { lostGpuLabel } from './nvidiaSmiParse';
@@ -30,7 +31,7 @@ export function cudaProviderDiagnosis(reason: string, ortPath: string | null): D
   if (/providers_(shared|cuda)\.so[^:]*: cannot open shared object file|providers_(shared|cuda)\.dll/i.test(reason)) {
     // The provider files are not there: onnxruntime-node's npm package ships without them.
     const cli = ortPath ? `node "${path.join(ortPath, '..', '..', 'dist', 'cli.js')}" enable-cuda` : ORT_CUDA_REQS;
-    return { id, severity: 'warning', title: 'CUDA provider not installed', message: "ONNX Runtime's CUDA provider is not installed (onnxruntime-node ships without it), so inference runs on the CPU. Run \"AI Lab: Enable CUDA Acceleration\".", fix: cli, detail: reason };
+    return { id, severity: 'warning', title: 'CUDA provider not installed', message: `ONNX Runtime's CUDA provider is not installed (onnxruntime-node ships without it), so inference runs on the CPU. Run ${command('AI Lab: Enable CUDA Acceleration')}.`, fix: cli, detail: reason };
   }
   const lib = /(lib(?:cudart|cublasLt|cublas|cudnn[a-z_]*|cufft|curand|nvrtc)\.so[.\d]*)/i.exec(reason)?.[1];
   if (lib) {
@@ -40,7 +41,7 @@ export function cudaProviderDiagnosis(reason: string, ortPath: string | null): D
       title: `CUDA provider needs ${lib}`,
       message: `ONNX Runtime's CUDA provider needs ${lib} (CUDA 12 / cuDNN 9), which is not on the library path, so inference runs on the CPU.`,
       fix: CUDA_LIBS_FIX,
-      detail: `${reason}. Install the libraries system-wide, or into a Python venv (the fix; torch cu12x brings them too) and add that venv to aiLab.cudaLibraryPaths.`,
+      detail: `${reason}. Install the libraries system-wide, or into a Python venv (the fix; torch cu12x brings them too) and add that venv to ${setting('aiLab.cudaLibraryPaths')}.`,
     };
   }
   return { id, severity: 'warning', title: 'CUDA provider does not load', message: "ONNX Runtime's CUDA provider does not load here, so inference runs on the CPU.", fix: ORT_CUDA_REQS, detail: reason };
@@ -78,7 +79,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis[] {
         id: 'smi-path-wrong',
         severity: 'error',
         title: 'Configured nvidia-smi missing',
-        message: `The configured nvidia-smi does not exist (${input.smiSource === 'setting' ? 'aiLab.nvidiaSmiPath' : 'AI_LAB_NVIDIA_SMI'}).`,
+        message: `The configured nvidia-smi does not exist (${input.smiSource === 'setting' ? setting('aiLab.nvidiaSmiPath') : 'AI_LAB_NVIDIA_SMI'}).`,
         fix: 'which nvidia-smi',
         detail: f.message,
       });

@@ -1,3 +1,4 @@
+import { setting } from '../surface/names';
 import { architectureLabel, memoryLabel, orNA } from './format';
 import { lostGpuLabel } from './nvidiaSmiParse';
 import type { EnvironmentReport } from './types';
@@ -15,7 +16,7 @@ export function reportToMarkdown(r: EnvironmentReport, extra: Record<string, str
   lines.push(`- OS: ${r.platform.os} ${r.platform.release} (${r.platform.arch})${r.wsl ? ', WSL' : ''}`);
   lines.push(`- Node: ${r.platform.node}`);
   for (const [k, v] of Object.entries(extra)) lines.push(`- ${k}: ${v}`);
-  lines.push(`- nvidia-smi: ${r.nvidiaSmi.path ?? 'not found'}${r.nvidiaSmi.source ? ` (from ${r.nvidiaSmi.source})` : ''}`);
+  lines.push(`- nvidia-smi: ${r.nvidiaSmi.path ?? 'not found'}${r.nvidiaSmi.source ? ` (from ${r.nvidiaSmi.source === 'setting' ? setting('aiLab.nvidiaSmiPath') : r.nvidiaSmi.source})` : ''}`);
   lines.push(`- CUDA toolkit: ${r.cudaToolkit ? `${r.cudaToolkit.version} (${r.cudaToolkit.path})` : 'not found'}`);
   lines.push('', '### GPUs', '');
   if (!r.gpus.length) {

@@ -3,16 +3,17 @@
  * or malformed JSON. They are clear errors naming the host and content type, never "offline" (which
  * would silently serve the cache), and a web page is never saved as a downloaded file.
  */
+import { setting, surface } from '../surface/names';
 import { HubError } from './hubError';
 
-export const HUB_ENDPOINT_HINT = 'Sign in to the network or proxy in a browser, or check HF_ENDPOINT / aiLab.hubEndpoint.';
+export const hubEndpointHint = (): string => `Sign in to the network or proxy in a browser, or check ${surface().id === 'cli' ? '--endpoint / HF_ENDPOINT' : `HF_ENDPOINT / ${setting('aiLab.hubEndpoint')}`}.`;
 
 function isHtml(contentType: string | null): boolean {
   return /\btext\/html\b|\bapplication\/xhtml\+xml\b/i.test(contentType ?? '');
 }
 
 /** The error for an answer from `url` that should be JSON and is not. */
-export function notJsonError(url: string, contentType: string | null, detail: string, hint = HUB_ENDPOINT_HINT): HubError {
+export function notJsonError(url: string, contentType: string | null, detail: string, hint = hubEndpointHint()): HubError {
   const u = new URL(url);
   const what = isHtml(contentType)
     ? `a web page (content type ${contentType}) instead of JSON: a proxy login or captive portal page?`
@@ -38,7 +39,7 @@ export function webPageRefusal(res: Response, url: string): string | undefined {
   const type = res.headers.get('content-type');
   if (![401, 403, 407].includes(res.status) || !isHtml(type) || res.headers.has('x-error-code')) return undefined;
   const u = new URL(res.url || url);
-  return `${u.host} answered ${u.pathname} with HTTP ${res.status} and a web page (content type ${type}), not the Hub's answer: a proxy login or captive portal page? ${HUB_ENDPOINT_HINT}`;
+  return `${u.host} answered ${u.pathname} with HTTP ${res.status} and a web page (content type ${type}), not the Hub's answer: a proxy login or captive portal page? ${hubEndpointHint()}`;
 }
 
 /**
@@ -57,7 +58,7 @@ export function jsonApiFetch(f: typeof fetch, hint?: string, endpoint?: string):
       // A Link page or redirect the Hub's answer named on another origin: it never gets the token, so
       // its refusal says nothing about access to the repo.
       throw new HubError(
-        `${at.host} refused ${at.pathname} with HTTP ${res.status}. It is not the Hub endpoint (${new URL(endpoint).origin}), so AI Lab sent it no token; the endpoint's answer pointed there (a Link page or redirect). Check HF_ENDPOINT / aiLab.hubEndpoint or the mirror.`,
+        `${at.host} refused ${at.pathname} with HTTP ${res.status}. It is not the Hub endpoint (${new URL(endpoint).origin}), so AI Lab sent it no token; the endpoint's answer pointed there (a Link page or redirect). Check ${surface().id === 'cli' ? '--endpoint / HF_ENDPOINT' : `HF_ENDPOINT / ${setting('aiLab.hubEndpoint')}`} or the mirror.`,
         'invalid',
       );
     }
@@ -79,5 +80,5 @@ export function jsonApiFetch(f: typeof fetch, hint?: string, endpoint?: string):
 export function webPageInsteadOfFile(res: Response, url: string): string | undefined {
   const type = res.headers.get('content-type');
   if (!isHtml(type) || /\.x?html?$/i.test(new URL(url).pathname)) return undefined;
-  return `${new URL(res.url || url).host} sent a web page (content type ${type}) instead of the file: a proxy login or captive portal page? Nothing was saved. ${HUB_ENDPOINT_HINT}`;
+  return `${new URL(res.url || url).host} sent a web page (content type ${type}) instead of the file: a proxy login or captive portal page? Nothing was saved. ${hubEndpointHint()}`;
 }

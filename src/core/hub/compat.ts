@@ -1,4 +1,5 @@
 /** Whether a Hub model runs in AI Lab (transformers.js on ONNX Runtime), and why not. */
+import { command } from '../surface/names';
 import { TASK_KIND, chooseModelFiles } from '../inference/modelFiles';
 import { taskMismatch, type ModelConfig } from '../inference/taskFit';
 
@@ -23,7 +24,7 @@ export function compatibilityVerdict(m: { id: string; files: string[]; pipelineT
   const onnx = m.files.filter((f) => f.startsWith('onnx/') && f.endsWith('.onnx'));
   if (!m.pipelineTag) {
     return onnx.length
-      ? { runs: false, reason: `Has ONNX weights (${onnx.length} files) but no pipeline tag, so AI Lab cannot tell which task it does. Use it with "AI Lab: Run Model on Selection…" and name the task.` }
+      ? { runs: false, reason: `Has ONNX weights (${onnx.length} files) but no pipeline tag, so AI Lab cannot tell which task it does. Use it with ${command('AI Lab: Run Model on Selection…')} and name the task.` }
       : { runs: false, reason: 'No ONNX weights and no pipeline tag.' };
   }
   if (!TASK_KIND[m.pipelineTag]) {

@@ -2,6 +2,7 @@
  * The Hub's dataset viewer API (datasets-server): splits, info (features and row counts per config),
  * first rows, paged rows and per-column statistics (label frequencies for the partition planner).
  */
+import { setting } from '../surface/names';
 import { readJsonAnswer } from './apiAnswer';
 import { DEFAULT_HUB_ENDPOINT } from './hubConfig';
 import { HubError } from './hubError';
@@ -10,7 +11,7 @@ import { makeGuardedFetch } from './tokenGuard';
 import { NetPathError } from '../net/proxyErrors';
 
 export const DEFAULT_DATASETS_SERVER = 'https://datasets-server.huggingface.co';
-const VIEWER_HINT = 'Sign in to the network or proxy in a browser, or check aiLab.datasetsServerEndpoint (--datasets-server).';
+const viewerHint = () => `Sign in to the network or proxy in a browser, or check ${setting('aiLab.datasetsServerEndpoint')}.`;
 
 export interface Feature {
   name: string;
@@ -117,11 +118,11 @@ export class DatasetViewer {
     } catch (err) {
       if (err instanceof BusyError) throw new HubError(`${what}: ${err.message}`, 'network');
       if (err instanceof NetPathError) throw new HubError(`${what}: ${err.message}`, err.isNetwork ? 'offline' : 'invalid');
-      throw new HubError(`${what}: cannot reach the dataset viewer at ${this.base} (${(err as Error).message}). Set aiLab.datasetsServerEndpoint if you use a mirror.`, 'offline');
+      throw new HubError(`${what}: cannot reach the dataset viewer at ${this.base} (${(err as Error).message}). Set ${setting('aiLab.datasetsServerEndpoint')} if you use a mirror.`, 'offline');
     }
     if (res.ok) {
       try {
-        return (await readJsonAnswer(res, url, VIEWER_HINT)) as Json;
+        return (await readJsonAnswer(res, url, viewerHint())) as Json;
       } catch (err) {
         throw err instanceof HubError ? new HubError(`${what}: ${err.message}`, err.kind) : err;
       }

@@ -3,6 +3,7 @@
  * the Link headers the Hub pages with), model/dataset info with card data, /api/tasks and whoami.
  * The token only ever goes to the configured endpoint's origin.
  */
+import { command, setting } from '../surface/names';
 import { PIPELINE_DATA } from '@huggingface/tasks';
 import { readJsonAnswer, webPageRefusal } from './apiAnswer';
 import { HubError } from './hubError';
@@ -229,7 +230,7 @@ export class HubClient {
       if (err instanceof BusyError) throw new HubError(`${what}: ${err.message}`, 'network');
       if (err instanceof RefusedRequestError) throw new HubError(`${what}: ${err.message}`, 'invalid');
       if (err instanceof NetPathError) throw new HubError(`${what}: ${err.message}`, err.isNetwork ? 'offline' : 'invalid');
-      throw new HubError(`Cannot reach the Hub at ${this.endpoint} (${(err as Error).message}). You may be offline; set aiLab.hubEndpoint for a mirror.`, 'offline');
+      throw new HubError(`Cannot reach the Hub at ${this.endpoint} (${(err as Error).message}). You may be offline; set ${setting('aiLab.hubEndpoint')} for a mirror.`, 'offline');
     }
     if (res.ok) return res;
     const portal = webPageRefusal(res, u.href);
@@ -242,7 +243,7 @@ export class HubClient {
       // Not JSON: keep the text.
     }
     if (res.status === 401 || res.status === 403) {
-      throw new HubError(`${what}: access denied (HTTP ${res.status}${detail ? `: ${detail}` : ''}). It may be gated or private: accept its terms on the Hub and sign in (AI Lab: Sign In to Hugging Face).`, 'gated');
+      throw new HubError(`${what}: access denied (HTTP ${res.status}${detail ? `: ${detail}` : ''}). It may be gated or private: accept its terms on the Hub and sign in (${command('AI Lab: Sign In to Hugging Face')}).`, 'gated');
     }
     if (res.status === 404) throw new HubError(`${what}: not found on ${this.endpoint}${detail ? ` (${detail})` : ''}.`, 'not-found');
     throw new HubError(`${what}: the Hub answered HTTP ${res.status}${detail ? `: ${detail}` : ''}.`, 'network');

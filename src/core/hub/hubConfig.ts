@@ -1,3 +1,4 @@
+import { setting as settingName, surface } from '../surface/names';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,7 +12,7 @@ export function resolveHubEndpoint(setting?: string, env: NodeJS.ProcessEnv = pr
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`The Hub endpoint "${raw}" is not a URL (check aiLab.hubEndpoint or HF_ENDPOINT)`);
+    throw new Error(`The Hub endpoint "${raw}" is not a URL (check ${surface().id === 'cli' ? '--endpoint' : settingName('aiLab.hubEndpoint')} or HF_ENDPOINT)`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`The Hub endpoint must be http(s), not ${url.protocol}`);
   return raw;

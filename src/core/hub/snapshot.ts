@@ -1,3 +1,4 @@
+import { command, surface } from '../surface/names';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub';
@@ -65,7 +66,8 @@ function walk(dir: string, prefix = ''): string[] {
 function fromCache(cache: RepoCache, p: SnapshotParams, why: string, whyIsWhole = false): SnapshotResult {
   const revision = p.revision ?? 'main';
   const commit = cache.resolveRevision(revision);
-  const hint = `Connect once to download it, or use a local model folder.`;
+  // A dataset has no local stand-in to suggest: connecting (or a mirror) is the way.
+  const hint = p.type === 'dataset' ? `Connect once to download it (or use a Hub mirror that can be reached).` : `Connect once to download it, or use a local model folder.`;
   if (!commit || !fs.existsSync(cache.snapshotDir(commit))) {
     // A proxy failure is its own sentence: it names the proxy, not the Hub.
     throw new HubError(`${p.repoId}@${revision} is not in the Hugging Face cache (${p.cacheDir}) and ${whyIsWhole ? why : `the Hub cannot be reached (${why})`}. ${hint}`, 'offline');
@@ -89,7 +91,7 @@ function explainHubFailure(err: unknown, p: SnapshotParams): HubError | undefine
   const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
   const page = `${p.endpoint}${p.type === 'dataset' ? '/datasets' : ''}/${p.repoId}`;
   if (status === 401 || status === 403) {
-    return new HubError(`${p.repoId} is gated or private: accept its licence at ${page} and sign in (AI Lab: Sign In to Hugging Face) or set HF_TOKEN.${p.token ? ' The token in use was refused or lacks access.' : ''}`, 'gated');
+    return new HubError(`${p.repoId} is gated or private: accept its licence at ${page} and sign in (${command('AI Lab: Sign In to Hugging Face')})${surface().id === 'cli' ? '' : ' or set HF_TOKEN'}.${p.token ? ' The token in use was refused or lacks access.' : ''}`, 'gated');
   }
   if (status === 404) return new HubError(`${p.repoId}${p.revision ? `@${p.revision}` : ''} was not found on ${p.endpoint}. Check the id (e.g. Xenova/distilbert-base-uncased-finetuned-sst-2-english).`, 'not-found');
   if (err instanceof BusyError) return new HubError(`${p.repoId}: ${err.message}`, 'network');

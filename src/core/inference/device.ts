@@ -1,3 +1,4 @@
+import { command, setting, settingIs, surface } from '../surface/names';
 import { summarizeProvider } from '../env/providerSummary';
 import type { OnnxRuntimeStatus } from '../env/types';
 
@@ -17,14 +18,27 @@ export interface DeviceChoice {
  */
 export function chooseDevice(setting: DeviceSetting, ort: OnnxRuntimeStatus | undefined, hasNvidiaGpu?: boolean): DeviceChoice {
   const cuda = ort?.providers.find((p) => p.name === 'cuda');
-  if (setting === 'cpu') return { device: 'cpu', reason: 'aiLab.device is "cpu"' };
+  if (setting === 'cpu') return { device: 'cpu', reason: settingIs('aiLab.device', 'cpu') };
   if (setting === 'cuda') {
-    if (cuda?.loadable) return { device: 'cuda', reason: 'aiLab.device is "cuda" and the CUDA provider loads' };
-    throw new Error(`aiLab.device is "cuda" but ONNX Runtime's CUDA provider does not load here: ${cuda?.reason ?? 'not probed'}. Set aiLab.device to "auto" or "cpu", or run "AI Lab: Enable CUDA Acceleration".`);
+    if (cuda?.loadable) return { device: 'cuda', reason: `${settingIs('aiLab.device', 'cuda')} and the CUDA provider loads` };
+    throw new Error(cudaUnavailable(cuda, hasNvidiaGpu));
   }
   if (cuda?.loadable) return { device: 'cuda', reason: 'CUDA provider created a session here' };
   if (!cuda) return { device: 'cpu', reason: 'the CUDA provider was not probed' };
   return { device: 'cpu', reason: cpuReason(cuda, hasNvidiaGpu), ...(cuda.reason ? { detail: cuda.reason } : {}) };
+}
+
+/**
+ * "cuda" was asked for and cannot be had: why in a few words first (no NVIDIA GPU, the provider not
+ * installed…), what to do in this surface's words, and the loader's own message last, as detail.
+ */
+function cudaUnavailable(cuda: NonNullable<OnnxRuntimeStatus['providers'][number]> | undefined, hasNvidiaGpu: boolean | undefined): string {
+  const why = !cuda ? 'the CUDA provider was not probed' : cpuReason(cuda, hasNvidiaGpu);
+  const noGpu = why === 'no NVIDIA GPU';
+  const instead = surface().id === 'cli' ? 'Use --device auto or --device cpu' : `Set ${setting('aiLab.device')} to "auto" or "cpu"`;
+  const enable = noGpu ? '' : `, or run ${command('AI Lab: Enable CUDA Acceleration')}`;
+  const detail = cuda?.reason && !noGpu ? ` (ONNX Runtime said: ${cuda.reason})` : '';
+  return `${settingIs('aiLab.device', 'cuda')}, but CUDA cannot be used here: ${noGpu ? 'there is no NVIDIA GPU' : why}. ${instead}${enable}.${detail}`;
 }
 
 /** Why CPU, in a few words; with `hasNvidiaGpu` unknown (undefined) the loader's message decides. */
@@ -60,6 +74,6 @@ export function describeDevice(setting: DeviceSetting, ort: OnnxRuntimeStatus | 
   } catch {
     // aiLab.device is "cuda" and the provider does not load: the why in a few words (the log has the loader's message).
     const why = !cuda ? 'the CUDA provider was not probed' : cpuReason(cuda, hasNvidiaGpu);
-    return { label: 'unavailable', reason: `aiLab.device is "cuda", but ${why === 'no NVIDIA GPU' ? 'there is no NVIDIA GPU' : why}: set it to "auto" or "cpu"`, offerEnableCuda };
+    return { label: 'unavailable', reason: `${settingIs('aiLab.device', 'cuda')}, but ${why === 'no NVIDIA GPU' ? 'there is no NVIDIA GPU' : why}: set it to "auto" or "cpu"`, offerEnableCuda };
   }
 }

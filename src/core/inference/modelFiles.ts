@@ -1,4 +1,5 @@
 /** Which files of a repo transformers.js needs for a task, device and dtype. */
+import { localFolderAdvice, looksLikeHubId, savedFrom } from './localModelHint';
 import { listWords, MODEL_JSON_FILES, ModelFilesError } from './modelFolder';
 
 export type Dtype = 'auto' | 'fp32' | 'fp16' | 'q8';
@@ -56,7 +57,12 @@ const WHY_NEEDED: Record<string, string> = {
 
 /** Where to get a copy of `repo` that runs in transformers.js. */
 export function convertedCopyAdvice(repo: string): string {
-  const name = repo.split(/[\\/]/).filter(Boolean).pop() ?? repo;
+  // A local folder is named after the Hub model its config.json says it was saved from, never its own folder name.
+  const hubName = looksLikeHubId(repo) ? repo : savedFrom(repo);
+  const name = hubName?.split('/').pop() ?? repo;
+  const optimum = `convert it with Optimum (pip install "optimum[onnxruntime]", then optimum-cli export onnx --model <Hub id or folder> <out>, and move the .onnx files into <out>/onnx/).`;
+  // A local folder: its model subfolders or the model it is inside, never Hub ports named after a folder.
+  if (!hubName) return localFolderAdvice(repo) || `If it is a transformers model, ${optimum}`;
   return (
     `Use a transformers.js-ready copy: search the Hub, https://huggingface.co/models?library=transformers.js&search=${encodeURIComponent(name)} (or the "onnx" tag), e.g. onnx-community/${name} or Xenova/${name}; ` +
     `or convert it with Optimum (pip install "optimum[onnxruntime]", then optimum-cli export onnx --model <Hub id or folder> <out>, and move the .onnx files into <out>/onnx/).`
@@ -87,7 +93,9 @@ export function assertRunnableFiles(repo: string, available: string[], problems:
         `${problems.length ? ` Also: ${listWords(problems)}.` : ''} ${convertedCopyAdvice(repo)}`,
     );
   }
-  if (problems.length) throw new ModelFilesError(`${repo} cannot be loaded: ${listWords(problems)}. Fix ${problems.length === 1 ? 'it' : 'them'} or download the model again.`);
+  // A problem that already says what to do (a Git LFS pointer: "git lfs pull") is not told twice.
+  const told = problems.every((p) => /download the model again|git lfs pull/.test(p));
+  if (problems.length) throw new ModelFilesError(`${repo} cannot be loaded: ${listWords(problems)}.${told ? '' : ` Fix ${problems.length === 1 ? 'it' : 'them'} or download the model again.`}`);
 }
 
 export function chooseModelFiles(repo: string, available: string[], task: string, device: 'cpu' | 'cuda', dtype: Dtype): FileChoice {

@@ -1,4 +1,5 @@
 /** A pipeline's output checked before anyone sees it: NaN is never shown as a score. */
+import { setting, surface } from '../surface/names';
 import type { ConcreteDtype } from './modelFiles';
 
 /** The path of the first number in `v` that is NaN or infinite ("[0].score", "data[12]"), or undefined. */
@@ -35,6 +36,6 @@ export function assertFiniteOutput(output: unknown, model: string, dtype: Concre
   const advice =
     dtype === 'fp32'
       ? 'its weights are broken for this input; use another copy of the model'
-      : `its ${dtype} weights may overflow or be broken; try fp32 (--dtype fp32, or aiLab.modelDtypes for this model) or another copy of the model`;
+      : `its ${dtype} weights may overflow or be broken; try fp32 (${surface().id === 'cli' ? '--dtype fp32' : `--dtype fp32, or ${setting('aiLab.modelDtypes')} for this model`}) or another copy of the model`;
   throw new Error(`${model} returned NaN or an infinite number instead of a score (at output ${at}), so there is no result to show: ${advice}.`);
 }

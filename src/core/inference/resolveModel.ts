@@ -1,5 +1,5 @@
+import { expandHome, localFolderAdvice, notAFolderMessage } from './localModelHint';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadSnapshot, type DownloadProgress } from '../hub/snapshot';
 import { checkModelFolder, checkWeights, listModelFiles } from './modelCheck';
@@ -48,8 +48,12 @@ export async function resolveModel(p: ResolveParams): Promise<ResolvedModel> {
   // Only a path names a folder: a bare "org/name" is a Hub id even where a folder of that name sits in
   // the current folder (a cloned repository could otherwise stand in for a Hub model).
   if (looksLikeLocalPath(model)) {
-    const dir = path.resolve(model.replace(/^~(?=[\\/]|$)/, os.homedir()));
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`The model folder ${dir} does not exist.`);
+    const dir = path.resolve(expandHome(model));
+    const notFolder = notAFolderMessage(model, dir);
+    if (notFolder) throw new Error(notFolder);
+    // A folder of models, or one inside a model: which folder to give, before what it lacks.
+    const elsewhere = fs.existsSync(path.join(dir, 'config.json')) ? '' : localFolderAdvice(model);
+    if (elsewhere) throw new ModelFilesError(`${model} is not a model folder (it has no config.json). ${elsewhere}`);
     const files = listModelFiles(dir);
     checkModelFolder(model, dir, files, p.task);
     const choice = chooseModelFiles(model, files, p.task, p.device, p.dtype);

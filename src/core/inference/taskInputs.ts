@@ -1,6 +1,7 @@
 /** The positional arguments of a transformers.js pipeline call for each task, from plain options. */
 import { checkHypothesisTemplate } from '../nlp/hypothesis';
-import { requireVisibleLabels, requireVisibleText } from '../text/visible';
+import { checkLabels } from '../nlp/labels';
+import { requireVisibleText } from '../text/visible';
 
 export interface TaskOptions {
   text: string;
@@ -13,6 +14,9 @@ export interface TaskOptions {
   topK?: number | null;
 }
 
+/** max_new_tokens of a raw pipeline run when none is given. */
+export const RUN_MAX_NEW_TOKENS = 60;
+
 export function pipelineInputs(task: string, o: TaskOptions): unknown[] {
   switch (task) {
     case 'text-classification':
@@ -21,7 +25,7 @@ export function pipelineInputs(task: string, o: TaskOptions): unknown[] {
     case 'zero-shot-classification':
       if (!o.labels?.length) throw new Error('zero-shot-classification needs candidate labels (e.g. --labels "billing,support,feedback")');
       checkHypothesisTemplate(o.hypothesisTemplate);
-      requireVisibleLabels(o.labels);
+      checkLabels(o.labels);
       return [o.text, o.labels, { multi_label: Boolean(o.multiLabel), ...(o.hypothesisTemplate ? { hypothesis_template: o.hypothesisTemplate } : {}) }];
     case 'question-answering':
       if (o.question === undefined) throw new Error('question-answering needs a question (e.g. --question "How many hours?")');
@@ -31,7 +35,7 @@ export function pipelineInputs(task: string, o: TaskOptions): unknown[] {
     case 'text2text-generation':
     case 'translation':
     case 'text-generation':
-      return [o.text, { max_new_tokens: o.maxNewTokens ?? 60, ...(o.minNewTokens ? { min_new_tokens: o.minNewTokens } : {}) }];
+      return [o.text, { max_new_tokens: o.maxNewTokens ?? RUN_MAX_NEW_TOKENS, ...(o.minNewTokens ? { min_new_tokens: o.minNewTokens } : {}) }];
     case 'feature-extraction':
       return [o.text, { pooling: 'mean', normalize: true }];
     default:

@@ -60,7 +60,7 @@ function runTask(r: LabRequest, model: string, runner: TaskRunner, o: LabRunOpti
   switch (r.task) {
     case 'sentiment':
     case 'grammar':
-      return classifyText({ ...common, text: r.text, ...r.options, labelMap: r.options?.labelMap ?? LAB_TASKS[r.task].labelMap });
+      return classifyText({ ...common, text: r.text, ...r.options, labelMap: r.options?.labelMap ?? LAB_TASKS[r.task].labelMap, strictLabelMap: r.options?.labelMap !== undefined && r.options.labelMap !== LAB_TASKS[r.task].labelMap });
     case 'qnli':
       return qnli({ ...common, text: r.text, question: r.question, ...r.options });
     case 'zeroShot':

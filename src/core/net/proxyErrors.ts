@@ -3,6 +3,7 @@
  * credentials (407), one that cannot be reached, one that refuses the tunnel. Without this, a dead
  * proxy reads as "the Hub cannot be reached" and a 407 as a bare "fetch failed".
  */
+import { setting, surface } from '../surface/names';
 import { currentProxyPlan, proxyFor, redact, type ProxyPlan } from './proxy';
 
 export type ProxyFailure = 'auth' | 'unreachable' | 'refused';
@@ -104,7 +105,7 @@ export function certificateError(err: unknown, url: string): CertificateError | 
   return new CertificateError(
     `the certificate of ${host} is ${untrusted ? 'not trusted' : 'not valid for it'} (${code}). ` +
       (untrusted
-        ? 'If a company proxy or firewall inspects HTTPS, trust its CA: NODE_EXTRA_CA_CERTS=/path/to/ca.pem (set before VS Code or the CLI starts) or the setting aiLab.http.caCertificates; http.proxyStrictSSL: false turns the check off.'
+        ? `If a company proxy or firewall inspects HTTPS, trust its CA: NODE_EXTRA_CA_CERTS=/path/to/ca.pem (set before VS Code or the CLI starts)${surface().id === 'cli' ? '.' : ` or the setting ${setting('aiLab.http.caCertificates')}; http.proxyStrictSSL: false turns the check off.`}`
         : 'Check the address and the computer\'s clock; a proxy that inspects HTTPS may be sending its own certificate.'),
     code,
   );

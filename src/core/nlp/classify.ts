@@ -1,6 +1,8 @@
+import { setting, surface } from '../surface/names';
 import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, InputError } from '../text/chunks';
-import { hasVisibleText, requireVisibleLabels, requireVisibleText } from '../text/visible';
+import { checkLabels } from './labels';
+import { hasVisibleText, requireVisibleText } from '../text/visible';
 import { checkHypothesisTemplate, DEFAULT_HYPOTHESIS_TEMPLATE } from './hypothesis';
 import { batchSizeFor, CLASSIFY_DEFAULTS } from './tasks';
 import { partBudget, type LabOutput, type PartBudget, type LabelScore, type Progress, type TaskRunner } from './runner';
@@ -13,12 +15,21 @@ export interface ClassifyParams {
   maxTokens?: number;
   batchSize?: number;
   labelMap?: Record<string, string>;
+  /** Refuse a labelMap entry for a label the model does not have (a map the user gave; the task's default map is not checked). */
+  strictLabelMap?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
 }
 
 function mapLabels(labels: LabelScore[], map: Record<string, string> = {}): LabelScore[] {
   return labels.map((l) => ({ label: map[l.label] ?? l.label, score: l.score }));
+}
+
+/** A label map naming a label the model does not have would silently do nothing: refused (InputError) with the model's labels. */
+function checkLabelMap(map: Record<string, string>, modelLabels: LabelScore[]): void {
+  const have = modelLabels.map((l) => l.label);
+  const unknown = Object.keys(map).filter((k) => !have.includes(k));
+  if (unknown.length) throw new InputError(`${setting('aiLab.labelMaps')} names ${unknown.join(', ')}, which the model does not have; its labels are ${have.join(', ')}.`);
 }
 
 /** Averages each label's score over the parts, weighted by part length; sorted, best first. */
@@ -38,7 +49,7 @@ function asLabelLists(out: unknown, n: number): LabelScore[][] {
 /** Scores that are numbers: a model that returns NaN is broken, and NaN must never be shown as a score. */
 function finite(labels: LabelScore[]): LabelScore[] {
   const bad = labels.find((l) => typeof l.score !== 'number' || !Number.isFinite(l.score));
-  if (bad) throw new Error(`The model returned no number for "${bad.label}" (${String(bad.score)}): its weights or its dtype conversion are broken. Try fp32 weights (--dtype fp32 / aiLab.modelDtypes) or another copy of the model.`);
+  if (bad) throw new Error(`The model returned no number for "${bad.label}" (${String(bad.score)}): its weights or its dtype conversion are broken. Try fp32 weights (${surface().id === 'cli' ? '--dtype fp32' : `--dtype fp32 / ${setting('aiLab.modelDtypes')}`}) or another copy of the model.`);
   return labels;
 }
 
@@ -61,6 +72,7 @@ export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput
     async (batch) => asLabelLists(await p.runner.run('text-classification', p.model, [batch.map((c) => c.text), { top_k: null }], { signal: p.signal }), batch.length),
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
   );
+  if (p.strictLabelMap && p.labelMap) checkLabelMap(p.labelMap, results[0] ?? []);
   const parts = chunks.map((c, i) => ({ start: c.start, end: c.end, labels: mapLabels(results[i]!, p.labelMap) }));
   return { kind: 'labels', labels: aggregate(parts.map((x, i) => ({ weight: chunks[i]!.tokens, labels: x.labels }))), parts };
 }
@@ -71,18 +83,13 @@ export interface ZeroShotParams extends Omit<ClassifyParams, 'labelMap'> {
   hypothesisTemplate?: string;
 }
 
-export function parseLabels(raw: string): string[] {
-  const labels = [...new Set(raw.split(',').map((s) => s.trim()).filter(Boolean))];
-  if (labels.length < 2 && !raw.includes(',')) throw new Error('Give at least two comma-separated labels (e.g. "billing, support, feedback").');
-  if (!labels.length) throw new Error('No labels given.');
-  return labels;
-}
+export { parseLabels } from './labels';
 
 /** NLI zero-shot over parts; scores averaged over parts (each part's scores sum to 1 unless multi-label). */
 export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { kind: 'labels' }>> {
   const text = checkText(requireVisibleText(p.text, 'the text'));
   if (!p.labels.length) throw new Error('No labels given.');
-  requireVisibleLabels(p.labels);
+  checkLabels(p.labels);
   checkHypothesisTemplate(p.hypothesisTemplate);
   // Each part is paired with a hypothesis: leave room for the longest one.
   const hypotheses = p.labels.map((l) => (p.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE).replace('{}', l));

@@ -1,6 +1,7 @@
 import { checkText } from '../text/chunks';
 import { dropCutCharacter } from '../text/cutCharacter';
 import { requireVisibleText } from '../text/visible';
+import { checkModelNewTokens } from './outputLimit';
 import type { LabOutput, TaskRunner } from './runner';
 import { GENERATE_DEFAULTS } from './tasks';
 
@@ -20,8 +21,10 @@ export interface GenerateParams {
 /** Continues the prompt; only the new text is returned (and streamed). */
 export async function continueText(p: GenerateParams): Promise<Extract<LabOutput, { kind: 'generation' }>> {
   const prompt = checkText(requireVisibleText(p.prompt, 'the prompt'));
+  const maxNewTokens = p.maxNewTokens ?? GENERATE_DEFAULTS.maxNewTokens;
+  await checkModelNewTokens(p.runner, 'text-generation', p.model, { max: maxNewTokens, maxName: 'aiLab.generate.maxNewTokens' }, prompt, p.signal);
   const opts = {
-    max_new_tokens: p.maxNewTokens ?? GENERATE_DEFAULTS.maxNewTokens,
+    max_new_tokens: maxNewTokens,
     do_sample: Boolean(p.doSample),
     ...(p.doSample ? { temperature: p.temperature ?? GENERATE_DEFAULTS.temperature, top_k: p.topK ?? GENERATE_DEFAULTS.topK, top_p: p.topP ?? GENERATE_DEFAULTS.topP } : {}),
   };

@@ -16,8 +16,20 @@ export interface TaskRunner {
   run(pipeline: string, model: string, inputs: unknown[], options?: RunOptions): Promise<unknown>;
   /** The model's maximum input length in tokens (its tokenizer's model_max_length), when it says. */
   maxInputTokens?(pipeline: string, model: string, signal?: AbortSignal): Promise<number | undefined>;
+  /** How many tokens the model can write (src/core/nlp/outputLimit.ts), when the runner can read its config. */
+  outputLimit?(pipeline: string, model: string, signal?: AbortSignal): Promise<OutputLimit>;
   /** How the model measures its input: its own tokenizer, its maximum length, the pipeline's prefix. */
   inputLimits?(pipeline: string, model: string, signal?: AbortSignal): Promise<ModelInput>;
+}
+
+/** How many tokens a generating model can write (src/core/nlp/outputLimit.ts reads it from the model's config). */
+export interface OutputLimit {
+  /** Tokens the model can hold in the sequence it writes (the prompt too, for a decoder-only model). */
+  tokens: number;
+  /** Where the number comes from: "max_position_embeddings in config.json", or the fallback cap. */
+  from: string;
+  /** False: the model says nothing, `tokens` is UNKNOWN_OUTPUT_LIMIT. */
+  known: boolean;
 }
 
 export interface ModelInput {

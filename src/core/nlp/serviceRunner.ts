@@ -3,6 +3,7 @@ import type { DownloadProgress } from '../hub/snapshot';
 import type { InferenceService } from '../inference/inferenceService';
 import type { Dtype } from '../inference/modelFiles';
 import { modelMaxLength, type HubAccess, type ModelResolver, type ResolvedModel } from '../inference/resolveModel';
+import { outputLimitOf, type OutputLimit } from './outputLimit';
 import { modelInput, type ModelInput } from './modelInput';
 import type { RunOptions, TaskRunner } from './runner';
 
@@ -64,6 +65,11 @@ export class ServiceTaskRunner implements TaskRunner {
 
   async maxInputTokens(pipeline: string, model: string, signal?: AbortSignal): Promise<number | undefined> {
     return modelMaxLength((await this.resolve(pipeline, model, signal)).dir);
+  }
+
+  /** What the model can write, from its config (src/core/nlp/outputLimit.ts). */
+  async outputLimit(pipeline: string, model: string, signal?: AbortSignal): Promise<OutputLimit> {
+    return outputLimitOf((await this.resolve(pipeline, model, signal)).dir);
   }
 
   /** Parts are sized with the model's own tokenizer, read here from its folder (the service is not asked). */

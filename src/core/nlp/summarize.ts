@@ -2,6 +2,7 @@ import { runInBatches } from '../inference/batching';
 import { checkText, chunkText, sentencesWithin } from '../text/chunks';
 import { dropCutCharacter } from '../text/cutCharacter';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
+import { checkModelNewTokens, type NewTokens } from './outputLimit';
 import { partBudget, type LabOutput, type Progress, type TaskRunner } from './runner';
 import { batchSizeFor, SUMMARY_DEFAULTS, type SummaryPreset } from './tasks';
 
@@ -18,6 +19,11 @@ export interface SummarizeParams {
   onPartial?: (text: string) => void;
 }
 
+/** A preset's min/max new tokens, named as the settings that give them (the CLI: --min/--max-new-tokens). */
+export function summaryNewTokens(preset: SummaryPreset): NewTokens {
+  return { min: preset.minNewTokens, max: preset.maxNewTokens, minName: 'aiLab.summarize.presets.minNewTokens', maxName: 'aiLab.summarize.presets.maxNewTokens' };
+}
+
 async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): Promise<string> {
   const opts = { max_new_tokens: p.preset.maxNewTokens, min_new_tokens: p.preset.minNewTokens };
   const out = (await p.runner.run('summarization', p.model, [text, opts], { signal: p.signal, onPartial: stream ? p.onPartial : undefined })) as Array<{ summary_text: string }>;
@@ -30,6 +36,7 @@ async function summarizeOne(p: SummarizeParams, text: string, stream: boolean): 
  */
 export async function summarize(p: SummarizeParams): Promise<Extract<LabOutput, { kind: 'summary' }>> {
   let text = checkText(requireVisibleText(p.text, 'the text'));
+  await checkModelNewTokens(p.runner, 'summarization', p.model, summaryNewTokens(p.preset), undefined, p.signal);
   const part = await partBudget(p.runner, 'summarization', p.model, p.chunkTokens ?? SUMMARY_DEFAULTS.chunkTokens, { signal: p.signal });
   let firstChunks = 0;
   let levels = 0;

@@ -4,6 +4,7 @@
  * it always matches the installed version), downloaded with progress, cancel and resume, verified
  * (NuGet's SHA-512, the nuspec's id and version, each entry's CRC, ELF headers), installed atomically.
  */
+import { setting } from '../surface/names';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -74,7 +75,7 @@ export function planCudaProvider(ortDir: string, platform = `${process.platform}
 async function json<T>(f: typeof fetch, url: string): Promise<T> {
   const r = await f(url, { headers: { Accept: 'application/json' } });
   if (!r.ok) throw new HttpError(r.status, url, `${url} answered HTTP ${r.status}`);
-  return (await readJsonAnswer(r, url, 'Sign in to the network or proxy in a browser, or check aiLab.cudaProviderFeed.')) as T;
+  return (await readJsonAnswer(r, url, `Sign in to the network or proxy in a browser, or check ${setting('aiLab.cudaProviderFeed')}.`)) as T;
 }
 
 interface NugetIndex {
@@ -96,7 +97,7 @@ export class FeedUnreachableError extends Error {
     const why = (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message ?? String(cause);
     super(
       `could not reach the package source ${host}${hostOf(feed) === host ? '' : ` (the package host of ${feed})`} (${why}). ` +
-        `Check the network or proxy, or point aiLab.cudaProviderFeed (CLI: --feed URL) at a NuGet v3 mirror you can reach; the feed in use is ${feed}.`,
+        `Check the network or proxy, or point ${setting('aiLab.cudaProviderFeed')} at a NuGet v3 mirror you can reach; the feed in use is ${feed}.`,
     );
     this.name = 'FeedUnreachableError';
     this.host = host;

@@ -70,7 +70,8 @@ export function pageLabel(first: number, last = first): string {
 
 /**
  * Pages from a range like "1-3, 7, 10-" (1-based, inclusive; an open end runs to the last page).
- * Throws an Error with the reason for a range that is malformed or outside 1..pageCount.
+ * Throws an Error with the reason for a range that is malformed, reversed (5-3: write 3-5), or past
+ * the last page (11-20 of 12: use 11-12).
  */
 export function parsePageRange(spec: string, pageCount: number): number[] {
   const pages = new Set<number>();
@@ -81,7 +82,12 @@ export function parsePageRange(spec: string, pageCount: number): number[] {
     if (!m || (!m[1] && !m[3])) throw new Error(`"${part.trim()}" is not a page or a range; write e.g. 1-3, 7, 10-`);
     const from = m[1] ? Number(m[1]) : 1;
     const to = m[2] ? (m[3] ? Number(m[3]) : pageCount) : from;
-    if (from < 1 || to > pageCount || from > to) throw new Error(`pages ${part.trim()} are outside 1–${pageCount}`);
+    const what = part.trim();
+    if (m[3] && from > to) throw new Error(`${what} is reversed: write ${to}-${from}`);
+    if (from < 1) throw new Error(`${what}: pages start at 1`);
+    const total = pageCount === 1 ? '1 page' : `${pageCount} pages`;
+    if (from > pageCount) throw new Error(`${what} is past the end: the document has ${total} (1–${pageCount})`);
+    if (to > pageCount) throw new Error(`${what} runs past the end: the document ends at page ${pageCount}; use ${from === pageCount ? `${from}` : `${from}-${pageCount}`}`);
     for (let p = from; p <= to; p++) pages.add(p);
   }
   return [...pages].sort((a, b) => a - b);

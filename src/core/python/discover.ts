@@ -1,3 +1,4 @@
+import { setting } from '../surface/names';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -45,7 +46,7 @@ export function discoverPythons(i: DiscoverInput): PythonCandidate[] {
   };
   for (const c of i.configured) {
     const asPrefix = fs.existsSync(c) && fs.statSync(c).isDirectory() ? interpreterIn(c, platform) : undefined;
-    add(asPrefix ?? c, i.configuredSource ?? 'aiLab.pythonPaths');
+    add(asPrefix ?? c, i.configuredSource ?? setting('aiLab.pythonPaths'));
   }
   add(i.selected, 'Python extension');
   for (const w of i.workspaceFolders) for (const n of ['.venv', 'venv', 'env']) add(interpreterIn(path.join(w, n), platform), `workspace ${n}`);

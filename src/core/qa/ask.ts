@@ -1,3 +1,4 @@
+import { setting } from '../surface/names';
 import { runInBatches } from '../inference/batching';
 import { partBudget, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
@@ -56,7 +57,13 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
   const text = checkText(p.doc.text, 'the document');
   // The question shares the model's input with each passage: sized with the model's tokenizer to fit beside it.
   const part = await partBudget(p.runner, 'question-answering', p.model, p.chunkTokens ?? QA_DEFAULTS.chunkTokens, { pairedWith: [question], signal: p.signal });
-  const chunks = chunkText(text, part.tokens, p.overlapTokens ?? QA_DEFAULTS.overlapTokens, part.counter);
+  const overlap = p.overlapTokens ?? QA_DEFAULTS.overlapTokens;
+  // An overlap as long as a passage would repeat whole passages (the chunker would cut it silently).
+  if (overlap >= part.tokens) {
+    const cut = part.tokens < (p.chunkTokens ?? QA_DEFAULTS.chunkTokens) ? ` (${p.model} leaves room for ${part.tokens} beside the question)` : '';
+    throw new InputError(`${setting('aiLab.qa.overlapTokens')} ${overlap} must be less than the passage size, ${part.tokens} tokens${cut}; ${setting('aiLab.qa.chunkTokens')} sets the size.`);
+  }
+  const chunks = chunkText(text, part.tokens, overlap, part.counter);
   const index = new Bm25Index(chunks.map((c) => c.text));
   const { chunks: chosen, flat } = selectChunks(index.rank(question), p.retrieveTop ?? QA_DEFAULTS.retrieveTop);
   const retrieval = flat ? 'flat' : chosen.length === chunks.length ? 'all' : 'bm25';

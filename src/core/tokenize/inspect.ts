@@ -79,7 +79,7 @@ export function inspectTokenization(text: string, dir: string, model: string): T
   if (unplaced) {
     warnings.push(`${unplaced} token${unplaced === 1 ? '' : 's'} could not be traced back to the text${enc.mapped ? '' : ' (AI Lab could not reproduce this tokenizer\'s steps)'}; ${unplaced === 1 ? 'it is' : 'they are'} listed but not marked.`);
   }
-  if (unk) warnings.push(`${unk} token${unk === 1 ? ' is' : 's are'} ${unkToken}: this text has characters the vocabulary does not cover.`);
+  if (unk) warnings.push(`${unk} token${unk === 1 ? ' is' : 's are'} ${unkToken}: this text has words or characters the vocabulary does not cover.`);
   if (maxLength !== undefined && enc.ids.length > maxLength) {
     warnings.push(`${enc.ids.length} tokens is more than the model's maximum of ${maxLength}: a single pass truncates the rest (AI Lab's tasks split long text into parts instead).`);
   }
