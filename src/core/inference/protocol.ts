@@ -23,6 +23,10 @@ export interface RunOutput {
   runMs: number;
   /** False when an already loaded pipeline was reused. */
   loadedNow: boolean;
+  /** The weights that ran (the request's dtype), how many texts went through in this call, and ONNX Runtime's intra-op threads (CPU only). */
+  dtype?: ConcreteDtype;
+  batchSize?: number;
+  threads?: number;
 }
 
 export interface ServiceStats {

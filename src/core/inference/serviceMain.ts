@@ -8,6 +8,7 @@ import { checkModelFolder, explainLoadFailure, listModelFiles } from './modelChe
 import { assertFiniteOutput } from './outputCheck';
 import type { FromService, RunRequest, ToService } from './protocol';
 import { questionAnswerer, type QaPipelineParts } from './questionAnswering';
+import { serviceThreads, sessionOptionsFor } from './sessionOptions';
 
 type Pipe = ((...args: unknown[]) => Promise<unknown>) & { dispose?: () => Promise<void> };
 
@@ -50,7 +51,7 @@ type Lib = typeof import('@huggingface/transformers');
  */
 async function pairClassifier(t: Lib, r: RunRequest): Promise<Pipe> {
   const tokenizer = await t.AutoTokenizer.from_pretrained(r.modelDir);
-  const model = await t.AutoModelForSequenceClassification.from_pretrained(r.modelDir, { device: r.device, dtype: r.dtype });
+  const model = await t.AutoModelForSequenceClassification.from_pretrained(r.modelDir, { device: r.device, dtype: r.dtype, session_options: sessionOptionsFor(r.device) });
   const id2label = ((model as unknown as { config: { id2label?: Record<string, string> } }).config.id2label ?? {}) as Record<string, string>;
   const call = async (...args: unknown[]) => {
     const pairs = args[0] as Array<[string, string]>;
@@ -86,7 +87,7 @@ function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean }
     checkModelFolder(r.modelDir, r.modelDir, listModelFiles(r.modelDir), r.task);
     try {
       if (r.task === 'text-pair-classification') return await pairClassifier(t, r);
-      const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype })) as unknown as Pipe & {
+      const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype, session_options: sessionOptionsFor(r.device) })) as unknown as Pipe & {
         model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
       };
       if (r.dtype === 'fp16' && !('Float16Array' in globalThis) && p.model?.sessions) convertFloat16Outputs(p.model.sessions);
@@ -143,6 +144,11 @@ function withStreamer(p: Pipe, id: number, inputs: unknown[]): unknown[] {
   return hasOptions ? [...inputs.slice(0, -1), { ...(last as object), streamer }] : [...inputs, { streamer }];
 }
 
+/** How many texts (or pairs) one call carries: the first argument's length when it is a list. */
+function batchSizeOf(inputs: unknown[]): number {
+  return Array.isArray(inputs[0]) ? inputs[0].length : 1;
+}
+
 async function run(id: number, r: RunRequest): Promise<void> {
   const t0 = performance.now();
   try {
@@ -156,7 +162,8 @@ async function run(id: number, r: RunRequest): Promise<void> {
     scheduleUnload(r);
     assertFiniteOutput(output, r.modelDir, r.dtype);
     if (cancelled.delete(id)) return;
-    send({ type: 'result', id, ok: true, output: plain(output), loadMs: loadedNow ? t1 - t0 : 0, runMs: t2 - t1, loadedNow });
+    const settings = { dtype: r.dtype, batchSize: batchSizeOf(r.inputs), threads: r.device === 'cpu' ? serviceThreads() : undefined };
+    send({ type: 'result', id, ok: true, output: plain(output), loadMs: loadedNow ? t1 - t0 : 0, runMs: t2 - t1, loadedNow, ...settings });
   } catch (err) {
     if (cancelled.delete(id)) return;
     send({ type: 'result', id, ok: false, error: err instanceof Error ? err.message : String(err) });
