@@ -173,3 +173,20 @@ describe('ONNX Runtime session options', () => {
     assert.deepEqual(sessionOptionsFor('cuda'), { graphOptimizationLevel: 'all' });
   });
 });
+
+describe('the service reports its own peak memory', function () {
+  this.timeout(60_000);
+  it("VmHWM, not ru_maxrss (which Linux keeps across execve, so a forked service would report its parent's peak)", async function () {
+    if (process.platform !== 'linux') this.skip();
+    const big = Buffer.alloc(400e6).fill(1); // the parent's peak: 400 MB more than the service will use
+    const service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
+    try {
+      const stats = await service.stats();
+      assert.ok(big.length > 0);
+      assert.ok(stats.maxRssInheritedBytes! >= 400e6, `ru_maxrss carries the parent's peak (${stats.maxRssInheritedBytes})`);
+      assert.ok(stats.maxRssBytes < 300e6, `the service's own peak is small before any model (${stats.maxRssBytes})`);
+    } finally {
+      service.dispose();
+    }
+  });
+});

@@ -33,8 +33,10 @@ export interface ServiceStats {
   loaded: string[];
   loads: number;
   rssBytes: number;
-  /** Peak resident memory of the service process so far. */
+  /** Peak resident memory of the service process so far (its own: VmHWM on Linux). */
   maxRssBytes: number;
+  /** getrusage's ru_maxrss, which on Linux includes the parent's peak before the fork (kept across execve). */
+  maxRssInheritedBytes?: number;
   pid: number;
 }
 

@@ -3,6 +3,7 @@
  * pipelines on onnxruntime-node away from the extension host, so the editor never stalls and a native
  * crash takes only this process down. Models are local folders only: downloads happen in the parent.
  */
+import * as fs from 'node:fs';
 import { convertFloat16Outputs } from './float16';
 import { checkModelFolder, explainLoadFailure, listModelFiles } from './modelCheck';
 import { assertFiniteOutput } from './outputCheck';
@@ -170,10 +171,25 @@ async function run(id: number, r: RunRequest): Promise<void> {
   }
 }
 
+/**
+ * This process's own peak RSS. Linux keeps getrusage's ru_maxrss across execve, so a forked service
+ * would report its parent's peak (a bench or an extension host with a model loaded) as its own:
+ * VmHWM in /proc/self/status is the high-water mark of this process's memory alone. Elsewhere ru_maxrss.
+ */
+function peakRssBytes(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 process.on('message', (m: ToService) => {
   if (m.type === 'run') void run(m.id, m);
   else if (m.type === 'cancel') cancelled.add(m.id);
-  else if (m.type === 'stats') send({ type: 'stats', id: m.id, loaded: [...loaded.keys()], loads, rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, pid: process.pid });
+  else if (m.type === 'stats') send({ type: 'stats', id: m.id, loaded: [...loaded.keys()], loads, rssBytes: process.memoryUsage().rss, maxRssBytes: peakRssBytes(), maxRssInheritedBytes: process.resourceUsage().maxRSS * 1024, pid: process.pid });
 });
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready' });
