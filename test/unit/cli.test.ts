@@ -100,7 +100,7 @@ describe('CLI: ai-lab run', () => {
     // What ran: the weights, the batch (one text) and ONNX Runtime's intra-op threads on the CPU.
     assert.equal(j.dtype, 'fp32');
     assert.equal(j.batchSize, 1);
-    assert.ok(Number.isInteger(j.threads) && j.threads >= 1);
+    assert.ok(j.threads === 'auto' || (Number.isInteger(j.threads) && j.threads >= 1));
   });
 
   it('--offline runs from the cache; HF_ENDPOINT is honoured', async () => {

@@ -158,18 +158,19 @@ describe('fast CPU settings agree with fp32 (fixture models whose answers depend
     const r = await service.run({ task: 'text-classification', modelDir: sentimentDir, device: 'cpu', dtype: 'q8', inputs: [['good day', 'bad day', 'the movie'], { top_k: null }], idleUnloadMs: 0 });
     assert.equal(r.dtype, 'q8');
     assert.equal(r.batchSize, 3);
-    assert.equal(r.threads, sessionOptionsFor('cpu').intraOpNumThreads);
-    assert.ok(r.threads! >= 1);
+    assert.equal(r.threads, process.env.AI_LAB_THREADS ? Number(process.env.AI_LAB_THREADS) : 'auto');
+    assert.equal(sessionOptionsFor('cpu').intraOpNumThreads, process.env.AI_LAB_THREADS ? Number(process.env.AI_LAB_THREADS) : undefined);
   });
 });
 
 describe('ONNX Runtime session options', () => {
-  it('CPU: optimisation all, intra-op threads = the cores allowed (AI_LAB_THREADS wins), inter-op 1, arena on, memory patterns off', () => {
-    const o = sessionOptionsFor('cpu', 3);
-    assert.deepEqual(o, { graphOptimizationLevel: 'all', intraOpNumThreads: 3, interOpNumThreads: 1, enableCpuMemArena: true, enableMemPattern: false, executionMode: 'sequential' });
+  it("CPU: optimisation all, ONNX Runtime's own pinned intra-op pool unless AI_LAB_THREADS says, inter-op 1, arena on, memory patterns off", () => {
+    assert.deepEqual(sessionOptionsFor('cpu', 3), { graphOptimizationLevel: 'all', intraOpNumThreads: 3, interOpNumThreads: 1, enableCpuMemArena: true, enableMemPattern: false, executionMode: 'sequential' });
+    assert.deepEqual(sessionOptionsFor('cpu', 'auto'), { graphOptimizationLevel: 'all', interOpNumThreads: 1, enableCpuMemArena: true, enableMemPattern: false, executionMode: 'sequential' });
     const { serviceThreads } = require('../../src/core/inference/sessionOptions') as typeof import('../../src/core/inference/sessionOptions');
     assert.equal(serviceThreads({ AI_LAB_THREADS: '5' }), 5);
-    assert.ok(serviceThreads({ AI_LAB_THREADS: 'x' }) >= 1);
+    assert.equal(serviceThreads({ AI_LAB_THREADS: 'x' }), 'auto');
+    assert.equal(serviceThreads({}), 'auto');
     assert.deepEqual(sessionOptionsFor('cuda'), { graphOptimizationLevel: 'all' });
   });
 });

@@ -26,7 +26,8 @@ export interface RunOutput {
   /** The weights that ran (the request's dtype), how many texts went through in this call, and ONNX Runtime's intra-op threads (CPU only). */
   dtype?: ConcreteDtype;
   batchSize?: number;
-  threads?: number;
+  /** 'auto': ONNX Runtime's own pool (one pinned thread per physical core); a number: AI_LAB_THREADS. */
+  threads?: number | 'auto';
 }
 
 export interface ServiceStats {
