@@ -72,6 +72,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       device: device.device,
       deviceReason: device.reason,
       dtype: resolved.dtype,
+      batchSize: r.batchSize ?? 1,
+      threads: r.threads,
       output: r.output,
       timings: { resolveMs: Math.round(t1 - t0), loadMs: Math.round(r.loadMs), runMs: Math.round(r.runMs) },
     };

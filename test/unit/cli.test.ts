@@ -97,6 +97,10 @@ describe('CLI: ai-lab run', () => {
     assert.equal(j.source, 'hub');
     assert.ok(j.modelDir.startsWith(path.join(home, 'hub', 'models--Xenova--fixture-sst2', 'snapshots')));
     for (const k of ['resolveMs', 'loadMs', 'runMs']) assert.equal(typeof j.timings[k], 'number');
+    // What ran: the weights, the batch (one text) and ONNX Runtime's intra-op threads on the CPU.
+    assert.equal(j.dtype, 'fp32');
+    assert.equal(j.batchSize, 1);
+    assert.ok(j.threads === 'auto' || (Number.isInteger(j.threads) && j.threads >= 1));
   });
 
   it('--offline runs from the cache; HF_ENDPOINT is honoured', async () => {

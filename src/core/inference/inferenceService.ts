@@ -72,7 +72,7 @@ export class InferenceService {
     if (m.type === 'partial') return p.onPartial?.(m.text);
     this.pending.delete(m.id);
     if (m.type === 'stats') return p.resolve(m as never);
-    if (m.ok) p.resolve({ output: m.output, loadMs: m.loadMs, runMs: m.runMs, loadedNow: m.loadedNow } as never);
+    if (m.ok) p.resolve({ output: m.output, loadMs: m.loadMs, runMs: m.runMs, loadedNow: m.loadedNow, dtype: m.dtype, batchSize: m.batchSize, threads: m.threads } as never);
     else p.reject(new Error(m.error));
   }
 

@@ -23,14 +23,21 @@ export interface RunOutput {
   runMs: number;
   /** False when an already loaded pipeline was reused. */
   loadedNow: boolean;
+  /** The weights that ran (the request's dtype), how many texts went through in this call, and ONNX Runtime's intra-op threads (CPU only). */
+  dtype?: ConcreteDtype;
+  batchSize?: number;
+  /** 'auto': ONNX Runtime's own pool (one pinned thread per physical core); a number: AI_LAB_THREADS. */
+  threads?: number | 'auto';
 }
 
 export interface ServiceStats {
   loaded: string[];
   loads: number;
   rssBytes: number;
-  /** Peak resident memory of the service process so far. */
+  /** Peak resident memory of the service process so far (its own: VmHWM on Linux). */
   maxRssBytes: number;
+  /** getrusage's ru_maxrss, which on Linux includes the parent's peak before the fork (kept across execve). */
+  maxRssInheritedBytes?: number;
   pid: number;
 }
 

@@ -3,12 +3,14 @@
  * pipelines on onnxruntime-node away from the extension host, so the editor never stalls and a native
  * crash takes only this process down. Models are local folders only: downloads happen in the parent.
  */
+import * as fs from 'node:fs';
 import { convertFloat16Outputs } from './float16';
 import { checkModelFolder, explainLoadFailure, listModelFiles } from './modelCheck';
 import { assertFiniteOutput } from './outputCheck';
 import type { FromService, RunRequest, ToService } from './protocol';
 import { installProxyFromEnv } from '../net/proxy';
 import { questionAnswerer, type QaPipelineParts } from './questionAnswering';
+import { serviceThreads, sessionOptionsFor } from './sessionOptions';
 
 // Proxy settings the extension host passed (and HTTPS_PROXY & co.), for any request this process makes.
 installProxyFromEnv();
@@ -54,7 +56,7 @@ type Lib = typeof import('@huggingface/transformers');
  */
 async function pairClassifier(t: Lib, r: RunRequest): Promise<Pipe> {
   const tokenizer = await t.AutoTokenizer.from_pretrained(r.modelDir);
-  const model = await t.AutoModelForSequenceClassification.from_pretrained(r.modelDir, { device: r.device, dtype: r.dtype });
+  const model = await t.AutoModelForSequenceClassification.from_pretrained(r.modelDir, { device: r.device, dtype: r.dtype, session_options: sessionOptionsFor(r.device) });
   const id2label = ((model as unknown as { config: { id2label?: Record<string, string> } }).config.id2label ?? {}) as Record<string, string>;
   const call = async (...args: unknown[]) => {
     const pairs = args[0] as Array<[string, string]>;
@@ -90,7 +92,7 @@ function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean }
     checkModelFolder(r.modelDir, r.modelDir, listModelFiles(r.modelDir), r.task);
     try {
       if (r.task === 'text-pair-classification') return await pairClassifier(t, r);
-      const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype })) as unknown as Pipe & {
+      const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype, session_options: sessionOptionsFor(r.device) })) as unknown as Pipe & {
         model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
       };
       if (r.dtype === 'fp16' && !('Float16Array' in globalThis) && p.model?.sessions) convertFloat16Outputs(p.model.sessions);
@@ -147,6 +149,11 @@ function withStreamer(p: Pipe, id: number, inputs: unknown[]): unknown[] {
   return hasOptions ? [...inputs.slice(0, -1), { ...(last as object), streamer }] : [...inputs, { streamer }];
 }
 
+/** How many texts (or pairs) one call carries: the first argument's length when it is a list. */
+function batchSizeOf(inputs: unknown[]): number {
+  return Array.isArray(inputs[0]) ? inputs[0].length : 1;
+}
+
 async function run(id: number, r: RunRequest): Promise<void> {
   const t0 = performance.now();
   try {
@@ -160,17 +167,33 @@ async function run(id: number, r: RunRequest): Promise<void> {
     scheduleUnload(r);
     assertFiniteOutput(output, r.modelDir, r.dtype);
     if (cancelled.delete(id)) return;
-    send({ type: 'result', id, ok: true, output: plain(output), loadMs: loadedNow ? t1 - t0 : 0, runMs: t2 - t1, loadedNow });
+    const settings = { dtype: r.dtype, batchSize: batchSizeOf(r.inputs), threads: r.device === 'cpu' ? serviceThreads() : undefined };
+    send({ type: 'result', id, ok: true, output: plain(output), loadMs: loadedNow ? t1 - t0 : 0, runMs: t2 - t1, loadedNow, ...settings });
   } catch (err) {
     if (cancelled.delete(id)) return;
     send({ type: 'result', id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }
 }
 
+/**
+ * This process's own peak RSS. Linux keeps getrusage's ru_maxrss across execve, so a forked service
+ * would report its parent's peak (a bench or an extension host with a model loaded) as its own:
+ * VmHWM in /proc/self/status is the high-water mark of this process's memory alone. Elsewhere ru_maxrss.
+ */
+function peakRssBytes(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 process.on('message', (m: ToService) => {
   if (m.type === 'run') void run(m.id, m);
   else if (m.type === 'cancel') cancelled.add(m.id);
-  else if (m.type === 'stats') send({ type: 'stats', id: m.id, loaded: [...loaded.keys()], loads, rssBytes: process.memoryUsage().rss, maxRssBytes: process.resourceUsage().maxRSS * 1024, pid: process.pid });
+  else if (m.type === 'stats') send({ type: 'stats', id: m.id, loaded: [...loaded.keys()], loads, rssBytes: process.memoryUsage().rss, maxRssBytes: peakRssBytes(), maxRssInheritedBytes: process.resourceUsage().maxRSS * 1024, pid: process.pid });
 });
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready' });

@@ -68,7 +68,7 @@ export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput
   const results = await runInBatches(
     chunks,
     p.batchSize ?? batchSizeFor('sentiment'),
-    (c) => c.text.length,
+    (c) => c.tokens,
     async (batch) => asLabelLists(await p.runner.run('text-classification', p.model, [batch.map((c) => c.text), { top_k: null }], { signal: p.signal }), batch.length),
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
   );
@@ -99,7 +99,7 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
   const results = await runInBatches(
     chunks,
     p.batchSize ?? batchSizeFor('zeroShot'),
-    (c) => c.text.length,
+    (c) => c.tokens,
     async (batch) => {
       const out = await p.runner.run('zero-shot-classification', p.model, [batch.map((c) => c.text), p.labels, options], { signal: p.signal });
       const list = (Array.isArray(out) ? out : [out]) as Array<{ labels: string[]; scores: number[] }>;
@@ -129,7 +129,7 @@ export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'l
   const results = await runInBatches(
     chunks,
     p.batchSize ?? batchSizeFor('qnli'),
-    (c) => c.text.length,
+    (c) => c.tokens,
     async (batch) => ((await p.runner.run('text-pair-classification', p.model, [batch.map((c) => [question, c.text])], { signal: p.signal })) as LabelScore[][]).map(finite),
     (done, total) => p.onProgress?.({ done, total, message: `checked ${done} of ${total} parts` }),
   );

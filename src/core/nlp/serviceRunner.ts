@@ -28,6 +28,9 @@ export interface DetailedRun {
   resolved: ResolvedModel;
   loadMs: number;
   runMs: number;
+  /** Texts that went through in this call, and ONNX Runtime's intra-op threads ('auto': its own pool). */
+  batchSize?: number;
+  threads?: number | 'auto';
 }
 
 /** A TaskRunner over the inference service: resolves (and downloads) each model once, then runs. */
@@ -92,6 +95,6 @@ export class ServiceTaskRunner implements TaskRunner {
       options.onPartial,
     );
     this.o.log?.(`${pipeline} with ${model} on ${this.o.device} (${m.dtype}): load ${r.loadMs.toFixed(0)} ms, run ${r.runMs.toFixed(0)} ms`);
-    return { output: r.output, resolved: m, loadMs: r.loadMs, runMs: r.runMs };
+    return { output: r.output, resolved: m, loadMs: r.loadMs, runMs: r.runMs, batchSize: r.batchSize, threads: r.threads };
   }
 }

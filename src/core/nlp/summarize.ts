@@ -95,7 +95,7 @@ export async function extractiveSummary(p: ExtractiveParams): Promise<Extract<La
   const vectors = await runInBatches(
     sentences,
     p.batchSize ?? batchSizeFor('extractive'),
-    (s) => s.text.length,
+    (s) => s.tokens,
     async (batch) => {
       const out = (await p.runner.run('feature-extraction', p.model, [batch.map((s) => s.text), { pooling: 'mean', normalize: true }], { signal: p.signal })) as { data: number[][] };
       return out.data;

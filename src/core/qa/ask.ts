@@ -71,7 +71,7 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
   const results = await runInBatches(
     chosen,
     p.batchSize ?? batchSizeFor('qa'),
-    (i) => chunks[i]!.text.length,
+    (i) => chunks[i]!.tokens,
     async (batch) => asAnswerLists(await p.runner.run('question-answering', p.model, [batch.map(() => question), batch.map((i) => chunks[i]!.text), { top_k: perChunk }], { signal: p.signal }), batch.length),
     (done, total) => p.onProgress?.({ done, total, message: `read ${done} of ${total} passages${retrieval === 'bm25' ? ` (best of ${chunks.length})` : ''}` }),
   );
