@@ -11,6 +11,10 @@ export async function api(): Promise<AiLabApi> {
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('aiLab').update(key, value, vscode.ConfigurationTarget.Global);
+  // In code-server the extension host may see the new value a moment after update() resolves (seen
+  // under load): wait until it reads back, so the next command runs with it.
+  const seen = () => JSON.stringify(vscode.workspace.getConfiguration('aiLab').inspect(key)?.globalValue);
+  for (let i = 0; i < 100 && seen() !== JSON.stringify(value); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** Waits until cond() holds, polling; fails with what was last seen. */
