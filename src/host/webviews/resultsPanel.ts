@@ -44,7 +44,9 @@ export class ResultsPanel implements vscode.Disposable {
   /** Shows the panel (reusing it) without taking focus from the editor. */
   show(): void {
     if (this.panel) {
-      this.panel.reveal(undefined, true);
+      // In the editor's own group it would cover the editor the run came from: beside it instead.
+      const editor = vscode.window.activeTextEditor?.viewColumn;
+      this.panel.reveal(editor !== undefined && this.panel.viewColumn === editor ? vscode.ViewColumn.Beside : undefined, true);
       return;
     }
     const panel = createPanel(this.extensionUri, 'aiLab.results', 'AI Lab Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {

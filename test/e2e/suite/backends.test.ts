@@ -7,7 +7,7 @@ import type { LabOutput } from '../../../src/core/nlp/runner';
 import { HfInferenceStandIn } from '../../fixtures/backends/hfInference';
 import { TeiStandIn } from '../../fixtures/backends/tei';
 import { shortHandbookPdf } from '../../fixtures/pdf/generate';
-import { api, setSetting } from './helpers';
+import { api, setSetting, waitFor } from './helpers';
 
 type Labels = Extract<LabOutput, { kind: 'labels' }>;
 type Answers = Extract<LabOutput, { kind: 'answers' }>;
@@ -27,6 +27,12 @@ describe('AI Lab in a real VS Code: remote backends (loopback stand-ins)', funct
     fs.writeFileSync(path.join(dir, 'handbook.pdf'), await shortHandbookPdf());
   });
   after(async () => {
+    // The Ask below opened the PDF in the AI Lab viewer: close it before its file goes, or the next
+    // suite's commands would take the (deleted) PDF in the active viewer as their input.
+    const viewers = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'aiLab.pdfViewer');
+    await vscode.window.tabGroups.close(viewers);
+    // And leave the first group active, as the next suite expects its editors beside the results panel.
+    await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
     for (const k of ['backend', 'backendPerTask', 'backends.teiUrl', 'backends.hfEndpointUrl']) await setSetting(k, undefined);
     await tei.stop();
     await hf.stop();
@@ -65,5 +71,8 @@ describe('AI Lab in a real VS Code: remote backends (loopback stand-ins)', funct
     const entry = (await api()).results.history[0]!;
     assert.equal(entry.backend, 'hf-inference');
     assert.ok(hf.requests.length >= 1);
+    // The command opened the PDF in the AI Lab viewer without waiting for it: let it come up, so that
+    // after() can close it (a viewer left active would be the next suite's input).
+    await waitFor('the AI Lab viewer', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'aiLab.pdfViewer'), (open) => open, 60_000);
   });
 });
