@@ -131,7 +131,8 @@ export class ModelResolver {
  */
 const PADDING_OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'xlm-roberta-xl', 'camembert', 'longformer', 'mpnet', 'data2vec-text', 'ibert', 'xmod', 'luke', 'markuplm', 'roberta-prelayernorm']);
 
-function readJson(file: string): Record<string, unknown> | undefined {
+/** A JSON file's top-level object; undefined when it is missing, unreadable, not JSON or not an object. */
+export function readJsonObject(file: string): Record<string, unknown> | undefined {
   try {
     const j = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
     return j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, unknown>) : undefined;
@@ -154,8 +155,8 @@ function sensibleLength(v: unknown): number | undefined {
  * when neither file says.
  */
 export function modelMaxLength(dir: string): number | undefined {
-  const fromTokenizer = sensibleLength(readJson(path.join(dir, 'tokenizer_config.json'))?.model_max_length);
-  const config = readJson(path.join(dir, 'config.json'));
+  const fromTokenizer = sensibleLength(readJsonObject(path.join(dir, 'tokenizer_config.json'))?.model_max_length);
+  const config = readJsonObject(path.join(dir, 'config.json'));
   let fromPositions: number | undefined;
   const positions = sensibleLength(config?.max_position_embeddings);
   if (positions !== undefined && config?.is_encoder_decoder !== true) {

@@ -3,8 +3,8 @@
  * made before anything is generated: a model asked for more than its positions loops or writes past
  * what it was trained on, and a huge max_new_tokens runs until killed.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readJsonObject } from '../inference/resolveModel';
 import { setting } from '../surface/names';
 import { InputError } from '../text/chunks';
 import type { OutputLimit, TaskRunner } from './runner';
@@ -15,14 +15,6 @@ export type { OutputLimit } from './runner';
 export const UNKNOWN_OUTPUT_LIMIT = 4096;
 
 
-function readJson(file: string): Record<string, unknown> | undefined {
-  try {
-    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return j && typeof j === 'object' && !Array.isArray(j) ? (j as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const sensible = (v: unknown): number | undefined => (Number.isInteger(v) && (v as number) > 0 && (v as number) < 1_000_000 ? (v as number) : undefined);
 
@@ -32,7 +24,7 @@ const sensible = (v: unknown): number | undefined => (Number.isInteger(v) && (v 
  * else tokenizer_config.json's model_max_length, else UNKNOWN_OUTPUT_LIMIT.
  */
 export function outputLimitOf(dir: string): OutputLimit {
-  const config = readJson(path.join(dir, 'config.json')) ?? {};
+  const config = readJsonObject(path.join(dir, 'config.json')) ?? {};
   const decoder = (config.decoder && typeof config.decoder === 'object' ? config.decoder : {}) as Record<string, unknown>;
   for (const [c, where] of [[config, 'config.json'], [decoder, "config.json's decoder"]] as const) {
     for (const key of ['max_target_positions', 'max_position_embeddings', 'n_positions', 'n_ctx']) {
@@ -40,7 +32,7 @@ export function outputLimitOf(dir: string): OutputLimit {
       if (n !== undefined) return { tokens: n, from: `${key} in ${where}`, known: true };
     }
   }
-  const fromTokenizer = sensible(readJson(path.join(dir, 'tokenizer_config.json'))?.model_max_length);
+  const fromTokenizer = sensible(readJsonObject(path.join(dir, 'tokenizer_config.json'))?.model_max_length);
   if (fromTokenizer !== undefined) return { tokens: fromTokenizer, from: 'model_max_length in tokenizer_config.json', known: true };
   return { tokens: UNKNOWN_OUTPUT_LIMIT, from: `AI Lab's cap for a model that states no limit of its own`, known: false };
 }
