@@ -16,7 +16,6 @@ import type { Log } from '../log';
 /** SecretStorage key of a backend's API key. */
 export const apiKeySecret = (id: 'tei' | 'openai'): string => `aiLab.backends.${id}.apiKey`;
 
-const REMOTE = BACKEND_IDS.filter((b): b is Exclude<BackendId, 'local'> => b !== 'local');
 
 export class BackendSettings {
   constructor(
@@ -28,10 +27,9 @@ export class BackendSettings {
 
   /** The backend chosen for `task`: its aiLab.backendPerTask entry, else aiLab.backend, else local. */
   chosen(task: LabTaskId): BackendId {
-    const c = vscode.workspace.getConfiguration('aiLab');
     const perTask = this.guarded<Record<string, string>>('backendPerTask') ?? {};
     const pick = (v: unknown): BackendId | undefined => (BACKEND_IDS as readonly unknown[]).includes(v) ? (v as BackendId) : undefined;
-    return pick(perTask[task]) ?? pick(this.guarded<string>('backend') ?? c.get<string>('backend')) ?? 'local';
+    return pick(perTask[task]) ?? pick(this.guarded<string>('backend')) ?? 'local';
   }
 
   /**
@@ -71,7 +69,7 @@ export class BackendSettings {
   /** AI Lab: Set Backend API Key: stored in SecretStorage; an empty value removes it. */
   async setApiKey(): Promise<void> {
     const id = await vscode.window.showQuickPick(
-      REMOTE.filter((b): b is 'tei' | 'openai' => b !== 'hf-inference').map((b) => ({ label: b, description: b === 'tei' ? 'Text Embeddings Inference (--api-key)' : 'OpenAI-compatible server (vLLM, LM Studio, Ollama, llama.cpp)' })),
+      (['tei', 'openai'] as const).map((b) => ({ label: b, description: b === 'tei' ? 'Text Embeddings Inference (--api-key)' : 'OpenAI-compatible server (vLLM, LM Studio, Ollama, llama.cpp)' })),
       { title: 'AI Lab: Set Backend API Key', placeHolder: 'Which backend (hf-inference uses your Hugging Face sign-in)' },
     );
     if (!id) return;
