@@ -112,15 +112,18 @@ describe('backends: hf-inference through @huggingface/inference against the stan
     hf.requests.length = 0;
     const doc = handbook();
     const warnings: string[] = [];
-    const ask = await askQuestion({ runner: createRemoteRunner(opts({ onWarning: (w) => warnings.push(w) })), model: 'deepset/roberta-base-squad2', question: 'How many hours of leave?', doc, paged: true, retrieveTop: 0, batchSize: 8 });
+    const ask = await askQuestion({ runner: createRemoteRunner(opts({ onWarning: (w) => warnings.push(w) })), model: 'deepset/roberta-base-squad2', question: 'How many hours of leave?', doc, paged: true, retrieveTop: 0 });
     const best = ask.answers[0]!;
     assert.equal(best.answer, '12 hours');
     assert.equal(best.page, 2);
     assert.equal(doc.text.slice(best.start, best.end), '12 hours');
     assert.deepEqual(warnings, []);
-    // One passage per request (the API takes one): requests = passages read.
-    assert.equal(hf.sent('/hf-inference/models/deepset/roberta-base-squad2').length, ask.read);
-    assert.ok(ask.read > 8, 'several batches');
+    // Passages go 8 to a request (the Inference Toolkit takes lists): every passage read once.
+    const sizes = hf.passagesPerRequest();
+    assert.equal(sizes.length, hf.sent('/hf-inference/models/deepset/roberta-base-squad2').length);
+    assert.equal(sizes.reduce((s, n) => s + n, 0), ask.read);
+    assert.ok(ask.read > 8, 'several requests');
+    assert.ok(sizes.every((n) => n <= 8) && sizes.length === Math.ceil(ask.read / 8), `requests of ${sizes.join(', ')}`);
   });
 
   it('a server that gives UTF-16 offsets where code points are due: the shifted span is dropped and counted', async () => {

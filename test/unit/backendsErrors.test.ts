@@ -54,8 +54,10 @@ describe('backends: errors as the servers give them', () => {
   it('404 names the model; 429 carries Retry-After; 500 says the server failed', async () => {
     await assert.rejects(createRemoteRunner({ id: 'openai', url: oa.url }).run('feature-extraction', 'no/such', [['a'], {}]), kindIs('not-found', /has no model "no\/such".*does not exist/));
     await assert.rejects(hfRunner().run('text-classification', 'no/such-model', [['a'], {}]), kindIs('not-found', /no\/such-model/));
+    // Retry-After longer than the wait allowed: the 429 is shown at once, with what the server asked.
     tei.faults = [{ match: '/predict', kind: 'status', status: 429, retryAfter: '7', times: 1 }];
-    await assert.rejects(createRemoteRunner({ id: 'tei', url: tei.url }).run('text-classification', '', [['a'], {}]), (e: unknown) => kindIs('rate-limit', /wait 7 s \(Retry-After\)/)(e) && (e as BackendError).retryAfterMs === 7000);
+    await assert.rejects(createRemoteRunner({ id: 'tei', url: tei.url, maxLoadingWaitMs: 5000 }).run('text-classification', '', [['a'], {}]), (e: unknown) => kindIs('rate-limit', /wait 7 s \(Retry-After\)/)(e) && (e as BackendError).retryAfterMs === 7000);
+    assert.equal(tei.sent('/predict').length, 1);
     tei.faults = [{ match: '/predict', kind: 'status', status: 500, times: 1 }];
     await assert.rejects(createRemoteRunner({ id: 'tei', url: tei.url }).run('text-classification', '', [['a'], {}]), kindIs('server', /HTTP 500/));
   });
@@ -69,6 +71,21 @@ describe('backends: errors as the servers give them', () => {
     assert.equal(waits[0]!.waitMs, 50);
     assert.match(waits[0]!.message, /is loading on https:\/\/router\.huggingface\.co \(about 1 s\).*waiting/);
     assert.equal(hf.sent('/hf-inference/').length, 3);
+  });
+
+  it('429: waits Retry-After (else 1×, 2×, 4×… the back-off) and sends that request again; after 5 retries the error stands', async () => {
+    const waits: BackendWait[] = [];
+    tei.faults = [{ match: '/predict', kind: 'status', status: 429, retryAfter: '0.05', times: 2 }];
+    const out = (await createRemoteRunner({ id: 'tei', url: tei.url, onWait: (w) => waits.push(w) }).run('text-classification', '', [['a'], {}])) as unknown[];
+    assert.equal(out.length, 1);
+    assert.deepEqual(waits.map((w) => [w.backend, w.waitMs, w.waitedMs]), [['tei', 50, 0], ['tei', 50, 50]]);
+    assert.equal(tei.sent('/predict').length, 3);
+    waits.length = 0;
+    tei.requests.length = 0;
+    tei.faults = [{ match: '/predict', kind: 'status', status: 429, times: 9 }];
+    await assert.rejects(createRemoteRunner({ id: 'tei', url: tei.url, rateLimitBackoffMs: 5, onWait: (w) => waits.push(w) }).run('text-classification', '', [['a'], {}]), kindIs('rate-limit', /HTTP 429/));
+    assert.deepEqual(waits.map((w) => w.waitMs), [5, 10, 20, 40, 80]);
+    assert.equal(tei.sent('/predict').length, 6);
   });
 
   it('a loading wait longer than allowed ends with the loading error', async () => {

@@ -69,7 +69,7 @@ describe('CLI --backend', () => {
     fs.rmSync(file);
   });
 
-  it('ask --backend hf-inference on an Inference Endpoint: the answer and its offsets past emoji, one passage per request', async () => {
+  it('ask --backend hf-inference on an Inference Endpoint: the answer and its offsets past emoji, 8 passages per request', async () => {
     const hf = new HfInferenceStandIn();
     hf.endpointTask = 'question-answering';
     await hf.start();
@@ -83,7 +83,9 @@ describe('CLI --backend', () => {
       assert.equal(j.backend, 'hf-inference');
       assert.equal(j.answers[0].answer, '12 hours');
       assert.equal(text.slice(j.answers[0].start, j.answers[0].end), '12 hours');
-      assert.equal(hf.sent('/').length, j.read);
+      const sizes = hf.passagesPerRequest();
+      assert.equal(sizes.reduce((a, n) => a + n, 0), j.read);
+      assert.equal(sizes.length, Math.ceil(j.read / 8), `requests of ${sizes.join(', ')}`);
       assert.ok(hf.requests.every((q) => q.headers.authorization === 'Bearer hf_cli'));
     } finally {
       fs.rmSync(file);
@@ -91,11 +93,15 @@ describe('CLI --backend', () => {
     }
   });
 
-  it('a server error reaches the terminal as the server gave it (exit 1)', async () => {
-    tei.faults = [{ match: '/predict', kind: 'status', status: 429, retryAfter: '3', times: 1 }];
+  it('a 429 is waited out as the server asks, said on stderr; one asking longer than 5 minutes is shown at once (exit 1)', async () => {
+    tei.faults = [{ match: '/predict', kind: 'status', status: 429, retryAfter: '1', times: 1 }];
+    const ok = await cliAsync(['classify', '--backend', 'tei', '--backend-url', tei.url, '--text', 'good'], env);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stderr, /rate-limiting requests \(HTTP 429\).*waiting 1 s, then trying again \(Ctrl-C cancels\)/);
+    tei.faults = [{ match: '/predict', kind: 'status', status: 429, retryAfter: '600', times: 1 }];
     const r = await cliAsync(['classify', '--backend', 'tei', '--backend-url', tei.url, '--text', 'good'], env);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /rate-limiting requests \(HTTP 429\).*wait 3 s/);
+    assert.match(r.stderr, /rate-limiting requests \(HTTP 429\).*wait 600 s \(Retry-After\)/);
   });
 });
 

@@ -178,4 +178,40 @@ describe('batching', () => {
     assert.deepEqual(seen, [['a', 'e'], ['dd', 'ccc'], ['bbbbb']]);
     await assert.rejects(runInBatches(items, 2, (s) => s.length, async () => []), /a batch of 2 gave 0 results/);
   });
+
+  it('a padded-token budget: count × the longest stays within it; an item over it goes alone; progress counts items', async () => {
+    const { runInBatches } = await import('../../src/core/inference/batching');
+    const lengths = [400, 30, 400, 60, 30, 2000, 30, 400, 60];
+    const seen: number[][] = [];
+    const progress: number[] = [];
+    const out = await runInBatches(lengths.map((n, i) => ({ n, i })), { items: 16, tokens: 1024 }, (x) => x.n, async (batch) => {
+      seen.push(batch.map((x) => x.n));
+      return batch.map((x) => x.i);
+    }, (done) => progress.push(done));
+    assert.deepEqual(out, lengths.map((_, i) => i));
+    assert.deepEqual(seen, [[30, 30, 30, 60, 60], [400, 400], [400], [2000]]);
+    assert.ok(seen.every((b) => b.length === 1 || b.length * Math.max(...b) <= 1024));
+    assert.deepEqual(progress, [5, 7, 8, 9]);
+  });
+
+  it('batchLimits: the local service gets the token budget; a remote runner its own batch and none', async () => {
+    const { batchLimits, BATCH_TOKENS } = await import('../../src/core/inference/batching');
+    const { createRemoteRunner } = await import('../../src/core/backends/remoteRunner');
+    const local = { run: async () => [] };
+    assert.deepEqual(batchLimits(local, 'text-classification', 16), { items: 16, tokens: BATCH_TOKENS });
+    assert.deepEqual(batchLimits(local, 'text-classification', 16, 4), { items: 4, tokens: BATCH_TOKENS });
+    const hf = createRemoteRunner({ id: 'hf-inference', url: 'http://127.0.0.1:9', token: 'hf_x' });
+    assert.deepEqual(batchLimits(hf, 'question-answering', 8), { items: 32, tokens: Infinity });
+    assert.deepEqual(batchLimits(hf, 'text-classification', 16), { items: 16, tokens: Infinity });
+    assert.deepEqual(batchLimits(createRemoteRunner({ id: 'tei', url: 'http://127.0.0.1:9' }), 'text-classification', 16), { items: 16, tokens: Infinity });
+  });
+});
+
+describe('inference service environment', () => {
+  it("fixes glibc's mmap threshold unless the user tuned malloc", async () => {
+    const { serviceEnv } = await import('../../src/core/inference/inferenceService');
+    assert.equal(serviceEnv({ PATH: '/bin' }).MALLOC_MMAP_THRESHOLD_, '131072');
+    assert.equal(serviceEnv({ MALLOC_MMAP_THRESHOLD_: '65536' }).MALLOC_MMAP_THRESHOLD_, '65536');
+    assert.equal(serviceEnv({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=0' }).MALLOC_MMAP_THRESHOLD_, undefined);
+  });
 });

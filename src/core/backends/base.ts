@@ -1,11 +1,10 @@
-/** What every remote runner shares: the refusal of tasks it cannot do, the HTTP settings, loading waits. */
+/** What every remote runner shares: the refusal of tasks it cannot do, the HTTP settings with their waits (loading, 429). */
 import type { ModelInput } from '../nlp/modelInput';
 import type { RunOptions } from '../nlp/runner';
 import { ESTIMATED_TOKENS } from '../text/tokens';
 import { backendFetch, type CallContext, type HttpConfig } from './http';
 import { BackendError } from './remoteError';
 import { BACKEND_PIPELINES, type BackendIdentity, type RemoteBackendOptions, type RemoteTaskRunner } from './types';
-import { retryWhileLoading } from './waits';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_LOADING_WAIT_MS = 300_000;
@@ -30,6 +29,11 @@ export abstract class RemoteRunnerBase implements RemoteTaskRunner {
       headers: { ...(o.headers ?? {}) },
       timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       fetch: o.fetch ?? fetch,
+      retry: {
+        maxWaitMs: o.maxLoadingWaitMs ?? DEFAULT_LOADING_WAIT_MS,
+        backoffMs: o.rateLimitBackoffMs,
+        onWait: (w, model) => o.onWait?.({ ...w, backend: this.backend, model: this.identity(model ?? '').model }),
+      },
     };
   }
 
@@ -71,6 +75,11 @@ export abstract class RemoteRunnerBase implements RemoteTaskRunner {
     return 0;
   }
 
+  /** No padded-token budget: the server takes a batch per request and splits by its own limits (TEI's max_client_batch_size). */
+  batchLimits(_pipeline: string): { items?: number; tokens?: number } {
+    return { tokens: Infinity };
+  }
+
   async maxInputTokens(pipeline: string, model: string, signal?: AbortSignal): Promise<number | undefined> {
     return this.serverMaxTokens(pipeline, model, signal);
   }
@@ -84,11 +93,7 @@ export abstract class RemoteRunnerBase implements RemoteTaskRunner {
 
   async run(pipeline: string, model: string, inputs: unknown[], options: RunOptions = {}): Promise<unknown> {
     this.refuseUnsupported(pipeline);
-    return retryWhileLoading(() => this.runTask(pipeline, model, inputs, options), {
-      maxWaitMs: this.o.maxLoadingWaitMs ?? DEFAULT_LOADING_WAIT_MS,
-      signal: options.signal,
-      onWait: (w) => this.o.onWait?.({ ...w, backend: this.backend, model: this.identity(model).model }),
-    });
+    return this.runTask(pipeline, model, inputs, options);
   }
 
   /** One attempt at a task this backend supports; returns the local pipeline's output shape. */

@@ -4,11 +4,13 @@
  * AI Lab passes its own fetch, which keeps the HF token to huggingface.co / router.huggingface.co (or
  * the Endpoint's origin), turns the servers' errors into BackendErrors, and owns the 503 "loading"
  * wait (the client's own retry would retry at once, forever). Inputs that the API takes one at a
- * time run as parallel requests, a few at once.
+ * time run as parallel requests, a few at once; question answering sends several passages per request
+ * where the server takes them (src/core/backends/hfQuestionAnswering.ts).
  */
 import { InferenceClient, InferenceClientError, InferenceClientInputError, setLogger } from '@huggingface/inference';
 import type { LabelScore, RunOptions } from '../nlp/runner';
 import { badReply, normalized, optionsOf, RemoteRunnerBase, textsOf } from './base';
+import { qaReplyLists, requestAnswers } from './hfQuestionAnswering';
 import { checkedSpan, type ServerSpan } from './qaSpans';
 import { BackendError } from './remoteError';
 import type { RemoteBackendOptions } from './types';
@@ -22,11 +24,17 @@ setLogger({ debug: quiet, info: quiet, log: quiet, warn: (m: string) => warnSink
 
 export const HF_HUB_ORIGIN = 'https://huggingface.co';
 export const HF_ROUTER_ORIGIN = 'https://router.huggingface.co';
+/** Passages per question-answering request on the Inference Toolkit (the local reader's batch too). */
+export const DEFAULT_BATCH_SIZE = 8;
 
 export class HfInferenceRunner extends RemoteRunnerBase {
   private readonly endpointUrl?: string;
   private readonly origin: string;
   private dropped = 0;
+  /** False once the server refused several passages in one request (then one per request). */
+  private qaBatched = true;
+  /** True once the provider mapping said hf-inference does not serve the QA model ('auto' then asks the client). */
+  private qaViaClient = false;
 
   constructor(o: RemoteBackendOptions) {
     const endpoint = o.url ? new URL(o.url) : undefined;
@@ -63,6 +71,15 @@ export class HfInferenceRunner extends RemoteRunnerBase {
     return Math.max(1, this.o.concurrency ?? 4);
   }
 
+  private batchSize(): number {
+    return Math.max(1, Math.floor(this.o.batchSize ?? DEFAULT_BATCH_SIZE));
+  }
+
+  /** QA: passages per run() call that keep every request full and `concurrency` of them in flight. */
+  override batchLimits(pipeline: string): { items?: number; tokens?: number } {
+    return pipeline === 'question-answering' ? { items: this.batchSize() * this.concurrency(), tokens: Infinity } : super.batchLimits(pipeline);
+  }
+
   /** The client's own errors (input it refuses, replies it cannot read) as BackendErrors. */
   private async call<T>(p: () => Promise<T>): Promise<T> {
     try {
@@ -97,7 +114,7 @@ export class HfInferenceRunner extends RemoteRunnerBase {
         return Array.isArray(inputs[0]) ? rows : rows[0];
       }
       case 'question-answering':
-        return this.answer(c, a, inputs);
+        return this.answer(c, a, model, inputs, o.signal);
       case 'summarization': {
         const generate_parameters = { ...(typeof opts.max_new_tokens === 'number' ? { max_new_tokens: opts.max_new_tokens } : {}), ...(typeof opts.min_new_tokens === 'number' ? { min_new_tokens: opts.min_new_tokens } : {}) };
         return mapLimit(textsOf(inputs[0]), this.concurrency(), async (text) => {
@@ -137,20 +154,40 @@ export class HfInferenceRunner extends RemoteRunnerBase {
     throw new Error(`unreachable: ${pipeline}`);
   }
 
-  /** One passage per request (the API takes one): spans converted from code points and checked. */
-  private async answer(c: InferenceClient, a: { model?: string }, inputs: unknown[]): Promise<unknown> {
+  /**
+   * Answers with spans converted from code points and checked against their passage. On the Inference
+   * Toolkit (an Endpoint, the hf-inference provider, 'auto' where the mapping names hf-inference)
+   * `batchSize` passages go in one request, `concurrency` requests at once; a server that refuses a
+   * list (a custom handler) is asked one passage per request from then on. Other providers: one
+   * passage per request through the client.
+   */
+  private async answer(c: InferenceClient, a: { model?: string }, model: string, inputs: unknown[], signal?: AbortSignal): Promise<unknown> {
     const questions = textsOf(inputs[0], 'the questions');
     const contexts = textsOf(inputs[1], 'the passages');
     if (questions.length !== contexts.length) throw new TypeError(`question-answering got ${questions.length} questions for ${contexts.length} passages`);
     const topK = Math.max(1, Math.floor(Number(optionsOf(inputs, 2).top_k ?? 1)));
-    let dropped = 0;
-    const lists = await mapLimit(contexts, this.concurrency(), async (context, i) => {
+    const provider = this.o.provider ?? 'auto';
+    const toolkit = !this.qaViaClient && (this.endpointUrl !== undefined || provider === 'auto' || provider === 'hf-inference');
+    let raw: ServerSpan[][] | undefined;
+    if (toolkit) {
+      try {
+        raw = await this.toolkitAnswers(model, questions, contexts, topK, signal);
+      } catch (err) {
+        // 'auto' for a model hf-inference does not serve: the client picks the provider that does.
+        if (!(err instanceof InferenceClientInputError) || this.endpointUrl !== undefined || provider !== 'auto') return this.call(() => Promise.reject(err));
+        this.qaViaClient = true;
+      }
+    }
+    raw ??= await mapLimit(contexts, this.concurrency(), async (context, i) => {
       const out = await this.call(() => c.questionAnswering({ ...a, inputs: { question: questions[i]!, context }, parameters: { top_k: topK } }));
-      const spans = (Array.isArray(out) ? out : [out]) as ServerSpan[];
+      return (Array.isArray(out) ? out : [out]) as ServerSpan[];
+    });
+    let dropped = 0;
+    const lists = raw.map((spans, i) => {
       const ok: ServerSpan[] = [];
       for (const s of spans) {
         if (typeof s?.answer === 'string' && !s.answer.trim()) continue; // "no answer" (SQuAD 2 models)
-        const checked = checkedSpan(context, s);
+        const checked = checkedSpan(contexts[i]!, s);
         if (checked) ok.push(checked);
         else dropped++;
       }
@@ -163,6 +200,45 @@ export class HfInferenceRunner extends RemoteRunnerBase {
     const shaped = topK === 1 ? lists.map((l) => l[0] ?? { answer: '', score: 0, start: 0, end: 0 }) : lists;
     return Array.isArray(inputs[0]) ? shaped : shaped[0];
   }
+
+  /** The Toolkit's answers per passage, `batchSize` passages a request (see requestAnswers). */
+  private async toolkitAnswers(model: string, questions: string[], contexts: string[], topK: number, signal?: AbortSignal): Promise<ServerSpan[][]> {
+    const req = { token: this.http.token, model: model || undefined, endpointUrl: this.endpointUrl, fetch: this.fetcher({ model: model || undefined, signal }), signal };
+    const size = this.qaBatched ? this.batchSize() : 1;
+    const groups: number[][] = [];
+    for (let i = 0; i < contexts.length; i += size) groups.push(contexts.slice(i, i + size).map((_, k) => i + k));
+    const one = async (i: number): Promise<ServerSpan[]> => {
+      const lists = qaReplyLists(await requestAnswers(req, [questions[i]!], [contexts[i]!], topK), 1);
+      if (!lists) throw badReply('hf-inference', this.origin, 'answers with their spans');
+      return lists[0]!;
+    };
+    const perGroup = await mapLimit(groups, this.concurrency(), async (g) => {
+      if (g.length > 1 && this.qaBatched) {
+        let why: string;
+        try {
+          const lists = qaReplyLists(await requestAnswers(req, g.map((i) => questions[i]!), g.map((i) => contexts[i]!), topK), g.length);
+          if (lists) return lists;
+          why = `it answered ${g.length} passages in another shape`;
+        } catch (err) {
+          if (!batchRefused(err)) throw err;
+          why = (err as BackendError).message;
+        }
+        if (this.qaBatched) {
+          this.qaBatched = false;
+          this.warn(`${this.origin} did not take ${g.length} passages in one request (${why}); asking one passage per request from now on.`);
+        }
+      }
+      const out: ServerSpan[][] = [];
+      for (const i of g) out.push(await one(i)); // sequential: the groups already keep `concurrency` requests in flight
+      return out;
+    });
+    return perGroup.flat();
+  }
+}
+
+/** A refusal of a list of passages (a handler that takes one pair, a payload too large), not of the task itself. */
+function batchRefused(err: unknown): boolean {
+  return err instanceof BackendError && (err.kind === 'server' || err.kind === 'unsupported') && [400, 413, 422, 500].includes(err.status);
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);

@@ -4,7 +4,8 @@
  * BackendErrors, and a web page where JSON was expected (a captive portal) called what it is.
  */
 import { BackendError, credentialName, errorFromAnswer, htmlTitle } from './remoteError';
-import type { BackendId } from './types';
+import type { BackendId, BackendWait } from './types';
+import { retryWaits } from './waits';
 
 export interface HttpConfig {
   backend: Exclude<BackendId, 'local'>;
@@ -15,6 +16,8 @@ export interface HttpConfig {
   headers: Record<string, string>;
   timeoutMs: number;
   fetch: typeof fetch;
+  /** Waits and retries for one request (a loading model, 429, an overloaded 503); none when absent. */
+  retry?: { maxWaitMs: number; backoffMs?: number; onWait?: (w: Omit<BackendWait, 'backend' | 'model'>, model?: string) => void };
 }
 
 export interface CallContext {
@@ -36,14 +39,31 @@ export function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
 
+/** A body that can be sent again (a stream cannot). */
+function replayable(body: RequestInit['body']): boolean {
+  return body == null || typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof Blob || body instanceof URLSearchParams;
+}
+
 /**
  * A fetch for one backend call. The request's own Authorization (the HF client sets it) counts as
  * the credential too. The answer's body is read here (within the timeout) unless it is an event
- * stream, whose reader owns its own idle timeout.
+ * stream, whose reader owns its own idle timeout. With `cfg.retry`, each request waits out what the
+ * server asks (src/core/backends/waits.ts: loading, 429 Retry-After) and is sent again: only that
+ * request, so the others of a task in flight carry on.
  * @throws BackendError for every non-2xx answer, a timeout, a refused connection, a cross-origin
  *   redirect with a credential, or a web page / broken JSON where JSON was expected
  */
 export function backendFetch(cfg: HttpConfig, call: CallContext = {}): typeof fetch {
+  const once = onceFetch(cfg, call);
+  const retry = cfg.retry;
+  if (!retry) return once;
+  return (input, init = {}) =>
+    replayable(init.body)
+      ? retryWaits(() => once(input, init), { maxWaitMs: retry.maxWaitMs, backoffMs: retry.backoffMs, signal: call.signal, onWait: (w) => retry.onWait?.(w, call.model) })
+      : once(input, init);
+}
+
+function onceFetch(cfg: HttpConfig, call: CallContext): typeof fetch {
   return async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let url = new URL(typeof input === 'string' || input instanceof URL ? input.toString() : input.url);
     let method = init.method ?? 'GET';

@@ -37,16 +37,24 @@ export interface RemoteBackendOptions {
   timeoutMs?: number;
   /** The fetch to use (tests rewrite origins to a loopback server; proxies plug in here). Default: global fetch. */
   fetch?: typeof fetch;
-  /** Longest total wait for a model that is loading (503 with estimated_time), in ms. Default 300 000. */
+  /**
+   * Longest total wait for one request while the server asks to wait: a model loading (503 with
+   * estimated_time), a rate limit (429, its Retry-After), an overload (503 with Retry-After), in ms.
+   * Default 300 000. A server asking for more than is left gets its error shown at once.
+   */
   maxLoadingWaitMs?: number;
-  /** Called before each wait for a loading model. */
+  /** First wait after a 429 that gives no Retry-After, in ms; doubled each time (5 retries at most). Default 1 000. */
+  rateLimitBackoffMs?: number;
+  /** Called before each such wait. */
   onWait?: (w: BackendWait) => void;
   /** Notes for the user that do not stop the task (e.g. answers dropped because their span did not match). */
   onWarning?: (message: string) => void;
   /** openai: the prompts for summarization and text-generation (defaults: DEFAULT_PROMPTS). */
   prompts?: Partial<Record<'summarization' | 'text-generation', PromptTemplate>>;
-  /** Requests in flight at once where a backend takes one input per request. Default 4. */
+  /** Requests in flight at once where a task needs several requests. Default 4. */
   concurrency?: number;
+  /** hf-inference question answering: passages per request where the server takes a list (the Inference Toolkit). Default 8. */
+  batchSize?: number;
 }
 
 /**

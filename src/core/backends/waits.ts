@@ -1,4 +1,4 @@
-/** Waiting on a server: a model that is loading, and a bounded number of requests in flight. */
+/** Waiting on a server: a model that is loading, a rate limit, and a bounded number of requests in flight. */
 import { abortError } from './http';
 import { BackendError } from './remoteError';
 import type { BackendWait } from './types';
@@ -20,27 +20,51 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export interface LoadingRetry {
+export interface WaitPolicy {
+  /** Longest total wait for one request, in ms (loading and rate-limit waits together). */
   maxWaitMs: number;
   signal?: AbortSignal;
   onWait?: (w: Omit<BackendWait, 'backend' | 'model'>) => void;
+  /** First back-off after a 429 without Retry-After, in ms (doubles each time). Default 1 000. */
+  backoffMs?: number;
+}
+
+/** Longest single wait for a loading model (it is asked again after this, with its new estimate). */
+const MAX_LOADING_STEP_MS = 60_000;
+/** Retries after 429s, at most (a server that keeps refusing is not asked forever). */
+export const MAX_RATE_LIMIT_RETRIES = 5;
+
+/**
+ * How long to wait before trying again after `err`, or undefined when it is not worth a retry:
+ * - 503 "model is loading": its estimated_time (5 s when it gives none), at most 60 s a step;
+ * - 429: its Retry-After, else 1 s, 2 s, 4 s… (RFC 9110 §10.2.3; HF and OpenAI-compatible servers send it);
+ * - 503 with Retry-After (an overloaded server): that.
+ */
+function retryDelay(err: unknown, rateLimited: number, backoffMs: number): number | undefined {
+  if (!(err instanceof BackendError)) return undefined;
+  if (err.kind === 'loading') return Math.min(MAX_LOADING_STEP_MS, Math.max(0, err.retryAfterMs ?? 5_000));
+  if (err.kind === 'rate-limit') return rateLimited >= MAX_RATE_LIMIT_RETRIES ? undefined : (err.retryAfterMs ?? backoffMs * 2 ** rateLimited);
+  if (err.status === 503 && err.retryAfterMs !== undefined) return err.retryAfterMs;
+  return undefined;
 }
 
 /**
- * Runs `attempt`; while the server says the model is loading (503 with estimated_time), waits what it
- * estimates (at least 1 s unless it says less, at most 60 s a step) and tries again, until the total wait
- * would pass `maxWaitMs` (then the 'loading' error stands). A cancel ends the wait at once.
+ * Runs `attempt` (one request); while the server says to wait (a model loading, a rate limit, an
+ * overload: see retryDelay), waits and tries again, until the total wait would pass `maxWaitMs` (then
+ * the server's error stands, with what it asked). A cancel ends the wait at once.
  */
-export async function retryWhileLoading<T>(attempt: () => Promise<T>, o: LoadingRetry): Promise<T> {
+export async function retryWaits<T>(attempt: () => Promise<T>, o: WaitPolicy): Promise<T> {
   let waited = 0;
+  let rateLimited = 0;
   for (;;) {
     try {
       return await attempt();
     } catch (err) {
-      if (!(err instanceof BackendError) || err.kind !== 'loading') throw err;
-      const step = Math.min(60_000, Math.max(0, err.retryAfterMs ?? 5_000));
-      if (waited + step > o.maxWaitMs) throw err;
-      o.onWait?.({ waitMs: step, waitedMs: waited, message: `${err.message} — waiting ${Math.ceil(step / 1000)} s, then trying again` });
+      const step = retryDelay(err, rateLimited, o.backoffMs ?? 1_000);
+      if (step === undefined || waited + step > o.maxWaitMs) throw err;
+      if ((err as BackendError).kind === 'rate-limit') rateLimited++;
+      const why = (err as BackendError).message;
+      o.onWait?.({ waitMs: step, waitedMs: waited, message: `${why} — waiting ${Math.ceil(step / 1000)} s, then trying again` });
       await sleep(step, o.signal);
       waited += step;
     }

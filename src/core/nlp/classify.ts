@@ -1,5 +1,5 @@
 import { setting, surface } from '../surface/names';
-import { runInBatches } from '../inference/batching';
+import { batchLimits, runInBatches } from '../inference/batching';
 import { checkText, chunkText, InputError } from '../text/chunks';
 import { checkLabels } from './labels';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
@@ -67,7 +67,7 @@ export async function classifyText(p: ClassifyParams): Promise<Extract<LabOutput
   const chunks = readableChunks(text, part);
   const results = await runInBatches(
     chunks,
-    p.batchSize ?? batchSizeFor('sentiment'),
+    batchLimits(p.runner, 'text-classification', batchSizeFor('sentiment'), p.batchSize),
     (c) => c.tokens,
     async (batch) => asLabelLists(await p.runner.run('text-classification', p.model, [batch.map((c) => c.text), { top_k: null }], { signal: p.signal }), batch.length),
     (done, total) => p.onProgress?.({ done, total, message: `classified ${done} of ${total} parts` }),
@@ -98,8 +98,9 @@ export async function zeroShot(p: ZeroShotParams): Promise<Extract<LabOutput, { 
   const options = { multi_label: Boolean(p.multiLabel), ...(p.hypothesisTemplate ? { hypothesis_template: p.hypothesisTemplate } : {}) };
   const results = await runInBatches(
     chunks,
-    p.batchSize ?? batchSizeFor('zeroShot'),
-    (c) => c.tokens,
+    batchLimits(p.runner, 'zero-shot-classification', batchSizeFor('zeroShot'), p.batchSize),
+    // Each part runs once per label (a premise–hypothesis pair each): the model's batch is parts × labels.
+    (c) => c.tokens * p.labels.length,
     async (batch) => {
       const out = await p.runner.run('zero-shot-classification', p.model, [batch.map((c) => c.text), p.labels, options], { signal: p.signal });
       const list = (Array.isArray(out) ? out : [out]) as Array<{ labels: string[]; scores: number[] }>;
@@ -128,7 +129,7 @@ export async function qnli(p: QnliParams): Promise<Extract<LabOutput, { kind: 'l
   const chunks = readableChunks(text, part);
   const results = await runInBatches(
     chunks,
-    p.batchSize ?? batchSizeFor('qnli'),
+    batchLimits(p.runner, 'text-pair-classification', batchSizeFor('qnli'), p.batchSize),
     (c) => c.tokens,
     async (batch) => ((await p.runner.run('text-pair-classification', p.model, [batch.map((c) => [question, c.text])], { signal: p.signal })) as LabelScore[][]).map(finite),
     (done, total) => p.onProgress?.({ done, total, message: `checked ${done} of ${total} parts` }),

@@ -20,6 +20,11 @@ export interface TaskRunner {
   outputLimit?(pipeline: string, model: string, signal?: AbortSignal): Promise<OutputLimit>;
   /** How the model measures its input: its own tokenizer, its maximum length, the pipeline's prefix. */
   inputLimits?(pipeline: string, model: string, signal?: AbortSignal): Promise<ModelInput>;
+  /**
+   * The batches that suit this runner (src/core/inference/batching.ts, batchLimits): items per run()
+   * call (a remote one: full requests, several in flight) and padded tokens; what it leaves out is the task's.
+   */
+  batchLimits?(pipeline: string): { items?: number; tokens?: number };
 }
 
 /** How many tokens a generating model can write (src/core/nlp/outputLimit.ts reads it from the model's config). */

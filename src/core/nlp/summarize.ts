@@ -1,4 +1,4 @@
-import { runInBatches } from '../inference/batching';
+import { batchLimits, runInBatches } from '../inference/batching';
 import { checkText, chunkText, sentencesWithin } from '../text/chunks';
 import { dropCutCharacter } from '../text/cutCharacter';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
@@ -94,7 +94,7 @@ export async function extractiveSummary(p: ExtractiveParams): Promise<Extract<La
   const k = Math.max(1, Math.min(sentences.length, p.sentences ?? Math.round(sentences.length * (p.ratio ?? SUMMARY_DEFAULTS.extractiveRatio))));
   const vectors = await runInBatches(
     sentences,
-    p.batchSize ?? batchSizeFor('extractive'),
+    batchLimits(p.runner, 'feature-extraction', batchSizeFor('extractive'), p.batchSize),
     (s) => s.tokens,
     async (batch) => {
       const out = (await p.runner.run('feature-extraction', p.model, [batch.map((s) => s.text), { pooling: 'mean', normalize: true }], { signal: p.signal })) as { data: number[][] };

@@ -1,5 +1,5 @@
 import { setting } from '../surface/names';
-import { runInBatches } from '../inference/batching';
+import { batchLimits, runInBatches } from '../inference/batching';
 import { partBudget, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { checkText, chunkText, InputError } from '../text/chunks';
@@ -70,7 +70,7 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
   const perChunk = Math.max(1, Math.min(3, p.topK ?? QA_DEFAULTS.topK));
   const results = await runInBatches(
     chosen,
-    p.batchSize ?? batchSizeFor('qa'),
+    batchLimits(p.runner, 'question-answering', batchSizeFor('qa'), p.batchSize),
     (i) => chunks[i]!.tokens,
     async (batch) => asAnswerLists(await p.runner.run('question-answering', p.model, [batch.map(() => question), batch.map((i) => chunks[i]!.text), { top_k: perChunk }], { signal: p.signal }), batch.length),
     (done, total) => p.onProgress?.({ done, total, message: `read ${done} of ${total} passages${retrieval === 'bm25' ? ` (best of ${chunks.length})` : ''}` }),

@@ -70,7 +70,10 @@ describe('AI Lab in a real VS Code: remote backends (loopback stand-ins)', funct
     assert.equal(out.answers[0]?.page, 7);
     const entry = (await api()).results.history[0]!;
     assert.equal(entry.backend, 'hf-inference');
-    assert.ok(hf.requests.length >= 1);
+    // The Endpoint (the Inference Toolkit) took the passages read in lists, 8 at most to a request.
+    const sizes = hf.passagesPerRequest();
+    assert.equal(sizes.reduce((a, n) => a + n, 0), out.read);
+    assert.ok(sizes.length < out.read && sizes.every((n) => n <= 8), `requests of ${sizes.join(', ')} for ${out.read} passages`);
     // The command opened the PDF in the AI Lab viewer without waiting for it: let it come up, so that
     // after() can close it (a viewer left active would be the next suite's input).
     await waitFor('the AI Lab viewer', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'aiLab.pdfViewer'), (open) => open, 60_000);
