@@ -6,7 +6,7 @@ import { makeRunner } from '../core/lab/makeRunner';
 import { runLabTask, type LabRequest } from '../core/lab/runLabTask';
 import { parseLabels } from '../core/nlp/classify';
 import { checkHypothesisTemplate } from '../core/nlp/hypothesis';
-import type { LabOutput } from '../core/nlp/runner';
+import type { LabOutput, ProducedBy } from '../core/nlp/runner';
 import { DEFAULT_PRESETS, LAB_TASKS, SUMMARY_DEFAULTS, type LabTaskId } from '../core/nlp/tasks';
 import { checkNewTokenOrder } from '../core/nlp/outputLimit';
 import { summaryNewTokens } from '../core/nlp/summarize';
@@ -134,7 +134,7 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   const onPartial = stream && command === 'generate' ? (t: string) => ((streamed = true), stream(t)) : undefined;
   try {
     const { producedBy, ...out } = await runLabTask(request, runner, { onPartial });
-    const result = { task: task.id, model: producedBy.model, ...(producedBy.modelPath ? { modelPath: producedBy.modelPath } : {}), backend: producedBy.backend, device: producedBy.device ?? device.device, deviceReason: device.reason, output: out, timings: { totalMs: Math.round(performance.now() - started) } };
+    const result = { task: task.id, model: producedBy.model, ...(producedBy.modelPath ? { modelPath: producedBy.modelPath } : {}), backend: producedBy.backend, device: producedBy.device ?? device.device, deviceReason: device.reason, ...runOf(producedBy), output: out, timings: { totalMs: Math.round(performance.now() - started) } };
     if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else process.stdout.write(streamed ? '\n' : `${print(out)}\n`);
   } finally {
@@ -143,3 +143,7 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
   return 0;
 }
 
+/** A local run's dtype, largest batch and threads (run --json has the same keys), when known. */
+export function runOf(by: ProducedBy): { dtype?: string; batchSize?: number; threads?: number | 'auto' } {
+  return { ...(by.dtype ? { dtype: by.dtype } : {}), ...(by.batchSize ? { batchSize: by.batchSize } : {}), ...(by.threads !== undefined ? { threads: by.threads } : {}) };
+}

@@ -17,6 +17,7 @@ import { CLI_SERVICE, cliDevice, cliHub, decodeInput, encodingFlag, requireInput
 import { remoteDefaultModel } from '../core/backends/remoteModels';
 import { LAB_TASKS } from '../core/nlp/tasks';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags } from './backendFlags';
+import { runOf } from './nlpCommands';
 
 export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
       The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
@@ -149,7 +150,7 @@ export async function askCommand(argv: string[]): Promise<number> {
     if (json) {
       const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, page: x.page ?? null, context: x.context, start: x.start, end: x.end }));
       const by = out.producedBy;
-      process.stdout.write(`${JSON.stringify({ question: out.question, source, model: by.model, ...(by.modelPath ? { modelPath: by.modelPath } : {}), backend: by.backend, device: by.device ?? device.device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ question: out.question, source, model: by.model, ...(by.modelPath ? { modelPath: by.modelPath } : {}), backend: by.backend, device: by.device ?? device.device, ...runOf(by), answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
     } else {
       process.stdout.write(`${formatAnswers(out)}\n`);
     }

@@ -11,6 +11,9 @@ export interface ResultEntry {
   device: string;
   /** Which backend produced the output ('local': the inference service on this machine), once it is done. */
   backend?: string;
+  /** Local runs, once done: the weights' dtype and the largest batch sent to the model. */
+  dtype?: string;
+  batchSize?: number;
   startedAt: number;
   durationMs?: number;
   input: { excerpt: string; length: number; where?: string };

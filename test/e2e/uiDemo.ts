@@ -96,6 +96,8 @@ export async function demoChecks(browser: Browser, o: { codeServer: string; vsix
       await onSelection(page, 'food', 'Classify Sentiment');
       const meta = await entryModel(page, 'Classify Sentiment');
       if (!meta.startsWith('demo-models/sentiment')) throw new Error(`the entry says "${meta}"`);
+      // The weights and the batch the run used (the demo model has fp32 weights only; one paragraph, one part).
+      if (!/ · CPU · fp32, batch 1 · \d+ ms$/.test(meta)) throw new Error(`the entry does not say its dtype and batch: "${meta}"`);
       const frame = await resultsFrame(page);
       const first = await frame.locator('.entry.done .label-row').first().getAttribute('aria-label');
       if (!/^POSITIVE: (9\d|100)\.\d %$/.test(first ?? '')) throw new Error(`first label row says "${first}"`);

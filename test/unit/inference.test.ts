@@ -202,6 +202,7 @@ describe('batching', () => {
     assert.deepEqual(batchLimits(local, 'text-classification', 16, 4), { items: 4, tokens: BATCH_TOKENS });
     const hf = createRemoteRunner({ id: 'hf-inference', url: 'http://127.0.0.1:9', token: 'hf_x' });
     assert.deepEqual(batchLimits(hf, 'question-answering', 8), { items: 32, tokens: Infinity });
+    assert.deepEqual(batchLimits(hf, 'question-answering', 8, 8), { items: 32, tokens: Infinity }, 'its own batch over the setting');
     assert.deepEqual(batchLimits(hf, 'text-classification', 16), { items: 16, tokens: Infinity });
     assert.deepEqual(batchLimits(createRemoteRunner({ id: 'tei', url: 'http://127.0.0.1:9' }), 'text-classification', 16), { items: 16, tokens: Infinity });
   });

@@ -40,6 +40,19 @@ describe('generation with the KV cache (GPT-2-shaped fixture)', function () {
     }
   });
 
+  it('a decoder without past_key_values inputs is refused with what to export, not run (it would write from one token of context)', async () => {
+    const withoutCache = writeModelDir(gptShapedFiles(shape, { cache: false }));
+    await assert.rejects(
+      service.run({ task: 'text-generation', modelDir: withoutCache, device: 'cpu', dtype: 'fp32', inputs: ['The river', { max_new_tokens: 4 }], idleUnloadMs: 0 }),
+      (e: Error) => /its decoder \(onnx\/model\.onnx or its dtype variant\) takes no past_key_values inputs/.test(e.message) && /optimum-cli export onnx --task text-generation-with-past/.test(e.message),
+    );
+    // The same folder still serves tasks that do not generate.
+    const { decoderCacheProblem } = await import('../../src/core/inference/decoderCache');
+    assert.equal(decoderCacheProblem('feature-extraction', 'm', { model: { inputNames: ['input_ids'] } }), undefined);
+    assert.match(decoderCacheProblem('summarization', 'm', { model: { inputNames: ['input_ids'] }, decoder_model_merged: { inputNames: ['input_ids', 'encoder_hidden_states'] } })!, /decoder_model_merged\.onnx.*text2text-generation-with-past/);
+    assert.equal(decoderCacheProblem('summarization', 'm', { model: { inputNames: ['input_ids'] }, decoder_model_merged: { inputNames: ['input_ids', 'past_key_values.0.decoder.key'] } }), undefined);
+  });
+
   it('the cached graph takes past_key_values and returns present.* (what transformers.js looks for)', async () => {
     const ort = await import('onnxruntime-node');
     const s = await ort.InferenceSession.create(gptShapedFiles(shape, { cache: true })['onnx/model.onnx'] as Buffer);

@@ -46,7 +46,8 @@ describe('runLabTask: one way to run a lab task', () => {
     const out = await run({ task: 'sentiment', model: m().sentiment, text: 'Wi-Fi is slower than a snail today!' });
     assert.equal(out.kind, 'labels');
     assert.equal(out.kind === 'labels' && out.labels[0]!.label, 'NEGATIVE');
-    assert.deepEqual(out.producedBy, { backend: 'local', model: path.basename(m().sentiment), modelPath: m().sentiment, device: 'cpu' });
+    // And how it ran: the fixture's fp32 weights (auto finds no q8 file), one part, ONNX Runtime's own thread pool.
+    assert.deepEqual(out.producedBy, { backend: 'local', model: path.basename(m().sentiment), modelPath: m().sentiment, device: 'cpu', dtype: 'fp32', batchSize: 1, threads: 'auto' });
   });
 
   it('a model folder inside a workspace folder is named by its path from there', async () => {
@@ -112,7 +113,7 @@ describe('runLabTask: one way to run a lab task', () => {
     const rec = new RecordingRunner();
     const g = await runLabTask({ task: 'generate', text: 'Hello' }, rec);
     assert.deepEqual(rec.calls[0]!.inputs[1], { max_new_tokens: GENERATE_DEFAULTS.maxNewTokens, do_sample: false });
-    assert.deepEqual(g.producedBy, { backend: 'recording', model: LAB_TASKS.generate.defaultModel });
+    assert.deepEqual(g.producedBy, { backend: 'recording', model: LAB_TASKS.generate.defaultModel, batchSize: 1 });
     const a = await runLabTask({ task: 'qa', question: 'Who?', text: 'Each employee.' }, rec);
     assert.deepEqual(rec.calls[1]!.inputs[2], { top_k: QA_DEFAULTS.topK });
     assert.equal(a.kind === 'answers' && a.minScore, QA_DEFAULTS.minScore);
@@ -140,13 +141,17 @@ describe('runLabTask: one way to run a lab task', () => {
       const c = await cliAsync(['classify', '--model', m().sentiment, '--json'], { HF_HOME: home }, 'Wi-Fi is slower than a snail today!');
       assert.equal(c.status, 0, c.stderr);
       const j = JSON.parse(c.stdout);
-      assert.deepEqual(Object.keys(j).sort(), ['backend', 'device', 'deviceReason', 'model', 'modelPath', 'output', 'task', 'timings']);
+      assert.deepEqual(Object.keys(j).sort(), ['backend', 'batchSize', 'device', 'deviceReason', 'dtype', 'model', 'modelPath', 'output', 'task', 'threads', 'timings']);
       assert.deepEqual([j.task, j.model, j.modelPath, j.backend, j.device], ['sentiment', path.basename(m().sentiment), m().sentiment, 'local', 'cpu']);
+      // How it ran: the fixture has fp32 weights only; one short text is one part; ONNX Runtime's own pool.
+      assert.deepEqual([j.dtype, j.batchSize, j.threads], ['fp32', 1, 'auto']);
       assert.equal(j.output.producedBy, undefined);
       const a = await cliAsync(['ask', '-', 'How many volunteer hours do we receive each year?', '--model', m().qa, '--json', '--device', 'cpu'], { HF_HOME: home }, HANDBOOK);
       assert.equal(a.status, 0, a.stderr);
       const aj = JSON.parse(a.stdout);
       assert.deepEqual([aj.model, aj.modelPath, aj.backend, aj.device, aj.answers[0].answer, aj.minScore], [path.basename(m().qa), m().qa, 'local', 'cpu', '12 hours', QA_DEFAULTS.minScore]);
+      assert.equal(aj.dtype, 'fp32');
+      assert.ok(aj.batchSize >= 1 && aj.batchSize <= 8, `batch ${aj.batchSize}`);
     });
   });
 });

@@ -112,7 +112,9 @@ function render(e: ResultEntry): HTMLElement {
   const head = el('div', 'head');
   head.append(el('span', 'task', e.title));
   // A remote backend is named; the local service is the usual case and goes without saying.
-  const meta = [e.model, e.backend && e.backend !== 'local' ? e.backend : undefined, e.device ? e.device.toUpperCase() : undefined, e.durationMs !== undefined ? `${Math.round(e.durationMs)} ms` : e.status].filter(Boolean).join(' · ');
+  // A local run says the weights it used and its batch (aiLab.dtype, aiLab.batchSize decide them).
+  const run = [e.dtype, e.batchSize ? `batch ${e.batchSize}` : undefined].filter(Boolean).join(', ');
+  const meta = [e.model, e.backend && e.backend !== 'local' ? e.backend : undefined, e.device ? e.device.toUpperCase() : undefined, run || undefined, e.durationMs !== undefined ? `${Math.round(e.durationMs)} ms` : e.status].filter(Boolean).join(' · ');
   head.append(el('span', 'meta', meta));
   item.append(head);
   const excerpt = button(`“${e.input.excerpt}”${e.input.where ? ` — ${e.input.where}` : ''}`, 'reveal', e.id, 'Show this input in its editor');

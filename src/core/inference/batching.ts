@@ -50,11 +50,12 @@ export interface BatchLimits {
 }
 
 /**
- * The limits for a task's batches on `runner`: the caller's batch size, else the runner's, else the
- * task's; BATCH_TOKENS unless the runner says otherwise (a remote server splits by its own limits).
+ * The limits for a task's batches on `runner`: the runner's own where it has one (a remote runner that
+ * splits a call into full requests, several in flight), else the caller's batch size (aiLab.batchSize),
+ * else the task's; BATCH_TOKENS unless the runner says otherwise (a server splits by its own limits).
  */
 export function batchLimits(runner: TaskRunner, pipeline: string, taskItems: number, explicit?: number): BatchLimits {
   const hint = runner.batchLimits?.(pipeline) ?? {};
-  const items = Math.max(1, Math.floor(explicit ?? hint.items ?? taskItems));
+  const items = Math.max(1, Math.floor(hint.items ?? explicit ?? taskItems));
   return { items, tokens: hint.tokens ?? BATCH_TOKENS };
 }

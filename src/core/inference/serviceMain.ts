@@ -4,6 +4,7 @@
  * crash takes only this process down. Models are local folders only: downloads happen in the parent.
  */
 import * as fs from 'node:fs';
+import { decoderCacheProblem, type SessionInputs } from './decoderCache';
 import { convertFloat16Outputs } from './float16';
 import { checkModelFolder, explainLoadFailure, listModelFiles } from './modelCheck';
 import { assertFiniteOutput } from './outputCheck';
@@ -95,6 +96,11 @@ function pipelineFor(r: RunRequest): { pipe: Promise<Pipe>; loadedNow: boolean }
       const p = (await t.pipeline(r.task as Parameters<typeof t.pipeline>[0], r.modelDir, { device: r.device, dtype: r.dtype, session_options: sessionOptionsFor(r.device) })) as unknown as Pipe & {
         model?: { sessions?: Parameters<typeof convertFloat16Outputs>[0] };
       };
+      const noCache = decoderCacheProblem(r.task, r.modelDir, p.model?.sessions as Record<string, SessionInputs> | undefined);
+      if (noCache) {
+        await p.dispose?.();
+        throw new Error(noCache);
+      }
       if (r.dtype === 'fp16' && !('Float16Array' in globalThis) && p.model?.sessions) convertFloat16Outputs(p.model.sessions);
       // The pipeline's answers have no place in the passage: AI Lab picks the span and maps it back.
       if (r.task === 'question-answering') return questionAnswerer(p as unknown as QaPipelineParts);

@@ -7,7 +7,7 @@ import type { RemoteTaskRunner } from '../backends/types';
 import { modelDisplayName, modelPathKey } from '../inference/modelName';
 import { classifyText, qnli, zeroShot } from '../nlp/classify';
 import { continueText } from '../nlp/generate';
-import type { LabOutput, ProducedBy, Progress, TaskOutput, TaskRunner } from '../nlp/runner';
+import type { LabOutput, ProducedBy, Progress, RunOptions, TaskOutput, TaskRunner } from '../nlp/runner';
 import { extractiveSummary, summarize } from '../nlp/summarize';
 import { DEFAULT_PRESETS, LAB_TASKS, SUMMARY_DEFAULTS } from '../nlp/tasks';
 import { joinPages } from '../pdf/pageText';
@@ -46,11 +46,34 @@ export async function runLabTask(r: LabRequest, runner: TaskRunner, o: LabRunOpt
   const model = remote && r.model !== undefined ? r.model.trim() : requestModel(r);
   const doc = 'doc' in r ? r.doc : undefined;
   requireVisibleText(doc?.text ?? r.text, r.what ?? 'the text');
-  const output = await runTask(r, model, runner, o);
+  // The largest batch the task sent (the results say it beside the dtype), counted on the way through.
+  let batchSize = 0;
+  const run = (pipeline: string, m: string, inputs: unknown[], options?: RunOptions) => {
+    batchSize = Math.max(batchSize, Array.isArray(inputs[0]) ? inputs[0].length : 1);
+    return runner.run(pipeline, m, inputs, options);
+  };
+  // Every other member is the runner's own, bound to it (its state stays its own).
+  const counting = new Proxy(runner, {
+    get: (t, k) => {
+      if (k === 'run') return run;
+      const v: unknown = Reflect.get(t, k, t);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+  const output = await runTask(r, model, counting, o);
   const id = remote?.identity(model);
+  const ran = runner.lastRun?.(LAB_TASKS[r.task].pipeline, model);
   const producedBy: ProducedBy = id
     ? { backend: id.backend, model: id.model, ...(id.device ? { device: id.device } : {}) }
-    : { backend: runner.backend ?? 'unknown', model: modelDisplayName(model, o.modelRoots), ...modelPathKey(model), ...(runner.device ? { device: runner.device } : {}) };
+    : {
+        backend: runner.backend ?? 'unknown',
+        model: modelDisplayName(model, o.modelRoots),
+        ...modelPathKey(model),
+        ...(runner.device ? { device: runner.device } : {}),
+        ...(ran?.dtype ? { dtype: ran.dtype } : {}),
+        ...(ran?.threads !== undefined ? { threads: ran.threads } : {}),
+        ...(batchSize ? { batchSize } : {}),
+      };
   return { ...output, producedBy };
 }
 

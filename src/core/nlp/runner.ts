@@ -25,6 +25,8 @@ export interface TaskRunner {
    * call (a remote one: full requests, several in flight) and padded tokens; what it leaves out is the task's.
    */
   batchLimits?(pipeline: string): { items?: number; tokens?: number };
+  /** How the model last ran on this runner (local: the dtype chosen, ONNX Runtime's threads); undefined before it ran. */
+  lastRun?(pipeline: string, model: string): { dtype?: string; threads?: number | 'auto' } | undefined;
 }
 
 /** How many tokens a generating model can write (src/core/nlp/outputLimit.ts reads it from the model's config). */
@@ -126,6 +128,10 @@ export interface ProducedBy {
   /** A local model's folder, absolute. */
   modelPath?: string;
   device?: string;
+  /** Local runs: the weights' dtype the model ran with (after 'auto' chose), the largest batch sent, ONNX Runtime's intra-op threads. */
+  dtype?: string;
+  batchSize?: number;
+  threads?: number | 'auto';
 }
 
 /** What the results panel, the status message and the CLI show; `producedBy` is set by src/core/lab's runLabTask. */

@@ -38,6 +38,7 @@ export class ServiceTaskRunner implements TaskRunner {
   readonly backend = 'local';
   readonly device: 'cpu' | 'cuda';
   private hub: Promise<HubAccess> | undefined;
+  private readonly runs = new Map<string, { dtype: string; threads?: number | 'auto' }>();
 
   /** `service`: the service, or a function that gives it when first needed (the host starts it on first use). */
   constructor(
@@ -80,6 +81,10 @@ export class ServiceTaskRunner implements TaskRunner {
     return modelInput((await this.resolve(pipeline, model, signal)).dir, pipeline);
   }
 
+  lastRun(pipeline: string, model: string): { dtype?: string; threads?: number | 'auto' } | undefined {
+    return this.runs.get(`${pipeline}|${model}`);
+  }
+
   async run(pipeline: string, model: string, inputs: unknown[], options: RunOptions = {}): Promise<unknown> {
     return (await this.runDetailed(pipeline, model, inputs, options)).output;
   }
@@ -95,6 +100,7 @@ export class ServiceTaskRunner implements TaskRunner {
       options.onPartial,
     );
     this.o.log?.(`${pipeline} with ${model} on ${this.o.device} (${m.dtype}): load ${r.loadMs.toFixed(0)} ms, run ${r.runMs.toFixed(0)} ms`);
+    this.runs.set(`${pipeline}|${model}`, { dtype: m.dtype, threads: r.threads });
     return { output: r.output, resolved: m, loadMs: r.loadMs, runMs: r.runMs, batchSize: r.batchSize, threads: r.threads };
   }
 }

@@ -157,7 +157,8 @@ export class ResultsPanel implements vscode.Disposable {
   /** The entry's result; its model, device and backend become those that produced it (`output.producedBy`). */
   finish(id: string, output: LabOutput, durationMs: number): void {
     const by = output.producedBy;
-    this.patch(id, { status: 'done', output, durationMs, ...(by ? { model: by.model, backend: by.backend, ...(by.device || by.backend !== 'local' ? { device: by.device ?? '' } : {}) } : {}) });
+    const run = by ? { ...(by.dtype ? { dtype: by.dtype } : {}), ...(by.batchSize ? { batchSize: by.batchSize } : {}) } : {};
+    this.patch(id, { status: 'done', output, durationMs, ...(by ? { model: by.model, backend: by.backend, ...(by.device || by.backend !== 'local' ? { device: by.device ?? '' } : {}), ...run } : {}) });
   }
 
   fail(id: string, error: string, cancelled = false): void {
