@@ -11,6 +11,7 @@ import { endQuietlyOnClosedPipe } from './cli/pipes';
 import { installProxyFromEnv } from './core/net/proxy';
 import { CLI_SURFACE, useSurface } from './core/surface/names';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
+import { TRANSLATE_USAGE, translateCommand } from './cli/translateCommand';
 
 // Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
 useSurface(CLI_SURFACE);
@@ -24,6 +25,7 @@ ${ENV_USAGE}
 ${RUN_USAGE}
 ${ENABLE_CUDA_USAGE}
 ${NLP_USAGE}
+${TRANSLATE_USAGE}
 ${PDF_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...CACHE_COMMANDS,
   ...PDF_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
+  translate: translateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -72,6 +75,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ...Object.fromEntries(Object.keys(CACHE_COMMANDS).map((c) => [c, CACHE_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(PDF_COMMANDS).map((c) => [c, PDF_USAGE.trimStart()])),
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
+  translate: TRANSLATE_USAGE.trimStart(),
 };
 
 /** The command being run, for the "see `ai-lab <command> --help`" line after an argument error. */

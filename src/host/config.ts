@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
-import { BATCH_SIZE, CLASSIFY_DEFAULTS, DEFAULT_PRESETS, GENERATE_DEFAULTS, LAB_TASKS, QA_DEFAULTS, SUMMARY_DEFAULTS, ZERO_SHOT_DEFAULTS, type LabTaskId, type SummaryPreset } from '../core/nlp/tasks';
+import { BATCH_SIZE, CLASSIFY_DEFAULTS, DEFAULT_PRESETS, GENERATE_DEFAULTS, LAB_TASKS, QA_DEFAULTS, SUMMARY_DEFAULTS, TRANSLATE_DEFAULTS, ZERO_SHOT_DEFAULTS, type LabTaskId, type SummaryPreset } from '../core/nlp/tasks';
 import { findCudaLibraryDirs, withLibraryPath } from '../core/onnx/cudaLibraries';
 import { resolveGuarded, type GuardedKey, type SettingOrigin } from '../core/settings/guarded';
 import { isInsideAny, looksLikePath, resolveSettingPath } from '../core/settings/workspacePaths';
@@ -45,6 +45,8 @@ export interface NlpConfig {
   statusMessage: boolean;
   /** Ask a Question: chunk size and overlap (tokens), answers shown, minimum score, chunks read after retrieval (0 = all). */
   qa: { chunkTokens: number; overlapTokens: number; topK: number; minScore: number; retrieveTop: number };
+  /** Translate Selection: the source ('' = ask) and target asked first, and the language detector ('' = none). */
+  translate: { from: string; to: string; detectModel: string };
 }
 
 function pick<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -138,6 +140,11 @@ function readNlpConfig(
       topP: Math.min(1, num('generate.topP', GENERATE_DEFAULTS.topP, 0.01)),
     },
     statusMessage: c.get<boolean>('results.statusMessage') ?? true,
+    translate: {
+      from: text(c.get<string>('translate.from') ?? TRANSLATE_DEFAULTS.from).trim(),
+      to: text(c.get<string>('translate.to') ?? TRANSLATE_DEFAULTS.to).trim() || TRANSLATE_DEFAULTS.to,
+      detectModel: text(guarded('translate.detectModel') ?? TRANSLATE_DEFAULTS.detectModel).trim(),
+    },
     qa: {
       chunkTokens: Math.min(1000, num('qa.chunkTokens', QA_DEFAULTS.chunkTokens, 64)),
       overlapTokens: num('qa.overlapTokens', QA_DEFAULTS.overlapTokens, 0),

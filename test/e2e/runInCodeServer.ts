@@ -8,6 +8,9 @@ import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { jpxScanPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { VAULT } from './uiPdf';
 import { EMOJI_FILE } from './uiOffsets';
+import { GERMAN_FILE } from './uiTranslate';
+import { marianFiles } from '../fixtures/models/translation';
+import { writeModelDir } from '../fixtures/models/write';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -122,6 +125,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     'aiLab.models.zeroShot': models.nli,
     'aiLab.models.generate': models.lm,
     'aiLab.models.qa': models.qa,
+    'aiLab.models.translate': writeModelDir(marianFiles()),
     'aiLab.qa.chunkTokens': 120,
     'workbench.colorTheme': 'Default Dark Modern',
   };
@@ -131,6 +135,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'support.txt'), 'Hi team, the analytics dashboard shows an error every time I log in.');
   fs.writeFileSync(path.join(dirs.workspace, 'story.txt'), 'The future of');
   fs.writeFileSync(path.join(dirs.workspace, EMOJI_FILE.name), EMOJI_FILE.text);
+  fs.writeFileSync(path.join(dirs.workspace, GERMAN_FILE.name), GERMAN_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, 'handbook.pdf'), await shortHandbookPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());

@@ -15,6 +15,7 @@ import {
   PIPELINE_TASKS,
   QA_DEFAULTS,
   SUMMARY_DEFAULTS,
+  TRANSLATE_DEFAULTS,
   ZERO_SHOT_DEFAULTS,
   type LabTaskId,
 } from '../../src/core/nlp/tasks';
@@ -61,6 +62,9 @@ const SETTINGS: Array<[string, unknown]> = [
   ['generate.temperature', GENERATE_DEFAULTS.temperature],
   ['generate.topK', GENERATE_DEFAULTS.topK],
   ['generate.topP', GENERATE_DEFAULTS.topP],
+  ['translate.from', TRANSLATE_DEFAULTS.from],
+  ['translate.to', TRANSLATE_DEFAULTS.to],
+  ['translate.detectModel', TRANSLATE_DEFAULTS.detectModel],
   ...(Object.keys(LAB_TASKS) as LabTaskId[]).map((id): [string, unknown] => [`models.${id}`, LAB_TASKS[id].defaultModel]),
 ];
 
@@ -101,6 +105,7 @@ describe('the task table: one place for each task\'s defaults', () => {
         { chunkTokens: nlp.chunkTokens, extractiveSentences: nlp.extractiveSentences, extractiveRatio: nlp.extractiveRatio },
         { chunkTokens: SUMMARY_DEFAULTS.chunkTokens, extractiveSentences: SUMMARY_DEFAULTS.extractiveSentences, extractiveRatio: SUMMARY_DEFAULTS.extractiveRatio },
       );
+      assert.deepEqual(nlp.translate, TRANSLATE_DEFAULTS);
       assert.deepEqual(nlp.models, Object.fromEntries(Object.values(LAB_TASKS).map((t) => [t.id, t.defaultModel])));
     });
   }
@@ -112,7 +117,7 @@ describe('the task table: one place for each task\'s defaults', () => {
   it('batch sizes: paired inputs (zero-shot, QA) take half the setting, single sentences (extractive) twice, never below 1', () => {
     assert.deepEqual(
       (Object.keys(LAB_TASKS) as LabTaskId[]).map((t) => [t, batchSizeFor(t)]),
-      [['sentiment', 16], ['grammar', 16], ['qnli', 16], ['zeroShot', 8], ['summarize', 16], ['extractive', 32], ['generate', 16], ['qa', 8]],
+      [['sentiment', 16], ['grammar', 16], ['qnli', 16], ['zeroShot', 8], ['summarize', 16], ['extractive', 32], ['generate', 16], ['qa', 8], ['translate', 16]],
     );
     assert.equal(batchSizeFor('qa', 1), 1);
     assert.equal(batchSizeFor('zeroShot', 5), 2);

@@ -66,6 +66,10 @@ function renderOutput(e: ResultEntry, box: HTMLElement): void {
   }
   if (o.kind === 'summary' && o.chunks > 1) box.append(el('p', 'muted', `${o.chunks} parts summarized, then combined (${o.levels} rounds).`));
   if (o.kind === 'extractive') box.append(el('p', 'muted', `${o.sentences.length} sentences, verbatim, in their original order.`));
+  if (o.kind === 'translation') {
+    const detected = o.detected ? `, the source detected by ${o.detected.model} (${(o.detected.score * 100).toFixed(0)} %)` : '';
+    box.append(el('p', 'muted', `${o.sentences.length} sentence${o.sentences.length === 1 ? '' : 's'} translated one by one, ${o.from} → ${o.to}${detected}.`));
+  }
 }
 
 type Answers = Extract<NonNullable<ResultEntry['output']>, { kind: 'answers' }>;

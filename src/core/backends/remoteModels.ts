@@ -9,6 +9,7 @@ const ORIGINAL_MODELS: Record<string, string> = {
   'Xenova/all-MiniLM-L6-v2': 'sentence-transformers/all-MiniLM-L6-v2',
   'Xenova/distilgpt2': 'distilbert/distilgpt2',
   'Xenova/distilbert-base-cased-distilled-squad': 'distilbert/distilbert-base-cased-distilled-squad',
+  'Xenova/nllb-200-distilled-600M': 'facebook/nllb-200-distilled-600M',
 };
 
 /**
@@ -17,5 +18,6 @@ const ORIGINAL_MODELS: Record<string, string> = {
  */
 export function remoteDefaultModel(o: RemoteBackendOptions, localDefault: string): string {
   if (o.id !== 'hf-inference' || o.url) return '';
-  return ORIGINAL_MODELS[localDefault] ?? localDefault;
+  // The opus-mt ports keep their originals' names (Helsinki-NLP/opus-mt-de-en).
+  return ORIGINAL_MODELS[localDefault] ?? localDefault.replace(/^Xenova\/opus-mt-/, 'Helsinki-NLP/opus-mt-');
 }

@@ -4,6 +4,8 @@ import type { ClassifyParams, ZeroShotParams } from '../nlp/classify';
 import type { GenerateParams } from '../nlp/generate';
 import type { ExtractiveParams, SummarizeParams } from '../nlp/summarize';
 import type { AskParams } from '../qa/ask';
+import type { TranslateParams } from '../nlp/translate';
+import type { MarianPairs } from '../nlp/translationModels';
 
 interface RequestBase {
   /** A Hub id or a local folder; the task's default model when not given. */
@@ -22,6 +24,12 @@ export type SummarizeOptions = Partial<Pick<SummarizeParams, 'preset' | 'chunkTo
 export type ExtractiveOptions = Pick<ExtractiveParams, 'sentences' | 'ratio' | 'batchSize'>;
 export type GenerateOptions = Pick<GenerateParams, 'maxNewTokens' | 'doSample' | 'temperature' | 'topK' | 'topP'>;
 export type QaOptions = Pick<AskParams, 'chunkTokens' | 'overlapTokens' | 'topK' | 'minScore' | 'retrieveTop' | 'batchSize'>;
+export type TranslateOptions = Pick<TranslateParams, 'batchSize'> & {
+  /** A text-classification model whose labels are languages: finds the source when `from` is not given. */
+  detectModel?: string;
+  /** With no model given, the Marian pairs to choose from (marianPairs: the Hub's listing); else the built-in list. */
+  pairs?: MarianPairs;
+};
 
 /** One lab task to run. A `doc` (a PDF's pages) makes answers and summaries say their pages. */
 export type LabRequest =
@@ -31,4 +39,6 @@ export type LabRequest =
   | (RequestBase & { task: 'summarize'; doc?: DocumentText; options?: SummarizeOptions })
   | (RequestBase & { task: 'extractive'; doc?: DocumentText; options?: ExtractiveOptions })
   | (RequestBase & { task: 'generate'; options?: GenerateOptions })
-  | (RequestBase & { task: 'qa'; question: string; doc?: DocumentText; options?: QaOptions });
+  | (RequestBase & { task: 'qa'; question: string; doc?: DocumentText; options?: QaOptions })
+  /** No `model`: the pair's Marian port (src/core/lab/translateRequest.ts). No `from`: detected with options.detectModel, else an InputError. */
+  | (RequestBase & { task: 'translate'; from?: string; to: string; doc?: DocumentText; options?: TranslateOptions });

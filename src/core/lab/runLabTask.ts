@@ -15,6 +15,8 @@ import { summarizePages, withPageRefs } from '../pdf/summarizePages';
 import { askQuestion } from '../qa/ask';
 import { requireVisibleText } from '../text/visible';
 import type { LabRequest } from './labRequest';
+import { translateText } from '../nlp/translate';
+import { settleTranslation, type SettledTranslation } from './translateRequest';
 
 export type { LabRequest } from './labRequest';
 
@@ -41,6 +43,13 @@ export function requestModel(r: LabRequest): string {
  * take the task table's defaults (src/core/nlp/tasks.ts). Cancelled through `o.signal`.
  */
 export async function runLabTask(r: LabRequest, runner: TaskRunner, o: LabRunOptions = {}): Promise<LabResult> {
+  // Translation settles its source (given or detected) and its model (given or the pair's) first.
+  let settled: SettledTranslation | undefined;
+  if (r.task === 'translate') {
+    requireVisibleText(r.doc?.text ?? r.text, r.what ?? 'the text');
+    settled = await settleTranslation(r, runner, o.signal);
+    r = settled.request;
+  }
   // A remote runner's '' model is the server's own (TEI, OpenAI-compatible servers serve one).
   const remote = 'identity' in runner && typeof runner.identity === 'function' ? (runner as RemoteTaskRunner) : undefined;
   const model = remote && r.model !== undefined ? r.model.trim() : requestModel(r);
@@ -60,7 +69,8 @@ export async function runLabTask(r: LabRequest, runner: TaskRunner, o: LabRunOpt
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
     },
   });
-  const output = await runTask(r, model, counting, o);
+  const result = await runTask(r, model, counting, o);
+  const output: TaskOutput = result.kind === 'translation' && settled ? { ...result, ...(settled.detected ? { detected: settled.detected } : {}), ...(settled.pairs ? { pairs: settled.pairs } : {}) } : result;
   const id = remote?.identity(model);
   const ran = runner.lastRun?.(LAB_TASKS[r.task].pipeline, model);
   const producedBy: ProducedBy = id
@@ -96,6 +106,8 @@ function runTask(r: LabRequest, model: string, runner: TaskRunner, o: LabRunOpti
       return extractive(r, common);
     case 'generate':
       return continueText({ runner, model, signal, onPartial, prompt: r.text, ...r.options });
+    case 'translate':
+      return translateText({ ...common, onPartial, text: r.doc?.text ?? r.text, from: r.from ?? '', to: r.to, batchSize: r.options?.batchSize });
     case 'qa':
       return askQuestion({ ...common, question: r.question, doc: r.doc ?? joinPages([{ page: 1, text: r.text }]), paged: Boolean(r.doc), ...r.options });
   }

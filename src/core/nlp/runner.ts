@@ -155,4 +155,19 @@ export type TaskOutput =
       rejected?: { answer: string; score: number };
     }
   | { kind: 'extractive'; text: string; sentences: Array<{ text: string; start: number; end: number; score: number }> }
-  | { kind: 'generation'; text: string };
+  | { kind: 'generation'; text: string }
+  | {
+      kind: 'translation';
+      /** The translation, the source's whitespace between sentences kept. */
+      text: string;
+      /** Each source sentence's [start, end) in the input (UTF-16 offsets) and its translation, in order. */
+      sentences: Array<{ start: number; end: number; text: string }>;
+      /** ISO 639-1 codes of the source and target. */
+      from: string;
+      to: string;
+      family: 'marian' | 'nllb' | 'm2m100';
+      /** The source language as a detector model found it (when it was not given). */
+      detected?: { language: string; score: number; model: string };
+      /** Where the list of Marian pairs came from when the model was chosen for the pair. */
+      pairs?: { source: 'hub' | 'built-in'; note?: string };
+    };

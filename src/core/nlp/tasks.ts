@@ -4,7 +4,7 @@
  * own fallbacks read these; package.json's setting defaults must equal them (test/unit/labTasks.test.ts).
  * It lives here, below src/core/qa and src/core/lab, so that every floor that needs a default can import it.
  */
-export type LabTaskId = 'sentiment' | 'grammar' | 'qnli' | 'zeroShot' | 'summarize' | 'extractive' | 'generate' | 'qa';
+export type LabTaskId = 'sentiment' | 'grammar' | 'qnli' | 'zeroShot' | 'summarize' | 'extractive' | 'generate' | 'qa' | 'translate';
 
 export interface LabTask {
   id: LabTaskId;
@@ -31,6 +31,8 @@ export const LAB_TASKS: Record<LabTaskId, LabTask> = {
   extractive: { id: 'extractive', title: 'Summarize (Extractive)', pipeline: 'feature-extraction', defaultModel: 'Xenova/all-MiniLM-L6-v2' },
   generate: { id: 'generate', title: 'Continue Text', pipeline: 'text-generation', defaultModel: 'Xenova/distilgpt2' },
   qa: { id: 'qa', title: 'Ask a Question', pipeline: 'question-answering', defaultModel: 'Xenova/distilbert-base-cased-distilled-squad' },
+  // The default is chosen per pair (src/core/nlp/translationModels.ts: the Marian port, or NLLB-200); this is de → en's.
+  translate: { id: 'translate', title: 'Translate', pipeline: 'translation', defaultModel: 'Xenova/opus-mt-de-en' },
 };
 
 /**
@@ -44,6 +46,7 @@ export const PIPELINE_TASKS: Record<string, { label: string; defaultModel: strin
   summarization: { label: 'Summarization', defaultModel: LAB_TASKS.summarize.defaultModel },
   'text-generation': { label: 'Text generation', defaultModel: LAB_TASKS.generate.defaultModel },
   'feature-extraction': { label: 'Feature extraction (embeddings)', defaultModel: LAB_TASKS.extractive.defaultModel },
+  translation: { label: 'Translation', defaultModel: LAB_TASKS.translate.defaultModel },
 };
 
 export interface SummaryPreset {
@@ -84,3 +87,6 @@ export const GENERATE_DEFAULTS = { maxNewTokens: 50, doSample: false, temperatur
 
 /** aiLab.qa.* (ai-lab ask's --chunk-tokens, --overlap-tokens, --top-k, --min-score, --retrieve-top). */
 export const QA_DEFAULTS = { chunkTokens: 320, overlapTokens: 64, topK: 3, minScore: 0.1, retrieveTop: 8 } as const;
+
+/** aiLab.translate.* (--from, --to; the source and target when nothing else says; the detector: none). */
+export const TRANSLATE_DEFAULTS = { from: '', to: 'en', detectModel: '' } as const;

@@ -23,6 +23,10 @@ export const CLI_SETTING_NAMES: Record<string, string> = {
   'aiLab.summarize.presets': '--max-new-tokens / --min-new-tokens',
   'aiLab.summarize.presets.maxNewTokens': '--max-new-tokens',
   'aiLab.summarize.presets.minNewTokens': '--min-new-tokens',
+  'aiLab.translate.from': '--from',
+  'aiLab.translate.to': '--to',
+  'aiLab.translate.detectModel': '--detect-model',
+  'aiLab.models.translate': '--model',
 };
 
 /** A command title's CLI wording. */

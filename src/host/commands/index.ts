@@ -10,6 +10,7 @@ import { chooseModelCommand } from './chooseModel';
 import { enableCudaCommand } from './enableCuda';
 import { createNlpCommands } from './nlp';
 import { createPdfCommands } from './askQuestion';
+import { createTranslateCommands } from './translate';
 import type { PdfTextService } from '../pdf/pdfTextService';
 import type { PdfViewerProvider } from '../pdf/pdfViewer';
 import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
@@ -61,6 +62,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
     'aiLab.showLog': () => d.log.show(),
     'aiLab.manageWorkspaceTrust': () => vscode.commands.executeCommand('workbench.trust.manage'),
     ...createNlpCommands(nlp),
+    ...createTranslateCommands(nlp),
     ...createPdfCommands(nlp),
     'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, d.hub, args as Parameters<typeof chooseModelCommand>[2]),
     ...createSetupCommands(d.extensionPath, d.env, d.log),

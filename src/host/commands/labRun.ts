@@ -200,7 +200,9 @@ export function runLab(d: NlpDeps, input: Input, request: LabRequest, onEntry?: 
     async (onStage, signal, onProgress, onPartial) => {
       // A remote model still loading (HTTP 503) is waited for with its estimated time as the progress message.
       const { runner, model } = await d.inference.runnerFor(r.task, requestModel(r), onStage, (w) => onProgress({ done: 0, total: 1, message: w.message }));
-      return runLabTask({ ...r, model } as LabRequest, runner, { signal, onProgress, onPartial, modelRoots: localWorkspaceFolders() });
+      // A translation without a model has one chosen for its pair (src/core/lab/translateRequest.ts).
+      const chosen = r.task === 'translate' && !r.model ? undefined : model;
+      return runLabTask({ ...r, model: chosen } as LabRequest, runner, { signal, onProgress, onPartial, modelRoots: localWorkspaceFolders() });
     },
     onEntry,
   );
