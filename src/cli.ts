@@ -11,6 +11,7 @@ import { endQuietlyOnClosedPipe } from './cli/pipes';
 import { installProxyFromEnv } from './core/net/proxy';
 import { CLI_SURFACE, useSurface } from './core/surface/names';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
+import { SIMILARITY_COMMANDS, SIMILARITY_USAGE } from './cli/similarityCommands';
 
 // Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
 useSurface(CLI_SURFACE);
@@ -25,6 +26,7 @@ ${RUN_USAGE}
 ${ENABLE_CUDA_USAGE}
 ${NLP_USAGE}
 ${PDF_USAGE}
+${SIMILARITY_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
 
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...HUB_COMMANDS,
   ...CACHE_COMMANDS,
   ...PDF_COMMANDS,
+  ...SIMILARITY_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
 };
 
@@ -71,6 +74,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ...Object.fromEntries(Object.keys(HUB_COMMANDS).map((c) => [c, HUB_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(CACHE_COMMANDS).map((c) => [c, CACHE_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(PDF_COMMANDS).map((c) => [c, PDF_USAGE.trimStart()])),
+  ...Object.fromEntries(Object.keys(SIMILARITY_COMMANDS).map((c) => [c, SIMILARITY_USAGE.trimStart()])),
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
 };
 

@@ -8,6 +8,8 @@ import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { jpxScanPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { VAULT } from './uiPdf';
 import { EMOJI_FILE } from './uiOffsets';
+import { SIMILAR_FILE } from './uiSimilar';
+import { sentenceEmbedderDirs } from '../fixtures/models/sentenceEmbedder';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -122,6 +124,8 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     'aiLab.models.zeroShot': models.nli,
     'aiLab.models.generate': models.lm,
     'aiLab.models.qa': models.qa,
+    'aiLab.models.similarity': sentenceEmbedderDirs().mean,
+    'aiLab.models.findSimilar': sentenceEmbedderDirs().mean,
     'aiLab.qa.chunkTokens': 120,
     'workbench.colorTheme': 'Default Dark Modern',
   };
@@ -131,6 +135,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'support.txt'), 'Hi team, the analytics dashboard shows an error every time I log in.');
   fs.writeFileSync(path.join(dirs.workspace, 'story.txt'), 'The future of');
   fs.writeFileSync(path.join(dirs.workspace, EMOJI_FILE.name), EMOJI_FILE.text);
+  fs.writeFileSync(path.join(dirs.workspace, SIMILAR_FILE.name), SIMILAR_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, 'handbook.pdf'), await shortHandbookPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());

@@ -4,6 +4,7 @@ import type { ClassifyParams, ZeroShotParams } from '../nlp/classify';
 import type { GenerateParams } from '../nlp/generate';
 import type { ExtractiveParams, SummarizeParams } from '../nlp/summarize';
 import type { AskParams } from '../qa/ask';
+import type { FindSimilarParams } from '../nlp/similarity';
 
 interface RequestBase {
   /** A Hub id or a local folder; the task's default model when not given. */
@@ -22,6 +23,7 @@ export type SummarizeOptions = Partial<Pick<SummarizeParams, 'preset' | 'chunkTo
 export type ExtractiveOptions = Pick<ExtractiveParams, 'sentences' | 'ratio' | 'batchSize'>;
 export type GenerateOptions = Pick<GenerateParams, 'maxNewTokens' | 'doSample' | 'temperature' | 'topK' | 'topP'>;
 export type QaOptions = Pick<AskParams, 'chunkTokens' | 'overlapTokens' | 'topK' | 'minScore' | 'retrieveTop' | 'batchSize'>;
+export type FindSimilarOptions = Pick<FindSimilarParams, 'topK' | 'passageTokens' | 'batchSize'>;
 
 /** One lab task to run. A `doc` (a PDF's pages) makes answers and summaries say their pages. */
 export type LabRequest =
@@ -31,4 +33,8 @@ export type LabRequest =
   | (RequestBase & { task: 'summarize'; doc?: DocumentText; options?: SummarizeOptions })
   | (RequestBase & { task: 'extractive'; doc?: DocumentText; options?: ExtractiveOptions })
   | (RequestBase & { task: 'generate'; options?: GenerateOptions })
-  | (RequestBase & { task: 'qa'; question: string; doc?: DocumentText; options?: QaOptions });
+  | (RequestBase & { task: 'qa'; question: string; doc?: DocumentText; options?: QaOptions })
+  /** `text` is the first text, `other` the second; `whatOther` names it in messages. */
+  | (RequestBase & { task: 'similarity'; other: string; whatOther?: string })
+  /** `text` (or `doc`) is the document searched; `exclude` is the query's own place in it (a selection). */
+  | (RequestBase & { task: 'findSimilar'; query: string; doc?: DocumentText; exclude?: { start: number; end: number }; options?: FindSimilarOptions });

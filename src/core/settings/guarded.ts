@@ -42,6 +42,8 @@ export const GUARDED_SETTINGS = {
   'models.extractive': 'trustedWorkspace',
   'models.generate': 'trustedWorkspace',
   'models.qa': 'trustedWorkspace',
+  'models.similarity': 'trustedWorkspace',
+  'models.findSimilar': 'trustedWorkspace',
   labelMaps: 'trustedWorkspace',
   // Lets a model card fetch images from any host (who viewed which card).
   'modelCard.remoteImages': 'trustedWorkspace',

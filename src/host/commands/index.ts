@@ -10,6 +10,7 @@ import { chooseModelCommand } from './chooseModel';
 import { enableCudaCommand } from './enableCuda';
 import { createNlpCommands } from './nlp';
 import { createPdfCommands } from './askQuestion';
+import { createSimilarityCommands } from './similarity';
 import type { PdfTextService } from '../pdf/pdfTextService';
 import type { PdfViewerProvider } from '../pdf/pdfViewer';
 import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
@@ -62,6 +63,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
     'aiLab.manageWorkspaceTrust': () => vscode.commands.executeCommand('workbench.trust.manage'),
     ...createNlpCommands(nlp),
     ...createPdfCommands(nlp),
+    ...createSimilarityCommands(nlp),
     'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, d.hub, args as Parameters<typeof chooseModelCommand>[2]),
     ...createSetupCommands(d.extensionPath, d.env, d.log),
     'aiLab.runSmokeTest': (args: unknown) => {
