@@ -83,7 +83,7 @@ describe('CLI: ai-lab similarity / similar', function () {
     const bin = path.join(dir, 'blob.bin');
     fs.writeFileSync(bin, Buffer.from([0, 1, 2, 3, 0, 255, 254, 0, 7, 8, 0, 0, 1, 2, 3, 4]));
     const cases: Array<[string[], number, RegExp]> = [
-      [['similarity', ' ', 'car', '--model', m], 2, /the first text/],
+      [['similarity', ' ', 'car', '--model', m], 2, /the first text/i],
       [['similarity', 'only one'], 2, /similarity needs two texts/],
       [['similarity', 'a', 'b', 'c'], 2, /unexpected argument "c"/],
       [['similarity', '--file-a', bin, 'car', '--model', m], 2, /binary data/],

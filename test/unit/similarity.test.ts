@@ -219,7 +219,7 @@ describe('similarity on the sentence-embedder fixture (real service)', () => {
   });
 
   it('bad input: empty or binary text, an empty query, a classifier as the model', async () => {
-    await assert.rejects(compareSimilarity({ runner, model: d().mean, a: '  \u200b ', b: 'x' }), (e: Error) => e instanceof InputError && /the first text/.test(e.message));
+    await assert.rejects(compareSimilarity({ runner, model: d().mean, a: '  \u200b ', b: 'x' }), (e: Error) => e instanceof InputError && /the first text/i.test(e.message));
     await assert.rejects(compareSimilarity({ runner, model: d().mean, a: 'car', b: '\u0000\u0001\u0002binary' }), (e: Error) => e instanceof InputError && /binary data/.test(e.message));
     await assert.rejects(findSimilarPassages({ runner, model: d().mean, query: ' ', doc: joinPages([{ page: 1, text: 'car' }]), paged: false }), InputError);
     await assert.rejects(
