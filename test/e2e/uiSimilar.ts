@@ -6,14 +6,16 @@ import { openWorkspaceFile, resultsFrame, runCommand, type Check } from './uiDri
 /** The workspace file of this check (written by runInCodeServer.ts); its passages are the fixture's paraphrase groups. */
 export const SIMILAR_FILE = {
   name: 'refunds.txt',
+  // Passages are sentence-aligned chunks of at most 30 tokens here (the fixture's max_seq_length, 32, less
+  // [CLS] and [SEP]): the refund sentence (23 tokens) cannot share a chunk with its neighbours' sentences.
   text: [
-    'The kitchen has a new recipe for soup. We bake and cook all day.',
-    'It is raining today. The storm made the weather wet and cold.',
-    'You can get your money back: we refund all returned cars.',
-    'Our cars are cheap and affordable, at a low cost.',
+    'The kitchen has a new recipe for soup. We bake and cook all day, and we cook at home.',
+    'It is raining today. The storm made the weather wet and cold, and it was raining all day.',
+    'You can get your money back: we refund all returned cars, and you get the money back in a day.',
+    'Our cars are cheap and affordable, at a low cost. You can get a new car at a low cost today.',
   ].join('\n\n'),
   /** The passage the query's paraphrase is in. */
-  best: 'You can get your money back: we refund all returned cars.',
+  best: 'You can get your money back: we refund all returned cars, and you get the money back in a day.',
 };
 
 export async function checkSimilarUi(page: Page, o: { results: string }, check: Check): Promise<void> {
