@@ -12,6 +12,7 @@ import { installProxyFromEnv } from './core/net/proxy';
 import { CLI_SURFACE, useSurface } from './core/surface/names';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 import { TRANSLATE_USAGE, translateCommand } from './cli/translateCommand';
+import { SIMILARITY_COMMANDS, SIMILARITY_USAGE } from './cli/similarityCommands';
 
 // Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
 useSurface(CLI_SURFACE);
@@ -27,6 +28,7 @@ ${ENABLE_CUDA_USAGE}
 ${NLP_USAGE}
 ${TRANSLATE_USAGE}
 ${PDF_USAGE}
+${SIMILARITY_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
 
@@ -42,6 +44,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...HUB_COMMANDS,
   ...CACHE_COMMANDS,
   ...PDF_COMMANDS,
+  ...SIMILARITY_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
   translate: translateCommand,
 };
@@ -74,6 +77,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ...Object.fromEntries(Object.keys(HUB_COMMANDS).map((c) => [c, HUB_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(CACHE_COMMANDS).map((c) => [c, CACHE_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(PDF_COMMANDS).map((c) => [c, PDF_USAGE.trimStart()])),
+  ...Object.fromEntries(Object.keys(SIMILARITY_COMMANDS).map((c) => [c, SIMILARITY_USAGE.trimStart()])),
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
   translate: TRANSLATE_USAGE.trimStart(),
 };

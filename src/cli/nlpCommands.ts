@@ -53,6 +53,7 @@ function labelMap(raw: string | undefined): Record<string, string> | undefined {
 function print(out: LabOutput): string {
   if (out.kind === 'labels') return out.labels.map((l) => `${l.label}\t${l.score.toFixed(4)}`).join('\n');
   if (out.kind === 'answers') return formatAnswers(out);
+  if (out.kind === 'similarity' || out.kind === 'similarPassages') throw new Error(`a ${out.kind} result is printed by ai-lab similarity / similar`);
   return out.text.trim();
 }
 

@@ -29,7 +29,8 @@ ${BACKEND_USAGE}
       Extractive question answering over a PDF, a text file, or stdin (-): each answer with its score,
       page and context sentence; "No answer found" when nothing reaches the minimum score.`;
 
-function exists(file: string): void {
+/** A path that names a regular file, or a usage error (exit 2) / InputError saying what it is. */
+export function exists(file: string): void {
   if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`, false);
   const st = fs.statSync(file);
   if (st.isDirectory()) throw new UsageError(`${file} is a folder, not a file`, false);
@@ -38,10 +39,10 @@ function exists(file: string): void {
   if (kind) throw notAFileError(file, kind);
 }
 
-const isPdfFile = (file: string) => /\.pdf$/i.test(file) || fs.readFileSync(file).subarray(0, 5).toString('latin1') === '%PDF-';
+export const isPdfFile = (file: string) => /\.pdf$/i.test(file) || fs.readFileSync(file).subarray(0, 5).toString('latin1') === '%PDF-';
 
 /** A PDF's text with the CLI's errors: a missing password says which flag gives it. */
-async function readPdf(file: string, pages: string | undefined, password: string | undefined, quiet: boolean): Promise<PdfText> {
+export async function readPdf(file: string, pages: string | undefined, password: string | undefined, quiet: boolean): Promise<PdfText> {
   const name = path.basename(file);
   const data = await readPdfFile(file, name);
   const progress = !quiet && process.stderr.isTTY ? (d: number, n: number) => process.stderr.write(`\rreading ${name}: page ${d} of ${n}${d === n ? '\n' : ''}`) : undefined;

@@ -1,6 +1,7 @@
 /** The "AI Lab Results" panel's messages, shared by the host (src/host/webviews) and the page (webview-ui/results). */
 import type { LabOutput } from '../core/nlp/runner';
 import { formatAnswers } from '../core/qa/format';
+import { formatSimilarity, formatSimilarPassages } from '../core/nlp/similarityFormat';
 import { record, type Validators } from './webviewChannel';
 
 export interface ResultEntry {
@@ -66,6 +67,8 @@ export function entryText(e: ResultEntry): string {
   if (!o) return e.partial ?? '';
   if (o.kind === 'labels') return o.labels.map((l) => `${l.label}: ${(l.score * 100).toFixed(1)} %`).join('\n');
   if (o.kind === 'answers') return formatAnswers(o);
+  if (o.kind === 'similarity') return formatSimilarity(o, e.model);
+  if (o.kind === 'similarPassages') return formatSimilarPassages(o);
   if (o.kind === 'summary' && o.sections && o.sections.length > 1) return [o.text.trim(), '', ...o.sections.map((s) => `${s.pages}: ${s.text.trim()}`)].join('\n');
   if (o.kind === 'summary' && o.sections?.length === 1) return `${o.text.trim()} (${o.sections[0]!.pages})`;
   return o.text.trim();

@@ -11,6 +11,8 @@ import { EMOJI_FILE } from './uiOffsets';
 import { GERMAN_FILE } from './uiTranslate';
 import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
+import { SIMILAR_FILE } from './uiSimilar';
+import { sentenceEmbedderDirs } from '../fixtures/models/sentenceEmbedder';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -126,6 +128,8 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     'aiLab.models.generate': models.lm,
     'aiLab.models.qa': models.qa,
     'aiLab.models.translate': writeModelDir(marianFiles()),
+    'aiLab.models.similarity': sentenceEmbedderDirs().mean,
+    'aiLab.models.findSimilar': sentenceEmbedderDirs().mean,
     'aiLab.qa.chunkTokens': 120,
     'workbench.colorTheme': 'Default Dark Modern',
   };
@@ -136,6 +140,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'story.txt'), 'The future of');
   fs.writeFileSync(path.join(dirs.workspace, EMOJI_FILE.name), EMOJI_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, GERMAN_FILE.name), GERMAN_FILE.text);
+  fs.writeFileSync(path.join(dirs.workspace, SIMILAR_FILE.name), SIMILAR_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, 'handbook.pdf'), await shortHandbookPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());

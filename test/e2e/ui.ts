@@ -5,6 +5,7 @@ import { checkHubUi, type HubUiOptions } from './uiHub';
 import { checkOffsetsUi } from './uiOffsets';
 import { checkPdfUi } from './uiPdf';
 import { checkTranslateUi } from './uiTranslate';
+import { checkSimilarUi } from './uiSimilar';
 
 export interface UiOptions extends HubUiOptions {
   results: string;
@@ -212,6 +213,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await checkPdfUi(page, o, check);
   await checkOffsetsUi(page, o, check);
   await checkTranslateUi(page, o, check);
+  await checkSimilarUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.

@@ -117,7 +117,7 @@ describe('the task table: one place for each task\'s defaults', () => {
   it('batch sizes: paired inputs (zero-shot, QA) take half the setting, single sentences (extractive) twice, never below 1', () => {
     assert.deepEqual(
       (Object.keys(LAB_TASKS) as LabTaskId[]).map((t) => [t, batchSizeFor(t)]),
-      [['sentiment', 16], ['grammar', 16], ['qnli', 16], ['zeroShot', 8], ['summarize', 16], ['extractive', 32], ['generate', 16], ['qa', 8], ['translate', 16]],
+      [['sentiment', 16], ['grammar', 16], ['qnli', 16], ['zeroShot', 8], ['summarize', 16], ['extractive', 32], ['generate', 16], ['qa', 8], ['translate', 16], ['similarity', 32], ['findSimilar', 32]],
     );
     assert.equal(batchSizeFor('qa', 1), 1);
     assert.equal(batchSizeFor('zeroShot', 5), 2);

@@ -54,6 +54,10 @@ function renderOutput(e: ResultEntry, box: HTMLElement): void {
     renderAnswers(e.id, o, box);
     return;
   }
+  if (o.kind === 'similarity' || o.kind === 'similarPassages') {
+    renderSimilarity(e.id, o, box);
+    return;
+  }
   box.append(el('p', 'text', o.text.trim()));
   if (o.kind === 'summary' && o.sections?.length) {
     const parts = el('ol', 'sections');
@@ -110,6 +114,47 @@ function renderAnswers(id: string, o: Answers, box: HTMLElement): void {
   box.append(el('p', 'muted', `Read ${how}.`));
 }
 
+type Similar = Extract<NonNullable<ResultEntry['output']>, { kind: 'similarity' | 'similarPassages' }>;
+
+/** A cosine (−1…1) as a bar from the middle: right of it for positive, left for negative. */
+function scoreBar(score: number, label: string): HTMLElement {
+  const row = el('div', 'label-row similarity');
+  row.setAttribute('role', 'listitem');
+  row.setAttribute('aria-label', `${label}: cosine ${score.toFixed(3)}`);
+  const bar = el('span', 'bar');
+  const fill = el('span', 'fill');
+  const s = Math.max(-1, Math.min(1, score));
+  fill.style.marginLeft = `${(50 + Math.min(0, s) * 50).toFixed(1)}%`;
+  fill.style.width = `${(Math.abs(s) * 50).toFixed(1)}%`;
+  bar.append(fill);
+  row.append(el('span', 'label-name', label), bar, el('span', 'score', score.toFixed(3)));
+  return row;
+}
+
+function renderSimilarity(id: string, o: Similar, box: HTMLElement): void {
+  if (o.kind === 'similarity') {
+    box.append(scoreBar(o.score, 'cosine similarity'));
+  } else {
+    box.append(el('p', 'question', `Like: ${o.query}`));
+    const list = el('ol', 'answers hits');
+    o.hits.forEach((h, index) => {
+      const li = el('li', 'answer hit');
+      const open = el('button', 'answer-open');
+      open.title = h.page === undefined ? 'Show in the editor' : `Show on page ${h.page}`;
+      open.append(el('span', 'answer-text', h.text.replace(/\s+/g, ' ').trim()), el('span', 'score', h.score.toFixed(3)));
+      if (h.page !== undefined) open.append(el('span', 'page-ref', h.pageEnd ? `pp. ${h.page}–${h.pageEnd}` : `p. ${h.page}`));
+      open.addEventListener('click', () => void channel.notify('openAnswer', { id, index }));
+      li.append(open, scoreBar(h.score, `#${index + 1}`));
+      list.append(li);
+    });
+    box.append(list);
+    box.append(el('p', 'muted', `Ranked ${o.ranked} of ${o.passages} passages (up to ${o.passageTokens} tokens each).`));
+  }
+  const how = o.pooling === 'server' ? 'pooled by the server' : `${o.pooling} pooling (${o.from === 'default' ? 'no pooling config' : o.from})${o.maxTokens ? `, first ${o.maxTokens} tokens of each text` : ''}`;
+  box.append(el('p', 'muted', `Cosine of sentence vectors: ${how}.`));
+  for (const n of o.notes) box.append(el('p', 'muted note', n));
+}
+
 function render(e: ResultEntry): HTMLElement {
   const item = el('li', `entry ${e.status}`);
   item.dataset.id = e.id;
@@ -127,7 +172,8 @@ function render(e: ResultEntry): HTMLElement {
   const box = el('div', 'output');
   renderOutput(e, box);
   item.append(box);
-  if (e.status === 'done' && e.output && e.output.kind !== 'labels') {
+  const textResult = e.output && e.output.kind !== 'labels' && e.output.kind !== 'similarity' && e.output.kind !== 'similarPassages';
+  if (e.status === 'done' && textResult) {
     const actions = el('div', 'actions');
     actions.append(button('Copy', 'copy', e.id, 'Copy the text'));
     if (e.canEdit) {
@@ -137,7 +183,7 @@ function render(e: ResultEntry): HTMLElement {
     item.append(actions);
   } else if (e.status === 'done') {
     const actions = el('div', 'actions');
-    actions.append(button('Copy', 'copy', e.id, 'Copy the labels and scores'));
+    actions.append(button('Copy', 'copy', e.id, 'Copy the scores'));
     item.append(actions);
   }
   return item;

@@ -33,6 +33,9 @@ export const TASK_KIND: Record<string, keyof typeof SESSIONS> = {
 
 export const SUPPORTED_TASKS = Object.keys(TASK_KIND);
 
+/** A sentence-transformers model's own configs (pooling, normalisation, max_seq_length), fetched for feature extraction. */
+export const SENTENCE_TRANSFORMERS_FILES = ['modules.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'config_sentence_transformers.json'];
+
 /** Files fetched with the weights when the repo has them. */
 const OPTIONAL = ['special_tokens_map.json', 'generation_config.json', 'preprocessor_config.json', 'vocab.txt', 'merges.txt', 'vocab.json'];
 
@@ -110,7 +113,8 @@ export function chooseModelFiles(repo: string, available: string[], task: string
       if (names.every((n) => has.has(n))) {
         // External weights of big models live beside the graph (model.onnx_data, model.onnx_data_1…).
         const data = available.filter((f) => names.some((n) => f.startsWith(`${n}_data`)));
-        return { files: [...MODEL_JSON_FILES, ...OPTIONAL.filter((f) => has.has(f)), ...names, ...data], dtype: dt };
+        const st = task === 'feature-extraction' ? SENTENCE_TRANSFORMERS_FILES.filter((f) => has.has(f)) : [];
+        return { files: [...MODEL_JSON_FILES, ...OPTIONAL.filter((f) => has.has(f)), ...st, ...names, ...data], dtype: dt };
       }
     }
   }

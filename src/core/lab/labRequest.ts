@@ -6,6 +6,7 @@ import type { ExtractiveParams, SummarizeParams } from '../nlp/summarize';
 import type { AskParams } from '../qa/ask';
 import type { TranslateParams } from '../nlp/translate';
 import type { MarianPairs } from '../nlp/translationModels';
+import type { FindSimilarParams } from '../nlp/similarity';
 
 interface RequestBase {
   /** A Hub id or a local folder; the task's default model when not given. */
@@ -30,6 +31,7 @@ export type TranslateOptions = Pick<TranslateParams, 'batchSize'> & {
   /** With no model given, the Marian pairs to choose from (marianPairs: the Hub's listing); else the built-in list. */
   pairs?: MarianPairs;
 };
+export type FindSimilarOptions = Pick<FindSimilarParams, 'topK' | 'passageTokens' | 'batchSize'>;
 
 /** One lab task to run. A `doc` (a PDF's pages) makes answers and summaries say their pages. */
 export type LabRequest =
@@ -41,4 +43,8 @@ export type LabRequest =
   | (RequestBase & { task: 'generate'; options?: GenerateOptions })
   | (RequestBase & { task: 'qa'; question: string; doc?: DocumentText; options?: QaOptions })
   /** No `model`: the pair's Marian port (src/core/lab/translateRequest.ts). No `from`: detected with options.detectModel, else an InputError. */
-  | (RequestBase & { task: 'translate'; from?: string; to: string; doc?: DocumentText; options?: TranslateOptions });
+  | (RequestBase & { task: 'translate'; from?: string; to: string; doc?: DocumentText; options?: TranslateOptions })
+  /** `text` is the first text, `other` the second; `whatOther` names it in messages. */
+  | (RequestBase & { task: 'similarity'; other: string; whatOther?: string })
+  /** `text` (or `doc`) is the document searched; `exclude` is the query's own place in it (a selection). */
+  | (RequestBase & { task: 'findSimilar'; query: string; doc?: DocumentText; exclude?: { start: number; end: number }; options?: FindSimilarOptions });

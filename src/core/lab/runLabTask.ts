@@ -13,6 +13,7 @@ import { DEFAULT_PRESETS, LAB_TASKS, SUMMARY_DEFAULTS } from '../nlp/tasks';
 import { joinPages } from '../pdf/pageText';
 import { summarizePages, withPageRefs } from '../pdf/summarizePages';
 import { askQuestion } from '../qa/ask';
+import { compareSimilarity, findSimilarPassages } from '../nlp/similarity';
 import { requireVisibleText } from '../text/visible';
 import type { LabRequest } from './labRequest';
 import { translateText } from '../nlp/translate';
@@ -110,6 +111,10 @@ function runTask(r: LabRequest, model: string, runner: TaskRunner, o: LabRunOpti
       return translateText({ ...common, onPartial, text: r.doc?.text ?? r.text, from: r.from ?? '', to: r.to, batchSize: r.options?.batchSize });
     case 'qa':
       return askQuestion({ ...common, question: r.question, doc: r.doc ?? joinPages([{ page: 1, text: r.text }]), paged: Boolean(r.doc), ...r.options });
+    case 'similarity':
+      return compareSimilarity({ ...common, a: r.text, b: r.other, whatA: r.what, whatB: r.whatOther });
+    case 'findSimilar':
+      return findSimilarPassages({ ...common, query: r.query, doc: r.doc ?? joinPages([{ page: 1, text: r.text }]), paged: Boolean(r.doc), exclude: r.exclude, ...r.options });
   }
 }
 

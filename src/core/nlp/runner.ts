@@ -27,6 +27,11 @@ export interface TaskRunner {
   batchLimits?(pipeline: string): { items?: number; tokens?: number };
   /** How the model last ran on this runner (local: the dtype chosen, ONNX Runtime's threads); undefined before it ran. */
   lastRun?(pipeline: string, model: string): { dtype?: string; threads?: number | 'auto' } | undefined;
+  /**
+   * The local folder the model runs from, for what the pipeline does not read itself (a
+   * sentence-transformers model's pooling, src/core/nlp/pooling.ts). Remote runners have none.
+   */
+  modelDir?(pipeline: string, model: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** How many tokens a generating model can write (src/core/nlp/outputLimit.ts reads it from the model's config). */
@@ -170,4 +175,40 @@ export type TaskOutput =
       detected?: { language: string; score: number; model: string };
       /** Where the list of Marian pairs came from when the model was chosen for the pair. */
       pairs?: { source: 'hub' | 'built-in'; note?: string };
-    };
+    }
+  | SimilarityOutput
+  | SimilarPassagesOutput;
+
+/** How the sentence vectors were made (src/core/nlp/similarity.ts), shown with every similarity result. */
+export interface EmbeddingRecipe {
+  /** The pooling read from the model's folder; 'server' where a remote backend pools. */
+  pooling: 'mean' | 'cls' | 'max' | 'mean_sqrt_len' | 'weightedmean' | 'lasttoken' | 'server';
+  /** Where the pooling came from ("1_Pooling/config.json", "default", "the server"). */
+  from: string;
+  /** Whether the model's modules include Normalize (cosine is the same either way). */
+  normalize: boolean;
+  /** Tokens the model reads of one text (special tokens included); longer text is truncated. */
+  maxTokens?: number;
+  notes: string[];
+}
+
+/** Compare Similarity: the cosine of two texts' sentence vectors, −1…1. */
+export interface SimilarityOutput extends EmbeddingRecipe {
+  kind: 'similarity';
+  score: number;
+  /** Each text, with its tokens (special tokens included, where the tokenizer is at hand) and whether the model read only its start. */
+  texts: Array<{ text: string; tokens?: number; truncated: boolean }>;
+}
+
+/** Find Similar Passages: the document's passages closest to a query, best first. */
+export interface SimilarPassagesOutput extends EmbeddingRecipe {
+  kind: 'similarPassages';
+  query: string;
+  queryTruncated: boolean;
+  /** Best first: the passage's text, its [start, end) in the document (UTF-16), its page(s) for a PDF, its cosine. */
+  hits: Array<{ text: string; start: number; end: number; page?: number; pageEnd?: number; score: number }>;
+  /** Passages ranked, of all the document's passages (those overlapping the query's own place are left out). */
+  ranked: number;
+  passages: number;
+  passageTokens: number;
+}

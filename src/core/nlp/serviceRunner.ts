@@ -85,6 +85,11 @@ export class ServiceTaskRunner implements TaskRunner {
     return this.runs.get(`${pipeline}|${model}`);
   }
 
+  /** The model's folder (downloaded when needed), for the configs the pipeline does not read (sentence-transformers pooling). */
+  async modelDir(pipeline: string, model: string, signal?: AbortSignal): Promise<string> {
+    return (await this.resolve(pipeline, model, signal)).dir;
+  }
+
   async run(pipeline: string, model: string, inputs: unknown[], options: RunOptions = {}): Promise<unknown> {
     return (await this.runDetailed(pipeline, model, inputs, options)).output;
   }

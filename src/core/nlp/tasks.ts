@@ -4,7 +4,7 @@
  * own fallbacks read these; package.json's setting defaults must equal them (test/unit/labTasks.test.ts).
  * It lives here, below src/core/qa and src/core/lab, so that every floor that needs a default can import it.
  */
-export type LabTaskId = 'sentiment' | 'grammar' | 'qnli' | 'zeroShot' | 'summarize' | 'extractive' | 'generate' | 'qa' | 'translate';
+export type LabTaskId = 'sentiment' | 'grammar' | 'qnli' | 'zeroShot' | 'summarize' | 'extractive' | 'generate' | 'qa' | 'translate' | 'similarity' | 'findSimilar';
 
 export interface LabTask {
   id: LabTaskId;
@@ -33,6 +33,8 @@ export const LAB_TASKS: Record<LabTaskId, LabTask> = {
   qa: { id: 'qa', title: 'Ask a Question', pipeline: 'question-answering', defaultModel: 'Xenova/distilbert-base-cased-distilled-squad' },
   // The default is chosen per pair (src/core/nlp/translationModels.ts: the Marian port, or NLLB-200); this is de → en's.
   translate: { id: 'translate', title: 'Translate', pipeline: 'translation', defaultModel: 'Xenova/opus-mt-de-en' },
+  similarity: { id: 'similarity', title: 'Compare Similarity', pipeline: 'feature-extraction', defaultModel: 'Xenova/all-MiniLM-L6-v2' },
+  findSimilar: { id: 'findSimilar', title: 'Find Similar Passages', pipeline: 'feature-extraction', defaultModel: 'Xenova/all-MiniLM-L6-v2' },
 };
 
 /**
@@ -69,7 +71,7 @@ export const DEFAULT_PRESETS: Record<'short' | 'medium' | 'long', SummaryPreset>
 export const BATCH_SIZE = 16;
 export function batchSizeFor(task: LabTaskId, base = BATCH_SIZE): number {
   if (task === 'zeroShot' || task === 'qa') return Math.max(1, Math.floor(base / 2));
-  if (task === 'extractive') return base * 2;
+  if (task === 'extractive' || task === 'similarity' || task === 'findSimilar') return base * 2;
   return base;
 }
 
@@ -90,3 +92,8 @@ export const QA_DEFAULTS = { chunkTokens: 320, overlapTokens: 64, topK: 3, minSc
 
 /** aiLab.translate.* (--from, --to; the source and target when nothing else says; the detector: none). */
 export const TRANSLATE_DEFAULTS = { from: '', to: 'en', detectModel: '' } as const;
+/**
+ * Find Similar Passages (ai-lab similar's --top, --passage-tokens): hits shown, and passage size in
+ * tokens (all-MiniLM-L6-v2 was trained on pieces of up to 128; the model's max_seq_length always wins).
+ */
+export const SIMILARITY_DEFAULTS = { topK: 5, passageTokens: 128 } as const;

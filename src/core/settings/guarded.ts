@@ -44,6 +44,8 @@ export const GUARDED_SETTINGS = {
   'models.qa': 'trustedWorkspace',
   'models.translate': 'trustedWorkspace',
   'translate.detectModel': 'trustedWorkspace',
+  'models.similarity': 'trustedWorkspace',
+  'models.findSimilar': 'trustedWorkspace',
   labelMaps: 'trustedWorkspace',
   // Lets a model card fetch images from any host (who viewed which card).
   'modelCard.remoteImages': 'trustedWorkspace',

@@ -11,6 +11,7 @@ import { enableCudaCommand } from './enableCuda';
 import { createNlpCommands } from './nlp';
 import { createPdfCommands } from './askQuestion';
 import { createTranslateCommands } from './translate';
+import { createSimilarityCommands } from './similarity';
 import type { PdfTextService } from '../pdf/pdfTextService';
 import type { PdfViewerProvider } from '../pdf/pdfViewer';
 import { runPipelineCommand, type RunPipelineArgs } from './runPipeline';
@@ -64,6 +65,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
     ...createNlpCommands(nlp),
     ...createTranslateCommands(nlp),
     ...createPdfCommands(nlp),
+    ...createSimilarityCommands(nlp),
     'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, d.hub, args as Parameters<typeof chooseModelCommand>[2]),
     ...createSetupCommands(d.extensionPath, d.env, d.log),
     'aiLab.runSmokeTest': (args: unknown) => {
