@@ -7,6 +7,7 @@ import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
 import { PDF_COMMANDS, PDF_USAGE } from './cli/pdfCommands';
+import { INDEX_COMMANDS, INDEX_USAGE } from './cli/indexCommands';
 import { endQuietlyOnClosedPipe } from './cli/pipes';
 import { installProxyFromEnv } from './core/net/proxy';
 import { CLI_SURFACE, useSurface } from './core/surface/names';
@@ -25,6 +26,7 @@ ${RUN_USAGE}
 ${ENABLE_CUDA_USAGE}
 ${NLP_USAGE}
 ${PDF_USAGE}
+${INDEX_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
 
@@ -40,6 +42,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...HUB_COMMANDS,
   ...CACHE_COMMANDS,
   ...PDF_COMMANDS,
+  ...INDEX_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
 };
 
@@ -71,6 +74,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ...Object.fromEntries(Object.keys(HUB_COMMANDS).map((c) => [c, HUB_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(CACHE_COMMANDS).map((c) => [c, CACHE_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(PDF_COMMANDS).map((c) => [c, PDF_USAGE.trimStart()])),
+  ...Object.fromEntries(Object.keys(INDEX_COMMANDS).map((c) => [c, INDEX_USAGE.trimStart()])),
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
 };
 

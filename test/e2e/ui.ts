@@ -4,6 +4,7 @@ import { aiLabLog, contextMenuCommand, createChecker, openWorkspaceFile, quickOp
 import { checkHubUi, type HubUiOptions } from './uiHub';
 import { checkOffsetsUi } from './uiOffsets';
 import { checkPdfUi } from './uiPdf';
+import { checkSearchUi } from './uiSearch';
 
 export interface UiOptions extends HubUiOptions {
   results: string;
@@ -210,6 +211,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   if (!only || /Hub/.test(only.source)) await checkHubUi(page, o, check);
   await checkPdfUi(page, o, check);
   await checkOffsetsUi(page, o, check);
+  await checkSearchUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.

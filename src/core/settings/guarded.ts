@@ -42,6 +42,7 @@ export const GUARDED_SETTINGS = {
   'models.extractive': 'trustedWorkspace',
   'models.generate': 'trustedWorkspace',
   'models.qa': 'trustedWorkspace',
+  'index.embeddingModel': 'trustedWorkspace',
   labelMaps: 'trustedWorkspace',
   // Lets a model card fetch images from any host (who viewed which card).
   'modelCard.remoteImages': 'trustedWorkspace',

@@ -4,6 +4,7 @@ import { joinPages, parsePageRange } from '../../core/pdf/pageText';
 import { batchSizeFor } from '../../core/nlp/tasks';
 import { hasVisibleText } from '../../core/text/visible';
 import { readConfig } from '../config';
+import { indexedEmbedder } from '../indexedEmbedder';
 import { fileName } from '../pdf/pdfTextService';
 import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
 import { activeTabPdf, asUri, labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, wholePdfTarget, type Input, type LabArgs, type NlpDeps } from './labRun';
@@ -128,7 +129,7 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
         d,
         // The entry names the question; its "where" line names the document.
         { ...input, title: askTitle(question.trim()) },
-        { task: 'qa', model: c.models.qa, text: input.text, doc: input.pdf?.doc, question, options: { ...c.qa, batchSize: batchSizeFor('qa', c.batchSize) } },
+        { task: 'qa', model: c.models.qa, text: input.text, doc: input.pdf?.doc, question, options: { ...c.qa, batchSize: batchSizeFor('qa', c.batchSize), embedModel: indexedEmbedder() } },
         (id) => (entry = id),
       );
       d.panel.setOpener(entry, (index) => showAnswer(d, input, output, index));
