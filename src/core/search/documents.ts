@@ -42,13 +42,13 @@ export async function readDocument(abs: string, rel: string, size: number, maxBy
   const bytes = readTextFileBytes(abs, rel);
   const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
   if (/^\s*%PDF-/.test(head)) return { skipped: 'a PDF without the .pdf extension' };
-  const { text } = decodeText(bytes, { name });
   try {
+    const { text } = decodeText(bytes, { name });
     checkText(text, `the file ${rel}`);
+    if (!hasVisibleText(text)) return { skipped: 'no text' };
+    return { doc: joinPages([{ page: 1, text }]), paged: false };
   } catch (err) {
     if (err instanceof InputError) return { skipped: /binary/.test(err.message) ? 'binary data, not text' : 'no text' };
     throw err;
   }
-  if (!hasVisibleText(text)) return { skipped: 'no text' };
-  return { doc: joinPages([{ page: 1, text }]), paged: false };
 }

@@ -62,7 +62,7 @@ export interface IndexData {
   vectors: Float32Array;
 }
 
-export type Loaded = { index: IndexData } | { index?: undefined; reason: string };
+export type Loaded = { index: IndexData; reason?: undefined } | { index?: undefined; reason: string };
 
 /** The folder the index lives in under `dir`. */
 export function indexFolder(dir: string): string {

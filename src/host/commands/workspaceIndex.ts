@@ -235,7 +235,8 @@ export function createWorkspaceIndexCommands(d: NlpDeps, s: WorkspaceIndexServic
       if (args.query !== undefined) {
         // From a test or another extension: the hits, and the one asked for opened.
         const hits = await s.search(args.query);
-        if (args.open !== undefined && hits[args.open]) await openAt(d, hitUri(hits[args.open]), hits[args.open]);
+        const hit = args.open !== undefined ? hits[args.open] : undefined;
+        if (hit) await openAt(d, hitUri(hit), hit);
         return hits;
       }
       return pickHit(d, s);
