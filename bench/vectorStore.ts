@@ -152,10 +152,10 @@ function lance(indexed: boolean): Candidate {
           db = await l.connect(dir);
           const rows = Array.from({ length: n }, (_, i) => ({ row: i, vector: Array.from(matrix.subarray(i * DIM, (i + 1) * DIM)) }));
           table = await db.createTable('passages', rows, { mode: 'overwrite' });
-          if (indexed) await table.createIndex('vector', { config: l.Index.hnswSq({ distanceType: 'dot' }) });
+          if (indexed) await table.createIndex('vector', { config: l.Index.hnswSq({ distanceType: 'cosine' }) });
         },
         async search(q) {
-          const r = await table.vectorSearch(q).distanceType('dot').select(['row']).limit(K).toArray();
+          const r = await table.vectorSearch(q).distanceType('cosine').limit(K).toArray();
           return r.map((x: any) => Number(x.row));
         },
         async close() {
@@ -179,6 +179,11 @@ async function main(): Promise<void> {
     const truth = queries.map((q) => new Set(topK(matrix, DIM, q, K).map((h) => h.index)));
     for (const c of all) {
       if (c.packages.length && !req) continue;
+      if (c === orama && n > 20_000) {
+        // Its raw data serialises to JSON: 162 MB at 10k passages, past V8's longest string (512 MB) at 100k.
+        console.log(`${c.name}: not run at ${n} (its saved form would pass V8's longest string)`);
+        continue;
+      }
       let store: Store;
       try {
         store = c.make(req as NodeRequire);

@@ -16,6 +16,10 @@ export interface AskWorkspaceParams {
   model: string;
   question: string;
   index: SearchableIndex;
+  /** The runner of the index's embedding model when it is not `runner` (another backend embeds). */
+  embedRunner?: TaskRunner;
+  /** The embedding model as `embedRunner` takes it (see SearchParams.model). */
+  embedModel?: string;
   /** Passages retrieved from the index and read (default: QA_DEFAULTS.retrieveTop). */
   retrieveTop?: number;
   topK?: number;
@@ -41,7 +45,7 @@ export async function askWorkspace(p: AskWorkspaceParams): Promise<WorkspaceAnsw
   if (!data.passages.length) throw new InputError('The workspace index holds no passages: index a folder with text, Markdown or PDF files first.');
   const top = p.retrieveTop || QA_DEFAULTS.retrieveTop;
   p.onProgress?.({ done: 0, total: 1, message: 'searching the index' });
-  const hits = await searchIndex(p.index, { runner: p.runner, query: question, top, signal: p.signal });
+  const hits = await searchIndex(p.index, { runner: p.embedRunner ?? p.runner, query: question, top, model: p.embedModel, signal: p.signal });
   const part = await partBudget(p.runner, 'question-answering', p.model, QA_DEFAULTS.chunkTokens, { pairedWith: [question], signal: p.signal });
   const passages: ReadPassage[] = [];
   const owner: number[] = [];

@@ -23,8 +23,10 @@ export interface BuildParams extends FileFilter {
   /** Where the index is kept (the CLI: <root>/.ai-lab; the extension: its workspace storage). */
   indexDir: string;
   runner: TaskRunner;
-  /** A feature-extraction (sentence embedding) model. */
+  /** A feature-extraction (sentence embedding) model, as the runner takes it. */
   model: string;
+  /** The model as the index records it, when the runner's name differs (a remote backend's): `model` by default. */
+  recordAs?: string;
   maxFileBytes?: number;
   passageTokens?: number;
   overlapTokens?: number;
@@ -65,7 +67,8 @@ function lineAt(text: string, offset: number): number {
  */
 export async function buildIndex(p: BuildParams): Promise<BuildResult> {
   const started = performance.now();
-  const prior = loadIndex(p.indexDir, p.model);
+  const recorded = p.recordAs ?? p.model;
+  const prior = loadIndex(p.indexDir, recorded);
   const old = prior.index;
   const byPath = new Map((old?.files ?? []).map((f) => [f.path, f]));
   const listed = listWorkspaceFiles(p.root, p);
@@ -126,7 +129,7 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
 
   if (old && !updated && !removed) {
     // Nothing changed (a watcher's event on a file outside the globs): the index on disk is this one.
-    return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, model: p.model, dim: old.manifest.dim, ms: Math.round(performance.now() - started) };
+    return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, model: recorded, dim: old.manifest.dim, ms: Math.round(performance.now() - started) };
   }
   const toEmbed = source.flatMap((s, row) => ('text' in s ? [row] : []));
   const fresh = await embedTexts(
@@ -150,8 +153,8 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
     else vectors.set(fresh[k++]!, row * dim);
   });
   if (p.signal?.aborted) throw new DOMException('Indexing was cancelled.', 'AbortError');
-  writeIndex(p.indexDir, { model: p.model, dim, files, passages, vectors });
-  return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, ...(rebuilt ? { rebuilt } : {}), model: p.model, dim, ms: Math.round(performance.now() - started) };
+  writeIndex(p.indexDir, { model: recorded, dim, files, passages, vectors });
+  return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, ...(rebuilt ? { rebuilt } : {}), model: recorded, dim, ms: Math.round(performance.now() - started) };
 }
 
 export type { IndexData };

@@ -52,6 +52,8 @@ export interface SearchParams {
   query: string;
   /** Results wanted (default 10). */
   top?: number;
+  /** The embedding model as the runner takes it, when that differs from the name the index records (a remote backend's). */
+  model?: string;
   signal?: AbortSignal;
 }
 
@@ -67,7 +69,7 @@ export async function searchIndex(index: SearchableIndex, p: SearchParams): Prom
   if (!data.passages.length) return [];
   const top = Math.max(1, p.top ?? 10);
   const depth = Math.max(50, top * 5);
-  const [q] = await embedTexts(p.runner, data.manifest.model, [query], { signal: p.signal });
+  const [q] = await embedTexts(p.runner, p.model ?? data.manifest.model, [query], { signal: p.signal });
   if (q!.length !== data.manifest.dim) throw new Error(`${data.manifest.model} now gives ${q!.length}-dimension vectors, the index holds ${data.manifest.dim}: index the folder again.`);
   const dense = topK(data.vectors, data.manifest.dim, q!, depth);
   const denseScore = new Map(dense.map((h) => [h.index, h.score]));

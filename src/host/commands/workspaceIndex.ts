@@ -112,6 +112,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
               indexDir: f.indexDir,
               runner,
               model,
+              recordAs: cfg.embeddingModel,
               include: cfg.include,
               exclude: cfg.exclude,
               maxFileBytes: cfg.maxFileMB * 1e6,
@@ -185,9 +186,9 @@ export class WorkspaceIndexService implements vscode.Disposable {
     const cfg = readIndexConfig();
     const folders = this.folders().map((f) => ({ f, index: this.loaded(f, cfg.embeddingModel) })).filter((x) => x.index);
     if (!folders.length) throw new NoIndexError();
-    const { runner } = await this.d.inference.runnerFor('extractive', cfg.embeddingModel, () => undefined);
+    const { runner, model } = await this.d.inference.runnerFor('extractive', cfg.embeddingModel, () => undefined);
     const all: Array<SearchHit & { root: string }> = [];
-    for (const { f, index } of folders) for (const h of await searchIndex(index!, { runner, query, top, signal })) all.push({ ...h, root: f.root });
+    for (const { f, index } of folders) for (const h of await searchIndex(index!, { runner, query, top, model, signal })) all.push({ ...h, root: f.root });
     return all.sort((a, b) => b.score - a.score).slice(0, top);
   }
 
@@ -262,8 +263,10 @@ export function createWorkspaceIndexCommands(d: NlpDeps, s: WorkspaceIndexServic
         { text: question, what: 'the question', title: askTitle(question.trim()), where: `workspace index (${folders.reduce((n, x) => n + x.index!.data.files.length, 0)} files)` },
         async (onStage, signal, onProgress) => {
           const { runner, model } = await d.inference.runnerFor('qa', nlp.models.qa, onStage);
+          // The question is embedded where the index was (the backend set for extractive summaries).
+          const embedder = await d.inference.runnerFor('extractive', cfg.embeddingModel, onStage);
           const outs: Array<Awaited<ReturnType<typeof askWorkspace>>> = [];
-          for (const { index } of folders) outs.push(await askWorkspace({ runner, model, question, index: index!, topK: nlp.qa.topK, minScore: nlp.qa.minScore, retrieveTop: nlp.qa.retrieveTop || undefined, signal, onProgress }));
+          for (const { index } of folders) outs.push(await askWorkspace({ runner, model, question, index: index!, embedRunner: embedder.runner, embedModel: embedder.model, topK: nlp.qa.topK, minScore: nlp.qa.minScore, retrieveTop: nlp.qa.retrieveTop || undefined, signal, onProgress }));
           // Several folders: their answers merged by score (each names its file; its folder is kept for opening).
           const merged = outs.flatMap((o, i) => o.answers.map((x) => ({ x, root: folders[i]!.f.root }))).sort((p, q) => q.x.score - p.x.score).slice(0, Math.max(1, nlp.qa.topK));
           roots = merged.map((m) => m.root);
