@@ -218,6 +218,7 @@ async function main(): Promise<void> {
         };
         rows.push(row);
         console.log(JSON.stringify(row));
+        save(rows); // after each row: a run stopped midway keeps what it measured
         await store.close?.();
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -225,9 +226,12 @@ async function main(): Promise<void> {
     }
   }
   console.table(rows);
+}
+
+function save(rows: Array<Record<string, unknown>>): void {
   const results = path.join(REPO_ROOT, 'bench', 'results.json');
   const prev = fs.existsSync(results) ? (JSON.parse(fs.readFileSync(results, 'utf8')) as Record<string, unknown>) : {};
-  fs.writeFileSync(results, `${JSON.stringify({ ...prev, vectorStore: { dim: DIM, queries: QUERIES, k: K, cpu: os.cpus()[0]?.model, cores: os.cpus().length, rows } }, null, 2)}\n`);
+  fs.writeFileSync(results, `${JSON.stringify({ ...prev, vectorStore: { dim: DIM, queries: QUERIES, k: K, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavg: os.loadavg(), rows } }, null, 2)}\n`);
 }
 
 main().catch((err) => {

@@ -11,7 +11,13 @@ export const FORECAST_FILE = { name: 'forecast.md', text: '\n\n\nSnow and rain a
 
 export async function checkSearchUi(page: Page, o: { results: string }, check: Check): Promise<void> {
   await check('Index Workspace, then Search Workspace by Meaning: a paraphrase finds the passage and opens the file at its line (screenshot)', async () => {
-    await runCommand(page, 'AI Lab: Index Workspace');
+    // Run first (AI_LAB_E2E_GREP), the palette may open before the extension's commands are listed: try again.
+    for (let attempt = 1; ; attempt++) {
+      const ran = await runCommand(page, 'AI Lab: Index Workspace').then(() => true, (err: unknown) => (attempt < 4 ? false : Promise.reject(err)));
+      if (ran) break;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(3000);
+    }
     const done = page.locator('.notification-toast', { hasText: /AI Lab: indexed \d+ files \(\d+ passages\)/ }).first();
     await done.waitFor({ timeout: 90_000 });
     const said = await done.innerText();
@@ -28,7 +34,8 @@ export async function checkSearchUi(page: Page, o: { results: string }, check: C
     await page.screenshot({ path: path.join(o.results, 'search-by-meaning.png') });
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active', { hasText: FORECAST_FILE.name }).waitFor();
-    const at = page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${FORECAST_FILE.line}, Col 1 \\(${FORECAST_FILE.selected} selected\\)`) }).first();
+    const at = page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${FORECAST_FILE.line}, Col ${FORECAST_FILE.selected + 1} \\(${FORECAST_FILE.selected} selected\\)`) }).first();
+    // The passage is selected, the cursor at its end.
     await at.waitFor({ timeout: 10_000 });
   });
 }
