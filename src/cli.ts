@@ -7,6 +7,7 @@ import { ENABLE_CUDA_USAGE, enableCudaCommand } from './cli/enableCudaCommand';
 import { ENV_USAGE, envCommand } from './cli/envCommand';
 import { NLP_COMMANDS, NLP_USAGE, nlpCommand } from './cli/nlpCommands';
 import { PDF_COMMANDS, PDF_USAGE } from './cli/pdfCommands';
+import { INDEX_COMMANDS, INDEX_USAGE } from './cli/indexCommands';
 import { endQuietlyOnClosedPipe } from './cli/pipes';
 import { installProxyFromEnv } from './core/net/proxy';
 import { CLI_SURFACE, useSurface } from './core/surface/names';
@@ -29,6 +30,7 @@ ${NLP_USAGE}
 ${TRANSLATE_USAGE}
 ${PDF_USAGE}
 ${SIMILARITY_USAGE}
+${INDEX_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
 
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...CACHE_COMMANDS,
   ...PDF_COMMANDS,
   ...SIMILARITY_COMMANDS,
+  ...INDEX_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
   translate: translateCommand,
 };
@@ -78,6 +81,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ...Object.fromEntries(Object.keys(CACHE_COMMANDS).map((c) => [c, CACHE_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(PDF_COMMANDS).map((c) => [c, PDF_USAGE.trimStart()])),
   ...Object.fromEntries(Object.keys(SIMILARITY_COMMANDS).map((c) => [c, SIMILARITY_USAGE.trimStart()])),
+  ...Object.fromEntries(Object.keys(INDEX_COMMANDS).map((c) => [c, INDEX_USAGE.trimStart()])),
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
   translate: TRANSLATE_USAGE.trimStart(),
 };

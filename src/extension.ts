@@ -12,6 +12,7 @@ import { PdfTextService } from './host/pdf/pdfTextService';
 import { PDF_VIEW_TYPE, PdfViewerProvider } from './host/pdf/pdfViewer';
 import { WorkspaceSettingsGuard } from './host/workspaceTrust';
 import { watchProxySettings } from './host/net';
+import { createWorkspaceIndexCommands, WorkspaceIndexService } from './host/commands/workspaceIndex';
 
 /** What activate() hands to tests (and to other extensions). */
 export interface AiLabApi {
@@ -76,6 +77,10 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
     }),
   );
   registerCommands(context, hub.commands);
+  const nlpDeps = { inference, panel: results, log, globalState: context.globalState, workspaceState: context.workspaceState, pdfText, pdfViewer };
+  const workspaceIndex = new WorkspaceIndexService(nlpDeps, context.storageUri);
+  context.subscriptions.push(workspaceIndex);
+  registerCommands(context, createWorkspaceIndexCommands(nlpDeps, workspaceIndex));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('aiLab')) return;

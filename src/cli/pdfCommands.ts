@@ -18,10 +18,11 @@ import { remoteDefaultModel } from '../core/backends/remoteModels';
 import { LAB_TASKS } from '../core/nlp/tasks';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags } from './backendFlags';
 import { runOf } from './nlpCommands';
+import { askWorkspaceCommand } from './indexCommands';
 
 export const PDF_USAGE = `  pdf-text <file.pdf> [--json] [--pages 1-3,7] [--password PW]
       The text of each page (pdf.js, in reading order), with page numbers; --json adds offsets.
-  ask <file|-> "<question>" [--model ID|FOLDER] [--top-k N] [--json] [--min-score S]
+  ask <file|-> "<question>" [--model ID|FOLDER] [--top-k N] [--json] [--min-score S] [--embed-model ID|FOLDER (hybrid retrieval)]
       [--retrieve-top N (0 = read every passage)] [--chunk-tokens N] [--overlap-tokens N]
       [--pages 1-3,7] [--password PW] [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline]
       [--encoding NAME (text files whose bytes are not UTF-8; default windows-1252)]
@@ -92,13 +93,15 @@ function count(flag: string, v: string | undefined, min: number): number | undef
 
 export async function askCommand(argv: string[]): Promise<number> {
   const a = parseFlags('ask', argv, {
-    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint', '--encoding', ...BACKEND_FLAGS],
+    values: ['--model', '--top-k', '--min-score', '--retrieve-top', '--chunk-tokens', '--overlap-tokens', '--pages', '--password', '--device', '--dtype', '--endpoint', '--encoding', '--embed-model', ...BACKEND_FLAGS],
     switches: ['--json', '--offline'],
   });
   const [source, question, extra] = a.positional;
   if (!source || question === undefined) throw new UsageError('ask needs a file (or - for stdin) and a question: ai-lab ask handbook.pdf "How many hours?"');
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}" (quote the question)`);
   if (!question.trim()) throw new UsageError('the question is empty');
+  // A folder: Ask the Workspace over its index (ai-lab index DIR).
+  if (source !== '-' && fs.existsSync(source) && fs.statSync(source).isDirectory()) return askWorkspaceCommand(a);
   // Arguments swapped (ask "How many hours?" handbook.pdf): say the order rather than "does not exist".
   if (source !== '-' && !fs.existsSync(source) && fs.existsSync(question) && fs.statSync(question).isFile()) {
     throw new UsageError(`the file comes first: ai-lab ask FILE QUESTION, e.g. ai-lab ask ${JSON.stringify(question)} ${JSON.stringify(source)}`);
@@ -146,7 +149,7 @@ export async function askCommand(argv: string[]): Promise<number> {
   const device = remote ? { device: undefined } : await cliDevice(deviceSetting);
   const runner = makeRunner({ backend: remote, device: device.device ?? 'cpu', dtype, hub: cliHub(a), service: CLI_SERVICE });
   try {
-    const out = await runLabTask({ task: 'qa', model, text, doc, question, what: `the text of ${source === '-' ? 'stdin' : source}`, options: { topK, minScore, retrieveTop, chunkTokens, overlapTokens } }, runner);
+    const out = await runLabTask({ task: 'qa', model, text, doc, question, what: `the text of ${source === '-' ? 'stdin' : source}`, options: { topK, minScore, retrieveTop, chunkTokens, overlapTokens, embedModel: a.flags.get('--embed-model') } }, runner);
     if (out.kind !== 'answers') throw new Error(`Ask a Question gave a ${out.kind} result`);
     if (json) {
       const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, page: x.page ?? null, context: x.context, start: x.start, end: x.end }));

@@ -7,6 +7,7 @@
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { jpxScanPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { VAULT } from './uiPdf';
+import { FORECAST_FILE } from './uiSearch';
 import { EMOJI_FILE } from './uiOffsets';
 import { GERMAN_FILE } from './uiTranslate';
 import { marianFiles } from '../fixtures/models/translation';
@@ -130,6 +131,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     'aiLab.models.translate': writeModelDir(marianFiles()),
     'aiLab.models.similarity': sentenceEmbedderDirs().mean,
     'aiLab.models.findSimilar': sentenceEmbedderDirs().mean,
+    'aiLab.index.embeddingModel': models.embed,
     'aiLab.qa.chunkTokens': 120,
     'workbench.colorTheme': 'Default Dark Modern',
   };
@@ -141,6 +143,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, EMOJI_FILE.name), EMOJI_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, GERMAN_FILE.name), GERMAN_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, SIMILAR_FILE.name), SIMILAR_FILE.text);
+  fs.writeFileSync(path.join(dirs.workspace, FORECAST_FILE.name), FORECAST_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, 'handbook.pdf'), await shortHandbookPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());

@@ -6,6 +6,7 @@ import { checkOffsetsUi } from './uiOffsets';
 import { checkPdfUi } from './uiPdf';
 import { checkTranslateUi } from './uiTranslate';
 import { checkSimilarUi } from './uiSimilar';
+import { checkSearchUi } from './uiSearch';
 
 export interface UiOptions extends HubUiOptions {
   results: string;
@@ -214,6 +215,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await checkOffsetsUi(page, o, check);
   await checkTranslateUi(page, o, check);
   await checkSimilarUi(page, o, check);
+  await checkSearchUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.

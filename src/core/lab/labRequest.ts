@@ -24,7 +24,6 @@ export type SummarizeOptions = Partial<Pick<SummarizeParams, 'preset' | 'chunkTo
 /** `sentences` wins; 0 (or only `ratio` given) lets the ratio decide. */
 export type ExtractiveOptions = Pick<ExtractiveParams, 'sentences' | 'ratio' | 'batchSize'>;
 export type GenerateOptions = Pick<GenerateParams, 'maxNewTokens' | 'doSample' | 'temperature' | 'topK' | 'topP'>;
-export type QaOptions = Pick<AskParams, 'chunkTokens' | 'overlapTokens' | 'topK' | 'minScore' | 'retrieveTop' | 'batchSize'>;
 export type TranslateOptions = Pick<TranslateParams, 'batchSize'> & {
   /** A text-classification model whose labels are languages: finds the source when `from` is not given. */
   detectModel?: string;
@@ -32,6 +31,7 @@ export type TranslateOptions = Pick<TranslateParams, 'batchSize'> & {
   pairs?: MarianPairs;
 };
 export type FindSimilarOptions = Pick<FindSimilarParams, 'topK' | 'passageTokens' | 'batchSize'>;
+export type QaOptions = Pick<AskParams, 'chunkTokens' | 'overlapTokens' | 'topK' | 'minScore' | 'retrieveTop' | 'batchSize' | 'embedModel'>;
 
 /** One lab task to run. A `doc` (a PDF's pages) makes answers and summaries say their pages. */
 export type LabRequest =

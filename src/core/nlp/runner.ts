@@ -114,6 +114,8 @@ export interface Answer {
   score: number;
   start: number;
   end: number;
+  /** The file the answer is in, relative to the indexed folder (Ask the Workspace). */
+  file?: string;
   /** 1-based pages (PDF input); the last differs only when the answer runs over a page break. */
   page?: number;
   pageEnd?: number;
@@ -151,10 +153,10 @@ export type TaskOutput =
       question: string;
       /** Best first; empty when nothing scored above the minimum ("no answer found"). */
       answers: Answer[];
-      /** Chunks the reader ran on, of all chunks; how they were chosen. */
+      /** Chunks the reader ran on, of all chunks; how they were chosen ('hybrid': BM25 and embeddings fused by RRF). */
       read: number;
       chunks: number;
-      retrieval: 'all' | 'bm25' | 'flat';
+      retrieval: 'all' | 'bm25' | 'flat' | 'hybrid';
       minScore: number;
       /** The best answer below the minimum score, shown as such when there is no answer. */
       rejected?: { answer: string; score: number };

@@ -2,7 +2,9 @@ import { setting } from '../surface/names';
 import { batchLimits, runInBatches } from '../inference/batching';
 import { partBudget, type Answer, type LabOutput, type Progress, type TaskRunner } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
-import { checkText, chunkText, InputError } from '../text/chunks';
+import { checkText, chunkText, InputError, type Chunk } from '../text/chunks';
+import { embedTexts } from '../search/embed';
+import { fuseRankings } from '../search/fuse';
 import { requireVisibleText } from '../text/visible';
 import { batchSizeFor, QA_DEFAULTS } from '../nlp/tasks';
 import { Bm25Index, selectChunks } from './bm25';
@@ -24,6 +26,12 @@ export interface AskParams {
   minScore?: number;
   /** Chunks to read after BM25 ranking; 0 reads every chunk. */
   retrieveTop?: number;
+  /**
+   * A sentence-embedding (feature-extraction) model: chunks are then ranked by BM25 and by meaning,
+   * fused by reciprocal rank fusion (src/core/search/fuse.ts), so a question in other words than the
+   * document finds its passage. Without it, BM25 alone.
+   */
+  embedModel?: string;
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -65,19 +73,67 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
   }
   const chunks = chunkText(text, part.tokens, overlap, part.counter);
   const index = new Bm25Index(chunks.map((c) => c.text));
-  const { chunks: chosen, flat } = selectChunks(index.rank(question), p.retrieveTop ?? QA_DEFAULTS.retrieveTop);
-  const retrieval = flat ? 'flat' : chosen.length === chunks.length ? 'all' : 'bm25';
+  const retrieveTop = p.retrieveTop ?? QA_DEFAULTS.retrieveTop;
+  let chosen: number[];
+  let retrieval: 'all' | 'bm25' | 'flat' | 'hybrid';
+  if (p.embedModel && retrieveTop > 0 && retrieveTop < chunks.length) {
+    chosen = await hybridChoice(p, p.embedModel, question, chunks.map((c) => c.text), index, retrieveTop);
+    retrieval = 'hybrid';
+  } else {
+    const sel = selectChunks(index.rank(question), retrieveTop);
+    chosen = sel.chunks;
+    retrieval = sel.flat ? 'flat' : chosen.length === chunks.length ? 'all' : 'bm25';
+  }
+  const found = await readPassages(
+    p,
+    question,
+    chosen.map((i) => chunks[i]!),
+    retrieval === 'bm25' || retrieval === 'hybrid' ? ` (best of ${chunks.length})` : '',
+    (_, start, end) => (p.paged ? pagesOf(p.doc, start, end) : undefined),
+  );
+  // The passage index is for callers that read passages of several documents.
+  const answers = new Map([...found].map(([key, { passage, ...a }]) => (void passage, [key, a] as const)));
+  return { kind: 'answers', question, ...bestAnswers(answers, p), read: chosen.length, chunks: chunks.length, retrieval };
+}
+
+/** The chunks to read by RRF over BM25's and the embedder's rankings: the best `top`. */
+async function hybridChoice(p: AskParams, embedModel: string, question: string, texts: string[], index: Bm25Index, top: number): Promise<number[]> {
+  const [q, ...vectors] = await embedTexts(p.runner, embedModel, [question, ...texts], { signal: p.signal, onProgress: (done, total) => p.onProgress?.({ done, total, message: `embedded ${done} of ${total} passages` }) });
+  const dense = vectors.map((v, i) => ({ i, s: v.reduce((acc, x, j) => acc + x * q![j]!, 0) })).sort((a, b) => b.s - a.s || a.i - b.i).map((d) => d.i);
+  const lexical = index.rank(question);
+  return fuseRankings(dense, lexical.order, lexical.scores, texts.length).slice(0, top).map((f) => f.id);
+}
+
+/** What the reader needs besides the passages (AskParams' reading options). */
+export type ReadParams = Pick<AskParams, 'runner' | 'model' | 'topK' | 'batchSize' | 'signal' | 'onProgress'>;
+
+/** A passage the reader reads: its text and [start, end) in its document; `doc` tells documents apart (Ask the Workspace). */
+export interface ReadPassage extends Chunk {
+  doc?: number;
+}
+
+/**
+ * The reader model over `passages` in batches; each answer traced to its document's offsets from the
+ * model's own span (passage start + span), with its page (`pages`), sentence and passage. The same
+ * span found twice (overlapping passages) keeps its best score. Keyed by document and span.
+ */
+export async function readPassages(
+  p: ReadParams,
+  question: string,
+  passages: readonly ReadPassage[],
+  progressNote: string,
+  pages: (passage: number, start: number, end: number) => { first: number; last: number } | undefined,
+): Promise<Map<string, Answer & { passage: number }>> {
   const perChunk = Math.max(1, Math.min(3, p.topK ?? QA_DEFAULTS.topK));
   const results = await runInBatches(
-    chosen,
+    passages,
     batchLimits(p.runner, 'question-answering', batchSizeFor('qa'), p.batchSize),
-    (i) => chunks[i]!.tokens,
-    async (batch) => asAnswerLists(await p.runner.run('question-answering', p.model, [batch.map(() => question), batch.map((i) => chunks[i]!.text), { top_k: perChunk }], { signal: p.signal }), batch.length),
-    (done, total) => p.onProgress?.({ done, total, message: `read ${done} of ${total} passages${retrieval === 'bm25' ? ` (best of ${chunks.length})` : ''}` }),
+    (c) => c.tokens,
+    async (batch) => asAnswerLists(await p.runner.run('question-answering', p.model, [batch.map(() => question), batch.map((c) => c.text), { top_k: perChunk }], { signal: p.signal }), batch.length),
+    (done, total) => p.onProgress?.({ done, total, message: `read ${done} of ${total} passages${progressNote}` }),
   );
-  const found = new Map<string, Answer>();
-  chosen.forEach((ci, k) => {
-    const chunk = chunks[ci]!;
+  const found = new Map<string, Answer & { passage: number }>();
+  passages.forEach((chunk, k) => {
     for (const r of results[k]!) {
       if (!r?.answer?.trim()) continue;
       // The place comes from the model's own span (its tokens' offsets in the passage), never from
@@ -87,35 +143,32 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
       }
       const start = chunk.start + r.start;
       const end = chunk.start + r.end;
-      const key = `${start}:${end}`;
+      const key = `${chunk.doc ?? 0}:${start}:${end}`;
       if ((found.get(key)?.score ?? -1) >= r.score) continue; // Overlapping chunks find the same span.
       const ctx = answerContext(chunk, start, end);
-      const pages = p.paged ? pagesOf(p.doc, start, end) : undefined;
+      const pg = pages(k, start, end);
       found.set(key, {
-        answer: text.slice(start, end),
+        answer: chunk.text.slice(r.start, r.end),
         score: r.score,
         start,
         end,
-        ...(pages ? { page: pages.first, ...(pages.last !== pages.first ? { pageEnd: pages.last } : {}) } : {}),
+        ...(pg ? { page: pg.first, ...(pg.last !== pg.first ? { pageEnd: pg.last } : {}) } : {}),
         context: ctx.text,
         contextStart: ctx.start,
         contextEnd: ctx.end,
         inContext: { start: ctx.answerStart, end: ctx.answerEnd },
+        passage: k,
       });
     }
   });
+  return found;
+}
+
+/** The answers at or above the minimum score, best first, `topK` of them; the best one below when none is. */
+export function bestAnswers<A extends Answer>(found: Map<string, A>, p: Pick<AskParams, 'topK' | 'minScore'>): { answers: A[]; minScore: number; rejected?: { answer: string; score: number } } {
   const ranked = [...found.values()].sort((a, b) => b.score - a.score || a.start - b.start);
   const min = p.minScore ?? QA_DEFAULTS.minScore;
   const answers = ranked.filter((a) => a.score >= min).slice(0, Math.max(1, p.topK ?? QA_DEFAULTS.topK));
   const best = ranked[0];
-  return {
-    kind: 'answers',
-    question,
-    answers,
-    read: chosen.length,
-    chunks: chunks.length,
-    retrieval,
-    minScore: min,
-    ...(!answers.length && best ? { rejected: { answer: best.answer, score: best.score } } : {}),
-  };
+  return { answers, minScore: min, ...(!answers.length && best ? { rejected: { answer: best.answer, score: best.score } } : {}) };
 }

@@ -3,9 +3,11 @@ import { pageLabel } from '../pdf/pageText';
 
 type Answers = Extract<LabOutput, { kind: 'answers' }>;
 
-/** "p. 7" for PDF answers; nothing for plain text. */
+/** "p. 7" for PDF answers; nothing for plain text; the file first when the answer names one. */
 export function answerWhere(a: Answer): string {
-  return a.page === undefined ? '' : pageLabel(a.page, a.pageEnd ?? a.page);
+  const page = a.page === undefined ? '' : pageLabel(a.page, a.pageEnd ?? a.page);
+  // Ask the Workspace: the file first ("guide.pdf, p. 3").
+  return a.file ? (page ? `${a.file}, ${page}` : a.file) : page;
 }
 
 /** What a person reads (CLI, clipboard): each answer with score, page and context sentence. */

@@ -46,6 +46,7 @@ export const GUARDED_SETTINGS = {
   'translate.detectModel': 'trustedWorkspace',
   'models.similarity': 'trustedWorkspace',
   'models.findSimilar': 'trustedWorkspace',
+  'index.embeddingModel': 'trustedWorkspace',
   labelMaps: 'trustedWorkspace',
   // Lets a model card fetch images from any host (who viewed which card).
   'modelCard.remoteImages': 'trustedWorkspace',

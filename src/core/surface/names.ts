@@ -20,6 +20,7 @@ export const CLI_SETTING_NAMES: Record<string, string> = {
   'aiLab.labelMaps': '--label-map',
   'aiLab.qa.chunkTokens': '--chunk-tokens',
   'aiLab.qa.overlapTokens': '--overlap-tokens',
+  'aiLab.index.maxFileMB': '--max-file-mb',
   'aiLab.summarize.presets': '--max-new-tokens / --min-new-tokens',
   'aiLab.summarize.presets.maxNewTokens': '--max-new-tokens',
   'aiLab.summarize.presets.minNewTokens': '--min-new-tokens',

@@ -4,6 +4,7 @@ import { joinPages, parsePageRange } from '../../core/pdf/pageText';
 import { batchSizeFor } from '../../core/nlp/tasks';
 import { hasVisibleText } from '../../core/text/visible';
 import { readConfig } from '../config';
+import { indexedEmbedder } from '../indexedEmbedder';
 import { fileName } from '../pdf/pdfTextService';
 import { PDF_VIEW_TYPE } from '../pdf/pdfViewer';
 import { activeTabPdf, asUri, labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, wholePdfTarget, type Input, type LabArgs, type NlpDeps } from './labRun';
@@ -88,6 +89,16 @@ export function showPdfInViewer(d: NlpDeps, uri: vscode.Uri): void {
     .then(undefined, (err: unknown) => d.log.warn(`Could not open ${fileName(uri)} in the AI Lab PDF viewer: ${(err as Error).message}`));
 }
 
+/**
+ * The workspace index's embedding model for hybrid retrieval, when the index exists and both the
+ * reader and the embedder run locally (one runner runs both: a remote reader's server does not embed).
+ */
+function hybridEmbedder(d: NlpDeps): string | undefined {
+  const b = d.inference.backends;
+  if (b && (b.chosen('qa') !== 'local' || b.chosen('extractive') !== 'local')) return undefined;
+  return indexedEmbedder();
+}
+
 /** "Ask: “What does the pilot measure?”", the question cut at 80 characters. */
 export function askTitle(question: string): string {
   const q = question.replace(/\s+/g, ' ').trim();
@@ -128,7 +139,7 @@ export function createPdfCommands(d: NlpDeps): Record<string, (args?: unknown) =
         d,
         // The entry names the question; its "where" line names the document.
         { ...input, title: askTitle(question.trim()) },
-        { task: 'qa', model: c.models.qa, text: input.text, doc: input.pdf?.doc, question, options: { ...c.qa, batchSize: batchSizeFor('qa', c.batchSize) } },
+        { task: 'qa', model: c.models.qa, text: input.text, doc: input.pdf?.doc, question, options: { ...c.qa, batchSize: batchSizeFor('qa', c.batchSize), embedModel: hybridEmbedder(d) } },
         (id) => (entry = id),
       );
       d.panel.setOpener(entry, (index) => showAnswer(d, input, output, index));

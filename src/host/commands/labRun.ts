@@ -208,10 +208,10 @@ export function runLab(d: NlpDeps, input: Input, request: LabRequest, onEntry?: 
   );
 }
 
-type PanelWork = (onStage: (s: Stage) => void, signal: AbortSignal, progress: (p: Progress) => void, onPartial: (t: string) => void) => Promise<LabOutput>;
+export type PanelWork = (onStage: (s: Stage) => void, signal: AbortSignal, progress: (p: Progress) => void, onPartial: (t: string) => void) => Promise<LabOutput>;
 
 /** Runs one task: progress notification with cancel, an entry in the results panel, errors shown once. */
-async function runInPanel(d: NlpDeps, task: LabTaskId, modelSetting: string, input: Input, work: PanelWork, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
+export async function runInPanel(d: NlpDeps, task: LabTaskId, modelSetting: string, input: Input, work: PanelWork, onEntry?: (id: string) => void): Promise<LabOutput | undefined> {
   const def = LAB_TASKS[task];
   const cfg = readConfig();
   // The name shown (panel, progress, errors): a workspace folder's path from the workspace, never a temp path.
