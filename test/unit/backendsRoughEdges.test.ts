@@ -172,3 +172,18 @@ describe('backends: rough edges on bad input and bad networks', () => {
     }
   });
 });
+
+describe('backends: a server whose input is smaller than the prompt', () => {
+  const oa = new OpenAiStandIn();
+  before(() => oa.start());
+  after(() => oa.stop());
+
+  it('summarize says the prompt fills the input (not "the question", no empty model name); nothing is generated', async () => {
+    oa.maxModelLen = 30;
+    const r = await cliAsync(['summarize', '--backend', 'openai', '--backend-url', `${oa.url}/v1`, '--text', 'A sentence here. Another one.'], env);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /The prompt around the text and the special tokens need about \d+ tokens and the model reads 30 at once, which leaves no room for the text/);
+    assert.doesNotMatch(r.stderr, /question|  /);
+    assert.equal(oa.sent('/v1/chat/completions').length, 0);
+  });
+});
