@@ -1,5 +1,6 @@
 /** --backend, --backend-url, --provider, --api-key-env: where the NLP commands and ask run their model. */
 import { BACKEND_IDS, BACKEND_PIPELINES, type BackendId, type RemoteBackendOptions } from '../core/backends/types';
+import { backendUrlProblem } from '../core/backends/http';
 import { resolveToken } from '../core/hub/hubConfig';
 import { UsageError, type Parsed } from './args';
 
@@ -33,14 +34,11 @@ export function backendFlags(a: Parsed, pipeline: string, env: NodeJS.ProcessEnv
   if (provider && id !== 'hf-inference') throw new UsageError('--provider is for --backend hf-inference');
   if (provider && url) throw new UsageError('--provider and --backend-url (an Inference Endpoint) do not go together: an Endpoint has no provider');
   if (url) {
-    let u: URL | undefined;
-    try {
-      u = new URL(url);
-    } catch {
-      u = undefined;
-    }
-    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new UsageError(`--backend-url must be an http:// or https:// URL (got "${url}")`);
-    if (u.username || u.password) throw new UsageError('--backend-url must not hold a user name or password; put the key in an environment variable and name it with --api-key-env');
+    const problem = backendUrlProblem(url, '--backend-url');
+    if (problem) throw new UsageError(problem.replace('give the key through the API key setting instead', 'put the key in an environment variable and name it with --api-key-env'));
+  }
+  if (id === 'hf-inference' && url && a.flags.has('--model')) {
+    throw new UsageError('--model and --backend-url (an Inference Endpoint) do not go together: an Endpoint runs the model it was deployed with, which AI Lab neither chooses nor checks; leave out --model');
   }
   if (keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) throw new UsageError(`--api-key-env takes the NAME of an environment variable (got "${keyEnv}"); the key itself is never a flag value`);
   let token: string | undefined;

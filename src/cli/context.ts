@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { probeGpus } from '../core/env/nvidiaSmi';
+import { threadsProblem } from '../core/inference/sessionOptions';
 import { locateNvidiaSmi } from '../core/env/nvidiaSmiLocate';
 import { detectWsl } from '../core/env/wsl';
 import { chooseDevice, type DeviceChoice, type DeviceSetting } from '../core/inference/device';
@@ -77,6 +78,8 @@ export async function readInputText(a: Parsed): Promise<string> {
  * "no NVIDIA GPU" rather than the loader's message.
  */
 export async function cliDevice(setting: DeviceSetting): Promise<DeviceChoice> {
+  const threads = threadsProblem(process.env);
+  if (threads) process.stderr.write(`ai-lab: note: ${threads}\n`);
   const ort = setting === 'cpu' ? undefined : await probeOnnxRuntime({ probeScript: path.join(__dirname, 'ortProbe.js'), only: ['cuda'] });
   const cudaLoads = ort?.providers.some((p) => p.name === 'cuda' && p.loadable);
   let hasGpu: boolean | undefined;

@@ -138,6 +138,10 @@ export async function nlpCommand(command: string, argv: string[]): Promise<numbe
     const result = { task: task.id, model: producedBy.model, ...(producedBy.modelPath ? { modelPath: producedBy.modelPath } : {}), backend: producedBy.backend, device: producedBy.device ?? device.device, deviceReason: device.reason, ...runOf(producedBy), output: out, timings: { totalMs: Math.round(performance.now() - started) } };
     if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else process.stdout.write(streamed ? '\n' : `${print(out)}\n`);
+  } catch (err) {
+    // Text already streamed ends its line, so the error on stderr does not run on from it.
+    if (streamed) process.stdout.write('\n');
+    throw err;
   } finally {
     runner.dispose();
   }

@@ -48,8 +48,9 @@ export class HfInferenceRunner extends RemoteRunnerBase {
     return this.dropped;
   }
 
+  /** An Endpoint runs the model it was deployed with (the model id is not sent to it): named by its URL. */
   override identity(model: string) {
-    return { backend: this.backend, model: model || this.endpointUrl || '' };
+    return { backend: this.backend, model: this.endpointUrl ?? model };
   }
 
   private client(model: string, signal?: AbortSignal): InferenceClient {

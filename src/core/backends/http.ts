@@ -3,6 +3,7 @@
  * checked (never followed to another origin with a credential), a timeout, the servers' errors as
  * BackendErrors, and a web page where JSON was expected (a captive portal) called what it is.
  */
+import { explainNetPathFailure, proxyAuthAnswer } from '../net/proxyErrors';
 import { BackendError, credentialName, errorFromAnswer, htmlTitle } from './remoteError';
 import type { BackendId, BackendWait } from './types';
 import { retryWaits } from './waits';
@@ -88,8 +89,10 @@ function onceFetch(cfg: HttpConfig, call: CallContext): typeof fetch {
         try {
           res = await cfg.fetch(url.toString(), { ...init, method, body, headers, redirect: 'manual', signal });
         } catch (err) {
-          throw translate(err, cfg, origin, path, call.signal, timer.signal);
+          throw translate(err, cfg, url.toString(), call.signal, timer.signal, false);
         }
+        const viaProxy = proxyAuthAnswer(res, url.toString());
+        if (viaProxy) throw new BackendError('network', `${viaProxy.message} (on the way to ${origin}).`, cfg.backend, origin, 407);
         const location = res.headers.get('location');
         if (res.status >= 300 && res.status < 400 && location) {
           await res.body?.cancel().catch(() => undefined);
@@ -115,18 +118,19 @@ function onceFetch(cfg: HttpConfig, call: CallContext): typeof fetch {
         try {
           text = await res.text();
         } catch (err) {
-          throw translate(err, cfg, origin, path, call.signal, timer.signal);
+          throw translate(err, cfg, url.toString(), call.signal, timer.signal, true);
         }
         if (!res.ok) throw errorFromAnswer(res.status, res.statusText, res.headers, text, ctx);
         if (/html/i.test(type) || /^\s*<(!doctype|html)/i.test(text)) {
           throw new BackendError('not-json', `${origin}${path} answered a web page ("${htmlTitle(text)}"), not the server's JSON: a captive portal or proxy login page may be in the way, or the URL points at something else.`, cfg.backend, origin, res.status);
         }
-        if (/json/i.test(type) || /^\s*[[{]/.test(text)) {
-          try {
-            JSON.parse(text);
-          } catch {
-            throw new BackendError('not-json', `${origin}${path} answered JSON that does not parse (${text.length} bytes, starting "${text.slice(0, 40)}").`, cfg.backend, origin, res.status);
-          }
+        // Every route the backends call answers JSON (event streams are returned above): anything else
+        // (a bare "OK", a text error page) is named here, not left to a bare SyntaxError downstream.
+        try {
+          JSON.parse(text);
+        } catch {
+          const what = /json/i.test(type) || /^\s*[[{]/.test(text) ? 'JSON that does not parse' : `${type.split(';')[0] || 'a body'} that is not JSON`;
+          throw new BackendError('not-json', `${origin}${path} answered ${what} (${text.length} bytes, starting "${text.slice(0, 40)}"); is the URL the server's own?`, cfg.backend, origin, res.status);
         }
         return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
       } finally {
@@ -136,13 +140,26 @@ function onceFetch(cfg: HttpConfig, call: CallContext): typeof fetch {
   };
 }
 
-/** A thrown fetch error as the caller's abort, a timeout, or a connection failure. */
-function translate(err: unknown, cfg: HttpConfig, origin: string, path: string, user: AbortSignal | undefined, timer: AbortSignal): unknown {
+/**
+ * A thrown fetch error as the caller's abort, a timeout, the proxy's or the certificate's failure
+ * (src/core/net/proxyErrors.ts), a connection cut after the server began to answer, or a server that
+ * could not be reached. `answered`: the status line had come (the body was being read).
+ */
+function translate(err: unknown, cfg: HttpConfig, url: string, user: AbortSignal | undefined, timer: AbortSignal, answered: boolean): unknown {
   if (err instanceof BackendError) return err;
+  const u = new URL(url);
+  const origin = u.origin;
+  const path = u.pathname;
   if (user?.aborted) return abortError(user);
   if (timer.aborted) return new BackendError('timeout', `${origin}${path} gave no answer within ${+(cfg.timeoutMs / 1000).toFixed(2)} s.`, cfg.backend, origin);
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  const path_ = explainNetPathFailure(err, url);
+  if (path_) return new BackendError('network', path_.message, cfg.backend, origin);
+  if (answered || /UND_ERR_SOCKET|ECONNRESET|EPIPE|other side closed/i.test(`${why} ${cause?.message ?? ''}`)) {
+    return new BackendError('network', `${origin}${path} closed the connection before its answer was complete (${why}): the server may have stopped or restarted; try again.`, cfg.backend, origin);
+  }
+  if (/bad port/i.test(why)) return new BackendError('network', `AI Lab cannot connect to ${origin}: port ${u.port} is one that fetch refuses to use (a blocked port). Serve the backend on another port.`, cfg.backend, origin);
   return new BackendError('network', `Could not reach ${origin} (${why}). Is the server running and the URL right?`, cfg.backend, origin);
 }
 
@@ -151,15 +168,30 @@ export async function readJson<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** The origin of a backend URL, with a clear error for one that is not http(s). */
-export function originOf(url: string, backend: BackendId, flag = 'the backend URL'): string {
-  let u: URL;
+/**
+ * What is wrong with a backend URL as AI Lab uses it (the server's base, routes appended), or
+ * undefined when it is fine: not a URL (a missing scheme is named), not http(s), credentials in it, a
+ * query or fragment (the routes would land inside them).
+ */
+export function backendUrlProblem(url: string, flag = 'the backend URL'): string | undefined {
+  let u: URL | undefined;
   try {
     u = new URL(url);
   } catch {
-    throw new BackendError('unsupported', `${flag} "${url}" is not a URL (e.g. http://127.0.0.1:8080).`, backend, '');
+    u = undefined;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new BackendError('unsupported', `${flag} must be http:// or https:// (got ${u.protocol}).`, backend, '');
-  if (u.username || u.password) throw new BackendError('unsupported', `${flag} must not hold a user name or password; give the key through the API key setting instead.`, backend, '');
-  return u.origin;
+  const bare = /^[\w.-]+(:\d+)?(\/|$)/.test(url.trim()) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url.trim());
+  if (bare) return `${flag} needs its scheme: http://${url.trim()} (or https://) (got "${url}")`;
+  if (!u) return `${flag} "${url}" is not a URL (e.g. http://127.0.0.1:8080)`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `${flag} must be an http:// or https:// URL (got "${url}")`;
+  if (u.username || u.password) return `${flag} must not hold a user name or password; give the key through the API key setting instead`;
+  if (u.search || u.hash || url.includes('?') || url.includes('#')) return `${flag} must be the server's base address, without a query or fragment (got "${url}"; AI Lab appends the routes, e.g. /info, /v1/models)`;
+  return undefined;
+}
+
+/** The origin of a backend URL, with a clear error for one that is not usable (see backendUrlProblem). */
+export function originOf(url: string, backend: BackendId, flag = 'the backend URL'): string {
+  const problem = backendUrlProblem(url, flag);
+  if (problem) throw new BackendError('unsupported', `${problem}.`, backend, '');
+  return new URL(url).origin;
 }

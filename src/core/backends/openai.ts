@@ -9,7 +9,7 @@ import { estimateTokens } from '../text/tokens';
 import { badReply, normalized, optionsOf, RemoteRunnerBase, textsOf } from './base';
 import { readJson } from './http';
 import { checkPrompt, DEFAULT_PROMPTS, fillPrompt } from './prompts';
-import { BackendError } from './remoteError';
+import { BackendError, serverMessage } from './remoteError';
 import { sseEvents } from './sse';
 import type { PromptTemplate, RemoteBackendOptions } from './types';
 
@@ -123,7 +123,7 @@ export class OpenAiRunner extends RemoteRunnerBase {
     let all = '';
     for await (const ev of sseEvents(res, { backend: 'openai', origin: this.origin, idleMs: this.http.timeoutMs, signal: o.signal })) {
       const e = ev as { error?: unknown; choices?: Array<{ delta?: { content?: string | null } }> };
-      if (e.error) throw new BackendError('server', `${this.origin} stopped the stream: ${typeof e.error === 'string' ? e.error : JSON.stringify(e.error)}`, 'openai', this.origin);
+      if (e.error) throw new BackendError('server', `${this.origin} stopped the stream: ${serverMessage(e) ?? JSON.stringify(e.error)}`, 'openai', this.origin);
       const piece = e.choices?.[0]?.delta?.content;
       if (typeof piece === 'string' && piece) {
         all += piece;

@@ -28,9 +28,11 @@ export function credentialName(backend: BackendId): string {
 /** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  const s = Number(value.trim());
-  if (Number.isFinite(s) && s >= 0) return Math.round(s * 1000);
-  const t = Date.parse(value);
+  const v = value.trim();
+  // RFC 9110 §10.2.3: delta-seconds (digits) or an HTTP-date (which names a weekday or month); anything else is ignored.
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  if (!/[a-z]{3}/i.test(v)) return undefined;
+  const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 

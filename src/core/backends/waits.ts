@@ -61,7 +61,9 @@ export async function retryWaits<T>(attempt: () => Promise<T>, o: WaitPolicy): P
       return await attempt();
     } catch (err) {
       const step = retryDelay(err, rateLimited, o.backoffMs ?? 1_000);
-      if (step === undefined || waited + step > o.maxWaitMs) throw err;
+      // A loading model whose estimate is past the whole budget is not waited on step by step.
+      const asked = err instanceof BackendError && err.kind === 'loading' ? (err.retryAfterMs ?? 0) : 0;
+      if (step === undefined || waited + Math.max(step, asked) > o.maxWaitMs) throw err;
       if ((err as BackendError).kind === 'rate-limit') rateLimited++;
       const why = (err as BackendError).message;
       o.onWait?.({ waitMs: step, waitedMs: waited, message: `${why} — waiting ${Math.ceil(step / 1000)} s, then trying again` });

@@ -31,6 +31,16 @@ export function serviceThreads(env: NodeJS.ProcessEnv = process.env): number | '
   return Number.isInteger(set) && set > 0 ? set : 'auto';
 }
 
+/**
+ * Why AI_LAB_THREADS is not used, when it is set but not a positive integer (it then falls back to
+ * 'auto', which results say: this names the reason); undefined when unset or usable.
+ */
+export function threadsProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env.AI_LAB_THREADS;
+  if (v === undefined || v.trim() === '' || serviceThreads(env) !== 'auto') return undefined;
+  return `AI_LAB_THREADS=${JSON.stringify(v).slice(1, -1)} is not a positive whole number of threads; ONNX Runtime's own pool ("auto") runs instead`;
+}
+
 /** The session options for `device`; `threads` defaults to serviceThreads(). */
 export function sessionOptionsFor(device: 'cpu' | 'cuda', threads: number | 'auto' = serviceThreads()): CpuSessionOptions {
   if (device === 'cuda') return { graphOptimizationLevel: 'all' };

@@ -81,8 +81,13 @@ export async function partBudget(runner: TaskRunner, pipeline: string, model: st
   const specials = o.pairedWith ? counter.specials.pair : counter.specials.single;
   const room = maxTokens - specials - limits.prefixTokens - paired - (counter.source === 'estimate' ? 8 : 0);
   if (room < 8) {
+    const who = model || 'the model';
+    if (!o.pairedWith) {
+      // Nothing is paired with the text: the pipeline's own prompt (a chat template) and special tokens fill the input.
+      throw new InputError(`The ${limits.prefixTokens ? 'prompt around the text and the special tokens need' : 'special tokens need'} about ${maxTokens - room} tokens and ${who} reads ${maxTokens} at once, which leaves no room for the text; use a model (or server setting) with a longer input.`);
+    }
     const what = pipeline === 'zero-shot-classification' ? 'The longest label in its hypothesis' : 'The question';
-    throw new InputError(`${what} takes ${paired} of the ${maxTokens} tokens ${model} reads at once, leaving no room for the text; make it shorter.`);
+    throw new InputError(`${what} takes ${paired} of the ${maxTokens} tokens ${who} reads at once, leaving no room for the text; make it shorter.`);
   }
   return { tokens: Math.max(8, Math.min(Math.floor(configured), room)), counter };
 }
