@@ -12,7 +12,7 @@ import { formatAnswers } from '../core/qa/format';
 import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
 import { InputError } from '../core/text/chunks';
-import { oneOf, parseFlags, readStdinBytes, UsageError } from './args';
+import { oneOf, parseFlags, readStdinBytes, UsageError, type Parsed } from './args';
 import { CLI_SERVICE, cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
 import { remoteDefaultModel } from '../core/backends/remoteModels';
 import { LAB_TASKS } from '../core/nlp/tasks';
@@ -121,29 +121,7 @@ export async function askCommand(argv: string[]): Promise<number> {
   encodingFlag(a);
 
   // A PDF's pages make answers say their page; a text file or stdin is one page without a number.
-  let text: string;
-  let doc: DocumentText | undefined;
-  const pdfOnly = ['--pages', '--password'].filter((f) => a.flags.has(f));
-  const pdf = source !== '-' && (exists(source), isPdfFile(source));
-  if (pdfOnly.length && !pdf) throw new UsageError(`${pdfOnly.join(' and ')} ${pdfOnly.length > 1 ? 'apply' : 'applies'} to PDFs; ${source === '-' ? 'stdin' : source} is read as text`);
-  if (source === '-') {
-    const bytes = await readStdinBytes();
-    if (!bytes.length) throw new UsageError('no text on stdin');
-    const decoded = decodeInput(bytes, 'stdin', a);
-    text = requireInputText(decoded.text, decoded.bom, 'the text on stdin');
-  } else {
-    if (pdf) {
-      const t = await readPdf(source, a.flags.get('--pages'), a.flags.get('--password'), json);
-      const advice = scanAdvice(t, path.basename(source));
-      // A scan or blank pages: nothing to work on (exit 2, as for empty text), with the advice to OCR it.
-      if (advice) throw new InputError(advice);
-      text = requireVisibleText(t.text, `the text of ${source}`);
-      doc = t;
-    } else {
-      const decoded = decodeInput(readTextFileBytes(source), path.basename(source), a);
-      text = requireInputText(decoded.text, decoded.bom, `the file ${source}`);
-    }
-  }
+  const { text, doc } = await readSource(source, a, json);
 
   const started = performance.now();
   const device = remote ? { device: undefined } : await cliDevice(deviceSetting);
@@ -165,3 +143,29 @@ export async function askCommand(argv: string[]): Promise<number> {
 }
 
 export const PDF_COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { 'pdf-text': pdfTextCommand, ask: askCommand };
+
+/**
+ * The text of SOURCE for a command that reads a document: '-' is stdin, a PDF gives its pages (with
+ * --pages and --password; a scan or blank pages is an InputError with the advice to OCR it), anything
+ * else is a text file (decoded as --encoding says). --pages/--password on a non-PDF is a UsageError.
+ */
+export async function readSource(source: string, a: Parsed, json: boolean): Promise<{ text: string; doc?: DocumentText }> {
+  const pdfOnly = ['--pages', '--password'].filter((f) => a.flags.has(f));
+  const pdf = source !== '-' && (exists(source), isPdfFile(source));
+  if (pdfOnly.length && !pdf) throw new UsageError(`${pdfOnly.join(' and ')} ${pdfOnly.length > 1 ? 'apply' : 'applies'} to PDFs; ${source === '-' ? 'stdin' : source} is read as text`);
+  if (source === '-') {
+    const bytes = await readStdinBytes();
+    if (!bytes.length) throw new UsageError('no text on stdin');
+    const decoded = decodeInput(bytes, 'stdin', a);
+    return { text: requireInputText(decoded.text, decoded.bom, 'the text on stdin') };
+  }
+  if (pdf) {
+    const t = await readPdf(source, a.flags.get('--pages'), a.flags.get('--password'), json);
+    const advice = scanAdvice(t, path.basename(source));
+    // A scan or blank pages: nothing to work on (exit 2, as for empty text), with the advice to OCR it.
+    if (advice) throw new InputError(advice);
+    return { text: requireVisibleText(t.text, `the text of ${source}`), doc: t };
+  }
+  const decoded = decodeInput(readTextFileBytes(source), path.basename(source), a);
+  return { text: requireInputText(decoded.text, decoded.bom, `the file ${source}`) };
+}

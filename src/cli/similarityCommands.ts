@@ -4,18 +4,16 @@ import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
 import { makeRunner } from '../core/lab/makeRunner';
 import { runLabTask, type LabRequest } from '../core/lab/runLabTask';
-import { scanAdvice } from '../core/pdf/extract';
-import type { DocumentText } from '../core/pdf/pageText';
 import { LAB_TASKS } from '../core/nlp/tasks';
 import { formatSimilarity, formatSimilarPassages } from '../core/nlp/similarityFormat';
 import { checkText, InputError } from '../core/text/chunks';
 import { readTextFileBytes } from '../core/text/textFile';
 import { requireVisibleText } from '../core/text/visible';
 import { remoteDefaultModel } from '../core/backends/remoteModels';
-import { oneOf, parseFlags, readStdinBytes, UsageError, wholeNumber, type Parsed } from './args';
+import { oneOf, parseFlags, UsageError, wholeNumber, type Parsed } from './args';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags } from './backendFlags';
 import { CLI_SERVICE, cliDevice, cliHub, decodeInput, encodingFlag, requireInputText } from './context';
-import { exists, isPdfFile, readPdf } from './pdfCommands';
+import { exists, isPdfFile, readSource } from './pdfCommands';
 
 export const SIMILARITY_USAGE = `  similarity "<text A>" "<text B>" [--file-a PATH] [--file-b PATH] [--model ID|FOLDER] [--json]
       Cosine similarity (−1…1) of two texts' sentence vectors, as sentence-transformers computes them
@@ -101,25 +99,10 @@ export async function similarCommand(argv: string[]): Promise<number> {
   const passageTokens = wholeNumber('--passage-tokens', a.flags.get('--passage-tokens'), 8);
   const c = common(a, 'findSimilar');
   const json = a.switches.has('--json');
-  const pdfOnly = ['--pages', '--password'].filter((f) => a.flags.has(f));
-  const pdf = source !== '-' && (exists(source), isPdfFile(source));
-  if (pdfOnly.length && !pdf) throw new UsageError(`${pdfOnly.join(' and ')} ${pdfOnly.length > 1 ? 'apply' : 'applies'} to PDFs; ${source === '-' ? 'stdin' : source} is read as text`);
-  let text: string;
-  let doc: DocumentText | undefined;
-  if (source === '-') {
-    const bytes = await readStdinBytes();
-    if (!bytes.length) throw new UsageError('no text on stdin');
-    const decoded = decodeInput(bytes, 'stdin', a);
-    text = checkText(requireInputText(decoded.text, decoded.bom, 'the text on stdin'), 'the text on stdin');
-  } else if (pdf) {
-    const t = await readPdf(source, a.flags.get('--pages'), a.flags.get('--password'), json);
-    const advice = scanAdvice(t, path.basename(source));
-    if (advice) throw new InputError(advice);
-    text = requireVisibleText(t.text, `the text of ${source}`);
-    doc = t;
-  } else {
-    text = readTextArg(source, a, 'the file');
-  }
+  const read = await readSource(source, a, json);
+  // A file named on the command line that is not a PDF is checked as text (binary, too long), as --file-a is.
+  const text = read.doc ? read.text : checkText(read.text, source === '-' ? 'the text on stdin' : `the file ${source}`);
+  const doc = read.doc;
   const request: LabRequest = { task: 'findSimilar', model: c.model, text, doc, query, what: `the text of ${source === '-' ? 'stdin' : source}`, options: { topK, passageTokens } };
   const { head, output, totalMs } = await run(a, 'findSimilar', request, c);
   if (output.kind !== 'similarPassages') throw new Error(`Find Similar Passages gave a ${output.kind} result`);
