@@ -66,9 +66,17 @@ async function showAnswer(d: NlpDeps, input: Input, output: LabOutput | undefine
     void vscode.window.showInformationMessage(`AI Lab: "${a.answer}" — ${a.context}`);
     return undefined;
   }
+  return revealInSource(src, a.start, a.end);
+}
+
+/**
+ * Selects [start, end) (UTF-16 offsets into the text the command read) in the editor it came from,
+ * opening it in the first column and scrolling it into view; returns the range.
+ */
+export async function revealInSource(src: { uri: vscode.Uri; range: vscode.Range }, start: number, end: number): Promise<vscode.Range> {
   const doc = await vscode.workspace.openTextDocument(src.uri);
   const base = doc.offsetAt(src.range.start);
-  const range = new vscode.Range(doc.positionAt(base + a.start), doc.positionAt(base + a.end));
+  const range = new vscode.Range(doc.positionAt(base + start), doc.positionAt(base + end));
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
   editor.selection = new vscode.Selection(range.start, range.end);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

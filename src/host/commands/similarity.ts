@@ -7,7 +7,7 @@ import type { LabOutput } from '../../core/nlp/runner';
 import { batchSizeFor } from '../../core/nlp/tasks';
 import { readConfig } from '../config';
 import { fileName } from '../pdf/pdfTextService';
-import { showPdfInViewer } from './askQuestion';
+import { revealInSource, showPdfInViewer } from './askQuestion';
 import { activeTabPdf, labArgs, readInputOrSay, refuseNothingToWorkOn, runLab, type Input, type LabArgs, type NlpDeps } from './labRun';
 
 /** What a caller (a test, a keybinding) may pass instead of being asked. */
@@ -113,13 +113,7 @@ async function showHit(d: NlpDeps, input: Input, output: LabOutput | undefined, 
     void vscode.window.showInformationMessage(`AI Lab: ${h.text}`);
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument(src.uri);
-  const base = doc.offsetAt(src.range.start);
-  const range = new vscode.Range(doc.positionAt(base + h.start), doc.positionAt(base + h.end));
-  const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-  editor.selection = new vscode.Selection(range.start, range.end);
-  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  return range;
+  return revealInSource(src, h.start, h.end);
 }
 
 async function findSimilar(d: NlpDeps, a: unknown): Promise<LabOutput | undefined> {
