@@ -31,6 +31,7 @@ const common = {
 
 const node = {
   ...common,
+  plugins: [...common.plugins, await transformersPatchesPlugin()],
   platform: 'node',
   format: 'cjs',
   target: 'node20',
@@ -49,23 +50,40 @@ const node = {
   },
 };
 
+/** Compiles a patch list (a TypeScript module of src/core) for use here, at build time. */
+async function loadPatchModule(file) {
+  const compiled = await esbuild.build({ entryPoints: [file], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
+  return import(`data:text/javascript;base64,${Buffer.from(compiled.outputFiles[0].text).toString('base64')}`);
+}
+
+/** Applies exact-text fixes (src/core/sourcePatches.ts) to a library's files as esbuild loads them. */
+function sourcePatchesPlugin(name, filter, patches, library) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, async (args) => {
+        const { applyPatches } = await loadPatchModule('src/core/sourcePatches.ts');
+        const { source, skipped } = applyPatches(await fs.promises.readFile(args.path, 'utf8'), patches);
+        const warnings = skipped.map((patch) => ({ text: `${library} fix left out, its code changed in this version: ${patch}` }));
+        return { contents: source, loader: 'js', warnings };
+      });
+    },
+  };
+}
+
 /**
  * The viewer bundles pdf.js's browser build: its worker code gets the same fixes as the Node worker
  * loads at run time (src/core/pdf/pdfjsPatches.ts, compiled here so there is one list).
  */
 async function pdfjsPatchesPlugin() {
-  const compiled = await esbuild.build({ entryPoints: ['src/core/pdf/pdfjsPatches.ts'], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
-  const { applyPatches, PDFJS_WORKER_PATCHES } = await import(`data:text/javascript;base64,${Buffer.from(compiled.outputFiles[0].text).toString('base64')}`);
-  return {
-    name: 'pdfjs-patches',
-    setup(build) {
-      build.onLoad({ filter: /pdfjs-dist[\\/]build[\\/]pdf\.worker\.mjs$/ }, async (args) => {
-        const { source, skipped } = applyPatches(await fs.promises.readFile(args.path, 'utf8'), PDFJS_WORKER_PATCHES);
-        const warnings = skipped.map((name) => ({ text: `pdf.js fix left out, its code changed in this pdfjs-dist: ${name}` }));
-        return { contents: source, loader: 'js', warnings };
-      });
-    },
-  };
+  const { PDFJS_WORKER_PATCHES } = await loadPatchModule('src/core/pdf/pdfjsPatches.ts');
+  return sourcePatchesPlugin('pdfjs-patches', /pdfjs-dist[\\/]build[\\/]pdf\.worker\.mjs$/, PDFJS_WORKER_PATCHES, 'pdf.js');
+}
+
+/** The inference service bundles transformers.js's Node build with its fixes (src/core/inference/transformersPatches.ts). */
+async function transformersPatchesPlugin() {
+  const { TRANSFORMERS_PATCHES } = await loadPatchModule('src/core/inference/transformersPatches.ts');
+  return sourcePatchesPlugin('transformers-patches', /@huggingface[\\/]transformers[\\/]dist[\\/]transformers\.node\.(mjs|cjs)$/, TRANSFORMERS_PATCHES, 'transformers.js');
 }
 
 const webviewEntries = fs.existsSync('webview-ui')

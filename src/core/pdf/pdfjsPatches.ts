@@ -5,12 +5,10 @@
  * checks that every patch still applies and that extraction gives the same text with and without them.
  */
 import { DECODE_HOOK } from './decodeBudget';
+import type { SourcePatch } from '../sourcePatches';
 
-export interface SourcePatch {
-  name: string;
-  find: string;
-  replace: string;
-}
+export { applyPatches } from '../sourcePatches';
+export type { SourcePatch, PatchResult } from '../sourcePatches';
 
 export const PDFJS_WORKER_PATCHES: readonly SourcePatch[] = [
   {
@@ -53,25 +51,3 @@ export const PDFJS_WORKER_PATCHES: readonly SourcePatch[] = [
     replace: '    let unicode = this.toUnicode.aiLabGuessed ? "\\uFFFD" : this.toUnicode.get(charcode) || charcode;',
   },
 ];
-
-export interface PatchResult {
-  source: string;
-  applied: string[];
-  /** Patches whose text was not found exactly once: left out. */
-  skipped: string[];
-}
-
-export function applyPatches(source: string, patches: readonly SourcePatch[]): PatchResult {
-  const applied: string[] = [];
-  const skipped: string[] = [];
-  for (const p of patches) {
-    const at = source.indexOf(p.find);
-    if (at < 0 || source.indexOf(p.find, at + 1) >= 0) {
-      skipped.push(p.name);
-      continue;
-    }
-    source = source.slice(0, at) + p.replace + source.slice(at + p.find.length);
-    applied.push(p.name);
-  }
-  return { source, applied, skipped };
-}
