@@ -14,6 +14,7 @@ import { CLI_SURFACE, useSurface } from './core/surface/names';
 import { RUN_USAGE, runCommand } from './cli/runCommand';
 import { TRANSLATE_USAGE, translateCommand } from './cli/translateCommand';
 import { SIMILARITY_COMMANDS, SIMILARITY_USAGE } from './cli/similarityCommands';
+import { VALIDATE_USAGE, validateCommand } from './cli/validateCommand';
 
 // Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
 useSurface(CLI_SURFACE);
@@ -33,6 +34,7 @@ ${SIMILARITY_USAGE}
 ${INDEX_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
+${VALIDATE_USAGE}
 
 Options:
   -h, --help     this text
@@ -50,6 +52,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...INDEX_COMMANDS,
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
   translate: translateCommand,
+  validate: validateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -84,6 +87,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ...Object.fromEntries(Object.keys(INDEX_COMMANDS).map((c) => [c, INDEX_USAGE.trimStart()])),
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
   translate: TRANSLATE_USAGE.trimStart(),
+  validate: VALIDATE_USAGE.trimStart(),
 };
 
 /** The command being run, for the "see `ai-lab <command> --help`" line after an argument error. */

@@ -23,6 +23,11 @@ export interface ModelConfig {
   num_labels?: unknown;
 }
 
+/** Whether AI Lab knows `modelType` (config.json's model_type) as an encoder, decoder or encoder-decoder. */
+export function knownModelType(modelType: string): boolean {
+  return ENCODERS.has(modelType) || DECODERS.has(modelType) || SEQ2SEQ.has(modelType);
+}
+
 function family(c: ModelConfig): Family {
   const t = typeof c.model_type === 'string' ? c.model_type : '';
   if (c.is_encoder_decoder === true || SEQ2SEQ.has(t)) return 'seq2seq';

@@ -1,0 +1,81 @@
+/**
+ * The weights of a model folder: safetensors preferred over pickled PyTorch files, every shard of an
+ * index present and matching it, the embedding matrix's rows (from the safetensors header, no weights
+ * loaded) against the vocabulary, and ONNX weights for AI Lab. Shard index format (transformers'
+ * `save_pretrained`): `{"metadata": {"total_size": bytes}, "weight_map": {"<tensor>": "<shard file>"}}`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FindingList } from './findings';
+import { readSafetensorsHeader, SafetensorsError, type SafetensorsTensor } from './safetensors';
+
+/** Tensor names of the input embedding matrix in common architectures (rows = vocabulary size). */
+const EMBEDDING_NAME = /(^|\.)(word_embeddings|embed_tokens|wte|shared|tok_embeddings|embed_in|word_emb)\.weight$/;
+
+export interface WeightFacts {
+  /** Rows of the input embedding matrix, when a safetensors header names one. */
+  embeddingRows?: { rows: number; tensor: string; file: string };
+}
+
+function shardsOf(dir: string, indexFile: string, list: FindingList): string[] | undefined {
+  let index: { weight_map?: Record<string, string>; metadata?: { total_size?: number } };
+  try {
+    index = JSON.parse(fs.readFileSync(path.join(dir, indexFile), 'utf8')) as typeof index;
+  } catch (err) {
+    list.error('weights.index', indexFile, `${indexFile} is not valid JSON (${(err as Error).message.split('\n')[0]}).`, 'transformers reads the shard list from it: the model does not load.', 'Save the model again with save_pretrained, or download the file again.');
+    return undefined;
+  }
+  const map = index.weight_map && typeof index.weight_map === 'object' ? index.weight_map : {};
+  const shards = [...new Set(Object.values(map))].sort();
+  const missing = shards.filter((s) => !fs.existsSync(path.join(dir, s)));
+  if (!shards.length) list.error('weights.index', indexFile, `${indexFile} lists no tensors (its weight_map is empty or missing).`, 'Nothing can be loaded from it.', 'Save the model again with save_pretrained.');
+  else if (missing.length) list.error('weights.shards', indexFile, `${missing.length} of ${shards.length} shards named in ${indexFile} are missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`, 'The model fails to load, or loads with those tensors left at random values.', 'Copy or download the missing shard files into the folder.');
+  else list.ok('weights.shards');
+  return shards.filter((s) => !missing.includes(s));
+}
+
+/**
+ * Checks the weight files of `dir` (`files`: its files, relative with "/"); returns what later checks
+ * need. `architecture` (config.json's first) names the class in the conversion command.
+ */
+export function checkWeights(dir: string, files: string[], list: FindingList, architecture?: string): WeightFacts {
+  const facts: WeightFacts = {};
+  const top = files.filter((f) => !f.includes('/'));
+  const safeIndex = top.find((f) => f === 'model.safetensors.index.json');
+  const binIndex = top.find((f) => f === 'pytorch_model.bin.index.json');
+  const safetensors = safeIndex ? shardsOf(dir, safeIndex, list) ?? [] : top.filter((f) => f.endsWith('.safetensors'));
+  const pickles = binIndex ? shardsOf(dir, binIndex, list) ?? [] : top.filter((f) => /^pytorch_model.*\.bin$/.test(f));
+  const onnx = files.filter((f) => /^onnx\/[^/]+\.onnx$/.test(f) || /^model[^/]*\.onnx$/.test(f));
+
+  if (!safetensors.length && !pickles.length && !onnx.length && !top.some((f) => /\.(h5|msgpack|gguf)$/.test(f))) {
+    list.error('weights.present', '', 'No weights: no model.safetensors, pytorch_model.bin or onnx/model.onnx.', 'A model folder without weights loads nothing (a tokenizer-only folder is not a model).', 'Save the model with save_pretrained into this folder, or copy its weight files here.');
+  } else list.ok('weights.present');
+
+  if (pickles.length && !safetensors.length) {
+    list.warning('weights.format', pickles[0]!, `Weights only as pickled PyTorch files (${pickles.length === 1 ? pickles[0] : `${pickles.length} shards`}).`, 'Loading a pickle can run any code it holds, so the Hub flags such files and careful users refuse them; safetensors loads without running code, and faster.', `Convert: python -c "from transformers import ${architecture ?? 'AutoModel'} as M; M.from_pretrained('${dir}').save_pretrained('${dir}', safe_serialization=True)"${architecture ? '' : ' (AutoModel keeps no head: name the class config.json\'s architectures would)'}, then remove the .bin files.`);
+  } else if (safetensors.length) list.ok('weights.format');
+
+  // Each safetensors file's header: well-formed, not cut short; the index's tensors where it says.
+  const tensors = new Map<string, { t: SafetensorsTensor; file: string }>();
+  for (const file of safetensors) {
+    try {
+      for (const t of readSafetensorsHeader(path.join(dir, file)).tensors) tensors.set(t.name, { t, file });
+    } catch (err) {
+      if (!(err instanceof SafetensorsError)) throw err;
+      list.error('weights.safetensors', file, `${file} ${err.message}.`, 'transformers refuses a damaged safetensors file: the model does not load.', 'Download or save the file again.');
+    }
+  }
+  if (safeIndex && tensors.size) {
+    const map = (JSON.parse(fs.readFileSync(path.join(dir, safeIndex), 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
+    const wrong = Object.entries(map).filter(([name, file]) => tensors.get(name)?.file !== file && safetensors.includes(file));
+    if (wrong.length) list.error('weights.index', safeIndex, `${wrong.length} tensors of ${safeIndex} are not in the shard it names (first: ${wrong[0]![0]} in ${wrong[0]![1]}).`, 'The loader looks for each tensor in the shard the index names: they load missing.', 'Save the model again with save_pretrained (index and shards together).');
+    else list.ok('weights.index');
+  }
+  const emb = [...tensors.values()].find(({ t }) => EMBEDDING_NAME.test(t.name) && t.shape.length === 2);
+  if (emb) facts.embeddingRows = { rows: emb.t.shape[0]!, tensor: emb.t.name, file: emb.file };
+
+  if (!onnx.length) {
+    list.warning('onnx.present', '', 'No ONNX weights (onnx/model.onnx): AI Lab cannot run this folder.', 'AI Lab runs models with ONNX Runtime (transformers.js); PyTorch weights alone do not load in it.', `Export it where AI Lab looks: optimum-cli export onnx --model "${dir}" "${dir}/onnx" (pip install "optimum[onnx]" first if optimum-cli is missing).`);
+  } else list.ok('onnx.present');
+  return facts;
+}
