@@ -146,8 +146,7 @@ export function validateModelFolder(dir: string): FolderReport {
     list.ok('config.present');
     checkConfig(cfg.value, list);
   }
-  const arch = Array.isArray(cfg.value?.architectures) && typeof cfg.value.architectures[0] === 'string' && /^\w+$/.test(cfg.value.architectures[0]) ? cfg.value.architectures[0] : undefined;
-  const weights = checkWeights(abs, files, list, arch);
+  const weights = checkWeights(abs, files, list, cfg.value);
   const tc = readModelJson(abs, 'tokenizer_config.json');
   checkTokenizer(abs, files, cfg.value, tokenizerFacts(abs, tc.value), list, weights.embeddingRows?.rows);
   checkCard(abs, files, list);

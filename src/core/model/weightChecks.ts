@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FindingList } from './findings';
+import { checkOnnx } from './onnxChecks';
 import { readSafetensorsHeader, SafetensorsError, type SafetensorsTensor } from './safetensors';
 
 /** Tensor names of the input embedding matrix in common architectures (rows = vocabulary size). */
@@ -36,9 +37,10 @@ function shardsOf(dir: string, indexFile: string, list: FindingList): string[] |
 
 /**
  * Checks the weight files of `dir` (`files`: its files, relative with "/"); returns what later checks
- * need. `architecture` (config.json's first) names the class in the conversion command.
+ * need. `config` (config.json) names the class in the conversion command and what the ONNX files must give.
  */
-export function checkWeights(dir: string, files: string[], list: FindingList, architecture?: string): WeightFacts {
+export function checkWeights(dir: string, files: string[], list: FindingList, config?: Record<string, unknown>): WeightFacts {
+  const architecture = Array.isArray(config?.architectures) && typeof config.architectures[0] === 'string' && /^\w+$/.test(config.architectures[0]) ? config.architectures[0] : undefined;
   const facts: WeightFacts = {};
   const top = files.filter((f) => !f.includes('/'));
   const safeIndex = top.find((f) => f === 'model.safetensors.index.json');
@@ -77,5 +79,6 @@ export function checkWeights(dir: string, files: string[], list: FindingList, ar
   if (!onnx.length) {
     list.warning('onnx.present', '', 'No ONNX weights (onnx/model.onnx): AI Lab cannot run this folder.', 'AI Lab runs models with ONNX Runtime (transformers.js); PyTorch weights alone do not load in it.', `Export it where AI Lab looks: optimum-cli export onnx --model "${dir}" "${dir}/onnx" (pip install "optimum[onnx]" first if optimum-cli is missing).`);
   } else list.ok('onnx.present');
+  checkOnnx(dir, onnx, config, list);
   return facts;
 }
