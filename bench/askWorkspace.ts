@@ -10,7 +10,8 @@
  * only the embedder relates, e.g. "money back" / "reimbursed"); the unit words asked about also stand
  * without numbers in many other files, so BM25 alone finds them everywhere.
  * Prints the index build rate (passages/s), answer time p50 of both ways, and whether the top answer
- * (text, file, page) is the same and the planted one; merges the figures into bench/results.json
+ * (text, file, page) is the same and the planted one, and where hybrid search ranks the planted
+ * passage (how many passages retrieval would have to read to find it); merges the figures into bench/results.json
  * under "askWorkspace".
  *   npm run build && npx tsc -p tsconfig.test.json && node out/bench/askWorkspace.js [--files 200]
  */
@@ -19,10 +20,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliIndexDir } from '../src/cli/indexCommands';
 import { makeRunner } from '../src/core/lab/makeRunner';
+import { QA_DEFAULTS } from '../src/core/nlp/tasks';
 import { seededRandom } from '../src/core/random';
 import { askWorkspace, type WorkspaceAnswers } from '../src/core/search/askWorkspace';
 import { buildIndex } from '../src/core/search/buildIndex';
-import { SearchableIndex } from '../src/core/search/hybridSearch';
+import { SearchableIndex, searchIndex } from '../src/core/search/hybridSearch';
 import { loadIndex } from '../src/core/search/indexStore';
 import { fixtureModelDirs } from '../test/fixtures/models';
 import { sentenceEmbedderDirs } from '../test/fixtures/models/sentenceEmbedder';
@@ -32,7 +34,7 @@ import { DIST, REPO_ROOT } from '../test/fixtures/paths';
 
 const PAGES = 3;
 
-/** A question, and the sentence that answers it planted in file `file` (0-based) on page `page`. */
+/** A question, and the sentences that answer it (a short paragraph on its subject) planted in file `file` (0-based) on page `page`. */
 interface Planted {
   question: string;
   sentence: string;
@@ -42,10 +44,10 @@ interface Planted {
 }
 
 const PLANTED: Planted[] = [
-  { question: 'How many days until I get my money back for the automobile?', sentence: 'Reimbursed vehicle purchases arrive within 14 days.', answer: '14 days', file: 37, page: 2 },
-  { question: 'How many dollars does the cheap recipe cost?', sentence: 'An inexpensive soup from our kitchen is 20 dollars.', answer: '20 dollars', file: 88, page: 1 },
-  { question: 'How many minutes before the storm does the weather warning come?', sentence: 'Rain alerts go out 40 minutes ahead of wet conditions.', answer: '40 minutes', file: 142, page: 3 },
-  { question: 'How many hours does it take to purchase a car?', sentence: 'We bought a used vehicle in 3 hours.', answer: '3 hours', file: 191, page: 1 },
+  { question: 'How many days until I get my money back for the automobile?', sentence: 'Reimbursed vehicle purchases arrive within 14 days. Returned cars get a refund in full.', answer: '14 days', file: 37, page: 2 },
+  { question: 'How many dollars does the cheap recipe cost?', sentence: 'An inexpensive soup from our kitchen is 20 dollars. The affordable dish is easy to bake.', answer: '20 dollars', file: 88, page: 1 },
+  { question: 'How many minutes before the storm does the weather warning come?', sentence: 'Rain alerts go out 40 minutes ahead of wet conditions. Rainy skies follow each alert.', answer: '40 minutes', file: 142, page: 3 },
+  { question: 'How many hours does it take to purchase a car?', sentence: 'We bought a used vehicle in 3 hours. The purchased automobile was checked first.', answer: '3 hours', file: 191, page: 1 },
 ];
 
 /** Words the embedder relates (its paraphrase groups), for sentences on the same subjects that answer nothing. */
@@ -57,11 +59,12 @@ const NUMBER_NOISE = (n: number) => `The review took ${[2, 4, 6, 8][n % 4]} week
 function pageText(file: number, page: number): string {
   const rnd = seededRandom(file * 31 + page);
   const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)]!;
-  const topical = `The team talked about the ${pick(TOPIC_WORDS)} and the ${pick(TOPIC_WORDS)} for the ${pick(TOPIC_WORDS)}.`;
+  const topical = `The team talked about the ${pick(TOPIC_WORDS)} and the ${pick(TOPIC_WORDS)} at length.`;
   const parts = [filler(file * 7 + page, 3), topical, pick(UNIT_NOISE), filler(file * 11 + page + 5000, 2)];
   if (rnd() < 0.3) parts.push(NUMBER_NOISE(file + page));
   const here = PLANTED.filter((p) => p.file === file && p.page === page).map((p) => p.sentence);
-  parts.splice(2, 0, ...here);
+  // After the first prose, before the sentence on the topics: the next sentence names no unit.
+  parts.splice(1, 0, ...here);
   return parts.join(' ');
 }
 
@@ -122,6 +125,9 @@ async function main(): Promise<void> {
       const h = topOf(hybrid);
       const a = topOf(all);
       const key = (t: Top) => (t ? `${t.answer}|${t.file}|${t.page}` : 'none');
+      // Where hybrid search ranks the planted passage (1-based, among the first 500): how deep retrieval must read.
+      const ranked = await searchIndex(index, { runner, query: p.question, top: 500 });
+      const at = ranked.findIndex((h) => h.file === fileName(p.file) && index.data.passages[h.passage]!.text.includes(p.answer));
       const expected = { answer: p.answer, file: fileName(p.file), page: p.page };
       const row = {
         question: p.question,
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
         hybrid: { top: h, read: hybrid.read, ms: Math.round(hybridMs) },
         all: { top: a, read: all.read, ms: Math.round(allMs) },
         sameTop: key(h) === key(a),
+        plantedRank: at >= 0 ? at + 1 : null,
         plantedFound: { hybrid: key(h) === key({ ...expected, score: 0 }), all: key(a) === key({ ...expected, score: 0 }) },
       };
       rows.push(row);
@@ -145,6 +152,8 @@ async function main(): Promise<void> {
       hybridP50Ms: Math.round(median(rows.map((r) => r.hybrid.ms))),
       allP50Ms: Math.round(median(rows.map((r) => r.all.ms))),
       sameTop: `${rows.filter((r) => r.sameTop).length}/${rows.length}`,
+      retrieveTop: QA_DEFAULTS.retrieveTop,
+      plantedRanks: rows.map((r) => r.plantedRank),
       plantedFound: { hybrid: `${rows.filter((r) => r.plantedFound.hybrid).length}/${rows.length}`, all: `${rows.filter((r) => r.plantedFound.all).length}/${rows.length}` },
     };
     console.table([summary]);

@@ -66,7 +66,10 @@ export async function askFolders(folders: readonly IndexedFolder[], p: Omit<AskW
   const outs: WorkspaceAnswers[] = [];
   for (const f of folders) outs.push(await askWorkspace({ ...p, index: f.index }));
   const merged = outs
-    .flatMap((o, i) => o.answers.map((a, rank) => ({ a: { ...a, ...(labels[i] ? { folder: labels[i] } : {}) }, root: folders[i]!.root, i, rank })))
+    .flatMap((o, i) => (o.answers as Array<Answer & { file: string }>).map((answer, rank) => {
+      const a: Answer & { file: string; folder?: string } = labels[i] ? { ...answer, folder: labels[i] } : answer;
+      return { a, root: folders[i]!.root, i, rank };
+    }))
     .sort((x, y) => y.a.score - x.a.score || x.i - y.i || x.rank - y.rank)
     .slice(0, Math.max(1, p.topK ?? QA_DEFAULTS.topK));
   const rejected = merged.length ? undefined : outs.map((o) => o.rejected).filter((r) => r !== undefined).sort((x, y) => y!.score - x!.score)[0];
