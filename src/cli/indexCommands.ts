@@ -24,7 +24,9 @@ ${BACKEND_USAGE}
   search <DIR> "<query>" [--top K] [--json] (and index's model flags)
       Passages of DIR's index for the query, best first: BM25 and meaning fused (reciprocal rank fusion).
   ask <DIR> "<question>" [--model ID|FOLDER] [--top-k N] [--retrieve-top N] [--min-score S] [--json]
-      Ask the Workspace: the question's passages from DIR's index, then the reader; answers name file and page.`;
+      Ask the Workspace: the question's passages from DIR's index, then the reader; answers name file and page.
+      --retrieve-top 0 reads every passage of the index (no retrieval). One DIR per command: a folder's index
+      is DIR/.ai-lab; several folders are indexed and asked one by one.`;
 
 const MODEL_VALUES = ['--embed-model', '--device', '--dtype', '--endpoint', ...BACKEND_FLAGS];
 
@@ -140,7 +142,7 @@ export async function askWorkspaceCommand(a: Parsed): Promise<number> {
   const stray = ['--pages', '--password', '--chunk-tokens', '--overlap-tokens', '--encoding'].filter((f) => a.flags.has(f));
   if (stray.length) throw new UsageError(`${stray.join(', ')} ${stray.length > 1 ? 'apply' : 'applies'} to one file, not a folder's index`);
   const topK = wholeNumber('--top-k', a.flags.get('--top-k'), 1);
-  const retrieveTop = wholeNumber('--retrieve-top', a.flags.get('--retrieve-top'), 1);
+  const retrieveTop = wholeNumber('--retrieve-top', a.flags.get('--retrieve-top'), 0);
   const minScore = a.flags.has('--min-score') ? Number(a.flags.get('--min-score')) : undefined;
   if (minScore !== undefined && (!Number.isFinite(minScore) || minScore < 0 || minScore > 1)) throw new UsageError('--min-score is between 0 and 1');
   const index = openIndex(dir, a);

@@ -54,6 +54,15 @@ function section(title: string): void {
   console.log(`\n=== ${title}`);
 }
 
+/** A .code-workspace file (in `root`) of `first` and a new folder "second" beside it; its path. */
+function twoFolderWorkspace(root: string, first: string): string {
+  const second = path.join(root, 'second');
+  fs.mkdirSync(second, { recursive: true });
+  const file = path.join(root, 'two.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: first, name: 'first' }, { path: second, name: 'second' }] }));
+  return file;
+}
+
 async function extensionHostSuite(browser: Browser): Promise<number> {
   section('Phase 1: mocha suite inside the extension host');
   const dirs = makeDirs();
@@ -82,7 +91,9 @@ async function extensionHostSuite(browser: Browser): Promise<number> {
     if (process.env.AI_LAB_E2E_DEBUG) page.on('console', (m) => m.type() === 'error' && console.error(`[browser] ${m.text()}`));
     page.on('pageerror', (e) => process.env.AI_LAB_E2E_DEBUG && console.error(`[browser] ${e.message}`));
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
-    const url = `${cs.url}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    // AI_LAB_E2E_MULTIROOT=1: a .code-workspace of the folder and a second one (the suite's multi-root checks).
+    const opened = process.env.AI_LAB_E2E_MULTIROOT ? `workspace=${encodeURIComponent(twoFolderWorkspace(dirs.root, dirs.workspace))}` : `folder=${encodeURIComponent(dirs.workspace)}`;
+    const url = `${cs.url}/?${opened}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
     const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(124), 480_000))]);
     if (code === 124) console.error('extension-host suite timed out after 480 s');

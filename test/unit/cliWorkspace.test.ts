@@ -63,6 +63,12 @@ describe('CLI: ai-lab index / search / ask DIR', function () {
     const j = await cliAsync(['ask', docs, VOLUNTEER.question, '--model', fixtureModelDirs().qa, '--device', 'cpu', '--json'], env);
     const out = JSON.parse(j.stdout) as { answers: Array<{ answer: string; file: string; page: number }>; retrieval: string };
     assert.deepEqual([out.answers[0]!.answer, out.answers[0]!.file, out.answers[0]!.page, out.retrieval], ['12 hours', 'handbook.pdf', 7, 'hybrid']);
+    // --retrieve-top 0: every passage of the index read, the same best answer.
+    const all = await cliAsync(['ask', docs, VOLUNTEER.question, '--model', fixtureModelDirs().qa, '--device', 'cpu', '--retrieve-top', '0', '--json'], env);
+    assert.equal(all.status, 0, all.stderr);
+    const every = JSON.parse(all.stdout) as typeof out & { read: number; chunks: number };
+    assert.deepEqual([every.answers[0]!.answer, every.answers[0]!.file, every.answers[0]!.page, every.retrieval], ['12 hours', 'handbook.pdf', 7, 'all']);
+    assert.ok(every.read >= every.chunks, `${every.read} read of ${every.chunks}`);
   });
 
   it('ask FILE --embed-model: hybrid retrieval on one PDF', async () => {

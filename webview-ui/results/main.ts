@@ -104,13 +104,15 @@ function renderAnswers(id: string, o: Answers, box: HTMLElement): void {
     const where = a.page === undefined ? 'Show in the editor' : `Show on page ${a.page}`;
     open.title = where;
     open.append(el('span', 'answer-text', a.answer), el('span', 'score', `${(a.score * 100).toFixed(1)} %`));
+    // Ask the Workspace: the file (in its folder, when several folders were asked) before the page.
+    if (a.file) open.append(el('span', 'file-ref', a.folder ? `${a.folder}/${a.file}` : a.file));
     if (a.page !== undefined) open.append(el('span', 'page-ref', a.pageEnd ? `pp. ${a.page}–${a.pageEnd}` : `p. ${a.page}`));
     open.addEventListener('click', () => void channel.notify('openAnswer', { id, index }));
     li.append(open, contextWithMark(a));
     list.append(li);
   });
   box.append(list);
-  const how = o.retrieval === 'bm25' ? `the ${o.read} best-matching of ${o.chunks} passages (BM25)` : o.retrieval === 'flat' ? `all ${o.chunks} passages (no passage matched the question better than the others)` : `all ${o.chunks} passages`;
+  const how = o.retrieval === 'bm25' ? `the ${o.read} best-matching of ${o.chunks} passages (BM25)` : o.retrieval === 'hybrid' ? `the best-matching of ${o.chunks} passages (BM25 and meaning)` : o.retrieval === 'flat' ? `all ${o.chunks} passages (no passage matched the question better than the others)` : `all ${o.chunks} passages`;
   box.append(el('p', 'muted', `Read ${how}.`));
 }
 

@@ -121,6 +121,8 @@ export interface Answer {
   end: number;
   /** The file the answer is in, relative to the indexed folder (Ask the Workspace). */
   file?: string;
+  /** The workspace folder `file` is in, by name: set only when several folders were asked (multi-root). */
+  folder?: string;
   /** 1-based pages (PDF input); the last differs only when the answer runs over a page break. */
   page?: number;
   pageEnd?: number;

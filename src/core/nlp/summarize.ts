@@ -1,10 +1,10 @@
-import { batchLimits, runInBatches } from '../inference/batching';
 import { checkText, chunkText, sentencesWithin } from '../text/chunks';
 import { dropCutCharacter } from '../text/cutCharacter';
 import { hasVisibleText, requireVisibleText } from '../text/visible';
 import { checkModelNewTokens, type NewTokens } from './outputLimit';
+import { embeddingRecipe, embedTexts } from './similarity';
 import { partBudget, type LabOutput, type Progress, type TaskRunner } from './runner';
-import { batchSizeFor, SUMMARY_DEFAULTS, type SummaryPreset } from './tasks';
+import { SUMMARY_DEFAULTS, type SummaryPreset } from './tasks';
 
 export interface SummarizeParams {
   runner: TaskRunner;
@@ -81,26 +81,33 @@ export interface ExtractiveParams {
 }
 
 /**
- * Extractive summary by embedding centrality: each sentence is embedded, sentences closest to the
- * document's centroid are kept, verbatim and in their original order. A sentence longer than the
- * model reads is cut into pieces that fit (each counts as a sentence).
+ * Extractive summary by embedding centrality: each sentence is embedded as sentence-transformers
+ * embeds it (embedTexts: the model's own pooling from its folder, mean / CLS / …; L2 normalisation;
+ * on a remote backend the server's pooled vectors), sentences closest to the document's centroid
+ * are kept, verbatim and in their original order. A sentence longer than the model reads (its
+ * max_seq_length, else the tokenizer's maximum) is cut into pieces that fit, each counting as a
+ * sentence, so no sentence is truncated unseen. Throws what embedTexts throws (a model whose
+ * modules AI Lab cannot reproduce: InputError).
  */
 export async function extractiveSummary(p: ExtractiveParams): Promise<Extract<LabOutput, { kind: 'extractive' }>> {
   const text = checkText(requireVisibleText(p.text, 'the text'));
   // One sentence per input: one longer than the model reads (a Chinese run without punctuation) is cut;
   // a "sentence" of zero-width characters alone would be embedded from special tokens only.
+  const recipe = await embeddingRecipe(p.runner, p.model, p.signal);
   const part = await partBudget(p.runner, 'feature-extraction', p.model, Number.MAX_SAFE_INTEGER, { signal: p.signal });
-  const sentences = sentencesWithin(text, part.tokens, part.counter).filter((s) => hasVisibleText(s.text));
+  // sentence-transformers reads max_seq_length tokens (special ones included), often fewer than the tokenizer allows.
+  const room = recipe.maxTokens !== undefined ? Math.max(8, Math.min(part.tokens, recipe.maxTokens - part.counter.specials.single)) : part.tokens;
+  const sentences = sentencesWithin(text, room, part.counter).filter((s) => hasVisibleText(s.text));
   const k = Math.max(1, Math.min(sentences.length, p.sentences ?? Math.round(sentences.length * (p.ratio ?? SUMMARY_DEFAULTS.extractiveRatio))));
-  const vectors = await runInBatches(
-    sentences,
-    batchLimits(p.runner, 'feature-extraction', batchSizeFor('extractive'), p.batchSize),
-    (s) => s.tokens,
-    async (batch) => {
-      const out = (await p.runner.run('feature-extraction', p.model, [batch.map((s) => s.text), { pooling: 'mean', normalize: true }], { signal: p.signal })) as { data: number[][] };
-      return out.data;
+  const vectors = await embedTexts(
+    p.runner,
+    p.model,
+    sentences.map((s) => s.text),
+    {
+      signal: p.signal,
+      batchSize: p.batchSize,
+      onProgress: (done, total) => p.onProgress?.({ done, total, message: `embedded ${done} of ${total} sentences` }),
     },
-    (done, total) => p.onProgress?.({ done, total, message: `embedded ${done} of ${total} sentences` }),
   );
   const dim = vectors[0]?.length ?? 0;
   const centroid = new Array<number>(dim).fill(0);

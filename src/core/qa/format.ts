@@ -6,8 +6,9 @@ type Answers = Extract<LabOutput, { kind: 'answers' }>;
 /** "p. 7" for PDF answers; nothing for plain text; the file first when the answer names one. */
 export function answerWhere(a: Answer): string {
   const page = a.page === undefined ? '' : pageLabel(a.page, a.pageEnd ?? a.page);
-  // Ask the Workspace: the file first ("guide.pdf, p. 3").
-  return a.file ? (page ? `${a.file}, ${page}` : a.file) : page;
+  // Ask the Workspace: the file first ("guide.pdf, p. 3"), in its folder when there are several ("docs/guide.pdf").
+  const file = a.file && a.folder ? `${a.folder}/${a.file}` : a.file;
+  return file ? (page ? `${file}, ${page}` : file) : page;
 }
 
 /** What a person reads (CLI, clipboard): each answer with score, page and context sentence. */

@@ -20,7 +20,7 @@ export interface AskWorkspaceParams {
   embedRunner?: TaskRunner;
   /** The embedding model as `embedRunner` takes it (see SearchParams.model). */
   embedModel?: string;
-  /** Passages retrieved from the index and read (default: QA_DEFAULTS.retrieveTop). */
+  /** Passages retrieved from the index and read (default: QA_DEFAULTS.retrieveTop); 0 reads every passage of the index (no retrieval). */
   retrieveTop?: number;
   topK?: number;
   minScore?: number;
@@ -43,9 +43,12 @@ export async function askWorkspace(p: AskWorkspaceParams): Promise<WorkspaceAnsw
   if (question.length > 1000) throw new InputError('The question is longer than 1,000 characters; ask something shorter.');
   const data = p.index.data;
   if (!data.passages.length) throw new InputError('The workspace index holds no passages: index a folder with text, Markdown or PDF files first.');
-  const top = p.retrieveTop || QA_DEFAULTS.retrieveTop;
-  p.onProgress?.({ done: 0, total: 1, message: 'searching the index' });
-  const hits = await searchIndex(p.index, { runner: p.embedRunner ?? p.runner, query: question, top, model: p.embedModel, signal: p.signal });
+  const top = p.retrieveTop ?? QA_DEFAULTS.retrieveTop;
+  if (!Number.isInteger(top) || top < 0) throw new InputError(`The passages to read must be a whole number, 0 for all (got ${top}).`);
+  // 0 (or as many as the index holds): every passage is read, in index order; nothing is embedded.
+  const all = top === 0 || top >= data.passages.length;
+  if (!all) p.onProgress?.({ done: 0, total: 1, message: 'searching the index' });
+  const hits = all ? data.passages.map((_, passage) => ({ passage })) : await searchIndex(p.index, { runner: p.embedRunner ?? p.runner, query: question, top, model: p.embedModel, signal: p.signal });
   const part = await partBudget(p.runner, 'question-answering', p.model, QA_DEFAULTS.chunkTokens, { pairedWith: [question], signal: p.signal });
   const passages: ReadPassage[] = [];
   const owner: number[] = [];
@@ -56,7 +59,7 @@ export async function askWorkspace(p: AskWorkspaceParams): Promise<WorkspaceAnsw
       owner.push(h.passage);
     }
   }
-  const found = await readPassages(p, question, passages, ` (best of ${data.passages.length} in the index)`, (k, start, end) => {
+  const found = await readPassages(p, question, passages, all ? '' : ` (best of ${data.passages.length} in the index)`, (k, start, end) => {
     const ps = data.passages[owner[k]!]!;
     if (ps.page === undefined) return undefined;
     if (ps.pageEnd === undefined) return { first: ps.page, last: ps.page };
@@ -66,5 +69,5 @@ export async function askWorkspace(p: AskWorkspaceParams): Promise<WorkspaceAnsw
     return { first: at(start), last: at(Math.max(start, end - 1)) };
   });
   const named = new Map([...found].map(([key, { passage, ...a }]) => (void passage, [key, { ...a, file: data.files[data.passages[owner[passage]!]!.file]!.path }] as const)));
-  return { kind: 'answers', question, ...bestAnswers(named, p), read: passages.length, chunks: data.passages.length, retrieval: 'hybrid' };
+  return { kind: 'answers', question, ...bestAnswers(named, p), read: passages.length, chunks: data.passages.length, retrieval: all ? 'all' : 'hybrid' };
 }

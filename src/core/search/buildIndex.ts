@@ -9,6 +9,7 @@ import type { Progress, TaskRunner } from '../nlp/runner';
 import { partBudget } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { chunkText } from '../text/chunks';
+import { embeddingRecipe } from '../nlp/similarity';
 import { embedTexts } from './embed';
 import { DEFAULT_MAX_FILE_MB, readDocument, type ReadDocument } from './documents';
 import { deleteIndex, loadIndex, writeIndex, type FileRecord, type IndexData, type Passage } from './indexStore';
@@ -73,7 +74,12 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
   const byPath = new Map((old?.files ?? []).map((f) => [f.path, f]));
   const listed = listWorkspaceFiles(p.root, p);
   const maxBytes = p.maxFileBytes ?? DEFAULT_MAX_FILE_MB * 1e6;
-  const part = await partBudget(p.runner, 'feature-extraction', p.model, p.passageTokens ?? PASSAGE_DEFAULTS.tokens, { signal: p.signal });
+  // Passages no longer than the embedder reads (its max_seq_length, special tokens included): a longer
+  // one would be embedded from its first tokens only, and the rest never found by meaning.
+  const recipe = await embeddingRecipe(p.runner, p.model, p.signal);
+  const configured = p.passageTokens ?? PASSAGE_DEFAULTS.tokens;
+  const budget = await partBudget(p.runner, 'feature-extraction', p.model, configured, { signal: p.signal });
+  const part = recipe.maxTokens !== undefined ? { ...budget, tokens: Math.max(8, Math.min(budget.tokens, recipe.maxTokens - budget.counter.specials.single)) } : budget;
   const overlap = Math.min(p.overlapTokens ?? PASSAGE_DEFAULTS.overlap, Math.floor(part.tokens / 2));
 
   const files: FileRecord[] = [];

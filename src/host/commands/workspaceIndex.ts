@@ -12,10 +12,10 @@ import type { LabOutput } from '../../core/nlp/runner';
 import { resolveGuarded } from '../../core/settings/guarded';
 import { looksLikePath, resolveSettingPath } from '../../core/settings/workspacePaths';
 import { LAB_TASKS } from '../../core/nlp/tasks';
-import { askWorkspace } from '../../core/search/askWorkspace';
 import { buildIndex, type BuildResult } from '../../core/search/buildIndex';
 import { DEFAULT_MAX_FILE_MB } from '../../core/search/documents';
-import { SearchableIndex, searchIndex, type SearchHit } from '../../core/search/hybridSearch';
+import { askFolders, searchFolders, type FolderHit, type IndexedFolder } from '../../core/search/folders';
+import { SearchableIndex } from '../../core/search/hybridSearch';
 import { deleteIndex, loadIndex } from '../../core/search/indexStore';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../../core/search/workspaceFiles';
 import { toAbortSignal } from '../cancellation';
@@ -26,9 +26,13 @@ import { isCancellation } from '../log';
 import { askTitle, showPdfInViewer } from './askQuestion';
 import { runInPanel, type NlpDeps } from './labRun';
 
-/** aiLab.index.* as read now; the embedding model is guarded as the task models are. */
-export function readIndexConfig(): { include: string[]; exclude: string[]; embeddingModel: string; maxFileMB: number; watch: boolean } {
-  const c = vscode.workspace.getConfiguration('aiLab');
+/**
+ * aiLab.index.* as read now; the embedding model is guarded as the task models are. `folder`: the
+ * workspace folder whose settings apply (a multi-root workspace's folders may each set their globs);
+ * the embedding model is the workspace's, one for all folders (their hits are merged).
+ */
+export function readIndexConfig(folder?: vscode.Uri): { include: string[]; exclude: string[]; embeddingModel: string; maxFileMB: number; watch: boolean } {
+  const c = vscode.workspace.getConfiguration('aiLab', folder);
   const list = (key: string, fallback: string[]) => {
     const v = c.get<unknown>(key);
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : fallback;
@@ -41,6 +45,8 @@ export function readIndexConfig(): { include: string[]; exclude: string[]; embed
 
 interface Folder {
   root: string;
+  /** The folder's name in the workspace (WorkspaceFolder.name). */
+  name: string;
   indexDir: string;
 }
 
@@ -62,7 +68,8 @@ export class WorkspaceIndexService implements vscode.Disposable {
   /** One index per local workspace folder, under the extension's workspace storage. */
   folders(): Folder[] {
     if (!this.storage) return [];
-    return localWorkspaceFolders().map((root, i) => ({ root, indexDir: path.join(this.storage!.fsPath, 'search', `${i}-${path.basename(root).replace(/[^\w.-]+/g, '_')}`) }));
+    const named = new Map((vscode.workspace.workspaceFolders ?? []).map((f) => [f.uri.fsPath, f.name]));
+    return localWorkspaceFolders().map((root, i) => ({ root, name: named.get(root) ?? path.basename(root), indexDir: path.join(this.storage!.fsPath, 'search', `${i}-${path.basename(root).replace(/[^\w.-]+/g, '_')}`) }));
   }
 
   /** The embedding model of the workspace's index when one is there and made with the configured model: Ask on one PDF then uses hybrid retrieval. */
@@ -106,6 +113,8 @@ export class WorkspaceIndexService implements vscode.Disposable {
         const { runner, model } = await this.d.inference.runnerFor('extractive', cfg.embeddingModel, (st) => st.stage !== 'resolve' && progress.report({ message: stageMessage(st, cfg.embeddingModel) }));
         const out: BuildResult[] = [];
         for (const f of folders) {
+          // Each folder's own globs (its folder settings), matched relative to its own root, with its own .gitignore files.
+          const fc = readIndexConfig(vscode.Uri.file(f.root));
           out.push(
             await buildIndex({
               root: f.root,
@@ -113,11 +122,11 @@ export class WorkspaceIndexService implements vscode.Disposable {
               runner,
               model,
               recordAs: cfg.embeddingModel,
-              include: cfg.include,
-              exclude: cfg.exclude,
-              maxFileBytes: cfg.maxFileMB * 1e6,
+              include: fc.include,
+              exclude: fc.exclude,
+              maxFileBytes: fc.maxFileMB * 1e6,
               signal,
-              onProgress: (p) => progress.report({ message: `${path.basename(f.root)}: ${p.message}` }),
+              onProgress: (p) => progress.report({ message: `${folders.length > 1 ? `${f.name}: ` : ''}${p.message}` }),
             }),
           );
         }
@@ -128,9 +137,10 @@ export class WorkspaceIndexService implements vscode.Disposable {
     this.running = work;
     try {
       const results = await work;
-      for (const r of results) {
-        for (const s of r.skipped) this.d.log.info(`Index Workspace: skipped ${s.path}: ${s.note}`);
-        if (r.rebuilt) this.d.log.info(`Index Workspace: rebuilt (${r.rebuilt})`);
+      for (const [i, r] of results.entries()) {
+        const where = folders.length > 1 ? `${folders[i]!.name}/` : '';
+        for (const s of r.skipped) this.d.log.info(`Index Workspace: skipped ${where}${s.path}: ${s.note}`);
+        if (r.rebuilt) this.d.log.info(`Index Workspace: ${where ? `${folders[i]!.name} ` : ''}rebuilt (${r.rebuilt})`);
       }
       if (!quiet) {
         const files = results.reduce((n, r) => n + r.files, 0);
@@ -181,15 +191,21 @@ export class WorkspaceIndexService implements vscode.Disposable {
     return had;
   }
 
-  /** The `top` best passages across the folders' indexes (each folder's hits, merged by fused score). */
-  async search(query: string, top = 20, signal?: AbortSignal): Promise<Array<SearchHit & { root: string }>> {
+  /** The folders whose index is there and made with `model`, with their indexes. */
+  indexed(model: string): IndexedFolder[] {
+    return this.folders().flatMap((f) => {
+      const index = this.loaded(f, model);
+      return index ? [{ root: f.root, name: f.name, index }] : [];
+    });
+  }
+
+  /** The `top` best passages across the folders' indexes (folders.ts: merged by fused score, each naming its folder when there are several). */
+  async search(query: string, top = 20, signal?: AbortSignal): Promise<FolderHit[]> {
     const cfg = readIndexConfig();
-    const folders = this.folders().map((f) => ({ f, index: this.loaded(f, cfg.embeddingModel) })).filter((x) => x.index);
+    const folders = this.indexed(cfg.embeddingModel);
     if (!folders.length) throw new NoIndexError();
     const { runner, model } = await this.d.inference.runnerFor('extractive', cfg.embeddingModel, () => undefined);
-    const all: Array<SearchHit & { root: string }> = [];
-    for (const { f, index } of folders) for (const h of await searchIndex(index!, { runner, query, top, model, signal })) all.push({ ...h, root: f.root });
-    return all.sort((a, b) => b.score - a.score).slice(0, top);
+    return searchFolders(folders, { runner, query, top, model, signal });
   }
 
   dispose(): void {
@@ -219,6 +235,7 @@ export async function openAt(d: NlpDeps, file: vscode.Uri, at: { start: number; 
   return range;
 }
 
+/** The file of a hit or answer: its folder's root joined with its /-separated path (two folders may hold the same path). */
 const hitUri = (h: { root: string; file: string }) => vscode.Uri.file(path.join(h.root, ...h.file.split('/')));
 
 export function createWorkspaceIndexCommands(d: NlpDeps, s: WorkspaceIndexService): Record<string, (args?: unknown) => unknown> {
@@ -247,7 +264,7 @@ export function createWorkspaceIndexCommands(d: NlpDeps, s: WorkspaceIndexServic
       const question = args.question ?? (await vscode.window.showInputBox({ title: 'AI Lab: Ask the Workspace', prompt: 'A question about the documents of this workspace', ignoreFocusOut: true }));
       if (!question?.trim()) return undefined;
       const cfg = readIndexConfig();
-      const folders = s.folders().map((f) => ({ f, index: s.loaded(f, cfg.embeddingModel) })).filter((x) => x.index);
+      const folders = s.indexed(cfg.embeddingModel);
       if (!folders.length) {
         const choice = await vscode.window.showWarningMessage(new NoIndexError().message, 'Index Workspace');
         if (choice) await vscode.commands.executeCommand('aiLab.indexWorkspace');
@@ -260,18 +277,16 @@ export function createWorkspaceIndexCommands(d: NlpDeps, s: WorkspaceIndexServic
         d,
         'qa',
         nlp.models.qa,
-        { text: question, what: 'the question', title: askTitle(question.trim()), where: `workspace index (${folders.reduce((n, x) => n + x.index!.data.files.length, 0)} files)` },
+        { text: question, what: 'the question', title: askTitle(question.trim()), where: `workspace index (${folders.reduce((n, x) => n + x.index.data.files.length, 0)} files)` },
         async (onStage, signal, onProgress) => {
           const { runner, model } = await d.inference.runnerFor('qa', nlp.models.qa, onStage);
           // The question is embedded where the index was (the backend set for extractive summaries).
           const embedder = await d.inference.runnerFor('extractive', cfg.embeddingModel, onStage);
-          const outs: Array<Awaited<ReturnType<typeof askWorkspace>>> = [];
-          for (const { index } of folders) outs.push(await askWorkspace({ runner, model, question, index: index!, embedRunner: embedder.runner, embedModel: embedder.model, topK: nlp.qa.topK, minScore: nlp.qa.minScore, retrieveTop: nlp.qa.retrieveTop || undefined, signal, onProgress }));
-          // Several folders: their answers merged by score (each names its file; its folder is kept for opening).
-          const merged = outs.flatMap((o, i) => o.answers.map((x) => ({ x, root: folders[i]!.f.root }))).sort((p, q) => q.x.score - p.x.score).slice(0, Math.max(1, nlp.qa.topK));
-          roots = merged.map((m) => m.root);
-          const first = outs[0]!;
-          return { ...first, answers: merged.map((m) => m.x), read: outs.reduce((n, o) => n + o.read, 0), chunks: outs.reduce((n, o) => n + o.chunks, 0) } as LabOutput;
+          // Several folders: their answers merged by score, each naming its file and folder; its root is kept for opening.
+          // aiLab.qa.retrieveTop 0 reads every passage, as it does on one document.
+          const asked = await askFolders(folders, { runner, model, question, embedRunner: embedder.runner, embedModel: embedder.model, topK: nlp.qa.topK, minScore: nlp.qa.minScore, retrieveTop: nlp.qa.retrieveTop, signal, onProgress });
+          roots = asked.roots;
+          return asked.output as LabOutput;
         },
         (id) => (entry = id),
       );
@@ -288,7 +303,7 @@ export function createWorkspaceIndexCommands(d: NlpDeps, s: WorkspaceIndexServic
 
 /** The quick pick: hits as the query is typed (after a pause), each with its file, line or page and preview. */
 async function pickHit(d: NlpDeps, s: WorkspaceIndexService): Promise<unknown> {
-  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { hit?: SearchHit & { root: string } }>();
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { hit?: FolderHit }>();
   qp.title = 'AI Lab: Search Workspace by Meaning';
   qp.placeholder = 'Describe what you are looking for';
   qp.matchOnDescription = false;
@@ -311,7 +326,7 @@ async function pickHit(d: NlpDeps, s: WorkspaceIndexService): Promise<unknown> {
         const hits = await s.search(v, 20, ac.signal);
         if (mine !== seq) return;
         // alwaysShow: the quick pick must not filter the hits by its own fuzzy match on the query.
-        qp.items = hits.map((h) => ({ label: h.preview, description: `${h.file} · ${h.page !== undefined ? `p. ${h.page}` : `line ${h.line}`}`, alwaysShow: true, hit: h }));
+        qp.items = hits.map((h) => ({ label: h.preview, description: `${h.folder ? `${h.folder}/` : ''}${h.file} · ${h.page !== undefined ? `p. ${h.page}` : `line ${h.line}`}`, alwaysShow: true, hit: h }));
       } catch (err) {
         if (mine !== seq || isCancellation(err) || (err as Error).name === 'AbortError') return;
         qp.items = [{ label: (err as Error).message, alwaysShow: true }];
@@ -320,7 +335,7 @@ async function pickHit(d: NlpDeps, s: WorkspaceIndexService): Promise<unknown> {
       }
     }, 300);
   });
-  const picked = await new Promise<(SearchHit & { root: string }) | undefined>((resolve) => {
+  const picked = await new Promise<FolderHit | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]?.hit));
     qp.onDidHide(() => resolve(undefined));
     qp.show();
