@@ -136,6 +136,9 @@ async function main(): Promise<void> {
         all: { top: a, read: all.read, ms: Math.round(allMs) },
         sameTop: key(h) === key(a),
         plantedRank: at >= 0 ? at + 1 : null,
+        // …and in each retriever alone (null: not in its first 500 / not holding the passage).
+        plantedDenseRank: at >= 0 ? ranked[at]!.dense?.rank ?? null : null,
+        plantedBm25Rank: at >= 0 ? ranked[at]!.bm25?.rank ?? null : null,
         plantedFound: { hybrid: key(h) === key({ ...expected, score: 0 }), all: key(a) === key({ ...expected, score: 0 }) },
       };
       rows.push(row);
@@ -154,6 +157,8 @@ async function main(): Promise<void> {
       sameTop: `${rows.filter((r) => r.sameTop).length}/${rows.length}`,
       retrieveTop: QA_DEFAULTS.retrieveTop,
       plantedRanks: rows.map((r) => r.plantedRank),
+      plantedDenseRanks: rows.map((r) => r.plantedDenseRank),
+      plantedBm25Ranks: rows.map((r) => r.plantedBm25Rank),
       plantedFound: { hybrid: `${rows.filter((r) => r.plantedFound.hybrid).length}/${rows.length}`, all: `${rows.filter((r) => r.plantedFound.all).length}/${rows.length}` },
     };
     console.table([summary]);

@@ -63,8 +63,8 @@ function twoFolderWorkspace(root: string, first: string): string {
   return file;
 }
 
-async function extensionHostSuite(browser: Browser): Promise<number> {
-  section('Phase 1: mocha suite inside the extension host');
+async function extensionHostSuite(browser: Browser, o: { multiRoot?: boolean } = {}): Promise<number> {
+  section(o.multiRoot ? 'Phase 1, multi-root: the suite\'s multi-root checks in a window of two folders' : 'Phase 1: mocha suite inside the extension host');
   const dirs = makeDirs();
   writeUserSettings(dirs.userData, baseSettings);
   const cs = await startCodeServer(CODE_SERVER, dirs);
@@ -92,7 +92,7 @@ async function extensionHostSuite(browser: Browser): Promise<number> {
     page.on('pageerror', (e) => process.env.AI_LAB_E2E_DEBUG && console.error(`[browser] ${e.message}`));
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     // AI_LAB_E2E_MULTIROOT=1: a .code-workspace of the folder and a second one (the suite's multi-root checks).
-    const opened = process.env.AI_LAB_E2E_MULTIROOT ? `workspace=${encodeURIComponent(twoFolderWorkspace(dirs.root, dirs.workspace))}` : `folder=${encodeURIComponent(dirs.workspace)}`;
+    const opened = o.multiRoot || process.env.AI_LAB_E2E_MULTIROOT ? `workspace=${encodeURIComponent(twoFolderWorkspace(dirs.root, dirs.workspace))}` : `folder=${encodeURIComponent(dirs.workspace)}`;
     const url = `${cs.url}/?${opened}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url);
     const code = await Promise.race([exited, new Promise<number>((r) => setTimeout(() => r(124), 480_000))]);
@@ -214,6 +214,19 @@ async function main(): Promise<number> {
       const code = await extensionHostSuite(browser);
       console.log(`extension-host suite exit code: ${code}`);
       if (code !== 0) failed++;
+      // The multi-root checks need a window of two folders: the suite again, only them (the extension host inherits the grep).
+      const grep = process.env.AI_LAB_E2E_GREP;
+      if (!grep || /multi-root/.test(grep)) {
+        process.env.AI_LAB_E2E_GREP = 'multi-root';
+        try {
+          const multi = await extensionHostSuite(browser, { multiRoot: true });
+          console.log(`extension-host suite (multi-root) exit code: ${multi}`);
+          if (multi !== 0) failed++;
+        } finally {
+          if (grep === undefined) delete process.env.AI_LAB_E2E_GREP;
+          else process.env.AI_LAB_E2E_GREP = grep;
+        }
+      }
     }
     if (!only || only === '2') {
       failed += await uiChecks(browser, vsix);

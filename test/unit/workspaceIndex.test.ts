@@ -15,7 +15,7 @@ import { extractPdf } from '../../src/core/pdf/extract';
 import { askQuestion } from '../../src/core/qa/ask';
 import { askWorkspace } from '../../src/core/search/askWorkspace';
 import { buildIndex } from '../../src/core/search/buildIndex';
-import { fuseRankings, reciprocalRankFusion } from '../../src/core/search/fuse';
+import { fuseRankings, reciprocalRankFusion, topKeepingEachBest } from '../../src/core/search/fuse';
 import { SearchableIndex, searchIndex } from '../../src/core/search/hybridSearch';
 import { deleteIndex, INDEX_FORMAT, indexFolder, loadIndex, writeIndex, type IndexData } from '../../src/core/search/indexStore';
 import { normalize, topK } from '../../src/core/search/vectors';
@@ -80,6 +80,25 @@ describe('workspace index: reciprocal rank fusion and exact search', () => {
     assert.deepEqual(reciprocalRankFusion([[7, 8]], 0).map((x) => x.score), [1, 1 / 2]);
     // BM25 passages scoring 0 are not a ranking.
     assert.deepEqual(fuseRankings([0, 1], [1, 0], [0, 2], 10).map((x) => [x.id, ...x.ranks]), [[1, 2, 1], [0, 1, 0]]);
+  });
+
+  it('the top keeps each ranking\'s own best: a paraphrase only the embedder ranks first is not crowded out by passages middling in both', () => {
+    // Passages 0…99: dense ranks 100 first (a paraphrase: BM25 does not hold it), then 0…98; BM25 ranks 0…98 in reverse.
+    const dense = [100, ...Array.from({ length: 99 }, (_, i) => i)];
+    const bm25Order = Array.from({ length: 99 }, (_, i) => 98 - i);
+    const scores = Array.from({ length: 101 }, (_, i) => (i < 99 ? 1 + i / 100 : 0));
+    const fused = fuseRankings(dense, bm25Order, scores, 101);
+    assert.ok(fused.findIndex((f) => f.id === 100) >= 8, 'RRF alone ranks the dense #1 below the first 8 here');
+    for (const top of [2, 3, 8, 10]) {
+      const kept = topKeepingEachBest(fused, top);
+      assert.equal(kept.length, top);
+      assert.ok(kept.some((f) => f.id === 100), `top ${top} keeps the dense #1`);
+      assert.ok(kept.some((f) => f.id === 98), `top ${top} keeps the BM25 #1`);
+      // In fused order, and otherwise RRF's own best.
+      assert.deepEqual(kept.map((f) => f.id), fused.filter((f) => kept.includes(f)).map((f) => f.id));
+    }
+    assert.deepEqual(topKeepingEachBest(fused, 1).map((f) => f.id), [fused[0]!.id]);
+    assert.deepEqual(topKeepingEachBest([], 8), []);
   });
 
   it('topK equals a full sort by dot product on 2,000 random unit vectors', () => {

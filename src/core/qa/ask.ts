@@ -4,7 +4,7 @@ import { partBudget, type Answer, type LabOutput, type Progress, type TaskRunner
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { checkText, chunkText, InputError, type Chunk } from '../text/chunks';
 import { embedTexts } from '../search/embed';
-import { fuseRankings } from '../search/fuse';
+import { fuseRankings, topKeepingEachBest } from '../search/fuse';
 import { requireVisibleText } from '../text/visible';
 import { batchSizeFor, QA_DEFAULTS } from '../nlp/tasks';
 import { Bm25Index, selectChunks } from './bm25';
@@ -96,12 +96,12 @@ export async function askQuestion(p: AskParams): Promise<Extract<LabOutput, { ki
   return { kind: 'answers', question, ...bestAnswers(answers, p), read: chosen.length, chunks: chunks.length, retrieval };
 }
 
-/** The chunks to read by RRF over BM25's and the embedder's rankings: the best `top`. */
+/** The chunks to read by RRF over BM25's and the embedder's rankings: the best `top`, each ranking's own best among them. */
 async function hybridChoice(p: AskParams, embedModel: string, question: string, texts: string[], index: Bm25Index, top: number): Promise<number[]> {
   const [q, ...vectors] = await embedTexts(p.runner, embedModel, [question, ...texts], { signal: p.signal, onProgress: (done, total) => p.onProgress?.({ done, total, message: `embedded ${done} of ${total} passages` }) });
   const dense = vectors.map((v, i) => ({ i, s: v.reduce((acc, x, j) => acc + x * q![j]!, 0) })).sort((a, b) => b.s - a.s || a.i - b.i).map((d) => d.i);
   const lexical = index.rank(question);
-  return fuseRankings(dense, lexical.order, lexical.scores, texts.length).slice(0, top).map((f) => f.id);
+  return topKeepingEachBest(fuseRankings(dense, lexical.order, lexical.scores, texts.length), top).map((f) => f.id);
 }
 
 /** What the reader needs besides the passages (AskParams' reading options). */

@@ -41,3 +41,24 @@ export function fuseRankings(dense: number[], bm25Order: number[], bm25Scores: n
   const lexical = bm25Order.filter((i) => bm25Scores[i]! > 0).slice(0, depth);
   return reciprocalRankFusion([dense.slice(0, depth), lexical], RRF_K);
 }
+
+/**
+ * The `top` ids to show or read from `fused` (best first, as fuseRankings gives), keeping each
+ * ranking's own best ⌈top/4⌉ (top ≥ 2): RRF alone lets passages that are middling in both rankings
+ * crowd out one that a single ranking puts first (a paraphrase BM25 ranks 400th, the dense #1, came
+ * 25th–33rd in bench/askWorkspace.ts), and hybrid search exists so that exact terms and paraphrases
+ * both find their passage. The rest is filled in fused order; the result stays in fused order.
+ */
+export function topKeepingEachBest(fused: readonly Fused[], top: number): Fused[] {
+  const each = top >= 2 ? Math.ceil(top / 4) : 0;
+  const chosen = new Set<number>();
+  const rankings = fused[0]?.ranks.length ?? 0;
+  for (let r = 0; r < rankings; r++) {
+    for (const f of fused) if (f.ranks[r]! >= 1 && f.ranks[r]! <= each) chosen.add(f.id);
+  }
+  for (const f of fused) {
+    if (chosen.size >= top) break;
+    chosen.add(f.id);
+  }
+  return fused.filter((f) => chosen.has(f.id));
+}

@@ -7,7 +7,7 @@ import type { TaskRunner } from '../nlp/runner';
 import { Bm25Index } from '../qa/bm25';
 import { InputError } from '../text/chunks';
 import { embedTexts } from './embed';
-import { fuseRankings } from './fuse';
+import { fuseRankings, topKeepingEachBest } from './fuse';
 import type { IndexData } from './indexStore';
 import { topK } from './vectors';
 
@@ -59,7 +59,7 @@ export interface SearchParams {
 
 /**
  * The `top` passages for `query`, best first, by RRF over the dense top and the BM25 top (each
- * max(50, 5 × top) deep). The index's own embedding model embeds the query. An empty query is an
+ * max(50, 5 × top) deep), keeping each ranking's own best ⌈top/4⌉ (see topKeepingEachBest). The index's own embedding model embeds the query. An empty query is an
  * InputError; an empty index gives no hits.
  */
 export async function searchIndex(index: SearchableIndex, p: SearchParams): Promise<SearchHit[]> {
@@ -75,7 +75,7 @@ export async function searchIndex(index: SearchableIndex, p: SearchParams): Prom
   const denseScore = new Map(dense.map((h) => [h.index, h.score]));
   const lexical = index.lexical.rank(query);
   const fused = fuseRankings(dense.map((h) => h.index), lexical.order, lexical.scores, depth);
-  return fused.slice(0, top).map((f) => {
+  return topKeepingEachBest(fused, top).map((f) => {
     const ps = data.passages[f.id]!;
     return {
       file: data.files[ps.file]!.path,
