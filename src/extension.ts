@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createCommands, registerCommands } from './host/commands';
+import { createValidateCommands } from './host/commands/validateFolder';
 import { BackendSettings } from './host/backends/backendSettings';
 import { InferenceHost } from './host/inferenceHost';
 import { EnvironmentService } from './host/environmentService';
@@ -81,6 +82,9 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const workspaceIndex = new WorkspaceIndexService(nlpDeps, context.storageUri);
   context.subscriptions.push(workspaceIndex);
   registerCommands(context, createWorkspaceIndexCommands(nlpDeps, workspaceIndex));
+  const validate = createValidateCommands(context.extensionUri, log);
+  context.subscriptions.push(validate.panel);
+  registerCommands(context, validate.commands);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('aiLab')) return;

@@ -10,6 +10,7 @@ import { VAULT } from './uiPdf';
 import { FORECAST_FILE } from './uiSearch';
 import { EMOJI_FILE } from './uiOffsets';
 import { GERMAN_FILE } from './uiTranslate';
+import { writeModelFolder } from './uiValidate';
 import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
 import { SIMILAR_FILE } from './uiSimilar';
@@ -158,6 +159,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'handbook.pdf'), await shortHandbookPdf());
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());
+  writeModelFolder(dirs.workspace);
   fs.writeFileSync(path.join(dirs.workspace, 'council.txt'), 'City council members met for a short session to approve the river cleanup budget. They highlighted that volunteer turnout doubled.');
   await run(CODE_SERVER, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
   const cs = await startCodeServer(CODE_SERVER, dirs);

@@ -7,6 +7,7 @@ import { checkPdfUi } from './uiPdf';
 import { checkTranslateUi } from './uiTranslate';
 import { checkSimilarUi } from './uiSimilar';
 import { checkSearchUi } from './uiSearch';
+import { checkValidateUi } from './uiValidate';
 
 export interface UiOptions extends HubUiOptions {
   results: string;
@@ -216,6 +217,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await checkTranslateUi(page, o, check);
   await checkSimilarUi(page, o, check);
   await checkSearchUi(page, o, check);
+  await checkValidateUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
