@@ -206,3 +206,26 @@ describe('CLI: the workspace index from another folder, and files changed since 
     assert.match(t.stdout, /^1\. weather\.md · line 1 · score [\d.]+ · removed since indexed\n/);
   });
 });
+
+describe('workspace index: symbolic links are named, not silently left out', function () {
+  this.timeout(120_000);
+  it('a linked file the globs take and a linked folder (one back up to its parent too) are skipped with a note; a dangling link and a link to a file the globs do not take are not named', async () => {
+    const root = tree({ 'docs/guide.md': 'Snow and rain are in the forecast.', 'image.png': 'x' });
+    const outside = tree({ 'outside.md': 'A refund for the invoice charge.' });
+    const runner = makeRunner({ device: 'cpu', dtype: 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' }, service: { scriptPath: path.join(DIST, 'inferenceService.js') } });
+    try {
+      fs.symlinkSync(path.join(outside, 'outside.md'), path.join(root, 'linked.md'));
+      fs.symlinkSync(outside, path.join(root, 'shared'));
+      fs.symlinkSync('..', path.join(root, 'docs', 'up'));
+      fs.symlinkSync(path.join(root, 'image.png'), path.join(root, 'picture.png'));
+      fs.symlinkSync('nowhere.md', path.join(root, 'dangling.md'));
+      const r = await buildIndex({ root, indexDir: path.join(root, '.ai-lab'), runner, model: fixtureModelDirs().embed });
+      assert.equal(r.files, 1);
+      assert.deepEqual(r.skipped.map((s) => s.path).sort(), ['docs/up', 'linked.md', 'shared']);
+      assert.ok(r.skipped.every((s) => /^a symbolic link: not followed/.test(s.note)));
+    } finally {
+      runner.dispose();
+      for (const d of [root, outside]) fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

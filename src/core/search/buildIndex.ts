@@ -84,7 +84,8 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
   // The index's own folder is never read, whatever the globs (--include "**/*" would index the index).
   const own = path.relative(p.root, p.indexDir).split(path.sep).join('/');
   const inside = own !== '' && !own.startsWith('../') && own !== '..' && !path.isAbsolute(own);
-  const listed = listWorkspaceFiles(p.root, p).filter((f) => !(inside && (f.path === own || f.path.startsWith(`${own}/`))));
+  const links: string[] = [];
+  const listed = listWorkspaceFiles(p.root, p, (rel) => links.push(rel)).filter((f) => !(inside && (f.path === own || f.path.startsWith(`${own}/`))));
   const maxBytes = p.maxFileBytes ?? DEFAULT_MAX_FILE_MB * 1e6;
   const part = await partBudget(p.runner, 'feature-extraction', p.model, p.passageTokens ?? PASSAGE_DEFAULTS.tokens, { signal: p.signal });
   const overlap = Math.min(p.overlapTokens ?? PASSAGE_DEFAULTS.overlap, Math.floor(part.tokens / 2));
@@ -149,12 +150,13 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
     if (record.skipped) skipped.push({ path: f.path, note: record.skipped });
     files.push(record);
   }
+  const linkNotes = links.map((l) => ({ path: l, note: 'a symbolic link: not followed (index the folder it points to, or copy the file in)' }));
   const listedPaths = new Set(listed.map((f) => f.path));
   const removed = [...byPath.keys()].filter((k) => !listedPaths.has(k)).length;
 
   if (old && !updated && !removed) {
     // Nothing changed (a watcher's event on a file outside the globs): the index on disk is this one.
-    return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, model: recorded, dim: old.manifest.dim, ms: Math.round(performance.now() - started) };
+    return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped: [...skipped, ...linkNotes], model: recorded, dim: old.manifest.dim, ms: Math.round(performance.now() - started) };
   }
   const toEmbed = source.flatMap((s, row) => ('text' in s ? [row] : []));
   const fresh = await embedTexts(
@@ -179,7 +181,7 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
   });
   if (p.signal?.aborted) throw new DOMException('Indexing was cancelled.', 'AbortError');
   writeIndex(p.indexDir, { model: recorded, dim, files, passages, vectors });
-  return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, ...(rebuilt ? { rebuilt } : {}), model: recorded, dim, ms: Math.round(performance.now() - started) };
+  return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped: [...skipped, ...linkNotes], ...(rebuilt ? { rebuilt } : {}), model: recorded, dim, ms: Math.round(performance.now() - started) };
 }
 
 export type { IndexData };

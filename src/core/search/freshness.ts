@@ -36,5 +36,5 @@ export function staleFiles(root: string, index: IndexData, files: Iterable<strin
 export function staleNote(stale: Map<string, Staleness>, reindex: string): string | undefined {
   if (!stale.size) return undefined;
   const list = [...stale].map(([f, s]) => `${f} (${s})`).join(', ');
-  return `${stale.size === 1 ? 'a file' : `${stale.size} files`} changed or removed since the index was made: ${list}; their passages are as they were then. Run ${reindex} to update it.`;
+  return `${stale.size === 1 ? 'a file' : `${stale.size} files`} changed or removed since the index was made: ${list}; ${stale.size === 1 ? 'its passages are' : 'their passages are'} as they were then. Run ${reindex} to update it.`;
 }
