@@ -3,12 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeviceSetting } from '../core/inference/device';
 import type { Dtype } from '../core/inference/modelFiles';
+import { modelFolder } from '../core/inference/modelName';
 import { makeRunner, type LabRunner } from '../core/lab/makeRunner';
 import { LAB_TASKS } from '../core/nlp/tasks';
 import { formatAnswers } from '../core/qa/format';
 import { askWorkspace } from '../core/search/askWorkspace';
 import { buildIndex, type BuildResult } from '../core/search/buildIndex';
 import { DEFAULT_MAX_FILE_MB } from '../core/search/documents';
+import { staleFiles, staleNote, type Staleness } from '../core/search/freshness';
 import { SearchableIndex, searchIndex } from '../core/search/hybridSearch';
 import { deleteIndex, indexFolder, loadIndex, type Manifest } from '../core/search/indexStore';
 import { InputError } from '../core/text/chunks';
@@ -50,6 +52,16 @@ async function runnerFor(a: Parsed, pipeline: string): Promise<{ runner: LabRunn
   return { runner: makeRunner({ backend: remote, device: device ?? 'cpu', dtype, hub: { ...cliHub(a) }, service: CLI_SERVICE }), device };
 }
 
+/**
+ * The embedding model as the index records it: a local folder as its absolute path, so the index
+ * is searched with that folder from any current folder (a relative one would name another folder,
+ * or none, from elsewhere); a Hub id as given.
+ */
+function embedModelArg(a: Parsed): string | undefined {
+  const m = a.flags.get('--embed-model');
+  return m === undefined ? undefined : (modelFolder(m) ?? m);
+}
+
 function readManifest(indexDir: string): Manifest | undefined {
   try {
     return JSON.parse(fs.readFileSync(path.join(indexFolder(indexDir), 'manifest.json'), 'utf8')) as Manifest;
@@ -61,10 +73,16 @@ function readManifest(indexDir: string): Manifest | undefined {
 /** DIR's index for searching: made with --embed-model when given, else with the model it records. */
 function openIndex(dir: string, a: Parsed): SearchableIndex {
   const indexDir = cliIndexDir(dir);
-  const model = a.flags.get('--embed-model') ?? readManifest(indexDir)?.model ?? LAB_TASKS.extractive.defaultModel;
+  const model = embedModelArg(a) ?? readManifest(indexDir)?.model ?? LAB_TASKS.extractive.defaultModel;
   const loaded = loadIndex(indexDir, model);
   if (!loaded.index) throw new InputError(`${dir} has no usable index (${loaded.reason}): run \`ai-lab index ${JSON.stringify(dir)}${a.flags.has('--embed-model') ? ` --embed-model ${model}` : ''}\` first.`);
   return new SearchableIndex(loaded.index);
+}
+
+/** On stderr: hits or answers from files changed or removed since the index was made, and what to run. */
+function warnStale(stale: Map<string, Staleness>, dir: string): void {
+  const note = staleNote(stale, `\`ai-lab index ${JSON.stringify(dir)}\``);
+  if (note) process.stderr.write(`ai-lab: note: ${note}\n`);
 }
 
 function printBuild(r: BuildResult, dir: string): string {
@@ -86,7 +104,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const maxMb = numberIn('--max-file-mb', a.flags.get('--max-file-mb'), 0, 10_000) ?? DEFAULT_MAX_FILE_MB;
-  const model = a.flags.get('--embed-model') ?? LAB_TASKS.extractive.defaultModel;
+  const model = embedModelArg(a) ?? LAB_TASKS.extractive.defaultModel;
   const { runner } = await runnerFor(a, 'feature-extraction');
   const progress = !a.switches.has('--json') && process.stderr.isTTY ? (m: string) => process.stderr.write(`\r\x1b[K${m}`) : undefined;
   try {
@@ -121,13 +139,16 @@ export async function searchCommand(argv: string[]): Promise<number> {
   const { runner } = await runnerFor(a, 'feature-extraction');
   try {
     const started = performance.now();
-    const hits = await searchIndex(index, { runner, query, top });
+    const found = await searchIndex(index, { runner, query, top });
+    const stale = staleFiles(dir, index.data, found.map((h) => h.file));
+    const hits = found.map((h) => (stale.has(h.file) ? { ...h, stale: stale.get(h.file) } : h));
+    warnStale(stale, dir);
     if (a.switches.has('--json')) {
       process.stdout.write(`${JSON.stringify({ dir, query, model: index.data.manifest.model, hits, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
     } else if (!hits.length) process.stdout.write(`Nothing found for "${query}".\n`);
     else {
       const where = (h: (typeof hits)[number]) => (h.page !== undefined ? `p. ${h.page}${h.pageEnd ? `–${h.pageEnd}` : ''}` : `line ${h.line}`);
-      process.stdout.write(`${hits.map((h, i) => `${i + 1}. ${h.file} · ${where(h)} · score ${h.score.toFixed(4)}\n   ${h.preview}`).join('\n')}\n`);
+      process.stdout.write(`${hits.map((h, i) => `${i + 1}. ${h.file} · ${where(h)} · score ${h.score.toFixed(4)}${stale.has(h.file) ? ` · ${stale.get(h.file)} since indexed` : ''}\n   ${h.preview}`).join('\n')}\n`);
     }
     return hits.length ? 0 : 3;
   } finally {
@@ -151,8 +172,10 @@ export async function askWorkspaceCommand(a: Parsed): Promise<number> {
   try {
     const started = performance.now();
     const out = await askWorkspace({ runner, model, question: question ?? '', index, topK, retrieveTop, minScore });
+    const stale = staleFiles(dir, index.data, out.answers.flatMap((x) => (x.file === undefined ? [] : [x.file])));
+    warnStale(stale, dir);
     if (a.switches.has('--json')) {
-      const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, file: x.file, page: x.page ?? null, context: x.context, start: x.start, end: x.end }));
+      const answers = out.answers.map((x) => ({ answer: x.answer, score: x.score, file: x.file, page: x.page ?? null, context: x.context, start: x.start, end: x.end, ...(x.file !== undefined && stale.has(x.file) ? { stale: stale.get(x.file) } : {}) }));
       process.stdout.write(`${JSON.stringify({ question: out.question, dir, model, embedModel: index.data.manifest.model, backend: runner.backend, device: runner.device ?? device, answers, read: out.read, chunks: out.chunks, retrieval: out.retrieval, minScore: out.minScore, rejected: out.rejected ?? null, timings: { totalMs: Math.round(performance.now() - started) } }, null, 2)}\n`);
     } else process.stdout.write(`${formatAnswers(out)}\n`);
     return out.answers.length ? 0 : 3;

@@ -38,7 +38,7 @@ export async function translateCommand(argv: string[]): Promise<number> {
   // Unknown or equal codes are refused before any input is read or model fetched.
   const tgt = parseLanguage(to, '--to');
   const src = from ? parseLanguage(from, '--from') : undefined;
-  if (src && src.iso === tgt.iso) throw new InputError(`--from and --to are both ${src.name} (${src.iso}): nothing to translate.`);
+  if (src && src.iso === tgt.iso && src.nllb === tgt.nllb) throw new InputError(`--from and --to are both ${src.name} (${src.iso}): nothing to translate.`);
   const remote = backendFlags(a, LAB_TASKS.translate.pipeline);
   const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
   const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');

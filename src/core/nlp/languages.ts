@@ -72,9 +72,34 @@ export function closeLanguages(given: string): string[] {
     .map((s) => `${s.iso} (${languageName(s.iso)}), ${NLLB_CODES[s.iso]}`);
 }
 
+/** NLLB (FLORES-200) codes for a language in another script than its usual one. */
+const NLLB_SCRIPTS: Readonly<Record<string, string>> = { 'zh-Hant': 'zho_Hant', 'ar-Latn': 'arb_Latn' };
+
 /**
- * Reads a language as a person gives it: an ISO 639-1 code ("de"), an NLLB code ("deu_Latn"), an
- * English name ("German"), or a region-tagged code ("pt-BR", its language part). `what` names it in
+ * A BCP 47 tag in any of its spellings, through Intl's canonical form: ISO 639-2/3 codes to ISO
+ * 639-1 (deu, ger → de; iw → he), `_` as `-`; `script` only when the tag asks for another script than
+ * the language's usual one (zh-TW and zh-Hant → Hant; pt-BR, de-DE → none). Undefined when not a tag.
+ */
+function languageTag(raw: string): { base: string; script?: string } | undefined {
+  let loc: Intl.Locale;
+  try {
+    loc = new Intl.Locale(Intl.getCanonicalLocales(raw.replace(/_/g, '-'))[0]!);
+  } catch {
+    return undefined;
+  }
+  // A code AI Lab lists as given is kept (tl, which Intl spells fil).
+  const first = raw.split(/[-_]/)[0]!.toLowerCase();
+  const base = NLLB_CODES[first] ? first : loc.language;
+  if (!loc.script && !loc.region) return { base };
+  const script = loc.maximize().script;
+  const usual = new Intl.Locale(base).maximize().script;
+  return script && script !== usual ? { base, script } : { base };
+}
+
+/**
+ * Reads a language as a person gives it: an ISO 639-1 code ("de"), an ISO 639-2/3 code ("deu",
+ * "ger"), an NLLB code ("deu_Latn"), an English name ("German"), or a region- or script-tagged code
+ * ("pt-BR": its language; "zh-TW", "zh-Hant": Traditional Chinese, zho_Hant for NLLB). `what` names it in
  * errors ("--from", "the source language").
  * @throws InputError for a code AI Lab does not know, naming close matches
  */
@@ -86,8 +111,13 @@ export function parseLanguage(given: string, what: string): Language {
     return { iso: iso ?? raw, nllb: raw, name: languageName(raw) };
   }
   const lower = raw.toLowerCase();
-  const base = /^[a-z]{2,3}[-_][a-z0-9]{2,4}$/i.test(raw) ? lower.split(/[-_]/)[0]! : lower;
-  if (NLLB_CODES[base]) return { iso: base, nllb: NLLB_CODES[base], name: languageName(base) };
+  const tag = languageTag(raw);
+  if (tag && NLLB_CODES[tag.base]) {
+    if (!tag.script) return { iso: tag.base, nllb: NLLB_CODES[tag.base], name: languageName(tag.base) };
+    // Another script than the language's usual one (zh-TW, zh-Hant, sr-Latn): NLLB's code for that
+    // script where it has one; else none, so NLLB refuses rather than writing the usual script.
+    return { iso: tag.base, nllb: NLLB_SCRIPTS[`${tag.base}-${tag.script}`], name: languageName(`${tag.base}-${tag.script}`) };
+  }
   const byName = Object.keys(NLLB_CODES).find((iso) => languageName(iso).toLowerCase() === lower);
   if (byName) return { iso: byName, nllb: NLLB_CODES[byName], name: languageName(byName) };
   const close = closeLanguages(raw);

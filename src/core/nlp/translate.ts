@@ -59,7 +59,7 @@ export function languageOptions(family: TranslationFamily, from: Language, to: L
 export function checkTranslation(model: string, from: string, to: string): { from: Language; to: Language; family: TranslationFamily } {
   const src = parseLanguage(from, 'The source language');
   const tgt = parseLanguage(to, 'The target language');
-  if (src.iso === tgt.iso) throw new InputError(`The source and target language are both ${src.name} (${src.iso}): nothing to translate. Pick another target.`);
+  if (src.iso === tgt.iso && src.nllb === tgt.nllb) throw new InputError(`The source and target language are both ${src.name} (${src.iso}): nothing to translate. Pick another target.`);
   const family = translationFamily(model);
   const pair = family === 'marian' ? marianPairOf(model) : undefined;
   if (pair && (pair.from !== src.iso || pair.to !== tgt.iso)) {

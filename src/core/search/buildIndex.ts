@@ -11,7 +11,7 @@ import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { chunkText } from '../text/chunks';
 import { embeddingRecipe } from '../nlp/similarity';
 import { embedTexts } from './embed';
-import { DEFAULT_MAX_FILE_MB, readDocument, type ReadDocument } from './documents';
+import { DEFAULT_MAX_FILE_MB, readDocument, tooLargeNote, type ReadDocument } from './documents';
 import { deleteIndex, loadIndex, writeIndex, type FileRecord, type IndexData, type Passage } from './indexStore';
 import { listWorkspaceFiles, type FileFilter } from './workspaceFiles';
 
@@ -56,10 +56,20 @@ function pageStarts(doc: DocumentText, first: number, last: number): Array<{ pag
   return doc.pages.filter((pg) => pg.page >= first && pg.page <= last).map((pg) => ({ page: pg.page, start: pg.start }));
 }
 
-function lineAt(text: string, offset: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+/**
+ * The 1-based line of an offset in `text`, for offsets asked in increasing order (passages in file
+ * order): counting goes on from the last offset asked, so a file's lines are counted once, not once
+ * per passage (quadratic in a long file). An earlier offset starts again from the top.
+ */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    if (offset < at) [at, line] = [0, 1];
+    for (let i = text.indexOf('\n', at); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    at = offset;
+    return line;
+  };
 }
 
 /**
@@ -72,7 +82,11 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
   const prior = loadIndex(p.indexDir, recorded);
   const old = prior.index;
   const byPath = new Map((old?.files ?? []).map((f) => [f.path, f]));
-  const listed = listWorkspaceFiles(p.root, p);
+  // The index's own folder is never read, whatever the globs (--include "**/*" would index the index).
+  const own = path.relative(p.root, p.indexDir).split(path.sep).join('/');
+  const inside = own !== '' && !own.startsWith('../') && own !== '..' && !path.isAbsolute(own);
+  const links: string[] = [];
+  const listed = listWorkspaceFiles(p.root, p, (rel) => links.push(rel)).filter((f) => !(inside && (f.path === own || f.path.startsWith(`${own}/`))));
   const maxBytes = p.maxFileBytes ?? DEFAULT_MAX_FILE_MB * 1e6;
   // Passages no longer than the embedder reads (its max_seq_length, special tokens included): a longer
   // one would be embedded from its first tokens only, and the rest never found by meaning.
@@ -93,7 +107,15 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
     if (p.signal?.aborted) throw new DOMException('Indexing was cancelled.', 'AbortError');
     const was = byPath.get(f.path);
     const record: FileRecord = { path: f.path, size: f.size, mtimeMs: f.mtimeMs, first: passages.length, count: 0 };
-    if (was && was.size === f.size && was.mtimeMs === f.mtimeMs) {
+    const unchanged = was !== undefined && was.size === f.size && was.mtimeMs === f.mtimeMs;
+    if (unchanged && was.retry === 'size' && f.size > maxBytes) {
+      // Still over the limit: nothing to read (the note names today's limit).
+      kept++;
+      record.skipped = tooLargeNote(f.size, maxBytes);
+      record.retry = 'size';
+    } else if (unchanged && !was.retry && f.size <= maxBytes) {
+      // Unchanged and its skip (if any) is the content's: kept. A raised limit, an unreadable file
+      // (a permission since fixed) or a lowered limit go through readDocument again.
       kept++;
       if (was.skipped) record.skipped = was.skipped;
       for (let k = 0; k < was.count; k++) {
@@ -109,17 +131,21 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.name === 'AbortError' || (e as { kind?: string }).kind === 'cancelled') throw err;
-        read = { skipped: `could not be read: ${e.message}` };
+        read = { skipped: `could not be read: ${e.message}`, retry: 'unreadable' };
       }
-      if ('skipped' in read) record.skipped = read.skipped;
+      if ('skipped' in read) {
+        record.skipped = read.skipped;
+        if (read.retry) record.retry = read.retry;
+      }
       else {
+        const lineAt = lineCounter(read.doc.text);
         for (const c of chunkText(read.doc.text, part.tokens, overlap, part.counter)) {
           const pages = read.paged ? pagesOf(read.doc, c.start, c.end) : undefined;
           passages.push({
             file: files.length,
             start: c.start,
             end: c.end,
-            ...(pages ? { page: pages.first, ...(pages.last !== pages.first ? { pageEnd: pages.last, pageStarts: pageStarts(read.doc, pages.first, pages.last) } : {}) } : { line: lineAt(read.doc.text, c.start) }),
+            ...(pages ? { page: pages.first, ...(pages.last !== pages.first ? { pageEnd: pages.last, pageStarts: pageStarts(read.doc, pages.first, pages.last) } : {}) } : { line: lineAt(c.start) }),
             text: c.text,
           });
           source.push({ text: c.text });
@@ -130,12 +156,13 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
     if (record.skipped) skipped.push({ path: f.path, note: record.skipped });
     files.push(record);
   }
+  const linkNotes = links.map((l) => ({ path: l, note: 'a symbolic link: not followed (index the folder it points to, or copy the file in)' }));
   const listedPaths = new Set(listed.map((f) => f.path));
   const removed = [...byPath.keys()].filter((k) => !listedPaths.has(k)).length;
 
   if (old && !updated && !removed) {
     // Nothing changed (a watcher's event on a file outside the globs): the index on disk is this one.
-    return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, model: recorded, dim: old.manifest.dim, ms: Math.round(performance.now() - started) };
+    return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped: [...skipped, ...linkNotes], model: recorded, dim: old.manifest.dim, ms: Math.round(performance.now() - started) };
   }
   const toEmbed = source.flatMap((s, row) => ('text' in s ? [row] : []));
   const fresh = await embedTexts(
@@ -160,7 +187,7 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
   });
   if (p.signal?.aborted) throw new DOMException('Indexing was cancelled.', 'AbortError');
   writeIndex(p.indexDir, { model: recorded, dim, files, passages, vectors });
-  return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped, ...(rebuilt ? { rebuilt } : {}), model: recorded, dim, ms: Math.round(performance.now() - started) };
+  return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped: [...skipped, ...linkNotes], ...(rebuilt ? { rebuilt } : {}), model: recorded, dim, ms: Math.round(performance.now() - started) };
 }
 
 export type { IndexData };

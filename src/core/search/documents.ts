@@ -14,7 +14,17 @@ export const DEFAULT_MAX_FILE_MB = 20;
 
 const mb = (bytes: number) => `${Number((bytes / 1e6).toFixed(1))} MB`;
 
-export type ReadDocument = { doc: DocumentText; paged: boolean } | { skipped: string };
+/**
+ * The file's text, or why it is left out; `retry` when that depends on a setting or a passing state,
+ * not on the file's content ('size': over the size limit, which may be raised; 'unreadable': a
+ * permission change may fix it), so an update looks at the file again even when it has not changed.
+ */
+export type ReadDocument = { doc: DocumentText; paged: boolean } | { skipped: string; retry?: 'size' | 'unreadable' };
+
+/** The note for a file over the size limit (`maxBytes`). */
+export function tooLargeNote(size: number, maxBytes: number): string {
+  return `larger than ${mb(maxBytes)} (${mb(size)}); ${setting('aiLab.index.maxFileMB')} sets the limit`;
+}
 
 /**
  * The text of `abs` (named `rel` in notes): a PDF's pages through the PDF text code, a text file
@@ -23,7 +33,7 @@ export type ReadDocument = { doc: DocumentText; paged: boolean } | { skipped: st
  * file with no visible text. File system errors (ENOENT when removed meanwhile) are thrown.
  */
 export async function readDocument(abs: string, rel: string, size: number, maxBytes: number, signal?: AbortSignal): Promise<ReadDocument> {
-  if (size > maxBytes) return { skipped: `larger than ${mb(maxBytes)} (${mb(size)}); ${setting('aiLab.index.maxFileMB')} sets the limit` };
+  if (size > maxBytes) return { skipped: tooLargeNote(size, maxBytes), retry: 'size' };
   const name = path.posix.basename(rel);
   if (/\.pdf$/i.test(rel)) {
     try {

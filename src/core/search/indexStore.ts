@@ -1,7 +1,7 @@
 /**
  * The workspace index on disk: one folder, written whole into a temporary folder beside it and
- * renamed into place, its manifest written last. A crash mid-write leaves either the old index or
- * none (and a temporary folder the next write removes), never a mix; a folder whose manifest is
+ * renamed into place, its manifest written last, one writer at a time (index.lock). A crash
+ * mid-write leaves either the old index or none (and a temporary folder the next write removes), never a mix; a folder whose manifest is
  * missing, of another format, another embedding model or dimension, or whose files do not add up
  * (a truncated vectors file) is not used: loadIndex says why, and the caller rebuilds.
  *
@@ -37,6 +37,8 @@ export interface FileRecord {
   count: number;
   /** Why it is not indexed (binary, too large, encrypted or scanned PDF…); count is 0. */
   skipped?: string;
+  /** A skip that depends on the size limit or a passing state, not on the content (see ReadDocument). */
+  retry?: 'size' | 'unreadable';
 }
 
 export interface Passage {
@@ -114,6 +116,57 @@ function removeLeftovers(dir: string): void {
   }
 }
 
+const LOCK = `${FOLDER}.lock`;
+const LOCK_WAIT_MS = 60_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` holding `<dir>/index.lock` (created exclusively, holding this process's id), so two
+ * writers of one index (two `ai-lab index` of a folder at once) take turns instead of removing or
+ * renaming each other's folders mid-write. A lock whose process is gone (a crash) is taken over; one
+ * still held after a minute is an Error naming its process.
+ */
+function withWriteLock<T>(dir: string, fn: () => T): T {
+  const lock = path.join(dir, LOCK);
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder = NaN;
+      let age = 0;
+      try {
+        holder = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        continue; // Released meanwhile.
+      }
+      // A holder gone (a crash), or a file left empty for long (a crash between creating and filling it).
+      if ((Number.isInteger(holder) && holder > 0 && !alive(holder)) || (!Number.isInteger(holder) && age > 10_000)) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > until) throw new Error(`Another process (${Number.isInteger(holder) ? `pid ${holder}` : 'unknown'}) is writing the index in ${dir}; try again when it has finished, or remove ${lock} if it is not running.`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
 /**
  * Writes the index under `dir` as a whole: into `index.tmp-…`, each file flushed to disk, the manifest
  * last; then the old index moved aside, the new one renamed into place and the old removed. Only
@@ -122,6 +175,10 @@ function removeLeftovers(dir: string): void {
 export function writeIndex(dir: string, data: Omit<IndexData, 'manifest'> & { model: string; dim: number }, hooks: { beforeRename?: () => void } = {}): Manifest {
   if (data.vectors.length !== data.passages.length * data.dim) throw new Error(`${data.passages.length} passages need ${data.passages.length * data.dim} vector values, not ${data.vectors.length}`);
   fs.mkdirSync(dir, { recursive: true });
+  return withWriteLock(dir, () => writeLocked(dir, data, hooks));
+}
+
+function writeLocked(dir: string, data: Omit<IndexData, 'manifest'> & { model: string; dim: number }, hooks: { beforeRename?: () => void }): Manifest {
   removeLeftovers(dir);
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   const tmp = path.join(dir, `${FOLDER}.tmp-${tag}`);
@@ -143,8 +200,11 @@ export function writeIndex(dir: string, data: Omit<IndexData, 'manifest'> & { mo
 
 /** Removes the index under `dir` (and what a crashed write left). Returns whether there was one. */
 export function deleteIndex(dir: string): boolean {
-  const had = fs.existsSync(indexFolder(dir));
-  fs.rmSync(indexFolder(dir), { recursive: true, force: true });
-  removeLeftovers(dir);
-  return had;
+  if (!fs.existsSync(dir)) return false;
+  return withWriteLock(dir, () => {
+    const had = fs.existsSync(indexFolder(dir));
+    fs.rmSync(indexFolder(dir), { recursive: true, force: true });
+    removeLeftovers(dir);
+    return had;
+  });
 }

@@ -39,10 +39,11 @@ function folderMatchers(globs: readonly string[]): Minimatch[] {
 
 /**
  * The files under `root` that `filter` keeps, sorted by path. Symbolic links are not followed (a
- * link loop would never end; a link out of the folder is not the folder's). Unreadable folders are
- * left out. Throws when `root` is not a folder.
+ * link loop would never end; a link out of the folder is not the folder's): `onLink` is told those
+ * the globs would take (a linked file they match, a linked folder they do not exclude).
+ * Unreadable folders are left out. Throws when `root` is not a folder.
  */
-export function listWorkspaceFiles(root: string, filter: FileFilter = {}): WorkspaceFile[] {
+export function listWorkspaceFiles(root: string, filter: FileFilter = {}, onLink?: (rel: string) => void): WorkspaceFile[] {
   if (!fs.statSync(root).isDirectory()) throw new Error(`${root} is not a folder`);
   const include = matchers(filter.include?.length ? filter.include : DEFAULT_INCLUDE);
   const exclude = matchers(filter.exclude ?? DEFAULT_EXCLUDE);
@@ -76,6 +77,16 @@ export function listWorkspaceFiles(root: string, filter: FileFilter = {}): Works
         } catch {
           // Removed while listed: not there.
         }
+      } else if (e.isSymbolicLink() && onLink) {
+        // A link the globs would take is told, so its file or folder is not missing without a word.
+        let folder: boolean | undefined;
+        try {
+          folder = fs.statSync(path.join(dir, e.name)).isDirectory();
+        } catch {
+          folder = undefined; // A dangling link or a loop: nothing to read there.
+        }
+        if (folder === true && !excludeFolder.some((m) => m.match(p)) && !exclude.some((m) => m.match(p)) && !ignored(p, true)) onLink(p);
+        if (folder === false && include.some((m) => m.match(p)) && !exclude.some((m) => m.match(p)) && !ignored(p, false)) onLink(p);
       }
     }
   };
