@@ -86,7 +86,7 @@ function warnStale(stale: Map<string, Staleness>, dir: string): void {
 }
 
 function printBuild(r: BuildResult, dir: string): string {
-  const lines = [`indexed ${r.files} file${r.files === 1 ? '' : 's'} of ${dir}: ${r.passages} passages (${r.updated} read, ${r.kept} unchanged, ${r.removed} removed) with ${r.model} in ${(r.ms / 1000).toFixed(1)} s`];
+  const lines = [`indexed ${r.files} file${r.files === 1 ? '' : 's'} of ${dir}: ${r.passages} passage${r.passages === 1 ? "" : "s"} (${r.updated} read, ${r.kept} unchanged, ${r.removed} removed) with ${r.model} in ${(r.ms / 1000).toFixed(1)} s`];
   if (r.rebuilt) lines.push(`rebuilt: ${r.rebuilt}`);
   for (const s of r.skipped) lines.push(`skipped ${s.path}: ${s.note}`);
   return lines.join('\n');

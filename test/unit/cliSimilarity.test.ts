@@ -78,6 +78,30 @@ describe('CLI: ai-lab similarity / similar', function () {
     assert.match(p.stdout, /^1\. 0\.\d{4} · p\. 2 · \[\d+, \d+\)\n {3}“It is raining today\./);
   });
 
+  it('texts the model cannot read (every token unknown) are refused, not scored 1.0; a damaged pooling config is refused, not read as mean', async () => {
+    const m = sentenceEmbedderDirs().mean;
+    for (const args of [['similarity', 'car', '😀 😀', '--model', m], ['similarity', '你好', 'a', '--model', m]]) {
+      const r = await cliAsync(args, env());
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /cannot read the (second|first) text: every token of it is \[UNK\]/);
+    }
+    const file = path.join(dir, 'notes.txt');
+    fs.writeFileSync(file, PARAGRAPHS.join('\n\n'));
+    const q = await cliAsync(['similar', file, '🙂🙂', '--model', m], env());
+    assert.equal(q.status, 2);
+    assert.match(q.stderr, /cannot read the query/);
+    // A text with one word the vocabulary has is read (the unknown rest does not stop it).
+    const ok = await cliAsync(['similarity', 'car 😀', 'automobile', '--model', m, '--json'], env());
+    assert.equal(ok.status, 0, ok.stderr);
+    const damaged = fs.mkdtempSync(path.join(dir, 'cls-'));
+    fs.cpSync(sentenceEmbedderDirs().cls, damaged, { recursive: true });
+    const pooling = path.join(damaged, '1_Pooling', 'config.json');
+    fs.writeFileSync(pooling, '{"pooling_mode_cls_token": tr');
+    const d = await cliAsync(['similarity', 'car', 'automobile', '--model', damaged], env());
+    assert.equal(d.status, 2, d.stderr);
+    assert.match(d.stderr, /pooling config \(1_Pooling\/config.json\) is not a readable JSON object/);
+  });
+
   it('bad inputs: empty text, a binary file, a classifier, missing arguments → the reason and the exit code', async () => {
     const m = sentenceEmbedderDirs().mean;
     const bin = path.join(dir, 'blob.bin');

@@ -81,6 +81,10 @@ export function readSentenceEmbedder(dir: string, model = path.basename(dir)): S
   }
   const rel = path.join(String(modules[poolingAt]!.path ?? ''), 'config.json');
   const conf = readJsonObject(path.join(dir, rel));
+  if (!conf && fs.existsSync(path.join(dir, rel))) {
+    // A damaged config is not a missing one: mean pooling would give a CLS model's users confident wrong scores.
+    throw new InputError(`${model}'s pooling config (${rel.split(path.sep).join('/')}) is not a readable JSON object: AI Lab cannot tell how the model pools its tokens. Download the model again (or fix the file).`);
+  }
   if (!conf) {
     return { pooling: 'mean', normalize, maxSeqLength, from: 'default', notes: [`${model}'s pooling config (${rel.split(path.sep).join('/')}) is missing: mean pooling is used, sentence-transformers' default.`] };
   }

@@ -8,6 +8,8 @@
  * return pooled vectors: the server applies the model's pooling (TEI and the Hub's sentence-transformers
  * pipeline read the same config) and its own truncation; AI Lab only normalises them.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { batchLimits, runInBatches } from '../inference/batching';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { checkText, chunkText, InputError } from '../text/chunks';
@@ -15,6 +17,7 @@ import { requireVisibleText } from '../text/visible';
 import { ESTIMATED_TOKENS, type TokenCounter } from '../text/tokens';
 import { cosine, poolTokens, readSentenceEmbedder, unitVector } from './pooling';
 import { cutToTokens } from './tokenCut';
+import { unknownTokens } from '../tokenize/inspect';
 import type { EmbeddingRecipe, Progress, SimilarityOutput, SimilarPassagesOutput, TaskRunner } from './runner';
 import { batchSizeFor, SIMILARITY_DEFAULTS } from './tasks';
 
@@ -102,6 +105,18 @@ async function embedPrepared(runner: TaskRunner, model: string, prep: Prepared, 
   return { vectors: raw.map(unitVector), tokens: items.map((i) => i.tokens), truncated: items.map((i) => i.truncated) };
 }
 
+/**
+ * A text whose tokens are all the unknown token gives the same vector as any other such text (two
+ * emoji-only texts score 1.0): refused, where the model's tokenizer is at hand (local models).
+ */
+function requireReadable(prep: Prepared, model: string, text: string, what: string): void {
+  if (!prep.dir || !fs.existsSync(path.join(prep.dir, 'tokenizer.json'))) return;
+  const u = unknownTokens(text, prep.dir);
+  if (u.tokens > 0 && u.unknown === u.tokens) {
+    throw new InputError(`${model} cannot read ${what}: every token of it is ${u.unkToken}, unknown to its vocabulary, so its vector is the same as any other unreadable text's and a score would mean nothing. Use a model whose vocabulary covers these characters (a multilingual or byte-level one).`);
+  }
+}
+
 function cutToRoom(prep: Prepared, text: string, room: number): string {
   return cutToTokens(prep.dir, text, room, prep.counter);
 }
@@ -159,6 +174,8 @@ export async function compareSimilarity(p: CompareParams): Promise<SimilarityOut
   const a = checkText(requireVisibleText(p.a, p.whatA ?? 'the first text'), p.whatA ?? 'the first text');
   const b = checkText(requireVisibleText(p.b, p.whatB ?? 'the second text'), p.whatB ?? 'the second text');
   const prep = await prepare(p.runner, p.model, p.signal);
+  requireReadable(prep, p.model, a, p.whatA ?? 'the first text');
+  requireReadable(prep, p.model, b, p.whatB ?? 'the second text');
   p.onProgress?.({ done: 0, total: 1, message: 'embedding the two texts' });
   const e = await embedPrepared(p.runner, p.model, prep, [a, b], { signal: p.signal });
   const notes = [...prep.recipe.notes];
@@ -202,6 +219,7 @@ export async function findSimilarPassages(p: FindSimilarParams): Promise<Similar
   requireVisibleText(query, 'the query');
   const text = checkText(p.doc.text, 'the document');
   const prep = await prepare(p.runner, p.model, p.signal);
+  requireReadable(prep, p.model, query, 'the query');
   const room = prep.recipe.maxTokens !== undefined ? prep.recipe.maxTokens - prep.specials : Infinity;
   const passageTokens = Math.max(8, Math.min(p.passageTokens ?? SIMILARITY_DEFAULTS.passageTokens, room));
   const chunks = chunkText(text, passageTokens, 0, prep.counter).filter((c) => /[\p{L}\p{N}]/u.test(c.text));

@@ -42,8 +42,9 @@ export function loadTokenizer(dir: string): { tokenizer: Tokenizer; config?: Jso
   return { tokenizer: new Tokenizer(tokenizerJson, tokenizerConfig), config: readJson(path.join(dir, 'config.json')), tokenizerConfig, tokenizerJson };
 }
 
-export function inspectTokenization(text: string, dir: string, model: string): TokenReport {
-  const { tokenizer, config, tokenizerConfig, tokenizerJson } = loadTokenizer(dir);
+/** `text` encoded by the tokenizer of a loaded folder, each piece marked special or unknown. */
+function encodePieces(t: ReturnType<typeof loadTokenizer>, text: string) {
+  const { tokenizer, tokenizerConfig, tokenizerJson } = t;
   const enc = new TokenOffsetMapper(tokenizer, tokenizerJson).encode(text);
   const added = tokenizer.get_added_tokens_decoder();
   const unkToken = typeof tokenizerConfig.unk_token === 'string' ? tokenizerConfig.unk_token : '[UNK]';
@@ -53,6 +54,23 @@ export function inspectTokenization(text: string, dir: string, model: string): T
     // Unigram models keep an unknown piece's own text as its token, with the unknown id.
     return { id, token, special: Boolean(added.get(id)?.special), unknown: token === unkToken || (unkId !== undefined && id === unkId) };
   });
+  return { enc, pieces, unkToken };
+}
+
+/**
+ * Of `text`'s tokens under the tokenizer in `dir` (special tokens left out): how many there are, and
+ * how many are the unknown token ([UNK], <unk>). All unknown: the model cannot read the text.
+ */
+export function unknownTokens(text: string, dir: string): { tokens: number; unknown: number; unkToken: string } {
+  const { pieces, unkToken } = encodePieces(loadTokenizer(dir), text);
+  const plain = pieces.filter((p) => !p.special || p.unknown);
+  return { tokens: plain.length, unknown: plain.filter((p) => p.unknown).length, unkToken };
+}
+
+export function inspectTokenization(text: string, dir: string, model: string): TokenReport {
+  const loaded = loadTokenizer(dir);
+  const { tokenizer, config, tokenizerConfig, tokenizerJson } = loaded;
+  const { enc, pieces, unkToken } = encodePieces(loaded, text);
   const tokens: InspectedToken[] = pieces.map((p, i) => {
     const span = enc.offsets[i];
     return { id: p.id, token: p.token, special: p.special, ...(span ? { start: span.start, end: span.end } : {}) };

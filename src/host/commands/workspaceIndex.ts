@@ -147,7 +147,7 @@ export class WorkspaceIndexService implements vscode.Disposable {
         const passages = results.reduce((n, r) => n + r.passages, 0);
         const skipped = results.reduce((n, r) => n + r.skipped.length, 0);
         void vscode.window
-          .showInformationMessage(`AI Lab: indexed ${files} file${files === 1 ? '' : 's'} (${passages} passages)${skipped ? `; ${skipped} skipped (see the log)` : ''}.`, ...(skipped ? ['Show Log'] : []))
+          .showInformationMessage(`AI Lab: indexed ${files} file${files === 1 ? '' : 's'} (${passages} passage${passages === 1 ? "" : "s"})${skipped ? `; ${skipped} skipped (see the log)` : ''}.`, ...(skipped ? ['Show Log'] : []))
           .then((c) => c && this.d.log.show());
       }
       if (cfg.watch) this.watch();
