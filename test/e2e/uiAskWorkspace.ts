@@ -74,6 +74,9 @@ export async function checkAskWorkspaceUi(page: Page, o: { results: string }, ch
     if (marked !== DEALER_PDF.answer) throw new Error(`the highlight covers "${marked}"`);
     const shown = await viewer.locator('#pageNumber').inputValue();
     if (shown !== String(DEALER_PDF.page)) throw new Error(`the viewer shows page ${shown}`);
+    // One viewer of the file: the click does not open a second one beside the first.
+    const tabs = await page.locator('.tabs-container .tab', { hasText: DEALER_PDF.name }).count();
+    if (tabs !== 1) throw new Error(`${tabs} tabs show ${DEALER_PDF.name} after the click`);
     await page.screenshot({ path: path.join(o.results, 'ask-workspace-pdf.png') });
   });
 }
