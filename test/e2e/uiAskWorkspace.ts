@@ -21,8 +21,21 @@ export const KITCHEN_FILE = {
   line: 4,
 };
 
-/** Asks the Workspace `question` from the palette; the done entry of this question in the results panel. */
+let indexed = false;
+
+/** Index Workspace from the palette, once in this run (each Ask check may run alone, AI_LAB_E2E_GREP). */
+async function indexOnce(page: Page): Promise<void> {
+  if (indexed) return;
+  // A notification of an earlier Index Workspace would pass for this one: clear them first.
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await runCommand(page, 'AI Lab: Index Workspace');
+  await page.locator('.notification-toast', { hasText: /AI Lab: indexed \d+ files \(\d+ passages\)/ }).first().waitFor({ timeout: 90_000 });
+  indexed = true;
+}
+
+/** Asks the Workspace `question` from the palette (indexed first); the done entry of this question in the results panel. */
 async function askWorkspace(page: Page, question: string): Promise<{ results: Frame; entry: Locator }> {
+  await indexOnce(page);
   await runCommand(page, 'AI Lab: Ask the Workspace');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
@@ -44,10 +57,6 @@ async function firstAnswer(entry: Locator): Promise<{ open: Locator; text: strin
 
 export async function checkAskWorkspaceUi(page: Page, o: { results: string }, check: Check): Promise<void> {
   await check('Ask the Workspace: a question in other words finds the Markdown file\'s answer, names its file, and a click selects the answer in the editor', async () => {
-    // A notification of an earlier Index Workspace would pass for this one: clear them first.
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'AI Lab: Index Workspace');
-    await page.locator('.notification-toast', { hasText: /AI Lab: indexed \d+ files \(\d+ passages\)/ }).first().waitFor({ timeout: 90_000 });
     const { entry } = await askWorkspace(page, KITCHEN_FILE.question);
     const a = await firstAnswer(entry);
     if (a.text !== KITCHEN_FILE.answer || a.file !== KITCHEN_FILE.name || a.page !== '') throw new Error(`the first answer is "${a.text}" in "${a.file}" ${a.page}; want "${KITCHEN_FILE.answer}" in ${KITCHEN_FILE.name}, no page`);
