@@ -15,6 +15,10 @@ import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
 import { SIMILAR_FILE } from './uiSimilar';
 import { sentenceEmbedderDirs } from '../fixtures/models/sentenceEmbedder';
+import { KITCHEN_FILE } from './uiAskWorkspace';
+import { DEALER_PDF, dealerPdf } from '../fixtures/pdf/dealer';
+import { COMPARE_FILE } from './uiCompare';
+import { GERMAN_PDF, germanPdf } from './uiPdfPaths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -143,7 +147,8 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     'aiLab.models.translate': writeModelDir(marianFiles()),
     'aiLab.models.similarity': sentenceEmbedderDirs().mean,
     'aiLab.models.findSimilar': sentenceEmbedderDirs().mean,
-    'aiLab.index.embeddingModel': models.embed,
+    // The MiniLM-shaped fixture: the workspace index and Ask the Workspace embed as sentence-transformers do.
+    'aiLab.index.embeddingModel': sentenceEmbedderDirs().mean,
     'aiLab.qa.chunkTokens': 120,
     'workbench.colorTheme': 'Default Dark Modern',
   };
@@ -160,6 +165,10 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());
   writeModelFolder(dirs.workspace);
+  fs.writeFileSync(path.join(dirs.workspace, KITCHEN_FILE.name), KITCHEN_FILE.text);
+  fs.writeFileSync(path.join(dirs.workspace, DEALER_PDF.name), await dealerPdf());
+  fs.writeFileSync(path.join(dirs.workspace, GERMAN_PDF.name), await germanPdf());
+  fs.writeFileSync(path.join(dirs.workspace, COMPARE_FILE.name), COMPARE_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, 'council.txt'), 'City council members met for a short session to approve the river cleanup budget. They highlighted that volunteer turnout doubled.');
   await run(CODE_SERVER, ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--install-extension', vsix]);
   const cs = await startCodeServer(CODE_SERVER, dirs);

@@ -7,6 +7,9 @@ import { checkPdfUi } from './uiPdf';
 import { checkTranslateUi } from './uiTranslate';
 import { checkSimilarUi } from './uiSimilar';
 import { checkSearchUi } from './uiSearch';
+import { checkAskWorkspaceUi } from './uiAskWorkspace';
+import { checkCompareUi } from './uiCompare';
+import { checkPdfPathsUi } from './uiPdfPaths';
 import { checkValidateUi } from './uiValidate';
 
 export interface UiOptions extends HubUiOptions {
@@ -217,6 +220,9 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await checkTranslateUi(page, o, check);
   await checkSimilarUi(page, o, check);
   await checkSearchUi(page, o, check);
+  await checkAskWorkspaceUi(page, o, check);
+  await checkCompareUi(page, o, check);
+  await checkPdfPathsUi(page, o, check);
   await checkValidateUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {

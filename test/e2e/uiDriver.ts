@@ -41,19 +41,32 @@ export function createChecker(page: Page, o: { results: string; logsDir: string 
   return { check, failures: () => failures, only };
 }
 
-export async function runCommand(page: Page, title: string): Promise<void> {
+/**
+ * Runs `title` from the command palette (F1). Run alone (AI_LAB_E2E_GREP), a check's first command may
+ * be typed while the palette is still loading its command list or before the extension has registered
+ * its commands: the palette then lists nothing for it. So the row is waited for briefly, and the
+ * palette closed and opened again until it lists the command (up to `timeoutMs`, 60 s by default);
+ * the row that shows `title` is the one run, even when another row has the focus.
+ */
+export async function runCommand(page: Page, title: string, o: { timeoutMs?: number } = {}): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
     const opened = await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
-    if (opened && (await input.fill(`>${title}`, { timeout: 5000 }).then(() => true, () => false))) break;
-    if (attempt === 3) throw new Error(`the command palette did not take "${title}"`);
-    // After a reload the keyboard focus may be nowhere: give it to the editor and try again.
+    const typed = opened && (await input.fill(`>${title}`, { timeout: 5000 }).then(() => true, () => false));
+    if (typed && (await row.waitFor({ timeout: 8000 }).then(() => true, () => false))) break;
+    if (Date.now() > deadline) throw new Error(`the command palette did not ${typed ? 'list' : 'take'} "${title}" in ${attempt} tries`);
     await page.keyboard.press('Escape');
-    await page.locator('.monaco-editor .view-lines, .monaco-workbench .part.editor').first().click();
+    // After a reload the keyboard focus may be nowhere: give it to the editor and try again.
+    if (!typed) await page.locator('.monaco-editor .view-lines, .monaco-workbench .part.editor').first().click().catch(() => undefined);
+    await page.waitForTimeout(1000);
   }
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused').first();
+  const focusedText = await focused.innerText({ timeout: 1000 }).catch(() => '');
+  if (focusedText.includes(title)) await page.keyboard.press('Enter');
+  else await row.click();
 }
 
 /** The first webview frame that holds `selector` (webview pages are iframes inside the workbench). */

@@ -30,7 +30,7 @@ async function clickTitleAction(page: Page, label: string): Promise<void> {
 }
 
 /** The viewer page showing `name` (its title), once its page `n` is drawn. */
-async function viewerOf(page: Page, name: string, n = 1, timeoutMs = 60_000): Promise<Frame> {
+export async function viewerOf(page: Page, name: string, n = 1, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const f of page.frames()) {

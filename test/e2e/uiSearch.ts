@@ -11,13 +11,8 @@ export const FORECAST_FILE = { name: 'forecast.md', text: '\n\n\nSnow and rain a
 
 export async function checkSearchUi(page: Page, o: { results: string }, check: Check): Promise<void> {
   await check('Index Workspace, then Search Workspace by Meaning: a paraphrase finds the passage and opens the file at its line (screenshot)', async () => {
-    // Run first (AI_LAB_E2E_GREP), the palette may open before the extension's commands are listed: try again.
-    for (let attempt = 1; ; attempt++) {
-      const ran = await runCommand(page, 'AI Lab: Index Workspace').then(() => true, (err: unknown) => (attempt < 4 ? false : Promise.reject(err)));
-      if (ran) break;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(3000);
-    }
+    // Run first (AI_LAB_E2E_GREP), the palette may open before the extension's commands are listed: runCommand waits.
+    await runCommand(page, 'AI Lab: Index Workspace');
     const done = page.locator('.notification-toast', { hasText: /AI Lab: indexed \d+ files \(\d+ passages\)/ }).first();
     await done.waitFor({ timeout: 90_000 });
     const said = await done.innerText();

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { cosine } from '../../src/core/nlp/pooling';
 import { cliAsync } from '../fixtures/cli';
+import { dealerPdf } from '../fixtures/pdf/dealer';
 import { fixtureModelDirs } from '../fixtures/models';
 import { sentenceEmbedderDirs, sentenceReference } from '../fixtures/models/sentenceEmbedder';
 
@@ -100,6 +101,17 @@ describe('CLI: ai-lab similarity / similar', function () {
     const d = await cliAsync(['similarity', 'car', 'automobile', '--model', damaged], env());
     assert.equal(d.status, 2, d.stderr);
     assert.match(d.stderr, /pooling config \(1_Pooling\/config.json\) is not a readable JSON object/);
+  });
+
+  it('similar PDF "query": a hit never runs over a page break (a page\'s footer does not pull the next page\'s passage to it)', async () => {
+    const pdf = path.join(dir, 'dealer.pdf');
+    fs.writeFileSync(pdf, await dealerPdf());
+    const r = await cliAsync(['similar', pdf, 'I want a refund', '--model', sentenceEmbedderDirs().mean, '--json'], env());
+    assert.equal(r.status, 0, r.stderr);
+    const hits = JSON.parse(r.stdout).hits as Array<{ text: string; page: number; pageEnd?: number }>;
+    assert.equal(hits[0]!.page, 3);
+    assert.match(hits[0]!.text, /reimbursed/);
+    for (const h of hits) assert.equal(h.pageEnd, undefined, JSON.stringify(h));
   });
 
   it('bad inputs: empty text, a binary file, a classifier, missing arguments → the reason and the exit code', async () => {

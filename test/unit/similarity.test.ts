@@ -209,6 +209,29 @@ describe('similarity on the sentence-embedder fixture (real service)', () => {
     assert.equal(ex.ranked, ex.passages - 1);
   });
 
+  it('Find Similar Passages in a PDF: no passage runs over a page break, so each hit has the one page its words are on', async function () {
+    this.timeout(60_000);
+    // Each page ends with a footer line without a full stop, as most PDFs' text layers read: chunked
+    // whole, "Page 2 of 3" and page 3's refund sentence made one passage labelled pp. 2–3 (shown at page 2).
+    const pages = [
+      'Welcome This guide is for new customers of the dealer. Read it before your first visit. Page 1 of 3',
+      'Prices Our cars are affordable. A used automobile is sold at a low cost. Page 2 of 3',
+      'Returns Returned vehicles are reimbursed: the money goes back to your card within 14 days. Page 3 of 3',
+    ];
+    const doc = joinPages(pages.map((text, i) => ({ page: i + 1, text })));
+    const r = await findSimilarPassages({ runner, model: d().mean, query: 'I want a refund', doc, paged: true, topK: 10 });
+    assert.equal(r.hits[0]!.page, 3);
+    assert.match(r.hits[0]!.text, /^Returns Returned vehicles are reimbursed/);
+    for (const h of r.hits) {
+      assert.equal(h.pageEnd, undefined, `a hit runs over a page break: ${JSON.stringify(h)}`);
+      const page = doc.pages.find((pg) => pg.page === h.page)!;
+      assert.ok(h.start >= page.start && h.end <= page.end, `hit ${JSON.stringify(h)} is not within page ${h.page}`);
+      assert.equal(doc.text.slice(h.start, h.end), h.text);
+    }
+    // Every page's text is in some passage (nothing lost by chunking page by page).
+    assert.deepEqual([...new Set(r.hits.map((h) => h.page))].sort(), [1, 2, 3]);
+  });
+
   it('through runLabTask: kinds similarity and similarPassages, stamped with the model', async () => {
     const s = await runLabTask({ task: 'similarity', model: d().cls, text: BUY_CAR, other: RAINING }, runner);
     assert.equal(s.kind, 'similarity');

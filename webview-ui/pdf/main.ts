@@ -2,6 +2,7 @@
 import * as pdfjs from 'pdfjs-dist';
 import * as pdfWorker from 'pdfjs-dist/build/pdf.worker.mjs';
 import type { Highlight, OpenParams, PdfProtocol, SelectionPart, Shown } from '../../src/shared/pdfProtocol';
+import { pageInView } from '../../src/shared/pageInView';
 import { connect } from '../channel';
 import { clearMarks, findAll, markAnswer, markRange } from './marks';
 
@@ -123,14 +124,11 @@ function observeAll(): void {
   for (const p of pages) observer.observe(p.div);
 }
 
+/** The page last scrolled to on request and where that left the view (see pageInView). */
+let asked: { page: number; scrollTop: number } | undefined;
+
 function currentPage(): number {
-  const top = viewer.scrollTop + viewer.clientHeight / 3;
-  let n = 1;
-  for (const p of pages) {
-    if (p.div.offsetTop <= top) n = p.n;
-    else break;
-  }
-  return n;
+  return pageInView({ tops: pages.map((p) => p.div.offsetTop), heights: pages.map((p) => p.div.offsetHeight), scrollTop: viewer.scrollTop, clientHeight: viewer.clientHeight, asked });
 }
 
 let lastReported = 0;
@@ -149,6 +147,7 @@ function scrollToPage(n: number, mark?: HTMLElement): void {
   if (!p) return;
   if (mark) mark.scrollIntoView({ block: 'center' });
   else viewer.scrollTop = p.div.offsetTop - 8;
+  asked = { page: p.n, scrollTop: viewer.scrollTop };
   reportPage();
 }
 

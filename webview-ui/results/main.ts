@@ -1,4 +1,5 @@
 /** The "AI Lab Results" page: a history of runs. Built with textContent only: results are never HTML. */
+import { placeLabels } from '../../src/shared/placeLabels';
 import type { ResultEntry, ResultsProtocol } from '../../src/shared/resultsProtocol';
 import { connect } from '../channel';
 import { el } from '../common';
@@ -104,9 +105,10 @@ function renderAnswers(id: string, o: Answers, box: HTMLElement): void {
     const where = a.page === undefined ? 'Show in the editor' : `Show on page ${a.page}`;
     open.title = where;
     open.append(el('span', 'answer-text', a.answer), el('span', 'score', `${(a.score * 100).toFixed(1)} %`));
-    // Ask the Workspace: the file (in its folder, when several folders were asked) before the page.
-    if (a.file) open.append(el('span', 'file-ref', a.folder ? `${a.folder}/${a.file}` : a.file));
-    if (a.page !== undefined) open.append(el('span', 'page-ref', a.pageEnd ? `pp. ${a.page}–${a.pageEnd}` : `p. ${a.page}`));
+    // Ask the Workspace: each answer names its file (in its folder, when several folders were asked), then its page.
+    const place = placeLabels(a);
+    if (place.file) open.append(el('span', 'file-ref', a.folder ? `${a.folder}/${place.file}` : place.file));
+    if (place.pages) open.append(el('span', 'page-ref', place.pages));
     open.addEventListener('click', () => void channel.notify('openAnswer', { id, index }));
     li.append(open, contextWithMark(a));
     list.append(li);
@@ -144,7 +146,8 @@ function renderSimilarity(id: string, o: Similar, box: HTMLElement): void {
       const open = el('button', 'answer-open');
       open.title = h.page === undefined ? 'Show in the editor' : `Show on page ${h.page}`;
       open.append(el('span', 'answer-text', h.text.replace(/\s+/g, ' ').trim()), el('span', 'score', h.score.toFixed(3)));
-      if (h.page !== undefined) open.append(el('span', 'page-ref', h.pageEnd ? `pp. ${h.page}–${h.pageEnd}` : `p. ${h.page}`));
+      const pages = placeLabels(h).pages;
+      if (pages) open.append(el('span', 'page-ref', pages));
       open.addEventListener('click', () => void channel.notify('openAnswer', { id, index }));
       li.append(open, scoreBar(h.score, `#${index + 1}`));
       list.append(li);

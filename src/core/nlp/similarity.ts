@@ -209,7 +209,7 @@ export interface FindSimilarParams {
 
 /**
  * Find Similar Passages: the document cut into passages (sentence-aligned chunks of the text layer,
- * offsets in UTF-16 units of `doc.text`; pages for a PDF), each embedded with the query, ranked by
+ * offsets in UTF-16 units of `doc.text`; for a PDF, chunks of each page, so every hit has one page), each embedded with the query, ranked by
  * cosine; the best `topK`. Throws an InputError for an empty query or document, or a document with
  * no passage left once the query's own place is left out.
  */
@@ -222,7 +222,10 @@ export async function findSimilarPassages(p: FindSimilarParams): Promise<Similar
   requireReadable(prep, p.model, query, 'the query');
   const room = prep.recipe.maxTokens !== undefined ? prep.recipe.maxTokens - prep.specials : Infinity;
   const passageTokens = Math.max(8, Math.min(p.passageTokens ?? SIMILARITY_DEFAULTS.passageTokens, room));
-  const chunks = chunkText(text, passageTokens, 0, prep.counter).filter((c) => /[\p{L}\p{N}]/u.test(c.text));
+  // A PDF's passages never run over a page break: each hit is on one page, and a click shows the page its
+  // words are on (chunked whole, a page's last footer line would take the next page's passage to its page).
+  const pieces = p.paged && p.doc.pages.length ? p.doc.pages.flatMap((pg) => chunkText(pg.text, passageTokens, 0, prep.counter).map((c) => ({ ...c, start: c.start + pg.start, end: c.end + pg.start }))) : chunkText(text, passageTokens, 0, prep.counter);
+  const chunks = pieces.filter((c) => /[\p{L}\p{N}]/u.test(c.text));
   const ex = p.exclude;
   const candidates = ex ? chunks.filter((c) => c.end <= ex.start || c.start >= ex.end) : chunks;
   if (!candidates.length) {

@@ -23,7 +23,7 @@ import { localWorkspaceFolders, readConfig } from '../config';
 import { setIndexedEmbedder } from '../indexedEmbedder';
 import { stageMessage } from '../inferenceHost';
 import { isCancellation } from '../log';
-import { askTitle, showPdfInViewer } from './askQuestion';
+import { askTitle } from './askQuestion';
 import { runInPanel, type NlpDeps } from './labRun';
 
 /**
@@ -223,10 +223,9 @@ class NoIndexError extends Error {
 
 /** Opens a hit or an answer where it is: the PDF viewer at its page (marked), or the text file with the passage selected. */
 export async function openAt(d: NlpDeps, file: vscode.Uri, at: { start: number; end: number; page?: number; mark?: { text: string; context?: string; at?: number } }): Promise<unknown> {
-  if (/\.pdf$/i.test(file.path)) {
-    showPdfInViewer(d, file);
-    return d.pdfViewer.reveal(file, at.page ?? 1, at.mark);
-  }
+  // reveal opens the viewer itself (in the first group): opening it here too, in the group that has the
+  // focus (the results panel's, for an answer clicked there), put a second viewer of the file beside it.
+  if (/\.pdf$/i.test(file.path)) return d.pdfViewer.reveal(file, at.page ?? 1, at.mark);
   const doc = await vscode.workspace.openTextDocument(file);
   const range = new vscode.Range(doc.positionAt(at.start), doc.positionAt(at.end));
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
