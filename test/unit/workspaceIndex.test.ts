@@ -27,6 +27,8 @@ import { fixtureModelDirs } from '../fixtures/models';
 import { encryptedPdf } from '../fixtures/pdf/encrypted';
 import { scannedPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { VOLUNTEER } from '../fixtures/pdf/handbook';
+import { DEALER_PDF, dealerPdf } from '../fixtures/pdf/dealer';
+import { sentenceEmbedderDirs } from '../fixtures/models/sentenceEmbedder';
 import { DIST, REPO_ROOT } from '../fixtures/paths';
 
 /** The topic embedder's words (test/fixtures/models/topics.ts): one file per topic, and one rare term. */
@@ -160,6 +162,21 @@ describe('workspace index: build, update, search, ask (fixture models, real serv
     assert.ok(l.index, l.index ? '' : l.reason);
     return new SearchableIndex(l.index);
   };
+
+  it('a PDF is cut page by page: no passage runs over a page break (a footer does not pull the next page\'s passage to its page)', async () => {
+    const root = made({ 'dealer.pdf': await dealerPdf() });
+    const indexDir = path.join(root, '.ai-lab');
+    await buildIndex({ root, indexDir, runner, model: sentenceEmbedderDirs().mean });
+    const index = open(indexDir, sentenceEmbedderDirs().mean);
+    assert.ok(index.data.passages.length >= 3);
+    for (const ps of index.data.passages) assert.equal(ps.pageEnd, undefined, JSON.stringify(ps));
+    // Each passage's text is on the page it names.
+    const doc = await extractPdf(await dealerPdf(), 'dealer.pdf');
+    for (const ps of index.data.passages) assert.ok(doc.pages.find((pg) => pg.page === ps.page)!.text.includes(ps.text.trim()), `${ps.text} on p. ${ps.page}`);
+    const hits = await searchIndex(index, { runner, query: 'I want a refund', top: 3 });
+    const refund = hits.find((h) => /reimbursed/.test(index.data.passages[h.passage]!.text))!;
+    assert.equal(refund.page, DEALER_PDF.page);
+  });
 
   it('hybrid search finds the exact-term passage (BM25) and the paraphrase (meaning) for one query; each alone misses one', async () => {
     const root = made(FILES);

@@ -12,11 +12,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { batchLimits, runInBatches } from '../inference/batching';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
-import { checkText, chunkText, InputError } from '../text/chunks';
+import { checkText, InputError } from '../text/chunks';
 import { requireVisibleText } from '../text/visible';
 import { ESTIMATED_TOKENS, type TokenCounter } from '../text/tokens';
 import { cosine, poolTokens, readSentenceEmbedder, unitVector } from './pooling';
 import { cutToTokens } from './tokenCut';
+import { chunkByPage } from '../text/pageChunks';
 import { unknownTokens } from '../tokenize/inspect';
 import type { EmbeddingRecipe, Progress, SimilarityOutput, SimilarPassagesOutput, TaskRunner } from './runner';
 import { batchSizeFor, SIMILARITY_DEFAULTS } from './tasks';
@@ -224,7 +225,7 @@ export async function findSimilarPassages(p: FindSimilarParams): Promise<Similar
   const passageTokens = Math.max(8, Math.min(p.passageTokens ?? SIMILARITY_DEFAULTS.passageTokens, room));
   // A PDF's passages never run over a page break: each hit is on one page, and a click shows the page its
   // words are on (chunked whole, a page's last footer line would take the next page's passage to its page).
-  const pieces = p.paged && p.doc.pages.length ? p.doc.pages.flatMap((pg) => chunkText(pg.text, passageTokens, 0, prep.counter).map((c) => ({ ...c, start: c.start + pg.start, end: c.end + pg.start }))) : chunkText(text, passageTokens, 0, prep.counter);
+  const pieces = chunkByPage({ ...p.doc, text }, Boolean(p.paged), passageTokens, 0, prep.counter);
   const chunks = pieces.filter((c) => /[\p{L}\p{N}]/u.test(c.text));
   const ex = p.exclude;
   const candidates = ex ? chunks.filter((c) => c.end <= ex.start || c.start >= ex.end) : chunks;

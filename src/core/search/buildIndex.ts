@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Progress, TaskRunner } from '../nlp/runner';
 import { partBudget } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
-import { chunkText } from '../text/chunks';
+import { chunkByPage } from '../text/pageChunks';
 import { embeddingRecipe } from '../nlp/similarity';
 import { embedTexts } from './embed';
 import { DEFAULT_MAX_FILE_MB, readDocument, tooLargeNote, type ReadDocument } from './documents';
@@ -139,7 +139,8 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
       }
       else {
         const lineAt = lineCounter(read.doc.text);
-        for (const c of chunkText(read.doc.text, part.tokens, overlap, part.counter)) {
+        // A PDF is cut page by page: each passage on one page, so a hit opens where its words are.
+        for (const c of chunkByPage(read.doc, read.paged, part.tokens, overlap, part.counter)) {
           const pages = read.paged ? pagesOf(read.doc, c.start, c.end) : undefined;
           passages.push({
             file: files.length,

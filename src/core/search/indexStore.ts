@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Bumped whenever what is written changes meaning: an index of another format is rebuilt. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 const FOLDER = 'index';
 
 export interface Manifest {
