@@ -148,3 +148,13 @@ export function abortError(): NodeJS.ErrnoException {
   e.code = 'ABORT_ERR';
   return e;
 }
+
+/** Whether process `pid` exists on this machine (signal 0; EPERM means it exists but is another user's). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

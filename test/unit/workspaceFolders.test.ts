@@ -6,9 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeRunner, type LabRunner } from '../../src/core/lab/makeRunner';
+import type { LabRunner } from '../../src/core/lab/makeRunner';
 import { formatAnswers } from '../../src/core/qa/format';
 import { askWorkspace } from '../../src/core/search/askWorkspace';
 import { buildIndex } from '../../src/core/search/buildIndex';
@@ -17,16 +16,7 @@ import { SearchableIndex } from '../../src/core/search/hybridSearch';
 import { loadIndex } from '../../src/core/search/indexStore';
 import { fixtureModelDirs } from '../fixtures/models';
 import { SENTENCE_MAX_SEQ, sentenceEmbedderDirs } from '../fixtures/models/sentenceEmbedder';
-import { DIST } from '../fixtures/paths';
-
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-lab-roots-'));
-  for (const [rel, body] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), body);
-  }
-  return dir;
-}
+import { useIndexHarness } from '../fixtures/workspaceTree';
 
 describe('workspace folders: folder labels', () => {
   it('one folder: no label; several: their names; two of one name: their paths', () => {
@@ -38,21 +28,11 @@ describe('workspace folders: folder labels', () => {
 
 describe('workspace folders: two roots with the same relative path (fixture models, real service)', function () {
   this.timeout(120_000);
+  const harness = useIndexHarness('ai-lab-roots-');
+  const made = harness.made;
   let runner: LabRunner;
+  before(() => (runner = harness.runner()));
   const m = () => fixtureModelDirs();
-  const dirs: string[] = [];
-  const made = (files: Record<string, string>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  before(() => {
-    runner = makeRunner({ device: 'cpu', dtype: 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' }, service: { scriptPath: path.join(DIST, 'inferenceService.js') } });
-  });
-  after(() => {
-    runner.dispose();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
 
   /** Both folders indexed as Index Workspace does: each into its own index, with its own globs and .gitignore. */
   async function twoRoots(): Promise<{ a: string; b: string; folders: IndexedFolder[] }> {

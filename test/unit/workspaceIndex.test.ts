@@ -7,9 +7,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeRunner, type LabRunner } from '../../src/core/lab/makeRunner';
+import type { LabRunner } from '../../src/core/lab/makeRunner';
 import type { TaskRunner } from '../../src/core/nlp/runner';
 import { extractPdf } from '../../src/core/pdf/extract';
 import { askQuestion } from '../../src/core/qa/ask';
@@ -29,7 +28,8 @@ import { scannedPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { VOLUNTEER } from '../fixtures/pdf/handbook';
 import { DEALER_PDF, dealerPdf } from '../fixtures/pdf/dealer';
 import { sentenceEmbedderDirs } from '../fixtures/models/sentenceEmbedder';
-import { DIST, REPO_ROOT } from '../fixtures/paths';
+import { tree, useIndexHarness } from '../fixtures/workspaceTree';
+import { REPO_ROOT } from '../fixtures/paths';
 
 /** The topic embedder's words (test/fixtures/models/topics.ts): one file per topic, and one rare term. */
 const FILES: Record<string, string> = {
@@ -40,15 +40,6 @@ const FILES: Record<string, string> = {
   // A rare term in a passage on another topic (billing), dense with topic words.
   'z-rare.txt': 'Zorblax refund invoice charge payment.',
 };
-
-function tree(files: Record<string, string | Uint8Array>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-lab-wsindex-'));
-  for (const [rel, body] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), body);
-  }
-  return dir;
-}
 
 /** Counts the texts each feature-extraction call embeds (to see which passages were embedded again). */
 function counting(inner: TaskRunner): TaskRunner & { embedded: string[] } {
@@ -141,21 +132,11 @@ describe('workspace index: reciprocal rank fusion and exact search', () => {
 
 describe('workspace index: build, update, search, ask (fixture models, real service)', function () {
   this.timeout(120_000);
+  const harness = useIndexHarness('ai-lab-wsindex-');
+  const made = harness.made;
   let runner: LabRunner;
+  before(() => (runner = harness.runner()));
   const m = () => fixtureModelDirs();
-  const dirs: string[] = [];
-  const made = (files: Record<string, string | Uint8Array>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  before(() => {
-    runner = makeRunner({ device: 'cpu', dtype: 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' }, service: { scriptPath: path.join(DIST, 'inferenceService.js') } });
-  });
-  after(() => {
-    runner.dispose();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
 
   const open = (indexDir: string, model = m().embed) => {
     const l = loadIndex(indexDir, model);

@@ -15,16 +15,8 @@ import { staleFiles } from '../../src/core/search/freshness';
 import { loadIndex, writeIndex } from '../../src/core/search/indexStore';
 import { cliAsync } from '../fixtures/cli';
 import { fixtureModelDirs } from '../fixtures/models';
+import { tree, useIndexHarness } from '../fixtures/workspaceTree';
 import { DIST, REPO_ROOT } from '../fixtures/paths';
-
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-lab-wsedge-'));
-  for (const [rel, body] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), body);
-  }
-  return dir;
-}
 
 /** Runs node with `args` in `cwd`; resolves with the exit status and output. */
 function node(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -43,20 +35,10 @@ const isRoot = process.getuid?.() === 0;
 
 describe('workspace index: settings and states that change without the file changing (fixture models)', function () {
   this.timeout(120_000);
+  const harness = useIndexHarness('ai-lab-wsedge-');
+  const made = harness.made;
   let runner: LabRunner;
-  const dirs: string[] = [];
-  const made = (files: Record<string, string>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  before(() => {
-    runner = makeRunner({ device: 'cpu', dtype: 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' }, service: { scriptPath: path.join(DIST, 'inferenceService.js') } });
-  });
-  after(() => {
-    runner.dispose();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
+  before(() => (runner = harness.runner()));
 
   it('a raised size limit indexes a file skipped as too large; a lowered one leaves out a file it had indexed', async () => {
     const root = made({ 'big.md': `${'Snow and rain are in the forecast. '.repeat(12_000)}\n`, 'small.txt': 'A refund for the invoice charge.' });

@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { processAlive } from '../process';
 
 export interface BlobLock {
   /** How the lock is held: `flock` interoperates with Python; `marker` only with other AI Lab processes. */
@@ -155,15 +156,6 @@ interface MarkerBody {
   time: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether the marker's holder is gone: its pid is dead on this host, or it was not refreshed in `staleMs`. */
 function isStale(marker: string, staleMs: number): { stale: boolean; raw?: string } {
   let raw: string;
@@ -177,7 +169,7 @@ function isStale(marker: string, staleMs: number): { stale: boolean; raw?: strin
   if (Date.now() - mtime > staleMs) return { stale: true, raw };
   try {
     const b = JSON.parse(raw) as MarkerBody;
-    if (b.host === os.hostname() && Number.isInteger(b.pid) && !alive(b.pid)) return { stale: true, raw };
+    if (b.host === os.hostname() && Number.isInteger(b.pid) && !processAlive(b.pid)) return { stale: true, raw };
   } catch {
     // Half-written by a holder that is creating it right now: give it until staleMs.
   }

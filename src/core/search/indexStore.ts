@@ -12,6 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { processAlive } from '../process';
 
 /** Bumped whenever what is written changes meaning: an index of another format is rebuilt. */
 export const INDEX_FORMAT = 2;
@@ -119,15 +120,6 @@ function removeLeftovers(dir: string): void {
 const LOCK = `${FOLDER}.lock`;
 const LOCK_WAIT_MS = 60_000;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Runs `fn` holding `<dir>/index.lock` (created exclusively, holding this process's id), so two
  * writers of one index (two `ai-lab index` of a folder at once) take turns instead of removing or
@@ -152,7 +144,7 @@ function withWriteLock<T>(dir: string, fn: () => T): T {
         continue; // Released meanwhile.
       }
       // A holder gone (a crash), or a file left empty for long (a crash between creating and filling it).
-      if ((Number.isInteger(holder) && holder > 0 && !alive(holder)) || (!Number.isInteger(holder) && age > 10_000)) {
+      if ((Number.isInteger(holder) && holder > 0 && !processAlive(holder)) || (!Number.isInteger(holder) && age > 10_000)) {
         fs.rmSync(lock, { force: true });
         continue;
       }
