@@ -165,3 +165,18 @@ export async function reloadWith(page: Page, write: () => void, read: () => Prom
     console.log(`  (settings not picked up after reload ${attempt}; writing them again)`);
   }
 }
+
+/** Types `text` into the open quick pick and takes the row that shows `row`. */
+export async function pick(page: Page, text: string, row: string): Promise<void> {
+  await typeInQuickInput(page, text, false);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Types `text` into the open input box or quick pick (waited for) and, unless told otherwise, presses Enter. */
+export async function typeInQuickInput(page: Page, text: string, enter = true): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  if (enter) await page.keyboard.press('Enter');
+}

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { textPdf } from '../fixtures/pdf/generate';
 import { DEALER_PDF } from '../fixtures/pdf/dealer';
-import { quickOpen, resultsFrame, runCommand, type Check } from './uiDriver';
+import { pick, quickOpen, resultsFrame, runCommand, typeInQuickInput, type Check } from './uiDriver';
 import { viewerOf } from './uiPdf';
 import { GERMAN_FILE } from './uiTranslate';
 
@@ -24,15 +24,6 @@ async function openInViewer(page: Page, name: string, n = 1): Promise<Frame> {
   await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor();
   await runCommand(page, 'AI Lab: Open in AI Lab PDF Viewer');
   return viewerOf(page, name, n);
-}
-
-/** Types `text` into the open quick pick and takes the row that shows `row`. */
-async function pick(page: Page, text: string, row: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor();
-  await page.keyboard.press('Enter');
 }
 
 /** The viewer frame of `name` whose page `n` shows a mark.answer containing `words` (waited for). */
@@ -80,10 +71,7 @@ export async function checkPdfPathsUi(page: Page, o: { results: string }, check:
     await viewer.evaluate('getSelection()?.removeAllRanges()'); // No selection: the query is typed.
     await page.waitForTimeout(400);
     await runCommand(page, 'AI Lab: Find Similar Passages');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('I want a refund');
-    await page.keyboard.press('Enter');
+    await typeInQuickInput(page, 'I want a refund');
     const results = await resultsFrame(page);
     const entry = results.locator('.entry.done', { hasText: 'Similar to “I want a refund”' }).filter({ hasText: DEALER_PDF.name }).first();
     await entry.waitFor({ timeout: 90_000 });

@@ -1,7 +1,7 @@
 /** UI check of Find Similar Passages: the ranked hits in the results panel, and a click that selects the passage in the editor. */
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openWorkspaceFile, resultsFrame, runCommand, type Check } from './uiDriver';
+import { openWorkspaceFile, resultsFrame, runCommand, typeInQuickInput, type Check } from './uiDriver';
 
 /** The workspace file of this check (written by runInCodeServer.ts); its passages are the fixture's paraphrase groups. */
 export const SIMILAR_FILE = {
@@ -24,10 +24,7 @@ export async function checkSimilarUi(page: Page, o: { results: string }, check: 
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Home'); // No selection: the query is typed.
     await runCommand(page, 'AI Lab: Find Similar Passages');
-    const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('I want a refund');
-    await page.keyboard.press('Enter');
+    await typeInQuickInput(page, 'I want a refund');
     const results = await resultsFrame(page);
     const entry = results.locator('.entry.done', { hasText: 'Similar to “I want a refund”' }).first();
     await entry.waitFor({ timeout: 90_000 });

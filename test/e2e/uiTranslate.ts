@@ -1,19 +1,10 @@
 /** UI check of Translate Selection: languages picked, the translation in the results panel, Replace Selection edits the document. */
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { resultsFrame, runOnFile, type Check } from './uiDriver';
+import { pick, resultsFrame, runOnFile, type Check } from './uiDriver';
 
 /** The workspace file of this check (written by runInCodeServer.ts); the Marian fixture translates it word for word. */
 export const GERMAN_FILE = { name: 'german.txt', text: 'Das Haus ist klein. Der Hund schläft.\n', english: 'The house is small. The dog sleeps.' };
-
-/** Types `text` into the open quick pick and takes the row that shows `row`. */
-async function pick(page: Page, text: string, row: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
 
 export async function checkTranslateUi(page: Page, o: { results: string }, check: Check): Promise<void> {
   await check('Translate Selection from the context menu: German → English picked, the translation in the results panel, Replace Selection puts it in the document', async () => {
