@@ -15,6 +15,7 @@ import { staleFiles } from '../../src/core/search/freshness';
 import { loadIndex, writeIndex } from '../../src/core/search/indexStore';
 import { cliAsync } from '../fixtures/cli';
 import { fixtureModelDirs } from '../fixtures/models';
+import { sentenceEmbedderDirs } from '../fixtures/models/sentenceEmbedder';
 import { tree, useIndexHarness } from '../fixtures/workspaceTree';
 import { DIST, REPO_ROOT } from '../fixtures/paths';
 
@@ -169,6 +170,29 @@ describe('CLI: the workspace index from another folder, and files changed since 
     const found = await node([cli, 'search', '.', 'storm', '--device', 'cpu', '--json'], path.join(work, 'docs'), env);
     assert.equal(found.status, 0, found.stderr);
     assert.equal((JSON.parse(found.stdout) as { hits: Array<{ file: string }> }).hits[0]!.file, 'weather.md');
+  });
+
+  it('a model folder whose files were replaced in place (same name): search refuses the index (exit 2), index rebuilds it, never mixed', async () => {
+    const work = path.join(dir, 'replaced');
+    fs.mkdirSync(path.join(work, 'docs'), { recursive: true });
+    const model = path.join(work, 'embedder');
+    fs.cpSync(sentenceEmbedderDirs().mean, model, { recursive: true });
+    fs.writeFileSync(path.join(work, 'docs', 'weather.md'), 'Snow and rain are in the forecast.');
+    const cli = path.join(DIST, 'cli.js');
+    const made = await node([cli, 'index', 'docs', '--embed-model', model, '--device', 'cpu', '--json'], work, env);
+    assert.equal(made.status, 0, made.stderr);
+    // Another pooling in the same folder: the same name, other vectors.
+    fs.cpSync(path.join(sentenceEmbedderDirs().cls, '1_Pooling'), path.join(model, '1_Pooling'), { recursive: true });
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(path.join(model, '1_Pooling', 'config.json'), later, later);
+    const refused = await node([cli, 'search', 'docs', 'storm', '--device', 'cpu', '--json'], work, env);
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /changed since the index was made \(same name, other weights\).*Index the folder again/);
+    const again = await node([cli, 'index', 'docs', '--embed-model', model, '--device', 'cpu', '--json'], work, env);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match((JSON.parse(again.stdout) as { rebuilt?: string }).rebuilt ?? '', /files changed since the index was made/);
+    const found = await node([cli, 'search', 'docs', 'storm', '--device', 'cpu', '--json'], work, env);
+    assert.equal(found.status, 0, found.stderr);
   });
 
   it('search and ask mark hits from files changed or removed since indexing, with a note on stderr; stdout stays JSON', async () => {

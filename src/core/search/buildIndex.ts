@@ -9,6 +9,7 @@ import type { Progress, TaskRunner } from '../nlp/runner';
 import { partBudget } from '../nlp/runner';
 import { pagesOf, type DocumentText } from '../pdf/pageText';
 import { chunkByPage } from '../text/pageChunks';
+import { embedderFingerprint } from './fingerprint';
 import { embeddingRecipe } from '../nlp/similarity';
 import { embedTexts } from './embed';
 import { DEFAULT_MAX_FILE_MB, readDocument, tooLargeNote, type ReadDocument } from './documents';
@@ -91,6 +92,12 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
   // Passages no longer than the embedder reads (its max_seq_length, special tokens included): a longer
   // one would be embedded from its first tokens only, and the rest never found by meaning.
   const recipe = await embeddingRecipe(p.runner, p.model, p.signal);
+  const weights = await embedderFingerprint(p.runner, p.model, p.signal);
+  if (old?.manifest.weights && weights && old.manifest.weights !== weights) {
+    // Same model name, other files (a folder whose weights were replaced): no old vector can be kept.
+    deleteIndex(p.indexDir);
+    return { ...(await buildIndex(p)), rebuilt: `the embedding model's files changed since the index was made (${recorded})` };
+  }
   const configured = p.passageTokens ?? PASSAGE_DEFAULTS.tokens;
   const budget = await partBudget(p.runner, 'feature-extraction', p.model, configured, { signal: p.signal });
   const part = recipe.maxTokens !== undefined ? { ...budget, tokens: Math.max(8, Math.min(budget.tokens, recipe.maxTokens - budget.counter.specials.single)) } : budget;
@@ -187,7 +194,7 @@ export async function buildIndex(p: BuildParams): Promise<BuildResult> {
     else vectors.set(fresh[k++]!, row * dim);
   });
   if (p.signal?.aborted) throw new DOMException('Indexing was cancelled.', 'AbortError');
-  writeIndex(p.indexDir, { model: recorded, dim, files, passages, vectors });
+  writeIndex(p.indexDir, { model: recorded, dim, files, passages, vectors, ...(weights ? { weights } : {}) });
   return { files: files.length - skipped.length, passages: passages.length, updated, kept, removed, skipped: [...skipped, ...linkNotes], ...(rebuilt ? { rebuilt } : {}), model: recorded, dim, ms: Math.round(performance.now() - started) };
 }
 

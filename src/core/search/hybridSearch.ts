@@ -7,6 +7,7 @@ import type { TaskRunner } from '../nlp/runner';
 import { Bm25Index } from '../qa/bm25';
 import { InputError } from '../text/chunks';
 import { embedTexts } from './embed';
+import { embedderFingerprint } from './fingerprint';
 import { fuseRankings, topKeepingEachBest } from './fuse';
 import type { IndexData } from './indexStore';
 import { topK } from './vectors';
@@ -70,6 +71,10 @@ export async function searchIndex(index: SearchableIndex, p: SearchParams): Prom
   const top = Math.max(1, p.top ?? 10);
   const depth = Math.max(50, top * 5);
   const [q] = await embedTexts(p.runner, p.model ?? data.manifest.model, [query], { signal: p.signal });
+  if (data.manifest.weights) {
+    const now = await embedderFingerprint(p.runner, p.model ?? data.manifest.model, p.signal);
+    if (now && now !== data.manifest.weights) throw new InputError(`The files of ${data.manifest.model} changed since the index was made (same name, other weights): the query's vector and the index's would not be comparable. Index the folder again.`);
+  }
   if (q!.length !== data.manifest.dim) throw new Error(`${data.manifest.model} now gives ${q!.length}-dimension vectors, the index holds ${data.manifest.dim}: index the folder again.`);
   const dense = topK(data.vectors, data.manifest.dim, q!, depth);
   const denseScore = new Map(dense.map((h) => [h.index, h.score]));

@@ -27,6 +27,8 @@ export interface Manifest {
   files: number;
   vectorsBytes: number;
   createdAt: string;
+  /** The embedding model's files when it ran locally (fingerprint.ts): other files, other vectors. */
+  weights?: string;
 }
 
 export interface FileRecord {
@@ -164,19 +166,19 @@ function withWriteLock<T>(dir: string, fn: () => T): T {
  * last; then the old index moved aside, the new one renamed into place and the old removed. Only
  * the rename makes it visible, so a reader sees the old index or the new one.
  */
-export function writeIndex(dir: string, data: Omit<IndexData, 'manifest'> & { model: string; dim: number }, hooks: { beforeRename?: () => void } = {}): Manifest {
+export function writeIndex(dir: string, data: Omit<IndexData, 'manifest'> & { model: string; dim: number; weights?: string }, hooks: { beforeRename?: () => void } = {}): Manifest {
   if (data.vectors.length !== data.passages.length * data.dim) throw new Error(`${data.passages.length} passages need ${data.passages.length * data.dim} vector values, not ${data.vectors.length}`);
   fs.mkdirSync(dir, { recursive: true });
   return withWriteLock(dir, () => writeLocked(dir, data, hooks));
 }
 
-function writeLocked(dir: string, data: Omit<IndexData, 'manifest'> & { model: string; dim: number }, hooks: { beforeRename?: () => void }): Manifest {
+function writeLocked(dir: string, data: Omit<IndexData, 'manifest'> & { model: string; dim: number; weights?: string }, hooks: { beforeRename?: () => void }): Manifest {
   removeLeftovers(dir);
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   const tmp = path.join(dir, `${FOLDER}.tmp-${tag}`);
   fs.mkdirSync(tmp);
   const vectors = Buffer.from(data.vectors.buffer, data.vectors.byteOffset, data.vectors.byteLength);
-  const manifest: Manifest = { format: INDEX_FORMAT, model: data.model, dim: data.dim, passages: data.passages.length, files: data.files.length, vectorsBytes: vectors.length, createdAt: new Date().toISOString() };
+  const manifest: Manifest = { format: INDEX_FORMAT, model: data.model, dim: data.dim, passages: data.passages.length, files: data.files.length, vectorsBytes: vectors.length, createdAt: new Date().toISOString(), ...(data.weights ? { weights: data.weights } : {}) };
   writeSynced(path.join(tmp, 'vectors.f32'), vectors);
   writeSynced(path.join(tmp, 'passages.json'), JSON.stringify(data.passages));
   writeSynced(path.join(tmp, 'files.json'), JSON.stringify(data.files));
