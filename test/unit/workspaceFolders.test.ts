@@ -102,6 +102,25 @@ describe('workspace folders: two roots with the same relative path (fixture mode
     assert.equal(hours.roots.length, hours.output.answers.length);
   });
 
+  it('a workspace folder inside another: its files are in both indexes, but each hit and answer comes once', async () => {
+    const outer = made({ 'top.md': 'A refund of 100 dollars goes back to the card.', 'inner/handbook.md': 'Each employee gets 12 hours of volunteer time off.' });
+    const storage = made({});
+    const folders: IndexedFolder[] = [];
+    for (const [i, root] of [outer, path.join(outer, 'inner')].entries()) {
+      const indexDir = path.join(storage, `${i}`);
+      await buildIndex({ root, indexDir, runner, model: m().embed });
+      folders.push({ root, name: i ? 'inner' : 'outer', index: new SearchableIndex(loadIndex(indexDir, m().embed).index!) });
+    }
+    const hits = await searchFolders(folders, { runner, query: 'volunteer time off', top: 5 });
+    const places = hits.map((h) => path.resolve(h.root, h.file));
+    assert.equal(new Set(places).size, places.length, places.join(', '));
+    assert.ok(places.includes(path.join(outer, 'inner', 'handbook.md')));
+    const asked = await askFolders(folders, { runner, model: m().qa, question: 'How many hours of volunteer time off does each employee get?', topK: 3 });
+    const answered = asked.output.answers.map((a, i) => `${path.resolve(asked.roots[i]!, a.file!)}:${a.start}`);
+    assert.equal(new Set(answered).size, answered.length, answered.join(', '));
+    assert.equal(asked.output.answers[0]!.answer, '12 hours');
+  });
+
   it('retrieveTop 0 reads every passage of the index (no retrieval), with the same best answer', async () => {
     const { folders } = await twoRoots();
     const q = 'How many hours of volunteer time off does each employee get?';

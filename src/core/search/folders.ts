@@ -33,6 +33,22 @@ export function folderLabels(folders: ReadonlyArray<Pick<IndexedFolder, 'root' |
 }
 
 /**
+ * The first of each place in `items` (best first): a folder inside another workspace folder is in both
+ * indexes, and its files' hits would otherwise come twice. A place is the file's absolute path and
+ * the [start, end) offsets `place` gives.
+ */
+function onePerPlace<T>(items: T[], place: (t: T) => [root: string, file: string, start: number, end: number]): T[] {
+  const seen = new Set<string>();
+  return items.filter((t) => {
+    const [root, file, start, end] = place(t);
+    const key = `${path.resolve(root, file)}\0${start}\0${end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
  * The `p.top` best passages across the folders' indexes: each folder's hits (hybridSearch.ts), merged
  * by fused score (ties: folder order, then rank), each with its folder's root and label.
  */
@@ -42,8 +58,7 @@ export async function searchFolders(folders: readonly IndexedFolder[], p: Search
   for (const [i, f] of folders.entries()) {
     for (const h of await searchIndex(f.index, p)) all.push({ ...h, root: f.root, ...(labels[i] ? { folder: labels[i] } : {}), order: all.length });
   }
-  return all
-    .sort((a, b) => b.score - a.score || a.order - b.order)
+  return onePerPlace(all.sort((a, b) => b.score - a.score || a.order - b.order), (h) => [h.root, h.file, h.start, h.end])
     .slice(0, Math.max(1, p.top ?? 10))
     .map(({ order, ...h }) => (void order, h));
 }
@@ -70,14 +85,14 @@ export async function askFolders(folders: readonly IndexedFolder[], p: Omit<AskW
       const a: Answer & { file: string; folder?: string } = labels[i] ? { ...answer, folder: labels[i] } : answer;
       return { a, root: folders[i]!.root, i, rank };
     }))
-    .sort((x, y) => y.a.score - x.a.score || x.i - y.i || x.rank - y.rank)
-    .slice(0, Math.max(1, p.topK ?? QA_DEFAULTS.topK));
-  const rejected = merged.length ? undefined : outs.map((o) => o.rejected).filter((r) => r !== undefined).sort((x, y) => y!.score - x!.score)[0];
+    .sort((x, y) => y.a.score - x.a.score || x.i - y.i || x.rank - y.rank);
+  const kept = onePerPlace(merged, (m) => [m.root, m.a.file, m.a.start, m.a.end]).slice(0, Math.max(1, p.topK ?? QA_DEFAULTS.topK));
+  const rejected = kept.length ? undefined : outs.map((o) => o.rejected).filter((r) => r !== undefined).sort((x, y) => y!.score - x!.score)[0];
   const retrieval = outs.every((o) => o.retrieval === 'all') ? 'all' : 'hybrid';
   const { rejected: _r, ...first } = outs[0]!;
   void _r;
   return {
-    output: { ...first, answers: merged.map((m) => m.a), read: outs.reduce((n, o) => n + o.read, 0), chunks: outs.reduce((n, o) => n + o.chunks, 0), retrieval, ...(rejected ? { rejected } : {}) },
-    roots: merged.map((m) => m.root),
+    output: { ...first, answers: kept.map((m) => m.a), read: outs.reduce((n, o) => n + o.read, 0), chunks: outs.reduce((n, o) => n + o.chunks, 0), retrieval, ...(rejected ? { rejected } : {}) },
+    roots: kept.map((m) => m.root),
   };
 }
