@@ -34,7 +34,7 @@ export class SafetensorsError extends Error {
 /** Bytes per element of each safetensors dtype (sub-byte types count their packed bytes per element as a fraction). */
 export const SAFETENSORS_DTYPE_BYTES: Record<string, number> = {
   BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, F8_E8M0: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8, F4: 0.5, F6_E2M3: 0.75, F6_E3M2: 0.75,
+  I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8, F4: 0.5, FP4: 0.5, E8M0: 1, UE8: 1, F6_E2M3: 0.75, F6_E3M2: 0.75,
 };
 
 const MAX_HEADER = 100_000_000;
