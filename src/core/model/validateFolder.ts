@@ -109,7 +109,7 @@ const CARD_FIELDS: Array<[string, 'warning' | 'info', string]> = [
 
 function checkCard(dir: string, files: string[], list: FindingList): void {
   if (!files.includes('README.md')) {
-    list.warning('card.present', 'README.md', 'No model card (README.md).', 'The Hub page is empty: no license, task, intended use or limits.', 'Publish Model to the Hub offers a card filled from this validation; or write README.md with a YAML front matter (license, pipeline_tag…).');
+    list.warning('card.present', 'README.md', 'No model card (README.md).', 'The Hub page is empty: no license, task, intended use or limits.', 'Write README.md with a YAML front matter between --- lines at its top (license, pipeline_tag, base_model, datasets, language), then what the model is for and its limits.');
     return;
   }
   list.ok('card.present');
