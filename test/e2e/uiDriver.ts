@@ -135,7 +135,15 @@ export async function quickOpen(page: Page, name: string): Promise<void> {
   // not opened before: close the box and search again.
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill(name);
+    const input = page.locator('.quick-input-widget input');
+    // After a reload the keyboard focus may be nowhere and Ctrl+P opens nothing: give the workbench the focus and try again.
+    if (!(await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false))) {
+      if (attempt === 3) throw new Error(`Quick Open did not open in three tries (looking for "${name}")`);
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-editor .view-lines, .monaco-workbench .part.editor').first().click();
+      continue;
+    }
+    await input.fill(name);
     const found = await page
       .locator('.quick-input-list .monaco-list-row', { hasText: name })
       .first()
