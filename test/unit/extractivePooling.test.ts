@@ -8,13 +8,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InferenceService } from '../../src/core/inference/inferenceService';
-import { ModelResolver } from '../../src/core/inference/resolveModel';
 import type { TaskRunner } from '../../src/core/nlp/runner';
 import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
 import { extractiveSummary } from '../../src/core/nlp/summarize';
 import { cliAsync } from '../fixtures/cli';
 import { SENTENCE_MAX_SEQ, sentenceEmbedderDirs, sentenceReference } from '../fixtures/models/sentenceEmbedder';
-import { DIST } from '../fixtures/paths';
+import { testRunner, testService } from '../fixtures/serviceRunner';
 
 /** Four sentences: with one kept, CLS pooling keeps the first, mean pooling the second (worked from the hand-set weights). */
 const SENTENCES = ['I want to buy a car.', 'We bought a cheap used car at home today.', 'The soup recipe is in the kitchen and it is very long and we cook it all day.', 'Please get me a refund.'];
@@ -38,8 +37,8 @@ describe('extractive summary: the model\'s own pooling (embedTexts)', function (
   let service: InferenceService;
   let runner: ServiceTaskRunner;
   before(() => {
-    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
-    runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+    service = testService();
+    runner = testRunner(service);
   });
   after(() => service.dispose());
 

@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { InferenceService } from '../../src/core/inference/inferenceService';
-import { ModelResolver } from '../../src/core/inference/resolveModel';
 import { classifyText, parseLabels, qnli, zeroShot } from '../../src/core/nlp/classify';
 import { continueText } from '../../src/core/nlp/generate';
 import type { Progress } from '../../src/core/nlp/runner';
@@ -12,15 +10,15 @@ import { DEFAULT_PRESETS, LAB_TASKS } from '../../src/core/nlp/tasks';
 import { fixtureModelDirs } from '../fixtures/models';
 import { inputLengths, RecordingRunner } from '../fixtures/text/fits';
 import { CHINESE, CHINESE_RUN, JAPANESE, MIXED, THAI, THAI_RUN } from '../fixtures/text/scripts';
-import { DIST } from '../fixtures/paths';
+import { testRunner, testService } from '../fixtures/serviceRunner';
 
 describe('NLP tasks on the fixture models (real service)', () => {
   let service: InferenceService;
   let runner: ServiceTaskRunner;
   const m = () => fixtureModelDirs();
   before(() => {
-    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
-    runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+    service = testService();
+    runner = testRunner(service);
   });
   after(() => service.dispose());
 

@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { InferenceService } from '../../src/core/inference/inferenceService';
-import { ModelResolver } from '../../src/core/inference/resolveModel';
 import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
 import { extractPdf } from '../../src/core/pdf/extract';
 import { joinPages, pageAt, pageLabel, pagesOf, parsePageRange } from '../../src/core/pdf/pageText';
@@ -12,9 +10,9 @@ import { locateAnswer } from '../../src/core/text/fold';
 import { fixtureModelDirs } from '../fixtures/models';
 import { longHandbookPdf, shortHandbookPdf } from '../fixtures/pdf/generate';
 import { FACTS, filler } from '../fixtures/pdf/handbook';
-import { DIST } from '../fixtures/paths';
 import { inputLengths, RecordingRunner } from '../fixtures/text/fits';
 import { CHINESE, CHINESE_RUN, JAPANESE, THAI_RUN, VOLUNTEER_QUESTION, VOLUNTEER_SENTENCE } from '../fixtures/text/scripts';
+import { testRunner, testService } from '../fixtures/serviceRunner';
 
 describe('page mapping of offsets and chunks', () => {
   const doc = joinPages([
@@ -104,8 +102,8 @@ describe('Ask a Question over documents (fixture QA model, real service)', funct
   let service: InferenceService;
   let runner: ServiceTaskRunner;
   before(() => {
-    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
-    runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+    service = testService();
+    runner = testRunner(service);
   });
   after(() => service.dispose());
 

@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InferenceService } from '../../src/core/inference/inferenceService';
 import { MAX_ANSWER_TOKENS, questionAnswerer, snapToGraphemes, type QaPipelineParts } from '../../src/core/inference/questionAnswering';
-import { ModelResolver } from '../../src/core/inference/resolveModel';
 import { pipelineInputs } from '../../src/core/inference/taskInputs';
 import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
 import { extractPdf } from '../../src/core/pdf/extract';
@@ -17,7 +16,8 @@ import { fixtureModelDirs } from '../fixtures/models';
 import { byteLevelQaModelFiles } from '../fixtures/models/byteLevelQa';
 import { writeModelDir } from '../fixtures/models/write';
 import { filler } from '../fixtures/pdf/handbook';
-import { DIST, FIXTURES } from '../fixtures/paths';
+import { FIXTURES } from '../fixtures/paths';
+import { testRunner, testService } from '../fixtures/serviceRunner';
 
 const CASES = path.join(FIXTURES, 'cases');
 const VOLUNTEER_SENTENCE = 'Each full-time employee is eligible for 12 hours of volunteer time off per calendar year.';
@@ -104,8 +104,8 @@ describe('QA offsets: the model\'s span through the service and Ask a Question',
   let runner: ServiceTaskRunner;
   const qa = () => fixtureModelDirs().qa;
   before(() => {
-    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
-    runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+    service = testService();
+    runner = testRunner(service);
   });
   after(() => service.dispose());
 

@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InferenceService } from '../../src/core/inference/inferenceService';
-import { ModelResolver } from '../../src/core/inference/resolveModel';
 import { runLabTask } from '../../src/core/lab/runLabTask';
 import { cosine, poolTokens, readSentenceEmbedder, unitVector } from '../../src/core/nlp/pooling';
 import { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
@@ -21,7 +20,7 @@ import { InputError } from '../../src/core/text/chunks';
 import { fixtureModelDirs } from '../fixtures/models';
 import { SENTENCE_MAX_SEQ, sentenceEmbedderDirs, sentenceEmbedderFiles, sentenceReference } from '../fixtures/models/sentenceEmbedder';
 import { writeModelDir } from '../fixtures/models/write';
-import { DIST } from '../fixtures/paths';
+import { testRunner, testService } from '../fixtures/serviceRunner';
 
 const BUY_CAR = 'I want to buy a car.';
 const PURCHASE_AUTOMOBILE = 'I would like to purchase an automobile.';
@@ -105,8 +104,8 @@ describe('similarity on the sentence-embedder fixture (real service)', () => {
   let runner: ServiceTaskRunner;
   const d = () => sentenceEmbedderDirs();
   before(() => {
-    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
-    runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+    service = testService();
+    runner = testRunner(service);
   });
   after(() => service.dispose());
 

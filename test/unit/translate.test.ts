@@ -10,7 +10,6 @@ import { createRemoteRunner } from '../../src/core/backends/remoteRunner';
 import type { HubClient } from '../../src/core/hub/hubApi';
 import { HubError } from '../../src/core/hub/hubError';
 import { InferenceService } from '../../src/core/inference/inferenceService';
-import { ModelResolver } from '../../src/core/inference/resolveModel';
 import { runLabTask } from '../../src/core/lab/runLabTask';
 import { closeLanguages, parseLanguage } from '../../src/core/nlp/languages';
 import type { Progress, RunOptions, TaskRunner } from '../../src/core/nlp/runner';
@@ -23,7 +22,7 @@ import { HfInferenceStandIn } from '../fixtures/backends/hfInference';
 import { FixtureHub } from '../fixtures/hub/server';
 import { marianFiles, nllbFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
-import { DIST } from '../fixtures/paths';
+import { testRunner, testService } from '../fixtures/serviceRunner';
 
 /** A runner that "translates" by upper-casing, and records each call. */
 class UpperRunner implements TaskRunner {
@@ -156,8 +155,8 @@ describe('translation on the fixture models (real service)', () => {
   let runner: ServiceTaskRunner;
   const dirs = { marian: '', nllb: '' };
   before(() => {
-    service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
-    runner = new ServiceTaskRunner(service, new ModelResolver(60_000), { device: 'cpu', dtype: () => 'fp32', hub: { endpoint: 'http://127.0.0.1:9', cacheDir: '/nonexistent' } });
+    service = testService();
+    runner = testRunner(service);
     dirs.marian = writeModelDir(marianFiles());
     dirs.nllb = writeModelDir(nllbFiles());
   });
