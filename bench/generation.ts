@@ -16,6 +16,18 @@ import { GPT_WORDS, greedyWithoutCache, gptShapedFiles } from '../test/fixtures/
 import { DIST, REPO_ROOT } from '../test/fixtures/paths';
 
 const NEW_TOKENS = 60;
+const REPEATS = 5;
+
+/** The median wall time of REPEATS calls of `f`, in ms: one run on a shared machine swings ±30 %. */
+async function medianMs(f: () => Promise<void>): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const t = performance.now();
+    await f();
+    ms.push(performance.now() - t);
+  }
+  return ms.sort((a, b) => a - b)[REPEATS >> 1]!;
+}
 
 function ensure(cache: boolean, shape: { layers: number; hidden: number; heads: number; maxPositions: number }): string {
   const dir = path.join(os.tmpdir(), 'ai-lab-bench', `gpt-shaped-${shape.layers}x${shape.hidden}-${cache ? 'kv' : 'nokv'}-v1`);
@@ -45,9 +57,8 @@ async function main(): Promise<void> {
   const noKv = await ort.InferenceSession.create(path.join(noKvDir, 'onnx', 'model.onnx'), opts);
   const feeds = (ids: bigint[]) => ({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids), [1, ids.length]), attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]) });
   await greedyWithoutCache(noKv as never, feeds, promptIds, 2); // warm-up
-  let t = performance.now();
-  const reference = await greedyWithoutCache(noKv as never, feeds, promptIds, NEW_TOKENS);
-  const withoutMs = performance.now() - t;
+  let reference: number[] = [];
+  const withoutMs = await medianMs(async () => void (reference = await greedyWithoutCache(noKv as never, feeds, promptIds, NEW_TOKENS)));
   await noKv.release();
 
   // With the cache, the same plain loop.
@@ -72,18 +83,16 @@ async function main(): Promise<void> {
     return ids.slice(promptIds.length);
   };
   await loopWithCache(2);
-  t = performance.now();
-  const cachedIds = await loopWithCache(NEW_TOKENS);
-  const withMs = performance.now() - t;
+  let cachedIds: number[] = [];
+  const withMs = await medianMs(async () => void (cachedIds = await loopWithCache(NEW_TOKENS)));
   await kv.release();
 
   // With the cache, through AI Lab's service (second call: the model is loaded).
   const service = new InferenceService({ scriptPath: path.join(DIST, 'inferenceService.js') });
   const req = { task: 'text-generation', modelDir: kvDir, device: 'cpu' as const, dtype: 'fp32' as const, inputs: [prompt, { max_new_tokens: NEW_TOKENS, min_new_tokens: NEW_TOKENS, do_sample: false }], idleUnloadMs: 0 };
   await service.run(req);
-  t = performance.now();
-  const r = await service.run(req);
-  const serviceMs = performance.now() - t;
+  let r = await service.run(req);
+  const serviceMs = await medianMs(async () => void (r = await service.run(req)));
   service.dispose();
   const text = (r.output as Array<{ generated_text: string }>)[0]!.generated_text;
   const same = text === tokenizer.decode([...promptIds, ...reference]) && cachedIds.join() === reference.join();
@@ -95,11 +104,12 @@ async function main(): Promise<void> {
     model: `GPT-2-shaped ${layers}×${hidden}, ${shape.heads} heads`,
     promptTokens: promptIds.length,
     newTokens: NEW_TOKENS,
+    repeats: REPEATS,
     tokensPerSecond: { withoutCache: tps(withoutMs), withCacheRaw: tps(withMs), withCacheService: tps(serviceMs) },
     cacheSpeedup: { raw: withoutMs / withMs, service: withoutMs / serviceMs },
     sameTokens: same,
   };
-  console.log(`\n${figures.model}, prompt ${promptIds.length} tokens, ${NEW_TOKENS} new tokens, greedy, load average ${loadAtStart.join(' ')}`);
+  console.log(`\n${figures.model}, prompt ${promptIds.length} tokens, ${NEW_TOKENS} new tokens, greedy, median of ${REPEATS} runs each, load average ${loadAtStart.join(' ')}`);
   console.log('| run | tokens/s |');
   console.log('|---|---:|');
   console.log(`| without KV cache (whole sequence each step) | ${tps(withoutMs).toFixed(1)} |`);

@@ -209,9 +209,11 @@ describe('batching', () => {
 });
 
 describe('inference service environment', () => {
-  it("fixes glibc's mmap threshold unless the user tuned malloc", async () => {
+  it("fixes glibc's mmap and trim thresholds unless the user tuned malloc", async () => {
     const { serviceEnv } = await import('../../src/core/inference/inferenceService');
-    assert.equal(serviceEnv({ PATH: '/bin' }).MALLOC_MMAP_THRESHOLD_, '131072');
+    assert.equal(serviceEnv({ PATH: '/bin' }).MALLOC_MMAP_THRESHOLD_, '2097152');
+    assert.equal(serviceEnv({ PATH: '/bin' }).MALLOC_TRIM_THRESHOLD_, '67108864');
+    assert.equal(serviceEnv({ MALLOC_TRIM_THRESHOLD_: '0' }).MALLOC_MMAP_THRESHOLD_, undefined);
     assert.equal(serviceEnv({ MALLOC_MMAP_THRESHOLD_: '65536' }).MALLOC_MMAP_THRESHOLD_, '65536');
     assert.equal(serviceEnv({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=0' }).MALLOC_MMAP_THRESHOLD_, undefined);
   });

@@ -28,17 +28,24 @@ export class ServiceCrashedError extends Error {
 
 /** The parent side: starts the service on demand, routes replies, restarts it after a crash. */
 /**
- * The service's environment: glibc's malloc with a fixed mmap threshold (128 KiB, its default start),
- * unless the user set one. glibc raises the threshold after each large free (up to 32 MiB), so ONNX
- * Runtime's weight copies made while it prepacks them landed on the heap or in mmaps depending on
- * thread timing: the BERT-base bench model's load peaked at 1.8× or 1.2× its weights from run to run
- * (8 runs each). Fixed, large blocks are always mmapped and go back to the system when freed: 1.2×
- * every run, speed unchanged (mallopt(3), M_MMAP_THRESHOLD; bench/inference.ts measures the peak).
- * Other C libraries ignore the variable.
+ * The service's environment: glibc malloc with fixed thresholds, unless the user set malloc tunables.
+ * - `MALLOC_MMAP_THRESHOLD_=2097152` (2 MiB). Left dynamic, glibc raises the threshold after each large
+ *   free (up to 32 MiB), so ONNX Runtime's weight copies made while it prepacks them landed on the heap
+ *   or in mmaps depending on thread timing: the BERT-base bench model's load peaked at 1.8× or 1.2× its
+ *   weights from run to run. A fixed threshold makes it the same every run; blocks of 2 MiB and more
+ *   (BERT-base's 768×768 matrices are 2.4 MB) are mmapped and go back to the system when freed: 1.47×.
+ *   A 128 KiB threshold (glibc's start) held the peak there too, but a generating decoder's per-step
+ *   tensors (past keys/values of 12 heads × 64 × the context, 100–300 KB for 30–90 tokens; the logits)
+ *   were then each mmapped and unmapped: 12,500 page faults for 60 tokens against 230, and 31 against
+ *   92 tokens/s from a 135-token prompt (bench/generation.ts model, the two services side by side). With 4 MiB the BERT-base peak went back to 1.8×.
+ * - `MALLOC_TRIM_THRESHOLD_=67108864` (64 MiB): a fixed mmap threshold also freezes the trim threshold
+ *   at 128 KiB, so freeing those tensors at the heap's top gave the pages back each step.
+ * mallopt(3), M_MMAP_THRESHOLD and M_TRIM_THRESHOLD; bench/inference.ts measures the peak. Other C
+ * libraries ignore the variables.
  */
 export function serviceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const tuned = env.MALLOC_MMAP_THRESHOLD_ !== undefined || /glibc\.malloc\./.test(env.GLIBC_TUNABLES ?? '');
-  return tuned ? env : { ...env, MALLOC_MMAP_THRESHOLD_: '131072' };
+  const tuned = env.MALLOC_MMAP_THRESHOLD_ !== undefined || env.MALLOC_TRIM_THRESHOLD_ !== undefined || /glibc\.malloc\./.test(env.GLIBC_TUNABLES ?? '');
+  return tuned ? env : { ...env, MALLOC_MMAP_THRESHOLD_: String(2 * 1024 * 1024), MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024) };
 }
 
 export class InferenceService {
