@@ -138,9 +138,10 @@ posixOnly('Get ONNX Weights: the Optimum export in a fake environment (stub opti
     const fake = makeFakeOptimumEnv({ exportFiles: optimumLayout(sentimentModelFiles()) });
     const plan = planExport({ model: t.model, task: 'text-classification', out: defaultOut(t), env: await probeOptimum(fake.python, 'x') });
     assert.equal((await runStreamed(plan.export, () => undefined)).code, 0);
-    assert.equal(fake.calls()[0]![4], dir);
+    assert.equal(fake.calls()[0]![3], dir);
     assert.equal(finishExport(plan.out, plan.task).ok, true);
-    assert.throws(() => planExport({ model: dir, task: 'text-classification', out: dir, env: await probeOptimum(fake.python, 'x') }), /output folder is the model folder itself/);
+    const env = await probeOptimum(fake.python, 'x');
+    assert.throws(() => planExport({ model: dir, task: 'text-classification', out: dir, env }), /output folder is the model folder itself/);
     assert.throws(() => onnxTarget('/nonexistent/folder'), /is not a folder/);
     assert.throws(() => onnxTarget('not a model!'), /neither a Hub model id/);
     assert.deepEqual(onnxTarget('acme/pt-model'), { model: 'acme/pt-model', isFolder: false, portsOf: 'acme/pt-model' });
