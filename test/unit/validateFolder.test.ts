@@ -167,10 +167,11 @@ describe('Validate Model Folder: each problem the notes list, with its file, why
     assert.equal(finding(r, 'card.license')!.severity, 'warning');
   });
 
-  it('no ONNX weights: says AI Lab cannot run it, and the export command for this folder', () => {
+  it('no ONNX weights: says AI Lab cannot run it, names Get ONNX Weights and the export command for this folder', () => {
     const dir = cleanFolder((f) => delete f['onnx/model.onnx']);
     const f = finding(validateModelFolder(dir), 'onnx.present')!;
-    assert.ok(f.fix.includes(`optimum-cli export onnx --model "${dir}" "${dir}/onnx"`), f.fix);
+    assert.ok(f.fix.includes(`optimum-cli export onnx --model "${dir}" --task <task> "${dir}-onnx"`), f.fix);
+    assert.ok(f.fix.includes('"AI Lab: Get ONNX Weights"'), f.fix);
   });
 
   it('a path that is not a folder is refused with what to give instead', () => {

@@ -1,6 +1,7 @@
 /** Which files of a repo transformers.js needs for a task, device and dtype. */
 import { localFolderAdvice, looksLikeHubId, savedFrom } from './localModelHint';
 import { listWords, MODEL_JSON_FILES, ModelFilesError } from './modelFolder';
+import { command } from '../surface/names';
 
 export type Dtype = 'auto' | 'fp32' | 'fp16' | 'q8';
 export type ConcreteDtype = Exclude<Dtype, 'auto'>;
@@ -63,12 +64,13 @@ export function convertedCopyAdvice(repo: string): string {
   // A local folder is named after the Hub model its config.json says it was saved from, never its own folder name.
   const hubName = looksLikeHubId(repo) ? repo : savedFrom(repo);
   const name = hubName?.split('/').pop() ?? repo;
-  const optimum = `convert it with Optimum (pip install "optimum[onnxruntime]", then optimum-cli export onnx --model <Hub id or folder> <out>, and move the .onnx files into <out>/onnx/).`;
+  const getIt = `${command('AI Lab: Get ONNX Weights')} does it for you`;
+  const optimum = `convert it with Optimum (pip install "optimum-onnx[onnxruntime]", then optimum-cli export onnx --model <Hub id or folder> --task <task> <out>, and move the .onnx files into <out>/onnx/); ${getIt}.`;
   // A local folder: its model subfolders or the model it is inside, never Hub ports named after a folder.
   if (!hubName) return localFolderAdvice(repo) || `If it is a transformers model, ${optimum}`;
   return (
     `Use a transformers.js-ready copy: search the Hub, https://huggingface.co/models?library=transformers.js&search=${encodeURIComponent(name)} (or the "onnx" tag), e.g. onnx-community/${name} or Xenova/${name}; ` +
-    `or convert it with Optimum (pip install "optimum[onnxruntime]", then optimum-cli export onnx --model <Hub id or folder> <out>, and move the .onnx files into <out>/onnx/).`
+    `or ${optimum.replace(`; ${getIt}.`, '.')} ${getIt}: it finds a copy or runs the export.`
   );
 }
 

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { command } from '../surface/names';
 import type { FindingList } from './findings';
 import { checkOnnx } from './onnxChecks';
 import { readSafetensorsHeader, SafetensorsError, type SafetensorsTensor } from './safetensors';
@@ -77,7 +78,7 @@ export function checkWeights(dir: string, files: string[], list: FindingList, co
   if (emb) facts.embeddingRows = { rows: emb.t.shape[0]!, tensor: emb.t.name, file: emb.file };
 
   if (!onnx.length) {
-    list.warning('onnx.present', '', 'No ONNX weights (onnx/model.onnx): AI Lab cannot run this folder.', 'AI Lab runs models with ONNX Runtime (transformers.js); PyTorch weights alone do not load in it.', `Export it where AI Lab looks: optimum-cli export onnx --model "${dir}" "${dir}/onnx" (pip install "optimum[onnx]" first if optimum-cli is missing).`);
+    list.warning('onnx.present', '', 'No ONNX weights (onnx/model.onnx): AI Lab cannot run this folder.', 'AI Lab runs models with ONNX Runtime (transformers.js); PyTorch weights alone do not load in it.', `${command('AI Lab: Get ONNX Weights')} finds a transformers.js-ready copy on the Hub or exports one with Optimum (into a folder beside this one, .onnx files in onnx/); by hand: pip install "optimum-onnx[onnxruntime]", optimum-cli export onnx --model "${dir}" --task <task> "${dir}-onnx", then move its .onnx files into "${dir}-onnx/onnx/".`);
   } else list.ok('onnx.present');
   checkOnnx(dir, onnx, config, list);
   return facts;

@@ -35,6 +35,7 @@ export const CLI_COMMAND_NAMES: Record<string, string> = {
   'AI Lab: Enable CUDA Acceleration': '`ai-lab enable-cuda`',
   'AI Lab: Sign In to Hugging Face': '`hf auth login` (or set HF_TOKEN)',
   'AI Lab: Run Model on Selection…': '`ai-lab run <task> --model ID`',
+  'AI Lab: Get ONNX Weights': '`ai-lab onnx MODEL`',
 };
 
 export interface Surface {

@@ -6,6 +6,7 @@ import type { InferenceHost } from '../inferenceHost';
 import type { ResultsPanel } from '../webviews/resultsPanel';
 import type { Log } from '../log';
 import { isLink, type EnvNode } from '../views/environmentTree';
+import { getOnnxWeightsCommand } from './getOnnxWeights';
 import { chooseModelCommand } from './chooseModel';
 import { enableCudaCommand } from './enableCuda';
 import { createNlpCommands } from './nlp';
@@ -67,6 +68,7 @@ export function createCommands(d: CommandDeps): Record<string, Handler> {
     ...createPdfCommands(nlp),
     ...createSimilarityCommands(nlp),
     'aiLab.chooseModel': (args: unknown) => chooseModelCommand(d.log, d.hub, args as Parameters<typeof chooseModelCommand>[2]),
+    'aiLab.getOnnxWeights': (arg: unknown) => getOnnxWeightsCommand(d.log, d.hub, arg),
     ...createSetupCommands(d.extensionPath, d.env, d.log),
     'aiLab.runSmokeTest': (args: unknown) => {
       const n = args as { kind?: string; env?: { path: string }; python?: string } | undefined;

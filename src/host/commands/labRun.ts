@@ -251,7 +251,10 @@ export async function runInPanel(d: NlpDeps, task: LabTaskId, modelSetting: stri
     }
     const msg = err instanceof Error ? err.message : String(err);
     d.panel.fail(id, msg);
-    if (err instanceof InputError || err instanceof PdfError || err instanceof ModelFilesError) void vscode.window.showWarningMessage(`AI Lab: ${msg}`);
+    // A model without ONNX weights: the button gets them (a Hub port, or an Optimum export) for this task.
+    if (err instanceof ModelFilesError && / has no ONNX weights for transformers\.js/.test(msg)) {
+      void vscode.window.showWarningMessage(`AI Lab: ${msg}`, 'Get ONNX Weights').then((p) => p && vscode.commands.executeCommand('aiLab.getOnnxWeights', { model: modelSetting, task }));
+    } else if (err instanceof InputError || err instanceof PdfError || err instanceof ModelFilesError) void vscode.window.showWarningMessage(`AI Lab: ${msg}`);
     else await d.log.showError(`AI Lab: ${def.title} with ${modelDisplayName(model)} failed`, err);
     return undefined;
   }

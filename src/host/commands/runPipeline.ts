@@ -99,7 +99,11 @@ export async function runPipelineCommand(
     );
     return result;
   } catch (err) {
-    await log.showError(`AI Lab: ${task} with ${modelDisplayName(model)} failed`, err);
+    // A model without ONNX weights: the button gets them (a Hub port, or an Optimum export) for this pipeline.
+    if (err instanceof Error && / has no ONNX weights for transformers\.js/.test(err.message)) {
+      log.warn(err.message);
+      void vscode.window.showWarningMessage(`AI Lab: ${err.message}`, 'Get ONNX Weights').then((p) => p && vscode.commands.executeCommand('aiLab.getOnnxWeights', { model: model.trim(), pipeline: task }));
+    } else await log.showError(`AI Lab: ${task} with ${modelDisplayName(model)} failed`, err);
     return undefined;
   }
 }
