@@ -11,6 +11,7 @@ import { FORECAST_FILE } from './uiSearch';
 import { EMOJI_FILE } from './uiOffsets';
 import { GERMAN_FILE } from './uiTranslate';
 import { writeModelFolder } from './uiValidate';
+import { fakeExportEnv, writePtOnlyFolder } from './uiGetOnnx';
 import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
 import { SIMILAR_FILE } from './uiSimilar';
@@ -132,7 +133,10 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   feed.packages.push({ id: 'Microsoft.ML.OnnxRuntime.Gpu.Linux', version: ortVersion, nupkg: providerPackage('Microsoft.ML.OnnxRuntime.Gpu.Linux', ortVersion).nupkg });
   const feedIndex = await feed.start();
   const models = fixtureModelDirs();
+  // A Python environment with a stub optimum-cli, for Get ONNX Weights (no other check lists Python environments).
+  const exportEnv = fakeExportEnv();
   let settings: Record<string, unknown> = {
+    'aiLab.pythonPaths': [exportEnv.prefix],
     ...baseSettings,
     'aiLab.hubEndpoint': hub.url,
     'aiLab.datasetsServerEndpoint': `${hub.url}/datasets-server`,
@@ -165,6 +169,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());
   writeModelFolder(dirs.workspace);
+  writePtOnlyFolder(dirs.workspace);
   fs.writeFileSync(path.join(dirs.workspace, KITCHEN_FILE.name), KITCHEN_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, DEALER_PDF.name), await dealerPdf());
   fs.writeFileSync(path.join(dirs.workspace, GERMAN_PDF.name), await germanPdf());
@@ -187,6 +192,8 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
       readSettings: () => fs.readFileSync(path.join(dirs.userData, 'User', 'settings.json'), 'utf8'),
       throttle: (match) => hub.faults.push({ match, kind: 'slow', bytesPerSecond: 2000, times: 20 }),
       token: hub.token,
+      workspace: dirs.workspace,
+      env: exportEnv,
       holdBlobLocks: async (id) => {
         const cacheDir = resolveHubCacheDir({ HF_HOME: path.join(dirs.root, 'hf'), HF_HUB_CACHE: process.env.HF_HUB_CACHE });
         const blobs = (id === 'fixture-org/sentiment-small' ? sentimentSmall.files : []).filter((f) => f.lfs);
@@ -204,6 +211,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
     await tei.stop();
     await feed.stop();
     fs.rmSync(dirs.root, { recursive: true, force: true });
+    fs.rmSync(exportEnv.prefix, { recursive: true, force: true });
   }
 }
 

@@ -11,6 +11,8 @@ import { checkAskWorkspaceUi } from './uiAskWorkspace';
 import { checkCompareUi } from './uiCompare';
 import { checkPdfPathsUi } from './uiPdfPaths';
 import { checkValidateUi } from './uiValidate';
+import { checkGetOnnxUi } from './uiGetOnnx';
+import type { FakeOptimumEnv } from '../fixtures/python/fakeOptimum';
 
 export interface UiOptions extends HubUiOptions {
   results: string;
@@ -19,6 +21,9 @@ export interface UiOptions extends HubUiOptions {
   logsDir: string;
   /** A Text Embeddings Inference stand-in (test/fixtures/backends/tei.ts) and the model it serves. */
   tei: { url: string; model: string; predictions: () => number };
+  /** The workspace folder on disk, and a fake Python environment with a stub optimum-cli. */
+  workspace: string;
+  env: FakeOptimumEnv;
 }
 
 /** What only the UI shows: status bar text, tree rows, welcome view, notifications. Returns the failure count. */
@@ -224,6 +229,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await checkCompareUi(page, o, check);
   await checkPdfPathsUi(page, o, check);
   await checkValidateUi(page, o, check);
+  await checkGetOnnxUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
