@@ -15,6 +15,7 @@ import { RUN_USAGE, runCommand } from './cli/runCommand';
 import { TRANSLATE_USAGE, translateCommand } from './cli/translateCommand';
 import { SIMILARITY_COMMANDS, SIMILARITY_USAGE } from './cli/similarityCommands';
 import { VALIDATE_USAGE, validateCommand } from './cli/validateCommand';
+import { UPLOAD_USAGE, uploadCommand } from './cli/uploadCommand';
 
 // Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
 useSurface(CLI_SURFACE);
@@ -35,6 +36,7 @@ ${INDEX_USAGE}
 ${HUB_USAGE}
 ${CACHE_USAGE}
 ${VALIDATE_USAGE}
+${UPLOAD_USAGE}
 
 Options:
   -h, --help     this text
@@ -53,6 +55,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, (argv: string[]) => nlpCommand(c, argv)])),
   translate: translateCommand,
   validate: validateCommand,
+  upload: uploadCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -88,6 +91,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ...Object.fromEntries(NLP_COMMANDS.map((c) => [c, NLP_USAGE.trimStart()])),
   translate: TRANSLATE_USAGE.trimStart(),
   validate: VALIDATE_USAGE.trimStart(),
+  upload: UPLOAD_USAGE.trimStart(),
 };
 
 /** The command being run, for the "see `ai-lab <command> --help`" line after an argument error. */
