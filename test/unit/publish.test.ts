@@ -72,6 +72,8 @@ describe('Publish Model to the Hub (the real @huggingface/hub against the loopba
     // One PUT per LFS object, one commit, all with the token only on the Hub's own origin.
     assert.equal(puts().length, listed.filter((f) => f.lfs).length);
     assert.equal(hub.upload.commits.length, 1);
+    // Plain LFS: the batch request does not offer Xet (useXet: false).
+    assert.deepEqual(hub.upload.batchTransfers, [['basic', 'multipart']]);
     assert.equal(hub.upload.commits[0]!.title, `Upload ${path.basename(dir)} with AI Lab`);
     const lfsCount = listed.filter((f) => f.lfs).length;
     assert.ok(progress.some((p) => p.phase === 'uploading' && p.filesDone === lfsCount && p.files === r.uploaded.length), JSON.stringify(progress.filter((p) => p.phase === 'uploading')));

@@ -44,7 +44,7 @@ describe('CLI: ai-lab upload', () => {
     const before = writes();
     const r = await run([dir, 'fixture-user/broken', '--yes']);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /ai-lab: \d+ validation errors? in .*fix (it|them) first:\n  config\.vocab_size \(config\.json\)/);
+    assert.match(r.stderr, /ai-lab: \d+ validation errors? in .*fix (it|them) first:\n  tokenizer\.size \(tokenizer\.json\): The tokenizer has 56 ids/);
     assert.equal(writes(), before);
   });
 

@@ -40,8 +40,11 @@ export function pipelineTagFor(architecture: string, modelType?: string): string
     if (modelType && /^(t5|mt5|bart|pegasus|led|longt5|umt5|flan)/.test(modelType)) return 'text2text-generation';
     return undefined;
   }
-  // A bare encoder (BertModel, RobertaModel…) gives embeddings.
-  if (/^[A-Z][A-Za-z0-9]*Model$/.test(architecture) && !/PreTrained/.test(architecture)) return 'feature-extraction';
+  // Marian's head class is MarianMTModel (not …ForConditionalGeneration).
+  if (/MTModel$/.test(architecture)) return 'translation';
+  // A bare encoder (BertModel, RobertaModel…) gives embeddings; a bare encoder-decoder (T5Model) says nothing.
+  const seq2seq = modelType !== undefined && (TRANSLATION_TYPES.has(modelType) || SPEECH_TYPES.has(modelType) || /^(t5|mt5|bart|pegasus|led|longt5|umt5|flan|encoder-decoder)/.test(modelType));
+  if (/^[A-Z][A-Za-z0-9]*Model$/.test(architecture) && !/PreTrained|LMHead/.test(architecture) && !seq2seq) return 'feature-extraction';
   return undefined;
 }
 
