@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createRepo, HubApiError } from '@huggingface/hub';
 import { HubClient } from '../../src/core/hub/hubApi';
 import { PublishError, publishModel, type PublishParams, type PublishProgress } from '../../src/core/hub/publish';
+import { ForeignOrigin } from '../fixtures/hub/foreignOrigin';
 import { FixtureHub } from '../fixtures/hub/server';
 import { publishableFolder } from '../fixtures/models/publishable';
 
@@ -207,6 +208,22 @@ describe('Publish Model to the Hub (the real @huggingface/hub against the loopba
     assert.ok(hub.requests.some((q) => q.method === 'PUT' && /\/part\/2\?/.test(q.url)), 'parts were sent');
     assert.ok(hub.requests.some((q) => q.method === 'POST' && q.url.endsWith('/complete')), 'the upload was completed');
     await assertMirrors('fixture-user/parts', dir);
+  });
+
+  it('LFS objects go to the storage host the batch names (another origin) without the token; the Hub gets it', async () => {
+    const storage = new ForeignOrigin(() => hub.url);
+    await storage.start();
+    try {
+      hub.upload.uploadBase = storage.url;
+      const dir = publishableFolder();
+      await publish({ dir, repoId: 'fixture-user/storage' });
+      assert.ok(storage.requests.filter((q) => q.method === 'PUT').length >= 3, 'the PUTs went to the storage origin');
+      assert.deepEqual(storage.withAuthorization(), [], 'no token reached the storage origin');
+      assert.ok(hub.requests.filter((q) => q.url.includes('/commit/')).every((q) => q.headers.authorization === `Bearer ${hub.token}`));
+      await assertMirrors('fixture-user/storage', dir);
+    } finally {
+      await storage.stop();
+    }
   });
 
   it('refuses an invalid repo id before any request, saying what to change', async () => {
