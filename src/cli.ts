@@ -16,6 +16,7 @@ import { TRANSLATE_USAGE, translateCommand } from './cli/translateCommand';
 import { SIMILARITY_COMMANDS, SIMILARITY_USAGE } from './cli/similarityCommands';
 import { VALIDATE_USAGE, validateCommand } from './cli/validateCommand';
 import { ONNX_USAGE, onnxCommand } from './cli/onnxCommand';
+import { UPLOAD_USAGE, uploadCommand } from './cli/uploadCommand';
 
 // Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
 useSurface(CLI_SURFACE);
@@ -37,6 +38,7 @@ ${HUB_USAGE}
 ${CACHE_USAGE}
 ${VALIDATE_USAGE}
 ${ONNX_USAGE}
+${UPLOAD_USAGE}
 
 Options:
   -h, --help     this text
@@ -56,6 +58,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   translate: translateCommand,
   validate: validateCommand,
   onnx: onnxCommand,
+  upload: uploadCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -92,6 +95,7 @@ const COMMAND_USAGE: Record<string, string> = {
   translate: TRANSLATE_USAGE.trimStart(),
   validate: VALIDATE_USAGE.trimStart(),
   onnx: ONNX_USAGE.trimStart(),
+  upload: UPLOAD_USAGE.trimStart(),
 };
 
 /** The command being run, for the "see `ai-lab <command> --help`" line after an argument error. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createCommands, registerCommands } from './host/commands';
 import { createValidateCommands } from './host/commands/validateFolder';
+import { createPublishCommand } from './host/commands/publishModel';
 import { BackendSettings } from './host/backends/backendSettings';
 import { InferenceHost } from './host/inferenceHost';
 import { EnvironmentService } from './host/environmentService';
@@ -85,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const validate = createValidateCommands(context.extensionUri, log);
   context.subscriptions.push(validate.panel);
   registerCommands(context, validate.commands);
+  registerCommands(context, createPublishCommand({ log, session: hub.session, showReport: (r) => validate.panel.show(r) }));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('aiLab')) return;

@@ -91,7 +91,7 @@ export class HubSession implements vscode.Disposable {
       token ??
       (await vscode.window.showInputBox({
         title: 'AI Lab: Sign In to Hugging Face',
-        prompt: `Paste a Hugging Face access token (a "read" token is enough): ${this.endpoint()}/settings/tokens`,
+        prompt: `Paste a Hugging Face access token ("read" is enough to download; publishing a model needs "write"): ${this.endpoint()}/settings/tokens`,
         password: true,
         ignoreFocusOut: true,
         placeHolder: 'hf_…',

@@ -98,6 +98,16 @@ export interface RepoFileEntry {
   lfs: boolean;
 }
 
+/** A file of the Hub's tree listing. */
+export interface TreeFile {
+  path: string;
+  /** git blob sha1 (for an LFS file, of its pointer). */
+  oid: string;
+  size: number;
+  /** LFS files: the content's sha256 and real size. */
+  lfs?: { oid: string; size: number };
+}
+
 export interface HubTask {
   id: string;
   label: string;
@@ -113,6 +123,10 @@ export interface WhoAmI {
   orgs: string[];
   tokenName?: string;
   tokenRole?: string;
+  /** Each organization's role for this user (read, contributor, write, admin), when whoami gives it. */
+  orgRoles?: Record<string, string>;
+  /** A fine-grained token's permissions (tokenRole "fineGrained"): global ones and those scoped to a user, org or repo. */
+  fineGrained?: { global: string[]; scoped: Array<{ type: string; name: string; permissions: string[] }> };
 }
 
 export interface HubClientOptions {
@@ -204,6 +218,19 @@ function configSummary(c: unknown): RepoDetails['config'] {
 
 const MODEL_EXPAND = ['downloads', 'likes', 'pipeline_tag', 'library_name', 'tags', 'lastModified', 'private', 'gated'];
 const DATASET_EXPAND = ['downloads', 'likes', 'tags', 'lastModified', 'private', 'gated', 'description'];
+
+function fineGrainedOf(v: unknown): WhoAmI['fineGrained'] {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Json;
+  const scoped = Array.isArray(o.scoped) ? (o.scoped as Json[]) : [];
+  return {
+    global: asStrings(o.global),
+    scoped: scoped.map((s) => {
+      const e = (s.entity ?? {}) as Json;
+      return { type: String(e.type ?? ''), name: String(e.name ?? ''), permissions: asStrings(s.permissions) };
+    }),
+  };
+}
 
 export class HubClient {
   readonly endpoint: string;
@@ -325,20 +352,33 @@ export class HubClient {
     return { ...d, id: d.id || id };
   }
 
-  /** Every file of a repo revision with its size (LFS files at their real size), following Link pages. */
-  async files(id: string, type: 'model' | 'dataset' = 'model', revision = 'main'): Promise<RepoFileEntry[]> {
-    const out: RepoFileEntry[] = [];
+  /**
+   * The tree of a repo revision as the Hub lists it (recursive, following Link pages): each file's path,
+   * git blob sha1 (`oid`), size, and for LFS files the sha256 and real size.
+   */
+  async tree(id: string, type: 'model' | 'dataset' = 'model', revision = 'main'): Promise<TreeFile[]> {
+    const out: TreeFile[] = [];
     let url: string | undefined = `${this.endpoint}/api/${type}s/${id.split('/').map(encodeURIComponent).join('/')}/tree/${encodeURIComponent(revision)}?recursive=true`;
     while (url) {
       const page: Page<Json> = await this.page(url, `Files of ${id}`, (j) => j);
       for (const f of page.items) {
         if (f.type !== 'file') continue;
         const lfs = f.lfs as Json | undefined;
-        out.push({ path: String(f.path), size: Number(lfs?.size ?? f.size ?? 0), lfs: Boolean(lfs) });
+        out.push({
+          path: String(f.path),
+          oid: String(f.oid ?? ''),
+          size: Number(f.size ?? 0),
+          ...(lfs ? { lfs: { oid: String(lfs.oid ?? lfs.sha256 ?? ''), size: Number(lfs.size ?? 0) } } : {}),
+        });
       }
       url = page.next;
     }
     return out;
+  }
+
+  /** Every file of a repo revision with its size (LFS files at their real size), following Link pages. */
+  async files(id: string, type: 'model' | 'dataset' = 'model', revision = 'main'): Promise<RepoFileEntry[]> {
+    return (await this.tree(id, type, revision)).map((f) => ({ path: f.path, size: f.lfs?.size ?? f.size, lfs: Boolean(f.lfs) }));
   }
 
   /** A text file of a repo (README.md for cards); undefined when the repo has none. */
@@ -383,6 +423,8 @@ export class HubClient {
       orgs: Array.isArray(j.orgs) ? (j.orgs as Json[]).map((o) => String(o.name ?? '')).filter(Boolean) : [],
       tokenName: typeof auth?.displayName === 'string' ? auth.displayName : undefined,
       tokenRole: typeof auth?.role === 'string' ? auth.role : undefined,
+      orgRoles: Object.fromEntries((Array.isArray(j.orgs) ? (j.orgs as Json[]) : []).filter((o) => typeof o.roleInOrg === 'string').map((o) => [String(o.name ?? ''), String(o.roleInOrg)])),
+      fineGrained: fineGrainedOf(auth?.fineGrained),
     };
   }
 }
