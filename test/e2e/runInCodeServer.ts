@@ -12,6 +12,7 @@ import { EMOJI_FILE } from './uiOffsets';
 import { GERMAN_FILE } from './uiTranslate';
 import { writeModelFolder } from './uiValidate';
 import { fakeExportEnv, writePtOnlyFolder } from './uiGetOnnx';
+import { writePublishFolder } from './uiPublish';
 import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
 import { SIMILAR_FILE } from './uiSimilar';
@@ -170,6 +171,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());
   writeModelFolder(dirs.workspace);
   writePtOnlyFolder(dirs.workspace);
+  writePublishFolder(dirs.workspace);
   fs.writeFileSync(path.join(dirs.workspace, KITCHEN_FILE.name), KITCHEN_FILE.text);
   fs.writeFileSync(path.join(dirs.workspace, DEALER_PDF.name), await dealerPdf());
   fs.writeFileSync(path.join(dirs.workspace, GERMAN_PDF.name), await germanPdf());
@@ -194,6 +196,13 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
       token: hub.token,
       workspace: dirs.workspace,
       env: exportEnv,
+      setTokenRole: (role) => {
+        hub.tokenRole = role;
+      },
+      repoFiles: async (id) => {
+        const r = await fetch(`${hub.url}/api/models/${id}`, { headers: { authorization: `Bearer ${hub.token}` } });
+        return r.ok ? ((await r.json()) as { siblings: Array<{ rfilename: string }> }).siblings.map((s) => s.rfilename) : undefined;
+      },
       holdBlobLocks: async (id) => {
         const cacheDir = resolveHubCacheDir({ HF_HOME: path.join(dirs.root, 'hf'), HF_HUB_CACHE: process.env.HF_HUB_CACHE });
         const blobs = (id === 'fixture-org/sentiment-small' ? sentimentSmall.files : []).filter((f) => f.lfs);

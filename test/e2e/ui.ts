@@ -12,17 +12,17 @@ import { checkCompareUi } from './uiCompare';
 import { checkPdfPathsUi } from './uiPdfPaths';
 import { checkValidateUi } from './uiValidate';
 import { checkGetOnnxUi } from './uiGetOnnx';
+import { checkPublishUi, type PublishUiOptions } from './uiPublish';
 import type { FakeOptimumEnv } from '../fixtures/python/fakeOptimum';
 
-export interface UiOptions extends HubUiOptions {
+export interface UiOptions extends HubUiOptions, PublishUiOptions {
   results: string;
   /** Points aiLab.nvidiaSmiPath at another fake by rewriting settings.json (read when the window loads). */
   switchSmi(scenario: string): void;
   logsDir: string;
   /** A Text Embeddings Inference stand-in (test/fixtures/backends/tei.ts) and the model it serves. */
   tei: { url: string; model: string; predictions: () => number };
-  /** The workspace folder on disk, and a fake Python environment with a stub optimum-cli. */
-  workspace: string;
+  /** A fake Python environment with a stub optimum-cli. */
   env: FakeOptimumEnv;
 }
 
@@ -230,6 +230,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await checkPdfPathsUi(page, o, check);
   await checkValidateUi(page, o, check);
   await checkGetOnnxUi(page, o, check);
+  await checkPublishUi(page, o, check);
 
   await check('the results panel in a light theme (screenshot)', async () => {
     // Settings are read when the window loads (as for the fake GPU below): switch, reload, run again.
