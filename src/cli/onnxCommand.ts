@@ -1,9 +1,8 @@
 /** ai-lab onnx MODEL: Get ONNX Weights from a terminal (src/core/model/onnxPorts.ts, optimumExport.ts). */
 import { HubClient } from '../core/hub/hubApi';
 import { HubError } from '../core/hub/hubError';
-import { assertRunnableFiles } from '../core/inference/modelFiles';
+import { hasRunnableFiles } from '../core/inference/modelFiles';
 import { listModelFiles } from '../core/inference/modelCheck';
-import { ModelFilesError } from '../core/inference/modelFolder';
 import { findOnnxPorts, type PortSearch } from '../core/model/onnxPorts';
 import { chooseExportPython, defaultOut, exportTask, onnxTarget, type OnnxTarget } from '../core/model/onnxTarget';
 import { checkTask, ExportError, finishExport, planExport, runStreamed, type ExportOutcome, type ExportPlan } from '../core/model/optimumExport';
@@ -43,25 +42,16 @@ interface Answer {
   noPlan?: string;
 }
 
-function runnable(files: string[]): boolean {
-  try {
-    assertRunnableFiles('m', files);
-    return true;
-  } catch (err) {
-    if (err instanceof ModelFilesError) return false;
-    throw err;
-  }
-}
 
 /** The Hub's pipeline tag and whether the repo (or folder) already runs in AI Lab. */
 async function describe(t: OnnxTarget, client: HubClient, a: Answer): Promise<string | undefined> {
   if (t.isFolder) {
-    a.alreadyRunnable = runnable(listModelFiles(t.model));
+    a.alreadyRunnable = hasRunnableFiles(listModelFiles(t.model));
     return undefined;
   }
   try {
     const info = await client.modelInfo(t.model);
-    a.alreadyRunnable = runnable(info.files);
+    a.alreadyRunnable = hasRunnableFiles(info.files);
     return info.pipelineTag;
   } catch (err) {
     if (!(err instanceof HubError)) throw err;

@@ -91,6 +91,27 @@ export async function focusMenuItem(page: Page, label: string): Promise<void> {
   if ((await focused()) !== label) throw new Error(`menu item "${label}" never got the focus`);
 }
 
+/**
+ * The Explorer's right-click menu on the workspace folder `folder`, then `item`, chosen with the
+ * keyboard. Right after a window loads the menu can come up before the extensions' items are in it:
+ * then it is opened again (3 tries).
+ */
+export async function explorerFolderCommand(page: Page, folder: string, item: string): Promise<void> {
+  await runCommand(page, 'View: Show Explorer');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: folder }).first();
+  await row.waitFor({ timeout: 15_000 });
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    const shown = await page.locator('.monaco-menu .action-item', { hasText: item }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+    if (shown) break;
+    if (attempt === 3) throw new Error(`the Explorer's menu on ${folder} has no "${item}"`);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(3000);
+  }
+  await focusMenuItem(page, item);
+  await page.keyboard.press('Enter');
+}
+
 /** Right-click in the editor, then AI Lab ▸ item, chosen with the keyboard as a keyboard user would. */
 export async function contextMenuCommand(page: Page, item: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().click({ button: 'right' });

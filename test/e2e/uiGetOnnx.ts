@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { makeFakeOptimumEnv, optimumLayout, type FakeOptimumEnv } from '../fixtures/python/fakeOptimum';
-import { focusMenuItem, runCommand, type Check } from './uiDriver';
+import { explorerFolderCommand, runCommand, type Check } from './uiDriver';
 
 
 /** The folder: the sentiment fixture's config and tokenizer, a stand-in PyTorch weights file, no onnx/. */
@@ -31,20 +31,7 @@ export function fakeExportEnv(): FakeOptimumEnv {
 export async function checkGetOnnxUi(page: Page, o: { results: string; workspace: string; env: FakeOptimumEnv }, check: Check): Promise<void> {
   await check('Get ONNX Weights from the Explorer\'s folder menu: the plan, Run in Terminal (stub optimum-cli), the result moved into onnx/ and validated (screenshot)', async () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'View: Show Explorer');
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: PT_ONLY_FOLDER }).first();
-    await row.waitFor({ timeout: 15_000 });
-    // Right after the window loads the menu can come up before the extensions' items are in it: again.
-    for (let attempt = 1; ; attempt++) {
-      await row.click({ button: 'right' });
-      const ok = await page.locator('.monaco-menu .action-item', { hasText: 'Get ONNX Weights' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
-      if (ok) break;
-      if (attempt === 3) throw new Error('the Explorer\'s folder menu has no "Get ONNX Weights"');
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(3000);
-    }
-    await focusMenuItem(page, 'Get ONNX Weights');
-    await page.keyboard.press('Enter');
+    await explorerFolderCommand(page, PT_ONLY_FOLDER, 'Get ONNX Weights');
     const plan = page.locator('.notification-toast', { hasText: 'no transformers.js-ready copy' }).first();
     await plan.waitFor({ timeout: 30_000 });
     const said = await plan.innerText();

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
-import { focusMenuItem, runCommand, typeInQuickInput, type Check } from './uiDriver';
+import { explorerFolderCommand, runCommand, typeInQuickInput, type Check } from './uiDriver';
 
 export const PUBLISH_FOLDER = 'publish-model';
 
@@ -34,20 +34,7 @@ export interface PublishUiOptions {
 
 async function publishFromExplorer(page: Page): Promise<void> {
   await runCommand(page, 'Notifications: Clear All Notifications');
-  await runCommand(page, 'View: Show Explorer');
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: PUBLISH_FOLDER }).first();
-  await row.waitFor({ timeout: 15_000 });
-  // Right after the window loads the menu can come up before the extensions' items are in it: again.
-  for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right' });
-    const ok = await page.locator('.monaco-menu .action-item', { hasText: 'Publish Model to the Hub' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
-    if (ok) break;
-    if (attempt === 3) throw new Error('the Explorer\'s folder menu has no "Publish Model to the Hub"');
-    await page.keyboard.press('Escape');
-    await page.waitForTimeout(3000);
-  }
-  await focusMenuItem(page, 'Publish Model to the Hub');
-  await page.keyboard.press('Enter');
+  await explorerFolderCommand(page, PUBLISH_FOLDER, 'Publish Model to the Hub');
 }
 
 async function dialogButton(page: Page, text: string, button: string): Promise<void> {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
-import { focusMenuItem, frameWith, runCommand, type Check } from './uiDriver';
+import { explorerFolderCommand, frameWith, type Check } from './uiDriver';
 
 /** The folder this check validates, written into the workspace by runInCodeServer.ts: a mask token the vocabulary lacks, no card. */
 export const MODEL_FOLDER = 'my-model';
@@ -21,13 +21,7 @@ export function writeModelFolder(workspace: string): void {
 
 export async function checkValidateUi(page: Page, o: { results: string }, check: Check): Promise<void> {
   await check('Validate Model Folder from the Explorer\'s folder menu: the report lists the error with its file, why and fix; clicking the file opens it (screenshot)', async () => {
-    await runCommand(page, 'View: Show Explorer');
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: MODEL_FOLDER }).first();
-    await row.waitFor({ timeout: 15_000 });
-    await row.click({ button: 'right' });
-    await page.locator('.monaco-menu .action-item', { hasText: 'Validate Model Folder' }).first().waitFor();
-    await focusMenuItem(page, 'Validate Model Folder');
-    await page.keyboard.press('Enter');
+    await explorerFolderCommand(page, MODEL_FOLDER, 'Validate Model Folder');
     const frame = await frameWith(page, '#findings', 'the Validate Model Folder panel');
     const summary = (await frame.locator('#summary').innerText()).trim();
     if (!/^1 error, 1 warning, \d+ checks passed$/.test(summary)) throw new Error(`the summary reads "${summary}"`);

@@ -103,6 +103,17 @@ export function assertRunnableFiles(repo: string, available: string[], problems:
   if (problems.length) throw new ModelFilesError(`${repo} cannot be loaded: ${listWords(problems)}.${told ? '' : ` Fix ${problems.length === 1 ? 'it' : 'them'} or download the model again.`}`);
 }
 
+/** Whether `available` (a repo's or folder's files) runs in transformers.js as it is (assertRunnableFiles passes). */
+export function hasRunnableFiles(available: string[]): boolean {
+  try {
+    assertRunnableFiles('model', available);
+    return true;
+  } catch (err) {
+    if (err instanceof ModelFilesError) return false;
+    throw err;
+  }
+}
+
 export function chooseModelFiles(repo: string, available: string[], task: string, device: 'cpu' | 'cuda', dtype: Dtype): FileChoice {
   const kind = TASK_KIND[task];
   if (!kind) throw new ModelFilesError(`Unknown task "${task}". Supported: ${SUPPORTED_TASKS.join(', ')}.`);

@@ -6,9 +6,8 @@
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { assertRunnableFiles } from '../../core/inference/modelFiles';
+import { hasRunnableFiles } from '../../core/inference/modelFiles';
 import { listModelFiles } from '../../core/inference/modelCheck';
-import { ModelFilesError } from '../../core/inference/modelFolder';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { findOnnxPorts, type OnnxPort } from '../../core/model/onnxPorts';
 import { chooseExportPython, defaultOut, exportTask, onnxTarget, type OnnxTarget } from '../../core/model/onnxTarget';
@@ -59,15 +58,6 @@ function argsOf(arg: unknown): GetOnnxArgs {
   return {};
 }
 
-function runsAlready(files: string[]): boolean {
-  try {
-    assertRunnableFiles('m', files);
-    return true;
-  } catch (err) {
-    if (err instanceof ModelFilesError) return false;
-    throw err;
-  }
-}
 
 /** Sets `model` as the model of the lab task `task` (as Choose Model for Task does). */
 async function useFor(task: LabTaskId, model: string): Promise<void> {
@@ -186,7 +176,7 @@ export async function getOnnxWeightsCommand(log: Log, session: HubSession, arg?:
       pipelineTag = info.pipelineTag;
       files = info.files;
     }
-    if (runsAlready(files)) {
+    if (hasRunnableFiles(files)) {
       void vscode.window.showInformationMessage(`AI Lab: ${t.model} already has ONNX weights for transformers.js: it runs in AI Lab as it is.`);
       return { model: t.model, ports: [] };
     }
