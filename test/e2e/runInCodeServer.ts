@@ -11,7 +11,7 @@ import { FORECAST_FILE } from './uiSearch';
 import { EMOJI_FILE } from './uiOffsets';
 import { GERMAN_FILE } from './uiTranslate';
 import { writeModelFolder } from './uiValidate';
-import { fakeExportEnv, writePtOnlyFolder } from './uiGetOnnx';
+import { addPortRepos, fakeExportEnv, writePtOnlyFolder } from './uiGetOnnx';
 import { writePublishFolder } from './uiPublish';
 import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
@@ -119,6 +119,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   // A loopback Hub with a throttled model file, so the download progress can be seen.
   const hub = new FixtureHub();
   addCatalog(hub);
+  addPortRepos(hub);
   const sentimentSmall = hub.addRepo({ id: 'fixture-org/sentiment-small', files: { ...sentimentModelFiles(), 'README.md': HOSTILE_CARD }, pipelineTag: 'text-classification', downloads: 1, cardData: { license: 'apache-2.0' } });
   hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
   // A model whose download crawls, for the cancellation check.

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { makeFakeOptimumEnv, optimumLayout, type FakeOptimumEnv } from '../fixtures/python/fakeOptimum';
-import { explorerFolderCommand, runCommand, type Check } from './uiDriver';
+import { explorerFolderCommand, quickOpen, runCommand, type Check } from './uiDriver';
+import type { FixtureHub } from '../fixtures/hub/server';
+import { pytorchOnlyFiles } from '../fixtures/hub/onnxPorts';
 
 
 /** The folder: the sentiment fixture's config and tokenizer, a stand-in PyTorch weights file, no onnx/. */
@@ -21,6 +23,15 @@ export function writePtOnlyFolder(workspace: string): void {
     fs.mkdirSync(path.join(workspace, PT_ONLY_FOLDER), { recursive: true });
     fs.writeFileSync(path.join(workspace, PT_ONLY_FOLDER, name), data);
   }
+}
+
+/** A PyTorch-only text classifier on the loopback Hub, and a transformers.js copy that names it as its base model. */
+export const PT_ONLY_REPO = 'acme/pytorch-sentiment';
+export const PORT_REPO = 'onnx-community/pytorch-sentiment';
+
+export function addPortRepos(hub: FixtureHub): void {
+  hub.addRepo({ id: PT_ONLY_REPO, files: pytorchOnlyFiles(), pipelineTag: 'text-classification', libraryName: 'transformers', tags: ['transformers', 'safetensors', 'bert', 'text-classification'] });
+  hub.addRepo({ id: PORT_REPO, files: sentimentModelFiles(), pipelineTag: 'text-classification', tags: ['transformers.js', 'onnx', `base_model:${PT_ONLY_REPO}`], cardData: { base_model: PT_ONLY_REPO } });
 }
 
 /** An environment whose optimum-cli writes the sentiment model in Optimum's layout. */
@@ -61,5 +72,29 @@ export async function checkGetOnnxUi(page: Page, o: { results: string; workspace
       if (i === 60) throw new Error(`no validation report with 0 errors (summaries: ${texts.filter(Boolean).join(' | ') || 'none'})`);
       await page.waitForTimeout(500);
     }
+  });
+
+  await check('Run Model on Selection with a PyTorch-only Hub model: the warning\'s Get ONNX Weights button lists the transformers.js copy, which can be chosen', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await quickOpen(page, 'review.txt');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'terrible' }).first().waitFor();
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'AI Lab: Run Model on Selection');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Text classification' }).first().click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(PT_ONLY_REPO);
+    await page.keyboard.press('Enter');
+    const warning = page.locator('.notification-toast', { hasText: 'has no ONNX weights' }).first();
+    await warning.waitFor({ timeout: 30_000 });
+    await warning.locator('.monaco-button', { hasText: 'Get ONNX Weights' }).click();
+    const port = page.locator('.quick-input-list .monaco-list-row', { hasText: PORT_REPO }).first();
+    await port.waitFor({ timeout: 30_000 });
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    if (!rows.some((r) => /Convert it with Optimum instead/.test(r))) throw new Error(`the copies list reads ${JSON.stringify(rows)}`);
+    await page.screenshot({ path: path.join(o.results, 'get-onnx-ports.png') });
+    await port.click();
+    await page.locator('.notification-toast', { hasText: `${PORT_REPO} runs in AI Lab` }).first().waitFor({ timeout: 15_000 });
   });
 }
