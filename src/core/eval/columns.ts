@@ -60,6 +60,8 @@ const NAMES: Partial<Record<ColumnRole, string[]>> = {
   target: ['target', 'tgt', 'target_text', 'reference', 'output'],
 };
 
+/** A language code as a column name: en, fr, de_DE, pt-BR, zho. */
+const LANGUAGE = /^[a-z]{2,3}([-_][A-Za-z]{2,4})?$/;
 const isText = (f: Feature) => f.type === 'string' || f.type === 'large_string';
 const isLabel = (f: Feature) => Boolean(f.labels) || /^u?int\d*$/.test(f.type) || isText(f) || f.type === 'bool';
 /** SQuAD answers: {text: list(string), answer_start: list(int32)} in any of the viewer's list spellings. */
@@ -124,9 +126,10 @@ export function suggestColumns(task: EvalTask, columns: Feature[], firstRow?: Re
     delete mapping.source;
     delete mapping.target;
   }
-  for (const role of order) {
+  // By type, texts before labels: a text column is also a possible (string) label.
+  for (const role of roles) {
     if (mapping[role]) continue;
-    if (task === 'translation' && (mapping.translation || role === 'translation')) continue;
+    if (task === 'translation') continue;
     const candidates = columns.filter((c) => !used.has(c.name) && fits(role, c));
     if (candidates.length === 1) {
       take(role, candidates[0]!);
@@ -135,7 +138,14 @@ export function suggestColumns(task: EvalTask, columns: Feature[], firstRow?: Re
   }
   if (task === 'translation' && !mapping.translation && !(mapping.source && mapping.target)) {
     const dict = columns.find((c) => !used.has(c.name) && isTranslation(c));
+    const langs = columns.filter((c) => !used.has(c.name) && isText(c) && LANGUAGE.test(c.name));
     if (dict) take('translation', dict);
+    else if (!mapping.source && !mapping.target && langs.length === 2) {
+      // Two text columns named by language (en, fr): which way round is the user's choice.
+      take('source', langs[0]!);
+      take('target', langs[1]!);
+      byType.push('source', 'target');
+    }
   }
   const missing = REQUIRED[task].find((set) => set.every((r) => mapping[r])) ? [] : REQUIRED[task][0]!.filter((r) => !mapping[r]);
   const out: ColumnSuggestion = { mapping, missing, byType };
@@ -154,16 +164,17 @@ export function suggestColumns(task: EvalTask, columns: Feature[], firstRow?: Re
  * columns); a required role left empty (text and label; question, context and answers; document and
  * summary; translation, or source and target); a role not used by the task.
  */
-export function checkMapping(task: EvalTask, mapping: ColumnMapping, columns: Feature[], source = 'The split'): void {
+export function checkMapping(task: EvalTask, mapping: ColumnMapping, columns: Feature[], source = 'the split'): void {
+  const Source = source === 'the split' ? 'The split' : source; // a dataset id or path keeps its case
   const names = new Set(columns.map((c) => c.name));
   const allowed = new Set<ColumnRole>([...REQUIRED[task].flat(), ...(task === 'text-classification' ? (['pair'] as ColumnRole[]) : [])]);
   for (const [role, col] of Object.entries(mapping) as Array<[ColumnRole, string | undefined]>) {
     if (col === undefined || col === '') continue;
     if (!allowed.has(role)) throw new EvalDataError(`The ${task} task has no "${role}" column; its columns are ${[...allowed].join(', ')}.`);
-    if (!names.has(col)) throw new EvalDataError(`${source} has no column "${col}" (mapped as ${role}); its columns are: ${columnList(columns)}.`);
+    if (!names.has(col)) throw new EvalDataError(`${Source} has no column "${col}" (mapped as ${role}); its columns are: ${columnList(columns)}.`);
   }
   if (!REQUIRED[task].some((set) => set.every((r) => mapping[r]))) {
     const want = REQUIRED[task].map((set) => set.join(' + ')).join(', or ');
-    throw new EvalDataError(`The ${task} task needs columns for ${want}; the columns of ${source} are: ${columnList(columns)}.`);
+    throw new EvalDataError(`The ${task} task needs columns for ${want}; ${source}'s columns are: ${columnList(columns)}.`);
   }
 }
