@@ -77,6 +77,19 @@ describe('Evaluation data: a Hub split sample through the dataset viewer (loopba
     await assert.rejects(fetchSplitSample(viewer, { dataset: 'glue-like/sst2', config: 'default', split: 'test', size: 10, seed: 1 }), (e: unknown) => e instanceof HubError && e.kind === 'not-found');
   });
 
+  it('samples from the first rows, marked partial, when the viewer has no /rows for the split (only /first-rows)', async () => {
+    hub.faults.push({ match: '/datasets-server/rows', kind: 'status', status: 501, times: 1 });
+    try {
+      const t = await fetchSplitSample(viewer, { dataset: 'glue-like/sst2', config: 'default', split: 'validation', size: 4, seed: 8 });
+      assert.equal(t.partial, true);
+      assert.equal(t.totalRows, 100, 'the first 100 rows /first-rows returns');
+      assert.deepEqual(t.rowIndex, chooseSample(100, 4, 8).indices);
+      assert.deepEqual(t.rows.map((r) => r.idx), t.rowIndex);
+    } finally {
+      hub.faults.length = 0;
+    }
+  });
+
   it('suggests columns and labels from the viewer\'s features, and refuses a mapping to a column the split lacks', async () => {
     const sst2 = await fetchSplitSample(viewer, { dataset: 'glue-like/sst2', config: 'default', split: 'validation', size: 20, seed: 2 });
     const s = suggestColumns('text-classification', sst2.columns);
