@@ -196,7 +196,7 @@ export async function publishModel(p: PublishParams): Promise<PublishResult> {
   }
   let local;
   try {
-    local = await localFiles(p.dir, p.signal, (file, filesDone) => p.onProgress?.({ phase: 'hashing', file, filesDone }));
+    local = await localFiles(p.dir, p.signal, (file, filesDone) => p.onProgress?.({ phase: 'hashing', file, filesDone }), p.token);
   } catch (err) {
     if (p.signal?.aborted || isAbort(err)) throw explain(err, 'upload', repo, p.endpoint, p.signal);
     throw new PublishError(`Reading ${p.dir} failed: ${(err as Error).message}`, 'folder');
