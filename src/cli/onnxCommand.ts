@@ -6,7 +6,7 @@ import { listModelFiles } from '../core/inference/modelCheck';
 import { ModelFilesError } from '../core/inference/modelFolder';
 import { findOnnxPorts, type PortSearch } from '../core/model/onnxPorts';
 import { chooseExportPython, defaultOut, exportTask, onnxTarget, type OnnxTarget } from '../core/model/onnxTarget';
-import { checkTask, ExportError, finishExport, planExport, runStreamed, type ExportOutcome, type ExportPlan } from '../core/model/optimumExport';
+import { assertFreshOut, checkTask, ExportError, finishExport, planExport, runStreamed, type ExportOutcome, type ExportPlan } from '../core/model/optimumExport';
 import type { OptimumEnv } from '../core/model/optimumProbe';
 import { InputError } from '../core/text/chunks';
 import { parseFlags, UsageError } from './args';
@@ -159,6 +159,14 @@ async function runExport(answer: Answer, plan: ExportPlan, env: OptimumEnv, json
     answer.stopped = `Optimum's ONNX exporter is not installed in ${env.python}: run ${plan.lines[0]} first, then run this again.`;
     say(answer.stopped);
     return done(1);
+  }
+  try {
+    assertFreshOut(plan.out);
+  } catch (err) {
+    if (!(err instanceof ExportError)) throw err;
+    answer.stopped = err.message;
+    say(err.message);
+    return done(2);
   }
   if (plan.install) say(`note: ${env.python} has no torch; the export needs it (${plan.lines[0]}).`);
   say(`running ${plan.lines[plan.lines.length - 1]}`);
