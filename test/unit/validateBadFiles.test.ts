@@ -65,4 +65,26 @@ describe('Validate Model Folder: files present but wrong', () => {
     assert.equal(j.errors, 1);
     assert.match(j.findings.find((f) => f.check === 'weights.index')!.message, /names no shard file inside the folder \(first: extra\.weight → 5\)/);
   });
+
+  it('a tokenizer_config.json that is not JSON, an array or empty: a tokenizer.config error (it was silently ignored)', () => {
+    for (const [text, said] of [['[', /is not valid JSON/], ['', /is empty \(0 bytes\)/], ['[1]', /is not a JSON object/]] as const) {
+      const dir = publishableFolder(undefined, 'ailab-validate-bad-');
+      fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), text);
+      const errs = errorsOf(dir).filter((e) => e.startsWith('tokenizer.config'));
+      assert.equal(errs.length, 1, `${JSON.stringify(text)}: ${errorsOf(dir).join('; ')}`);
+      assert.match(errs[0]!, said);
+    }
+  });
+
+  it('a card whose front matter is a list or a bare value: card.front_matter error; an empty front matter is no metadata (the missing fields, no error)', () => {
+    const card = (text: string) => {
+      const dir = publishableFolder(undefined, 'ailab-validate-bad-');
+      fs.writeFileSync(path.join(dir, 'README.md'), text);
+      return validateModelFolder(dir).findings.map((f) => `${f.severity} ${f.check}: ${f.message}`);
+    };
+    assert.deepEqual(card('---\n- a\n- b\n---\n# x\n'), ['error card.front_matter: The card\'s metadata is not a YAML mapping of "key: value" lines: it holds a list.']);
+    assert.deepEqual(card('---\njust words\n---\n'), ['error card.front_matter: The card\'s metadata is not a YAML mapping of "key: value" lines: it holds a single string.']);
+    assert.deepEqual(card('---\n---\n# x\n').map((f) => f.split(':')[0]), ['warning card.license', 'warning card.pipeline_tag', 'info card.base_model', 'info card.datasets', 'info card.language']);
+  });
 });
+
