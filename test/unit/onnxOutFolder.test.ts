@@ -69,3 +69,30 @@ posixOnly('ai-lab onnx --run: --out that is not new', function () {
     assert.equal(fake.calls().length, 1);
   });
 });
+
+posixOnly('ai-lab onnx: the plan\'s --run line', function () {
+  this.timeout(60_000);
+  let hub: FixtureHub;
+  const env = { HF_TOKEN: '', HF_HUB_OFFLINE: '' };
+  before(async () => {
+    hub = new FixtureHub();
+    addOnnxPortRepos(hub);
+    await hub.start();
+  });
+  after(() => hub.stop());
+
+  it('names the same --python and --out as the plan (quoted), and warns when OUT already holds files; running that line does the plan', async () => {
+    const fake = makeFakeOptimumEnv({ exportFiles: optimumLayout(sentimentModelFiles()) });
+    const out = path.join(tmp(), 'my out');
+    const r = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', out], env);
+    assert.equal(r.status, 0, r.stderr);
+    const line = `ai-lab onnx acme/lonely --run --task text-classification --python ${fake.python} --out '${out}'`;
+    assert.ok(r.stdout.includes(`the folder is validated: ${line} does all of it.`), r.stdout);
+    assert.doesNotMatch(r.stdout, /note: /);
+    // The line, run as given (its words without the quotes), exports into that folder.
+    const ran = await cliAsync(['onnx', 'acme/lonely', '--run', '--task', 'text-classification', '--python', fake.python, '--out', out, '--endpoint', hub.url], env);
+    assert.equal(ran.status, 0, ran.stderr);
+    const again = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', out], env);
+    assert.match(again.stdout, /\nnote: .*my out already holds \d+ entries \(.*\): the export would write over them\. Give a new folder with --out/);
+  });
+});
