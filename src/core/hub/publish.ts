@@ -162,7 +162,13 @@ export async function publishModel(p: PublishParams): Promise<PublishResult> {
   try {
     me = await client.whoami();
   } catch (err) {
-    if (err instanceof HubError && err.kind === 'gated') throw new PublishError(`The Hub refused the token (${err.message}). Make a token with the write role at ${settingsUrl} and ${signInWithIt()}.`, 'not-signed-in', { settingsUrl });
+    if (err instanceof HubError && err.kind === 'gated') {
+      // whoami's refusal is about the token itself, not a gated repo: keep only the Hub's status and words.
+      const http = /HTTP (\d{3})(?::\s*([^)]*))?/.exec(err.message);
+      const said = http ? `HTTP ${http[1]}${http[2] ? `: ${http[2].trim()}` : ''}` : err.message;
+      const why = http?.[1] === '401' ? ': it is not a valid token (mistyped, cut short, or revoked)' : '';
+      throw new PublishError(`The Hub refused the token (${said})${why}. Make a token with the write role at ${settingsUrl} and ${signInWithIt()}.`, 'not-signed-in', { settingsUrl });
+    }
     throw explain(err, 'create', p.repoId, p.endpoint, p.signal);
   }
   const repo = qualifyRepoId(p.repoId, me.name);
