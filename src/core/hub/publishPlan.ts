@@ -104,6 +104,27 @@ export async function localFiles(dir: string, signal?: AbortSignal, onFile?: (fi
   return { files: files.sort(byPath), skipped: skipped.sort(byPath) };
 }
 
+/** Names a model loader reads: config, tokenizer, weights, ONNX, the card (what validation looks at). */
+const MODEL_FILE = /^(README\.md|[\w.-]*config\.json|tokenizer[\w.-]*|special_tokens_map\.json|vocab\.(txt|json)|merges\.txt|[\w.-]+\.(safetensors|bin|onnx|onnx_data|model|gguf|h5|msgpack)|[\w.-]+\.index\.json|onnx)$/;
+
+/**
+ * The model files of `dir` (top level and `onnx/`, "/"-separated) that are symbolic links, which
+ * localFiles leaves out: publishing them would leave the repo without files validation saw.
+ */
+export function linkedModelFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const sub of ['', 'onnx']) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, sub), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (e.isSymbolicLink() && (sub || MODEL_FILE.test(e.name))) out.push(sub ? `${sub}/${e.name}` : e.name);
+  }
+  return out.sort();
+}
+
 /**
  * size, sha256 and git blob sha1 of a file, read once as a stream; `holdsToken`: it contains `token`
  * or a Hugging Face token (secretFiles.ts).
