@@ -5,7 +5,7 @@ import { hasRunnableFiles } from '../core/inference/modelFiles';
 import { listModelFiles } from '../core/inference/modelCheck';
 import { findOnnxPorts, type PortSearch } from '../core/model/onnxPorts';
 import { chooseExportPython, defaultOut, exportTask, onnxTarget, type OnnxTarget } from '../core/model/onnxTarget';
-import { checkTask, ExportError, finishExport, planExport, runStreamed, type ExportOutcome, type ExportPlan } from '../core/model/optimumExport';
+import { assertFreshOut, checkTask, ExportError, shellWord, finishExport, planExport, runStreamed, type ExportOutcome, type ExportPlan } from '../core/model/optimumExport';
 import type { OptimumEnv } from '../core/model/optimumProbe';
 import { InputError } from '../core/text/chunks';
 import { parseFlags, UsageError } from './args';
@@ -61,7 +61,15 @@ async function describe(t: OnnxTarget, client: HubClient, a: Answer): Promise<st
   }
 }
 
-function print(a: Answer): void {
+/**
+ * The `ai-lab onnx … --run` line that does the plan shown: the same model, task, interpreter and
+ * output folder (the defaults could pick others), each quoted for the plan's shell.
+ */
+export function runLine(a: Pick<Answer, 'model' | 'task'>, python: string, plan: Pick<ExportPlan, 'out' | 'shell'>): string {
+  return ['ai-lab', 'onnx', a.model, '--run', ...(a.task ? ['--task', a.task] : []), '--python', python, '--out', plan.out].map((w) => shellWord(w, plan.shell)).join(' ');
+}
+
+function print(a: Answer, run?: string): void {
   const out: string[] = [];
   if (a.alreadyRunnable) out.push(`${a.model} already has ONNX weights for transformers.js: it runs in AI Lab as it is.`);
   if (a.hubError) out.push(`Could not search the Hub: ${a.hubError}`);
@@ -77,7 +85,13 @@ function print(a: Answer): void {
     out.push(`Convert it with Optimum in ${a.python.path} (${a.python.source}${a.python.version ? `, Python ${a.python.version}` : ''}):`);
     if (a.plan.install) out.push(`  ${a.python.exporter ? 'install' : 'install the exporter (not installed there)'}:  ${a.plan.lines[0]}`);
     out.push(`  export:  ${a.plan.lines[a.plan.lines.length - 1]}`);
-    out.push(`Then the .onnx files go into ${a.plan.out}/onnx/ (where transformers.js looks) and the folder is validated: ai-lab onnx ${a.model} --run${a.task ? ` --task ${a.task}` : ''} does all of it.`);
+    out.push(`Then the .onnx files go into ${a.plan.out}/onnx/ (where transformers.js looks) and the folder is validated: ${run} does all of it.`);
+    try {
+      assertFreshOut(a.plan.out);
+    } catch (err) {
+      if (!(err instanceof ExportError)) throw err;
+      out.push(`note: ${err.message.replace(' Nothing was run.', '')}`);
+    }
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -119,6 +133,7 @@ export async function onnxCommand(argv: string[]): Promise<number> {
       answer.hubError = err.message;
     }
   }
+  let planShell: ExportPlan['shell'] = 'posix';
   if (task && (run || !answer.ports.length) && !answer.alreadyRunnable) {
     let env: OptimumEnv;
     let plan: ExportPlan;
@@ -132,10 +147,11 @@ export async function onnxCommand(argv: string[]): Promise<number> {
     }
     answer.python = { path: env.python, source: env.source, version: env.version, packages: env.packages, exporter: env.exporter, cli: env.cli };
     answer.plan = { install: plan.install, export: plan.export, lines: plan.lines, out: plan.out, optimumTask: plan.optimumTask };
+    planShell = plan.shell;
     if (run) return runExport(answer, plan, env, json);
   }
   if (json) process.stdout.write(JSON.stringify(answer, null, 2) + '\n');
-  else print(answer);
+  else print(answer, answer.plan && answer.python ? runLine(answer, answer.python.path, { out: answer.plan.out, shell: planShell }) : undefined);
   return 0;
 }
 
@@ -149,6 +165,14 @@ async function runExport(answer: Answer, plan: ExportPlan, env: OptimumEnv, json
     answer.stopped = `Optimum's ONNX exporter is not installed in ${env.python}: run ${plan.lines[0]} first, then run this again.`;
     say(answer.stopped);
     return done(1);
+  }
+  try {
+    assertFreshOut(plan.out);
+  } catch (err) {
+    if (!(err instanceof ExportError)) throw err;
+    answer.stopped = err.message;
+    say(err.message);
+    return done(2);
   }
   if (plan.install) say(`note: ${env.python} has no torch; the export needs it (${plan.lines[0]}).`);
   say(`running ${plan.lines[plan.lines.length - 1]}`);

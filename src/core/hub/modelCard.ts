@@ -10,7 +10,7 @@ import sanitizeHtml from 'sanitize-html';
 export interface FrontMatter {
   meta?: Record<string, unknown>;
   body: string;
-  /** Set when the front matter is not valid YAML: the card still renders. */
+  /** Set when the front matter is not valid YAML, or not a mapping (a list, a bare value): the card still renders. */
   error?: string;
 }
 
@@ -20,7 +20,10 @@ export function splitFrontMatter(md: string): FrontMatter {
   const body = md.slice(m[0].length);
   try {
     const meta = loadYaml(m[1]!, { schema: JSON_SCHEMA });
-    return meta && typeof meta === 'object' && !Array.isArray(meta) ? { meta: meta as Record<string, unknown>, body } : { body };
+    if (meta && typeof meta === 'object' && !Array.isArray(meta)) return { meta: meta as Record<string, unknown>, body };
+    // Empty front matter is no metadata; a list or a bare value is metadata the Hub cannot read as fields.
+    if (meta === null || meta === undefined) return { body };
+    return { body, error: `The card's metadata is not a YAML mapping of "key: value" lines: it holds ${Array.isArray(meta) ? 'a list' : `a single ${typeof meta}`}` };
   } catch (err) {
     return { body, error: `The card's metadata is not valid YAML: ${(err as Error).message.split('\n')[0]}` };
   }

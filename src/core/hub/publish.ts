@@ -20,13 +20,13 @@ import { netFetch } from '../net/proxy';
 import { jsonApiFetch } from './apiAnswer';
 import { HubClient } from './hubApi';
 import { HubError } from './hubError';
-import { localFiles, planPublish, type LocalFile, type SkippedLocal } from './publishPlan';
+import { linkedModelFiles, localFiles, planPublish, type LocalFile, type SkippedLocal } from './publishPlan';
 import { qualifyRepoId, repoIdProblem } from './repoId';
 import { isAbort, isNetworkError, makeRetryingFetch } from './retryFetch';
 import { makeGuardedFetch } from './tokenGuard';
 import { signInWithIt, tokenSettingsUrl, writeRefusal } from './writeAccess';
 
-export type PublishErrorKind = 'invalid-id' | 'folder' | 'validation' | 'warnings' | 'not-signed-in' | 'read-token' | 'no-rights' | 'network' | 'cancelled' | 'hub';
+export type PublishErrorKind = 'invalid-id' | 'folder' | 'links' | 'validation' | 'warnings' | 'not-signed-in' | 'read-token' | 'no-rights' | 'network' | 'cancelled' | 'hub';
 
 /** A publish that stopped, with what to do about it. `settingsUrl`: where to make a write token (token kinds). */
 export class PublishError extends Error {
@@ -151,6 +151,11 @@ export async function publishModel(p: PublishParams): Promise<PublishResult> {
   const idProblem = repoIdProblem(p.repoId);
   if (idProblem) throw new PublishError(idProblem, 'invalid-id');
   if (!fs.existsSync(p.dir) || !fs.statSync(p.dir).isDirectory()) throw new PublishError(`${p.dir} is not a folder.`, 'folder');
+  // Validation follows links, publishing does not: a linked model file would pass one and be missing from the repo.
+  const linked = linkedModelFiles(p.dir);
+  if (linked.length) {
+    throw new PublishError(`${p.dir} holds model files that are symbolic links (${linked.slice(0, 4).join(', ')}${linked.length > 4 ? ', …' : ''}): publishing sends only plain files, so the repo would lack them. Nothing was sent. Replace the links with copies (cp -L, or hf download --local-dir for a Hub cache snapshot), then publish again.`, 'links');
+  }
   p.onProgress?.({ phase: 'validating' });
   await checkFolder(p);
 
@@ -162,7 +167,13 @@ export async function publishModel(p: PublishParams): Promise<PublishResult> {
   try {
     me = await client.whoami();
   } catch (err) {
-    if (err instanceof HubError && err.kind === 'gated') throw new PublishError(`The Hub refused the token (${err.message}). Make a token with the write role at ${settingsUrl} and ${signInWithIt()}.`, 'not-signed-in', { settingsUrl });
+    if (err instanceof HubError && err.kind === 'gated') {
+      // whoami's refusal is about the token itself, not a gated repo: keep only the Hub's status and words.
+      const http = /HTTP (\d{3})(?::\s*([^)]*))?/.exec(err.message);
+      const said = http ? `HTTP ${http[1]}${http[2] ? `: ${http[2].trim()}` : ''}` : err.message;
+      const why = http?.[1] === '401' ? ': it is not a valid token (mistyped, cut short, or revoked)' : '';
+      throw new PublishError(`The Hub refused the token (${said})${why}. Make a token with the write role at ${settingsUrl} and ${signInWithIt()}.`, 'not-signed-in', { settingsUrl });
+    }
     throw explain(err, 'create', p.repoId, p.endpoint, p.signal);
   }
   const repo = qualifyRepoId(p.repoId, me.name);
@@ -196,10 +207,13 @@ export async function publishModel(p: PublishParams): Promise<PublishResult> {
   }
   let local;
   try {
-    local = await localFiles(p.dir, p.signal, (file, filesDone) => p.onProgress?.({ phase: 'hashing', file, filesDone }));
+    local = await localFiles(p.dir, p.signal, (file, filesDone) => p.onProgress?.({ phase: 'hashing', file, filesDone }), p.token);
   } catch (err) {
     if (p.signal?.aborted || isAbort(err)) throw explain(err, 'upload', repo, p.endpoint, p.signal);
     throw new PublishError(`Reading ${p.dir} failed: ${(err as Error).message}`, 'folder');
+  }
+  if (!local.files.length) {
+    throw new PublishError(`Nothing to publish: every file of ${p.dir} was left out (${local.skipped.slice(0, 4).map((f) => `${f.path}: ${f.why}`).join('; ')}). Nothing was committed.`, 'links');
   }
   const plan = planPublish(local, remote);
   p.onProgress?.({ phase: 'comparing', upload: plan.upload.length, unchanged: plan.unchanged.length, bytes: plan.uploadBytes });

@@ -8,12 +8,14 @@
  * - `.git/` (another repository's history) and `.cache/` (huggingface_hub's download/upload metadata),
  *   as huggingface_hub's upload_folder leaves them out;
  * - `__pycache__/`, `*.pyc`, `.ipynb_checkpoints/`, `.DS_Store`, `Thumbs.db`: machine and editor litter;
- * - `.env`, `.env.*`, `.netrc`, `*.pem`, `*.key`, `id_rsa*`: usual homes of secrets, never published;
+ * - usual homes of secrets (secretFiles.ts: `.env*`, `.netrc`, `.git-credentials`, `.npmrc`, `.pypirc`,
+ *   private keys, `.ssh/`, `.aws/`…) and any file holding a Hugging Face access token, never published;
  * - symbolic links and anything that is not a plain file (what they point to may be outside the folder).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isSecretName, SECRET_DIRS, SECRET_WHY, TokenScanner, TOKEN_WHY } from './secretFiles';
 
 export interface LocalFile {
   /** Path in the repo, "/"-separated. */
@@ -59,14 +61,15 @@ const SKIP_DIRS: Record<string, string> = {
 function skipFile(name: string): string | undefined {
   if (name === '.DS_Store' || name === 'Thumbs.db') return 'file-manager metadata';
   if (name.endsWith('.pyc')) return 'Python bytecode';
-  if (name === '.env' || name.startsWith('.env.') || name === '.netrc' || /\.(pem|key)$/i.test(name) || /^id_(rsa|ed25519|ecdsa|dsa)/.test(name)) {
-    return 'may hold secrets (keys, passwords, tokens): never published';
-  }
+  if (isSecretName(name)) return SECRET_WHY;
   return undefined;
 }
 
-/** The files of `dir` to publish and what was left out (and why), in path order. Hashes are computed here. */
-export async function localFiles(dir: string, signal?: AbortSignal, onFile?: (file: string, filesDone: number) => void): Promise<{ files: LocalFile[]; skipped: SkippedLocal[] }> {
+/**
+ * The files of `dir` to publish and what was left out (and why), in path order. Hashes are computed
+ * here; a file holding `token` (the token publishing with) or any Hugging Face token is left out.
+ */
+export async function localFiles(dir: string, signal?: AbortSignal, onFile?: (file: string, filesDone: number) => void, token?: string): Promise<{ files: LocalFile[]; skipped: SkippedLocal[] }> {
   const files: LocalFile[] = [];
   const skipped: SkippedLocal[] = [];
   const walk = async (abs: string, rel: string): Promise<void> => {
@@ -77,6 +80,7 @@ export async function localFiles(dir: string, signal?: AbortSignal, onFile?: (fi
       const full = path.join(abs, e.name);
       if (e.isDirectory()) {
         if (SKIP_DIRS[e.name]) skipped.push({ path: `${p}/`, why: SKIP_DIRS[e.name]! });
+        else if (SECRET_DIRS.has(e.name.toLowerCase())) skipped.push({ path: `${p}/`, why: SECRET_WHY });
         else await walk(full, p);
         continue;
       }
@@ -90,7 +94,9 @@ export async function localFiles(dir: string, signal?: AbortSignal, onFile?: (fi
         continue;
       }
       onFile?.(p, files.length);
-      files.push({ path: p, abs: full, ...(await hashFile(full, signal)) });
+      const { holdsToken, ...hashes } = await hashFile(full, signal, token);
+      if (holdsToken) skipped.push({ path: p, why: TOKEN_WHY });
+      else files.push({ path: p, abs: full, ...hashes });
     }
   };
   await walk(dir, '');
@@ -98,16 +104,46 @@ export async function localFiles(dir: string, signal?: AbortSignal, onFile?: (fi
   return { files: files.sort(byPath), skipped: skipped.sort(byPath) };
 }
 
-/** size, sha256 and git blob sha1 of a file, read once as a stream. */
-export async function hashFile(file: string, signal?: AbortSignal): Promise<{ size: number; sha256: string; gitSha1: string }> {
+/** Names a model loader reads: config, tokenizer, weights, ONNX, the card (what validation looks at). */
+const MODEL_FILE = /^(README\.md|[\w.-]*config\.json|tokenizer[\w.-]*|special_tokens_map\.json|vocab\.(txt|json)|merges\.txt|[\w.-]+\.(safetensors|bin|onnx|onnx_data|model|gguf|h5|msgpack)|[\w.-]+\.index\.json|onnx)$/;
+
+/**
+ * The model files of `dir` (top level and `onnx/`, "/"-separated) that are symbolic links, which
+ * localFiles leaves out: publishing them would leave the repo without files validation saw.
+ */
+export function linkedModelFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const sub of ['', 'onnx']) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, sub), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) if (e.isSymbolicLink() && (sub || MODEL_FILE.test(e.name))) out.push(sub ? `${sub}/${e.name}` : e.name);
+  }
+  return out.sort();
+}
+
+/**
+ * size, sha256 and git blob sha1 of a file, read once as a stream; `holdsToken`: it contains `token`
+ * or a Hugging Face token (secretFiles.ts).
+ */
+export async function hashFile(file: string, signal?: AbortSignal, token?: string): Promise<{ size: number; sha256: string; gitSha1: string; holdsToken: boolean }> {
   const size = fs.statSync(file).size;
   const h256 = createHash('sha256');
   const h1 = createHash('sha1').update(`blob ${size}\0`);
+  const scan = new TokenScanner(token, size);
+  let read = 0;
   for await (const chunk of fs.createReadStream(file, { signal })) {
+    read += (chunk as Buffer).length;
     h256.update(chunk as Buffer);
     h1.update(chunk as Buffer);
+    scan.push(chunk as Buffer);
   }
-  return { size, sha256: h256.digest('hex'), gitSha1: h1.digest('hex') };
+  // The git sha1 names the size up front: a file still being written would get a wrong one.
+  if (read !== size) throw new Error(`${file} changed while it was read (${size} bytes, then ${read}): publish again once it is written`);
+  return { size, sha256: h256.digest('hex'), gitSha1: h1.digest('hex'), holdsToken: scan.found };
 }
 
 /** Whether the remote entry holds the same content as the local file. */

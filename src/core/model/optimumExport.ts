@@ -176,6 +176,28 @@ export interface ExportOutcome {
 }
 
 /**
+ * Refuses an export folder that would lose or mislead: a file, or a folder that already holds
+ * anything. Optimum writes config.json, the tokenizer and model.onnx into OUT over whatever is there,
+ * and the move into OUT/onnx/ would replace an onnx/model.onnx already there; an .onnx left by an
+ * earlier export would also pass for this export's result. Throws ExportError saying what to do.
+ */
+export function assertFreshOut(out: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ExportError(`Cannot use ${out} for the export: ${(err as Error).message}`);
+  }
+  if (!st.isDirectory()) throw new ExportError(`${out} is a file: the export needs a folder. Give another --out (a folder that does not exist yet).`);
+  const held = fs.readdirSync(out);
+  if (held.length) {
+    const shown = held.slice(0, 3).join(', ') + (held.length > 3 ? ', …' : '');
+    throw new ExportError(`${out} already holds ${held.length} entr${held.length === 1 ? 'y' : 'ies'} (${shown}): the export would write over them. Nothing was run. Give a new folder with --out, or move ${out} away (or delete it if it is an earlier export you no longer need).`);
+  }
+}
+
+/**
  * After the export: moves the top-level `*.onnx` / `*.onnx_data*` of `out` into `out/onnx/` (external
  * data stays beside its graph, so its relative location still holds), then validates `out` for `task`.
  * Throws ExportError when `out` does not exist or holds no ONNX file at all.

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProcess } from '../process';
+import { notPythonReason, notStartedReason } from '../python/probeFailure';
 
 export const OPTIMUM_PROBE = String.raw`
 import json, sys, sysconfig
@@ -52,13 +53,13 @@ export async function probeOptimum(python: string, source: string, o: { timeoutM
   const timeoutMs = o.timeoutMs ?? 20_000;
   const r = await runProcess(python, ['-c', OPTIMUM_PROBE], { timeoutMs, signal: o.signal, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' } });
   const base: OptimumEnv = { python, source, version: null, packages: { ...NO_PACKAGES }, exporter: false, cli: null };
-  if (r.spawnError) return { ...base, error: r.spawnError.code === 'ENOENT' ? `${python} does not exist` : `${python} could not be started: ${r.spawnError.message}` };
+  if (r.spawnError) return { ...base, error: notStartedReason(python, r.spawnError) };
   if (r.timedOut) return { ...base, error: `${python} did not answer within ${Math.round(timeoutMs / 1000)} s and was stopped` };
   let j: { version?: string; packages?: Partial<OptimumEnv['packages']>; scripts?: string | null };
   try {
     j = JSON.parse(r.stdout.trim().split(/\r?\n/).pop() ?? '') as typeof j;
   } catch {
-    return { ...base, error: `${python} is not a working Python 3 interpreter: ${(r.stderr.trim().split(/\r?\n/).pop() ?? `exit ${r.code}`).slice(0, 300)}` };
+    return { ...base, error: notPythonReason(python, r) };
   }
   const packages = { ...NO_PACKAGES, ...j.packages };
   const major = Number(/^(\d+)/.exec(packages.optimum ?? '')?.[1] ?? NaN);

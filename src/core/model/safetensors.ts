@@ -81,7 +81,8 @@ export function readSafetensorsHeader(file: string): SafetensorsHeader {
     }
     const dataBytes = fileBytes - 8 - headerLength;
     for (const t of tensors) {
-      const per = SAFETENSORS_DTYPE_BYTES[t.dtype];
+      // Own keys only: a dtype named "constructor" or "__proto__" is unknown, not an inherited property.
+      const per = Object.hasOwn(SAFETENSORS_DTYPE_BYTES, t.dtype) ? SAFETENSORS_DTYPE_BYTES[t.dtype] : undefined;
       if (per === undefined) throw new SafetensorsError(`has tensor "${t.name}" of unknown dtype ${t.dtype}`);
       const expected = Math.ceil(t.shape.reduce((a, b) => a * b, 1) * per);
       if (t.dataOffsets[1] - t.dataOffsets[0] !== expected) {

@@ -45,9 +45,13 @@ function checkConfig(config: Record<string, unknown>, list: FindingList): void {
 
 function checkTokenizer(dir: string, files: string[], config: Record<string, unknown> | undefined, tok: TokenizerFacts, list: FindingList, embeddingRows: number | undefined): void {
   for (const p of tok.problems) list.error('tokenizer.files', p.file, `${p.file} ${p.problem}.`, 'The tokenizer does not load.', 'Save the tokenizer again with save_pretrained.');
-  if (!tok.source) list.error('tokenizer.files', '', 'Tokenizer missing: no tokenizer.json, vocab.txt, vocab.json or SentencePiece model.', 'The Hub shows "Tokenizer missing" and nobody can run the model: text has to become the ids it was trained on.', 'Save the tokenizer the model was trained with into this folder: AutoTokenizer.from_pretrained(base).save_pretrained(DIR).');
-  else if (tok.source !== 'tokenizer.json') list.warning('tokenizer.files', tok.source, `Only a slow tokenizer's files (${tok.source}); no tokenizer.json.`, 'transformers.js (and so AI Lab) reads only tokenizer.json; fast tokenizers load faster from it.', 'Write it: AutoTokenizer.from_pretrained(DIR).save_pretrained(DIR) (a fast tokenizer saves tokenizer.json).');
+  // A tokenizer file that is there but unreadable is reported above, not as missing.
+  if (!tok.source) {
+    if (!tok.problems.length) list.error('tokenizer.files', '', 'Tokenizer missing: no tokenizer.json, vocab.txt, vocab.json or SentencePiece model.', 'The Hub shows "Tokenizer missing" and nobody can run the model: text has to become the ids it was trained on.', 'Save the tokenizer the model was trained with into this folder: AutoTokenizer.from_pretrained(base).save_pretrained(DIR).');
+  } else if (tok.source !== 'tokenizer.json') list.warning('tokenizer.files', tok.source, `Only a slow tokenizer's files (${tok.source}); no tokenizer.json.`, 'transformers.js (and so AI Lab) reads only tokenizer.json; fast tokenizers load faster from it.', 'Write it: AutoTokenizer.from_pretrained(DIR).save_pretrained(DIR) (a fast tokenizer saves tokenizer.json).');
   else list.ok('tokenizer.files');
+  const tcBroken = files.includes('tokenizer_config.json') ? readModelJson(dir, 'tokenizer_config.json').problem : undefined;
+  if (tcBroken) list.error('tokenizer.config', 'tokenizer_config.json', `tokenizer_config.json ${tcBroken}.`, 'transformers and transformers.js read the tokenizer class, special tokens and model_max_length from it: the tokenizer does not load.', 'Save the tokenizer again with save_pretrained, or download the file again.');
   if (!files.includes('tokenizer_config.json') && tok.source) list.warning('tokenizer.config', 'tokenizer_config.json', 'tokenizer_config.json is missing.', 'It holds the tokenizer class, special tokens and model_max_length; transformers.js loads no tokenizer without it.', 'Save the tokenizer with save_pretrained, which writes it.');
   else if (tok.source) list.ok('tokenizer.config');
 
@@ -115,7 +119,7 @@ function checkCard(dir: string, files: string[], list: FindingList): void {
   list.ok('card.present');
   const card = splitFrontMatter(fs.readFileSync(path.join(dir, 'README.md'), 'utf8'));
   if (card.error) {
-    list.error('card.front_matter', 'README.md', card.error, 'The Hub rejects a push whose card metadata is not valid YAML.', 'Fix the YAML between the two --- lines at the top of README.md.');
+    list.error('card.front_matter', 'README.md', `${card.error}.`, 'The Hub reads the card\'s metadata (license, pipeline_tag…) as a YAML mapping and rejects a push whose metadata is not valid YAML.', 'Fix the YAML between the two --- lines at the top of README.md: one "key: value" per line.');
     return;
   }
   for (const [key, severity, why] of CARD_FIELDS) {

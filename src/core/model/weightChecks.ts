@@ -19,21 +19,47 @@ export interface WeightFacts {
   embeddingRows?: { rows: number; tensor: string; file: string };
 }
 
-function shardsOf(dir: string, indexFile: string, list: FindingList): string[] | undefined {
-  let index: { weight_map?: Record<string, string>; metadata?: { total_size?: number } };
+/** A shard name an index may give: a relative path inside the folder (save_pretrained writes bare file names). */
+const insideFolder = (f: unknown): f is string => typeof f === 'string' && f.trim() !== '' && !path.isAbsolute(f) && !/^[A-Za-z]:/.test(f) && !f.split(/[\\/]/).includes('..');
+
+/**
+ * The shards an index names that are there, and its tensor → shard map (entries naming no usable
+ * shard left out and reported). Every content problem is a finding, never a throw.
+ */
+function shardsOf(dir: string, indexFile: string, list: FindingList): { shards: string[]; map: Record<string, string> } | undefined {
+  let index: unknown;
   try {
-    index = JSON.parse(fs.readFileSync(path.join(dir, indexFile), 'utf8')) as typeof index;
+    index = JSON.parse(fs.readFileSync(path.join(dir, indexFile), 'utf8'));
   } catch (err) {
     list.error('weights.index', indexFile, `${indexFile} is not valid JSON (${(err as Error).message.split('\n')[0]}).`, 'transformers reads the shard list from it: the model does not load.', 'Save the model again with save_pretrained, or download the file again.');
     return undefined;
   }
-  const map = index.weight_map && typeof index.weight_map === 'object' ? index.weight_map : {};
+  if (!index || typeof index !== 'object' || Array.isArray(index)) {
+    list.error('weights.index', indexFile, `${indexFile} is not a JSON object (it holds ${Array.isArray(index) ? 'an array' : JSON.stringify(index)}).`, 'transformers reads the shard list from its weight_map: the model does not load.', 'Save the model again with save_pretrained, or download the file again.');
+    return undefined;
+  }
+  const raw = (index as { weight_map?: unknown }).weight_map;
+  const entries = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw as Record<string, unknown>) : [];
+  const map: Record<string, string> = {};
+  const bad: Array<[string, unknown]> = [];
+  for (const [tensor, file] of entries) {
+    if (insideFolder(file)) map[tensor] = file;
+    else bad.push([tensor, file]);
+  }
+  if (bad.length) list.error('weights.index', indexFile, `${bad.length} tensor${bad.length === 1 ? '' : 's'} of ${indexFile} name${bad.length === 1 ? 's' : ''} no shard file inside the folder (first: ${bad[0]![0]} → ${JSON.stringify(bad[0]![1])}).`, 'Each weight_map value must be a shard file beside the index: those tensors cannot be loaded.', 'Save the model again with save_pretrained (index and shards together).');
   const shards = [...new Set(Object.values(map))].sort();
-  const missing = shards.filter((s) => !fs.existsSync(path.join(dir, s)));
-  if (!shards.length) list.error('weights.index', indexFile, `${indexFile} lists no tensors (its weight_map is empty or missing).`, 'Nothing can be loaded from it.', 'Save the model again with save_pretrained.');
+  const isFile = (s: string) => {
+    try {
+      return fs.statSync(path.join(dir, s)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const missing = shards.filter((s) => !isFile(s));
+  if (!entries.length) list.error('weights.index', indexFile, `${indexFile} lists no tensors (its weight_map is empty or missing).`, 'Nothing can be loaded from it.', 'Save the model again with save_pretrained.');
   else if (missing.length) list.error('weights.shards', indexFile, `${missing.length} of ${shards.length} shards named in ${indexFile} are missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`, 'The model fails to load, or loads with those tensors left at random values.', 'Copy or download the missing shard files into the folder.');
-  else list.ok('weights.shards');
-  return shards.filter((s) => !missing.includes(s));
+  else if (shards.length) list.ok('weights.shards');
+  return { shards: shards.filter((s) => !missing.includes(s)), map };
 }
 
 /**
@@ -46,8 +72,9 @@ export function checkWeights(dir: string, files: string[], list: FindingList, co
   const top = files.filter((f) => !f.includes('/'));
   const safeIndex = top.find((f) => f === 'model.safetensors.index.json');
   const binIndex = top.find((f) => f === 'pytorch_model.bin.index.json');
-  const safetensors = safeIndex ? shardsOf(dir, safeIndex, list) ?? [] : top.filter((f) => f.endsWith('.safetensors'));
-  const pickles = binIndex ? shardsOf(dir, binIndex, list) ?? [] : top.filter((f) => /^pytorch_model.*\.bin$/.test(f));
+  const safeShards = safeIndex ? shardsOf(dir, safeIndex, list) : undefined;
+  const safetensors = safeIndex ? safeShards?.shards ?? [] : top.filter((f) => f.endsWith('.safetensors'));
+  const pickles = binIndex ? shardsOf(dir, binIndex, list)?.shards ?? [] : top.filter((f) => /^pytorch_model.*\.bin$/.test(f));
   const onnx = files.filter((f) => /^onnx\/[^/]+\.onnx$/.test(f) || /^model[^/]*\.onnx$/.test(f));
 
   if (!safetensors.length && !pickles.length && !onnx.length && !top.some((f) => /\.(h5|msgpack|gguf)$/.test(f))) {
@@ -68,8 +95,8 @@ export function checkWeights(dir: string, files: string[], list: FindingList, co
       list.error('weights.safetensors', file, `${file} ${err.message}.`, 'transformers refuses a damaged safetensors file: the model does not load.', 'Download or save the file again.');
     }
   }
-  if (safeIndex && tensors.size) {
-    const map = (JSON.parse(fs.readFileSync(path.join(dir, safeIndex), 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
+  if (safeIndex && safeShards && tensors.size) {
+    const map = safeShards.map;
     const wrong = Object.entries(map).filter(([name, file]) => tensors.get(name)?.file !== file && safetensors.includes(file));
     if (wrong.length) list.error('weights.index', safeIndex, `${wrong.length} tensors of ${safeIndex} are not in the shard it names (first: ${wrong[0]![0]} in ${wrong[0]![1]}).`, 'The loader looks for each tensor in the shard the index names: they load missing.', 'Save the model again with save_pretrained (index and shards together).');
     else list.ok('weights.index');

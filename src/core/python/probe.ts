@@ -2,6 +2,7 @@ import { runProcess } from '../process';
 import { isVirtualEnv, type PythonCandidate } from './discover';
 import { PYTHON_PROBE } from './probeScript';
 import type { PythonEnv, TorchInfo } from './types';
+import { notPythonReason, notStartedReason } from './probeFailure';
 
 interface RawProbe {
   version: string;
@@ -17,13 +18,13 @@ async function runProbe(python: string, withTorch: boolean, timeoutMs: number, s
     signal,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' },
   });
-  if (r.spawnError) return r.spawnError.code === 'ENOENT' ? `${python} does not exist` : `${python} could not be started: ${r.spawnError.message}`;
+  if (r.spawnError) return notStartedReason(python, r.spawnError);
   if (r.timedOut) return `${python} did not answer within ${Math.round(timeoutMs / 1000)} s${withTorch ? ' (importing torch)' : ''} and was stopped`;
   const line = r.stdout.trim().split(/\r?\n/).pop() ?? '';
   try {
     return JSON.parse(line) as RawProbe;
   } catch {
-    return `${python} is not a working Python 3 interpreter: ${(r.stderr.trim().split(/\r?\n/).pop() ?? `exit ${r.code}`).slice(0, 300)}`;
+    return notPythonReason(python, r);
   }
 }
 

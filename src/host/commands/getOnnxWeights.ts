@@ -11,7 +11,7 @@ import { listModelFiles } from '../../core/inference/modelCheck';
 import { LAB_TASKS, type LabTaskId } from '../../core/nlp/tasks';
 import { findOnnxPorts, type OnnxPort } from '../../core/model/onnxPorts';
 import { chooseExportPython, defaultOut, exportTask, onnxTarget, type OnnxTarget } from '../../core/model/onnxTarget';
-import { checkTask, ExportError, finishExport, planExport, type ExportOutcome, type ExportPlan } from '../../core/model/optimumExport';
+import { assertFreshOut, checkTask, ExportError, finishExport, planExport, type ExportOutcome, type ExportPlan } from '../../core/model/optimumExport';
 import { HubError } from '../../core/hub/hubError';
 import { readConfig } from '../config';
 import type { HubSession } from '../hubSession';
@@ -144,6 +144,13 @@ async function convert(t: OnnxTarget, task: string, labTask: LabTaskId | undefin
   void vscode.window.showInformationMessage(message, 'Run in Terminal', 'Copy Commands').then(async (pick) => {
     if (pick === 'Copy Commands') await vscode.env.clipboard.writeText(plan.lines.join('\n'));
     if (pick !== 'Run in Terminal' || !requireTrust('Exporting a model with Python')) return;
+    try {
+      assertFreshOut(plan.out);
+    } catch (err) {
+      if (err instanceof ExportError) void vscode.window.showErrorMessage(`AI Lab: ${err.message}`);
+      else throw err;
+      return;
+    }
     const code = await runInTerminal(plan, log);
     if (code === undefined) return;
     if (code !== 0) {
