@@ -145,7 +145,7 @@ describe('eval metrics: BLEU against sacrebleu test vectors', () => {
     assert.ok(Math.abs(corpusBleu(['this is a test'], [['this is a test']]).score - 100) < 1e-9);
     assert.equal(corpusBleu(['this is a test', 'another test'], [['ref1'], ['ref2']]).score, 0);
   });
-  it('13a tokenizer: punctuation split, digits kept together (expected values from sacrebleu's regexes run in Python 3)', () => {
+  it('13a tokenizer: punctuation split, digits kept together (expected values from sacrebleu regexes run in Python 3)', () => {
     // The apostrophe is not among 13a's symbols, so it stays inside the word.
     assert.equal(tokenize13a("It wasn't surprising."), "It wasn't surprising .");
     assert.equal(tokenize13a('Pay $3.50, or 1,000-2 &amp; more'), 'Pay $ 3.50 , or 1,000 - 2 & more');
