@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { classificationReport, latencyStats, OTHER_COLUMN, percentile } from '../../src/core/eval/metrics';
 
 const close = (a: number, b: number, msg?: string): void => assert.ok(Math.abs(a - b) < 1e-12, msg ?? `${a} vs ${b}`);
@@ -83,6 +84,23 @@ describe('eval metrics: latency percentiles (numpy linear) and throughput', () =
     close(percentile([7], 95), 7);
     close(percentile([1, 2, 3], 0), 1);
     close(percentile([1, 2, 3], 100), 3);
+  });
+
+  it('matches numpy.percentile run by /usr/bin/python3 on uneven samples (skips without numpy)', function () {
+    const samples = [[3.2, 1.5, 9.9, 4.4, 4.4, 120.7, 0.3], [12, 15, 11, 250, 13, 14, 12, 16, 18, 900, 13], [5, 1]];
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import json,sys,numpy as np; d=json.load(sys.stdin); print(json.dumps([[float(np.percentile(x, q)) for q in (50, 95)] for x in d]))'], {
+      input: JSON.stringify(samples),
+      encoding: 'utf8',
+    });
+    if (py.status !== 0) {
+      console.log(`      skipped: numpy reference unavailable (${(py.stderr || String(py.error)).trim().split('\n').pop()})`);
+      this.skip();
+    }
+    const expected = JSON.parse(py.stdout) as number[][];
+    samples.forEach((x, i) => {
+      close(percentile(x, 50), expected[i]![0]!);
+      close(percentile(x, 95), expected[i]![1]!);
+    });
   });
 
   it('summary and throughput from latencies, or from the wall time when given', () => {
