@@ -164,7 +164,13 @@ export async function quickOpen(page: Page, name: string): Promise<void> {
       await page.locator('.monaco-editor .view-lines, .monaco-workbench .part.editor').first().click();
       continue;
     }
-    await input.fill(name);
+    // The box can close again as the focus settles after a reload: then it is opened again.
+    if (!(await input.fill(name, { timeout: 5000 }).then(() => true, () => false))) {
+      if (attempt === 3) throw new Error(`Quick Open closed before "${name}" could be typed, three times`);
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-editor .view-lines, .monaco-workbench .part.editor').first().click();
+      continue;
+    }
     const found = await page
       .locator('.quick-input-list .monaco-list-row', { hasText: name })
       .first()
