@@ -5,8 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertFreshOut, ExportError } from '../../src/core/model/optimumExport';
 import { cliAsync } from '../fixtures/cli';
-import { addOnnxPortRepos } from '../fixtures/hub/onnxPorts';
-import { FixtureHub } from '../fixtures/hub/server';
+import { usePortHub } from '../fixtures/hub/onnxPorts';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { makeFakeOptimumEnv, optimumLayout } from '../fixtures/python/fakeOptimum';
 
@@ -30,14 +29,8 @@ describe('Get ONNX Weights: the export folder', () => {
 
 posixOnly('ai-lab onnx --run: --out that is not new', function () {
   this.timeout(60_000);
-  let hub: FixtureHub;
+  const hub = usePortHub();
   const env = { HF_TOKEN: '', HF_HUB_OFFLINE: '' };
-  before(async () => {
-    hub = new FixtureHub();
-    addOnnxPortRepos(hub);
-    await hub.start();
-  });
-  after(() => hub.stop());
 
   it('a folder holding the user\'s files: exit 2, the exporter never runs, every file kept byte for byte; --json says why in stopped', async () => {
     const fake = makeFakeOptimumEnv({ exportFiles: optimumLayout(sentimentModelFiles()) });
@@ -45,13 +38,13 @@ posixOnly('ai-lab onnx --run: --out that is not new', function () {
     fs.mkdirSync(path.join(out, 'onnx'));
     fs.writeFileSync(path.join(out, 'onnx', 'model.onnx'), 'MY OWN ONNX');
     fs.writeFileSync(path.join(out, 'config.json'), '{"mine":1}');
-    const r = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', out, '--run'], env);
+    const r = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub().url, '--python', fake.python, '--out', out, '--run'], env);
     assert.equal(r.status, 2, r.stderr);
     assert.ok(r.stderr.includes(`ai-lab: ${out} already holds 2 entries (config.json, onnx): the export would write over them. Nothing was run.`), r.stderr);
     assert.deepEqual(fake.calls(), []);
     assert.equal(fs.readFileSync(path.join(out, 'onnx', 'model.onnx'), 'utf8'), 'MY OWN ONNX');
     assert.equal(fs.readFileSync(path.join(out, 'config.json'), 'utf8'), '{"mine":1}');
-    const j = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', path.join(out, 'config.json'), '--run', '--json'], env);
+    const j = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub().url, '--python', fake.python, '--out', path.join(out, 'config.json'), '--run', '--json'], env);
     assert.equal(j.status, 2);
     assert.match((JSON.parse(j.stdout) as { stopped: string }).stopped, /config\.json is a file: the export needs a folder/);
     assert.deepEqual(fake.calls(), []);
@@ -60,11 +53,11 @@ posixOnly('ai-lab onnx --run: --out that is not new', function () {
   it('an empty folder is used as it is: the export runs and the result validates', async () => {
     const fake = makeFakeOptimumEnv({ exportFiles: optimumLayout(sentimentModelFiles()) });
     const out = tmp();
-    const r = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', out, '--run'], env);
+    const r = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub().url, '--python', fake.python, '--out', out, '--run'], env);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.existsSync(path.join(out, 'onnx', 'model.onnx')));
     // Run again into the same folder: now refused, the first export kept.
-    const again = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', out, '--run'], env);
+    const again = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub().url, '--python', fake.python, '--out', out, '--run'], env);
     assert.equal(again.status, 2);
     assert.equal(fake.calls().length, 1);
   });
@@ -72,27 +65,21 @@ posixOnly('ai-lab onnx --run: --out that is not new', function () {
 
 posixOnly('ai-lab onnx: the plan\'s --run line', function () {
   this.timeout(60_000);
-  let hub: FixtureHub;
+  const hub = usePortHub();
   const env = { HF_TOKEN: '', HF_HUB_OFFLINE: '' };
-  before(async () => {
-    hub = new FixtureHub();
-    addOnnxPortRepos(hub);
-    await hub.start();
-  });
-  after(() => hub.stop());
 
   it('names the same --python and --out as the plan (quoted), and warns when OUT already holds files; running that line does the plan', async () => {
     const fake = makeFakeOptimumEnv({ exportFiles: optimumLayout(sentimentModelFiles()) });
     const out = path.join(tmp(), 'my out');
-    const r = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', out], env);
+    const r = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub().url, '--python', fake.python, '--out', out], env);
     assert.equal(r.status, 0, r.stderr);
     const line = `ai-lab onnx acme/lonely --run --task text-classification --python ${fake.python} --out '${out}'`;
     assert.ok(r.stdout.includes(`the folder is validated: ${line} does all of it.`), r.stdout);
     assert.doesNotMatch(r.stdout, /note: /);
     // The line, run as given (its words without the quotes), exports into that folder.
-    const ran = await cliAsync(['onnx', 'acme/lonely', '--run', '--task', 'text-classification', '--python', fake.python, '--out', out, '--endpoint', hub.url], env);
+    const ran = await cliAsync(['onnx', 'acme/lonely', '--run', '--task', 'text-classification', '--python', fake.python, '--out', out, '--endpoint', hub().url], env);
     assert.equal(ran.status, 0, ran.stderr);
-    const again = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub.url, '--python', fake.python, '--out', out], env);
+    const again = await cliAsync(['onnx', 'acme/lonely', '--endpoint', hub().url, '--python', fake.python, '--out', out], env);
     assert.match(again.stdout, /\nnote: .*my out already holds \d+ entries \(.*\): the export would write over them\. Give a new folder with --out/);
   });
 });
