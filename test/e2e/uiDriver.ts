@@ -137,17 +137,28 @@ export async function runOnFile(page: Page, name: string, mustShow: string, item
 }
 
 export async function openWorkspaceFile(page: Page, name: string, mustShow: string): Promise<void> {
-  const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
-  if (await tab.isVisible().catch(() => false)) {
-    await tab.click();
-    await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
-    return;
+  const shown = page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first();
+  // Focus races after a reload or a webview: the Enter of Quick Open, or the tab click, can land elsewhere.
+  // Try the tab or Quick Open twice, then the Explorer (where a row click cannot be taken by a webview).
+  for (let attempt = 1; ; attempt++) {
+    const tab = page.locator('.tabs-container .tab', { hasText: name }).first();
+    if (attempt < 3) {
+      if (await tab.isVisible().catch(() => false)) await tab.click();
+      else {
+        // After a reload the keyboard focus may be nowhere: give it to the editor text first.
+        const text = page.locator('.monaco-editor .view-lines').first();
+        if (await text.isVisible().catch(() => false)) await text.click();
+        await quickOpen(page, name);
+      }
+    } else {
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'View: Show Explorer');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+    }
+    if (await shown.waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 }).then(() => true, () => false)) return;
+    if (attempt === 3) throw new Error(`"${name}" did not open showing "${mustShow}" in three tries (tab or Quick Open twice, then the Explorer)`);
+    console.log(`  ("${name}" not shown after try ${attempt}; trying again)`);
   }
-  // After a reload the keyboard focus may be nowhere: give it to the editor text first.
-  const text = page.locator('.monaco-editor .view-lines').first();
-  if (await text.isVisible().catch(() => false)) await text.click();
-  await quickOpen(page, name);
-  await page.locator('.monaco-editor .view-lines', { hasText: mustShow }).first().waitFor();
 }
 
 /** Opens a workspace file by name through Quick Open (Ctrl+P), with whatever editor VS Code picks. */
