@@ -15,7 +15,7 @@ import { modelLabels, suggestMapping } from '../core/eval/modelFacts';
 import { runComparison, type EvalModel } from '../core/eval/runEval';
 import type { EvalDataset } from '../core/eval/report';
 import { formatReport } from '../core/eval/reportText';
-import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags } from './backendFlags';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags, remoteDefaultModel } from './backendFlags';
 import { oneOf, parseFlags, UsageError, urlFlag, wholeNumber } from './args';
 import { CLI_SERVICE, cliDevice, cliHub } from './context';
 import { InputError } from '../core/text/chunks';
@@ -49,7 +49,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (!task) throw new UsageError(`eval needs --task (${EVAL_TASKS.join(', ')})`);
   if (!EVAL_TASKS.includes(task)) throw new UsageError(`unknown --task "${task}"; one of ${EVAL_TASKS.join(', ')}`);
   const remote = backendFlags(a, PIPELINE[task]);
-  const models = a.all.get('--model') ?? [];
+  // A TEI or OpenAI-compatible server (or an Inference Endpoint) serves one model: without --model, that one ('').
+  const models = a.all.get('--model') ?? (remote && remoteDefaultModel(remote, 'x') === '' ? [''] : []);
   if (!models.length) throw new UsageError('eval needs at least one --model (repeat it to compare: --model A --model B)');
   if (models.length > 10) throw new UsageError(`at most 10 models at once (got ${models.length})`);
   const dup = models.find((m, i) => models.indexOf(m) !== i);

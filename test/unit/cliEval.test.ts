@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EvalReport } from '../../src/core/eval/report';
 import { cliAsync } from '../fixtures/cli';
+import { toySentiment } from '../fixtures/backends/common';
+import { TeiStandIn } from '../fixtures/backends/tei';
 import { FixtureHub } from '../fixtures/hub/server';
 import { fixtureModelDirs } from '../fixtures/models';
 import { FIXTURES } from '../fixtures/paths';
@@ -87,6 +89,25 @@ describe('ai-lab eval: compare models on a data file or a Hub split', function (
       assert.match(r.stderr, re, `${args.join(' ')}\n${r.stderr}`);
       assert.equal(r.status, status, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stdout, '');
+    }
+  });
+
+  it("a remote backend (TEI stand-in): the server's own model, labels read from its answer, scored as its toy rule says", async () => {
+    const tei = new TeiStandIn();
+    await tei.start();
+    try {
+      const r = await cli(['--task', 'text-classification', '--backend', 'tei', '--backend-url', tei.url, '--data', REVIEWS, '--json']);
+      assert.equal(r.status, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as EvalReport;
+      const run = report.runs[0]!;
+      assert.equal(run.model, tei.modelId, "the server's model is named from its answer");
+      assert.equal(run.backend, 'tei');
+      const texts = report.examples.map((e) => (e.kind === 'classification' ? e.text : ''));
+      assert.deepEqual(run.predictions, texts.map((t) => toySentiment(t)[0]!.label.toLowerCase()));
+      assert.equal(run.metrics.accuracy, 6 / 8);
+      assert.equal(run.sizeBytes, undefined, 'no size is claimed for a model on a server');
+    } finally {
+      await tei.stop();
     }
   });
 
