@@ -114,6 +114,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     for (const model of models) {
       let labelMapping: LabelMapping | undefined;
       if (task === 'text-classification') labelMapping = await chooseLabelMapping(runner, model, set.labels!, set.examples[0]!, labelMaps.get(model), a.switches.has('--accept-label-guess'), ac.signal);
+      // A local model is fetched and checked for the task (taskMismatch) before the first run: refused early.
+      else if (runner.modelDir) await runner.modelDir(PIPELINE[task], model, ac.signal);
       evalModels.push({ model, runner, ...(labelMapping ? { labelMapping } : {}) });
     }
     const tty = !json && process.stderr.isTTY;

@@ -83,6 +83,7 @@ describe('ai-lab eval: compare models on a data file or a Hub split', function (
       [['--task', 'summarization', '--model', d.summarizer, '--data', path.join(FIXTURES, 'eval', 'qnli.jsonl')], /summarization task needs columns for document \+ summary/, 1],
       [['--task', 'zero-shot-classification', '--model', d.nli, '--data', REVIEWS, '--candidates', 'good=great'], /--candidates names good, which the dataset does not have; its labels are negative, positive/, 2],
       [['--task', 'text-classification', '--model', d.sentiment, '--data', REVIEWS, '--from', 'en'], /--from and --to are for --task translation/, 2],
+      [['--task', 'question-answering', '--model', d.qa, '--model', d.sentiment, '--data', path.join(FIXTURES, 'eval', 'battery-qa.jsonl')], /is a text classifier \(BertForSequenceClassification\).*but question answering needs an extractive QA model/, 1],
     ];
     for (const [args, re, status] of cases) {
       const r = await cli(args);
