@@ -19,6 +19,7 @@ import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags, remoteDefaultModel } from '
 import { oneOf, parseFlags, UsageError, urlFlag, wholeNumber } from './args';
 import { CLI_SERVICE, cliDevice, cliHub } from './context';
 import { InputError } from '../core/text/chunks';
+import { looksLikeLocalPath } from '../core/inference/modelName';
 
 export const EVAL_USAGE = `  eval --task TASK --model ID|DIR [--model …] (--data FILE.csv|.jsonl|.parquet | --dataset ID [--config C] [--split S])
       [--column ROLE=NAME …] [--sample N (100)] [--seed S (0)] [--label-map [MODEL@]DATASET=MODEL_LABEL,… …]
@@ -132,6 +133,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
         signal: ac.signal,
         onProgress: tty ? (p) => process.stderr.write(`\r${p.model} (${p.modelIndex + 1} of ${p.models}): ${p.done}/${p.total}   `) : undefined,
         onRun: tty ? () => process.stderr.write('\n') : undefined,
+        licenseOf: hub.offline ? undefined : (model) => hubLicense(new HubClient({ endpoint: hub.endpoint, token: hub.token }), model),
       },
     );
     if (out) fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
@@ -142,6 +144,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     runner.dispose();
   }
+}
+
+/** A Hub model's licence from its model info (card metadata, else a license: tag); none for a folder. */
+async function hubLicense(client: HubClient, model: string): Promise<string | undefined> {
+  if (!model || looksLikeLocalPath(model)) return undefined;
+  const info = await client.modelInfo(model);
+  const l = info.cardData?.license;
+  if (typeof l === 'string' && l) return l === 'other' && typeof info.cardData?.license_name === 'string' ? info.cardData.license_name : l;
+  return info.tags.find((t) => t.startsWith('license:'))?.slice('license:'.length);
 }
 
 /** --column ROLE=NAME, each role once. */

@@ -25,11 +25,11 @@ describe('Compare models: extractive QA, summaries and translations scored on fi
   });
   after(() => service.dispose());
 
-  async function run(task: EvalTask, file: string, model: string, o: { from?: string; to?: string } = {}) {
+  async function run(task: EvalTask, file: string, model: string, o: { from?: string; to?: string; candidates?: Record<string, string> } = {}) {
     const table = await readDataFile(at(file));
     const mapping = suggestColumns(task, table.columns, table.rows[0]).mapping;
     const set = buildExamples(task, table, mapping, o);
-    return runComparison({ task, examples: set.examples, dataset: { source: table.source, totalRows: table.totalRows, sample: table.rows.length, seed: 0, mapping, skipped: set.skipped, ...(set.from ? { from: set.from, to: set.to } : {}) }, models: [{ model, runner }] });
+    return runComparison({ task, examples: set.examples, dataset: { source: table.source, totalRows: table.totalRows, sample: table.rows.length, seed: 0, mapping, skipped: set.skipped, ...(set.labels ? { labels: set.labels.map((l) => l.name) } : {}), ...(set.from ? { from: set.from, to: set.to } : {}) }, models: [{ model, runner }], ...(o.candidates ? { candidates: o.candidates } : {}) });
   }
 
   it('QA (SQuAD v1.1): EM 2/3 and F1 (1 + 1 + 0.8)/3; the unanswerable SQuAD v2 row is skipped, not scored', async () => {
@@ -41,6 +41,18 @@ describe('Compare models: extractive QA, summaries and translations scored on fi
     assert.ok(Math.abs(r.runs[0]!.metrics.f1! - (280 / 3)) < 1e-9);
     assert.deepEqual(r.runs[0]!.scores.map((s) => Math.round(s! * 1000) / 1000), [1, 1, 0.8]);
     assert.deepEqual(r.allFail, [2]);
+  });
+
+  it('zero-shot: the dataset labels are the candidates unless words are given for them; predictions come back as dataset labels', async () => {
+    const nli = fixtureModelDirs().nli;
+    // "tech" is no word the NLI fixture knows; "technical" is. The last row is labelled billing but is about volunteering.
+    const plain = await run('zero-shot-classification', 'tickets.csv', nli);
+    assert.deepEqual(plain.runs[0]!.predictions, ['billing', 'billing', 'feedback', 'billing', 'billing', 'billing']);
+    const worded = await run('zero-shot-classification', 'tickets.csv', nli, { candidates: { tech: 'technical', billing: 'billing', feedback: 'feedback' } });
+    assert.deepEqual(worded.runs[0]!.predictions, ['tech', 'billing', 'feedback', 'tech', 'billing', 'tech']);
+    assert.equal(worded.runs[0]!.metrics.accuracy, 5 / 6);
+    // tech P 2/3 R 1 → 0.8; billing P 1 R 2/3 → 0.8; feedback 1.
+    assert.ok(Math.abs(worded.runs[0]!.metrics.macroF1! - 2.6 / 3) < 1e-12);
   });
 
   it('summaries: ROUGE-1 by hand (the fixture writes the whole text back: 18/22 and 4/12 vs 4/4 → F 0.5)', async () => {
