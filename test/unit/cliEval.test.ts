@@ -8,6 +8,7 @@ import { toySentiment } from '../fixtures/backends/common';
 import { TeiStandIn } from '../fixtures/backends/tei';
 import { FixtureHub } from '../fixtures/hub/server';
 import { fixtureModelDirs } from '../fixtures/models';
+import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { FIXTURES } from '../fixtures/paths';
 
 const REVIEWS = path.join(FIXTURES, 'eval', 'reviews.csv');
@@ -118,9 +119,25 @@ describe('ai-lab eval: compare models on a data file or a Hub split', function (
       hub = new FixtureHub();
       const features = { text: { dtype: 'string', _type: 'Value' }, label: { names: ['negative', 'positive'], _type: 'ClassLabel' } };
       hub.addRepo({ id: 'demo/reviews', type: 'dataset', files: { 'README.md': '# reviews' }, viewer: { configs: { default: { features, splits: { validation: REVIEW_ROWS, test: REVIEW_ROWS.map((r) => ({ ...r, label: -1 })) } } } } });
+      hub.addRepo({ id: 'demo/sentiment', files: sentimentModelFiles(), pipelineTag: 'text-classification', cardData: { license: 'apache-2.0' } });
       await hub.start();
     });
     after(() => hub.stop());
+
+    it('a Hub model is downloaded into HF_HOME; its weights and its licence (from the model info) are in the report', async () => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-eval-hf-'));
+      try {
+        const r = await cli(['--task', 'text-classification', '--model', 'demo/sentiment', '--dataset', 'demo/reviews', '--split', 'validation', ...hubArgs(), '--json'], { HF_HOME: home });
+        assert.equal(r.status, 0, r.stderr);
+        const run = (JSON.parse(r.stdout) as EvalReport).runs[0]!;
+        assert.equal(run.model, 'demo/sentiment');
+        assert.equal(run.license, 'apache-2.0');
+        assert.equal(run.sizeBytes, Buffer.byteLength(sentimentModelFiles()['onnx/model.onnx']!));
+        assert.equal(run.metrics.accuracy, 0.875);
+      } finally {
+        fs.rmSync(home, { recursive: true, force: true });
+      }
+    });
     const hubArgs = () => ['--endpoint', hub.url, '--datasets-server', `${hub.url}/datasets-server`];
 
     it('the only config is taken; several splits need --split (listed); the test split without labels says to use validation', async () => {
