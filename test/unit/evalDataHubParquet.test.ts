@@ -159,6 +159,27 @@ describe('Evaluation data: a Hub split read from its Parquet export (loopback Hu
     assert.deepEqual(gated.rows.map((r) => r.idx), chooseSample(250, 4, 1).indices, 'with the token a gated dataset reads from the Hub');
   });
 
+  it('stops at once when cancelled, and goes through the Hub again when a reused redirect target refuses (an expired link)', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('cancelled by the user'));
+    await assert.rejects(fetchSplitParquet(req({ signal: ac.signal })), /cancelled by the user/);
+
+    // The files come from the other origin; after the first answer from there, it refuses once (403).
+    hub.parquet.redirectFilesTo = foreign.url;
+    let refused = 0;
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.startsWith(foreign.url) && new Headers(init?.headers).get('range') !== 'bytes=0-3' && refused === 0) {
+        refused++;
+        return new Response('<Error>Request has expired</Error>', { status: 403 });
+      }
+      return fetch(input, init);
+    };
+    const t = await fetchSplitParquet(req({ size: 8, seed: 4, fetchImpl }));
+    assert.equal(refused, 1);
+    assert.deepEqual(t.rows.map((r) => r.idx), chooseSample(250, 8, 4).indices);
+  });
+
   it('explains a gated or private dataset without a token, a dataset with no export, an empty split and a file that is not Parquet', async () => {
     for (const dataset of ['acme/gated', 'acme/private']) {
       await assert.rejects(fetchSplitParquet(req({ dataset, split: 'train' })), (e: unknown) => e instanceof HubError && e.kind === 'gated' && /gated or private/.test(e.message) && /sign in/i.test(e.message), dataset);
