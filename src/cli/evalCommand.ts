@@ -8,6 +8,7 @@ import { HubClient } from '../core/hub/hubApi';
 import { EVAL_TASKS, suggestColumns, type ColumnMapping, type ColumnRole, type EvalTask } from '../core/eval/columns';
 import { readDataFile } from '../core/eval/dataFiles';
 import { fetchSplitSample } from '../core/eval/dataHub';
+import { fetchSplitParquet } from '../core/eval/dataHubParquet';
 import type { DataTable } from '../core/eval/dataTable';
 import { buildExamples } from '../core/eval/examples';
 import { assertLabelMapping, userLabelMapping, type DatasetLabel, type LabelMapping } from '../core/eval/labels';
@@ -21,7 +22,7 @@ import { CLI_SERVICE, cliDevice, cliHub } from './context';
 import { InputError } from '../core/text/chunks';
 import { looksLikeLocalPath } from '../core/inference/modelName';
 
-export const EVAL_USAGE = `  eval --task TASK --model ID|DIR [--model …] (--data FILE.csv|.jsonl|.parquet | --dataset ID [--config C] [--split S])
+export const EVAL_USAGE = `  eval --task TASK --model ID|DIR [--model …] (--data FILE.csv|.jsonl|.parquet | --dataset ID [--config C] [--split S] [--parquet])
       [--column ROLE=NAME …] [--sample N (100)] [--seed S (0)] [--label-map [MODEL@]DATASET=MODEL_LABEL,… …]
       [--accept-label-guess] [--candidates DATASET=TEXT,…] [--from LANG --to LANG] [--preset short|medium|long]
       [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline] [--json] [--out FILE]
@@ -43,7 +44,7 @@ const PIPELINE: Record<EvalTask, string> = {
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseFlags('eval', argv, {
     values: ['--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
-    switches: ['--json', '--offline', '--accept-label-guess'],
+    switches: ['--json', '--offline', '--accept-label-guess', '--parquet'],
   });
   if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}"`);
   const task = a.flags.get('--task') as EvalTask | undefined;
@@ -60,6 +61,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const dataset = a.flags.get('--dataset');
   if (Boolean(data) === Boolean(dataset)) throw new UsageError('eval needs one of --data FILE or --dataset ID');
   if (data && (a.flags.has('--config') || a.flags.has('--split'))) throw new UsageError('--config and --split go with --dataset, not --data');
+  const parquet = a.switches.has('--parquet');
+  if (parquet && !dataset) throw new UsageError('--parquet reads a Hub split\'s Parquet export: it goes with --dataset (a local .parquet file is --data FILE.parquet)');
   const size = wholeNumber('--sample', a.flags.get('--sample'), 1) ?? 100;
   const seed = wholeNumber('--seed', a.flags.get('--seed'), 0) ?? 0;
   const given = columnFlags(a.all.get('--column') ?? []);
@@ -82,9 +85,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
     table = await readDataFile(data, { size, seed });
   } else {
     const viewer = new DatasetViewer({ base: urlFlag('--datasets-server', a.flags.get('--datasets-server')), hubEndpoint: new HubClient({ endpoint: hub.endpoint, token: hub.token }).endpoint, token: hub.token });
-    const { config, split } = await chooseSplit(viewer, dataset!, a.flags.get('--config'), a.flags.get('--split'));
+    const givenConfig = a.flags.get('--config');
+    const givenSplit = a.flags.get('--split');
+    // The Parquet export needs no viewer: with both given, the viewer is not asked.
+    const { config, split } = parquet && givenConfig && givenSplit ? { config: givenConfig, split: givenSplit } : await chooseSplit(viewer, dataset!, givenConfig, givenSplit);
     where = { dataset, config, split };
-    table = await fetchSplitSample(viewer, { dataset: dataset!, config, split, size, seed });
+    table = parquet
+      ? await fetchSplitParquet({ endpoint: hub.endpoint, token: hub.token, dataset: dataset!, config, split, size, seed })
+      : await fetchSplitSample(viewer, { dataset: dataset!, config, split, size, seed });
   }
   const suggestion = suggestColumns(task, table.columns, table.rows[0]);
   const mapping: ColumnMapping = { ...suggestion.mapping, ...given };

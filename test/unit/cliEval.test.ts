@@ -7,6 +7,7 @@ import { cliAsync } from '../fixtures/cli';
 import { toySentiment } from '../fixtures/backends/common';
 import { TeiStandIn } from '../fixtures/backends/tei';
 import { FixtureHub } from '../fixtures/hub/server';
+import { splitExport } from '../fixtures/hub/parquet';
 import { fixtureModelDirs } from '../fixtures/models';
 import { sentimentModelFiles } from '../fixtures/models/sentiment';
 import { FIXTURES } from '../fixtures/paths';
@@ -118,11 +119,33 @@ describe('ai-lab eval: compare models on a data file or a Hub split', function (
     before(async () => {
       hub = new FixtureHub();
       const features = { text: { dtype: 'string', _type: 'Value' }, label: { names: ['negative', 'positive'], _type: 'ClassLabel' } };
-      hub.addRepo({ id: 'demo/reviews', type: 'dataset', files: { 'README.md': '# reviews' }, viewer: { configs: { default: { features, splits: { validation: REVIEW_ROWS, test: REVIEW_ROWS.map((r) => ({ ...r, label: -1 })) } } } } });
+      hub.addRepo({
+        id: 'demo/reviews',
+        type: 'dataset',
+        files: { 'README.md': '# reviews' },
+        viewer: { configs: { default: { features, splits: { validation: REVIEW_ROWS, test: REVIEW_ROWS.map((r) => ({ ...r, label: -1 })) } } } },
+        parquet: { files: splitExport('default', 'validation', features, REVIEW_ROWS, { rowGroupSize: 3 }) },
+      });
       hub.addRepo({ id: 'demo/sentiment', files: sentimentModelFiles(), pipelineTag: 'text-classification', cardData: { license: 'apache-2.0' } });
       await hub.start();
     });
     after(() => hub.stop());
+
+    it('--parquet reads the split from its Parquet export: the same sample, the same metrics, no viewer asked', async () => {
+      const base = ['--task', 'text-classification', '--model', d.sentiment, '--dataset', 'demo/reviews', '--config', 'default', '--split', 'validation', '--sample', '5', '--seed', '3', ...hubArgs(), '--json'];
+      const viewer = JSON.parse((await cli(base, {})).stdout) as EvalReport;
+      hub.requests.length = 0;
+      const r = await cli([...base, '--parquet'], {});
+      assert.equal(r.status, 0, r.stderr);
+      const pq = JSON.parse(r.stdout) as EvalReport;
+      assert.ok(!hub.requests.some((x) => x.url.startsWith('/datasets-server/')), 'the viewer is not asked');
+      assert.deepEqual(pq.examples, viewer.examples);
+      assert.deepEqual(pq.runs[0]!.predictions, viewer.runs[0]!.predictions);
+      assert.equal(pq.runs[0]!.metrics.accuracy, viewer.runs[0]!.metrics.accuracy);
+      const bad = await cli(['--task', 'text-classification', '--model', d.sentiment, '--data', REVIEWS, '--parquet'], {});
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /--parquet reads a Hub split's Parquet export: it goes with --dataset/);
+    });
 
     it('a Hub model is downloaded into HF_HOME; its weights and its licence (from the model info) are in the report', async () => {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-eval-hf-'));
