@@ -16,6 +16,8 @@ import { modelLabels, suggestMapping } from '../core/eval/modelFacts';
 import { runComparison, type EvalModel } from '../core/eval/runEval';
 import type { EvalDataset } from '../core/eval/report';
 import { formatReport } from '../core/eval/reportText';
+import { addToShortlist, readShortlist, shortlistPath } from '../core/eval/shortlist';
+import { shortlistEntryFor } from '../core/eval/shortlistFromReport';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags, remoteDefaultModel } from './backendFlags';
 import { oneOf, parseFlags, UsageError, urlFlag, wholeNumber } from './args';
 import { CLI_SERVICE, cliDevice, cliHub } from './context';
@@ -26,6 +28,7 @@ export const EVAL_USAGE = `  eval --task TASK --model ID|DIR [--model …] (--da
       [--column ROLE=NAME …] [--sample N (100)] [--seed S (0)] [--label-map [MODEL@]DATASET=MODEL_LABEL,… …]
       [--accept-label-guess] [--candidates DATASET=TEXT,…] [--from LANG --to LANG] [--preset short|medium|long]
       [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline] [--json] [--out FILE]
+      [--shortlist [--workspace DIR]] (adds each model's row to DIR/.ai-lab/shortlist.json; DIR: the current folder)
 ${BACKEND_USAGE}
       Compares 1–10 models on the same seeded sample: the task's metrics, latency p50/p95, throughput, size,
       licence, and the examples where they disagree or all fail. Tasks: ${EVAL_TASKS.join(', ')}.
@@ -43,8 +46,8 @@ const PIPELINE: Record<EvalTask, string> = {
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const a = parseFlags('eval', argv, {
-    values: ['--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
-    switches: ['--json', '--offline', '--accept-label-guess', '--parquet'],
+    values: ['--workspace', '--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
+    switches: ['--json', '--offline', '--accept-label-guess', '--parquet', '--shortlist'],
   });
   if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}"`);
   const task = a.flags.get('--task') as EvalTask | undefined;
@@ -74,6 +77,12 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (candidates && task !== 'zero-shot-classification') throw new UsageError('--candidates is for --task zero-shot-classification');
   if ((a.flags.has('--from') || a.flags.has('--to')) && task !== 'translation') throw new UsageError('--from and --to are for --task translation');
   const out = a.flags.get('--out');
+  const workspace = a.flags.get('--workspace');
+  if (workspace && !a.switches.has('--shortlist')) throw new UsageError('--workspace says where --shortlist writes: give --shortlist too');
+  if (workspace && !(fs.existsSync(workspace) && fs.statSync(workspace).isDirectory())) throw new UsageError(`--workspace ${workspace} is not a folder`, false);
+  const shortlistFile = a.switches.has('--shortlist') ? shortlistPath(workspace ?? process.cwd()) : undefined;
+  // A shortlist that cannot be written to is found out before the models run, not after.
+  if (shortlistFile) readShortlist(shortlistFile);
   const json = a.switches.has('--json');
 
   // The data, its columns and the examples: every data fault is reported before a model is fetched.
@@ -145,6 +154,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
       },
     );
     if (out) fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+    if (shortlistFile) {
+      const kept = report.runs.filter((r) => r.done > 0);
+      for (const run of kept) addToShortlist(shortlistFile, shortlistEntryFor(report, run));
+      process.stderr.write(`ai-lab: ${kept.length} of ${report.runs.length} models added to ${shortlistFile}${kept.length < report.runs.length ? ' (a model that ran no example is left out)' : ''}\n`);
+    }
     process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report) + '\n');
     if (report.runs.some((r) => r.status === 'cancelled' || r.status === 'not-run')) return 130;
     return report.runs.some((r) => r.status === 'failed') ? 1 : 0;
