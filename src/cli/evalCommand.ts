@@ -45,6 +45,22 @@ const PIPELINE: Record<EvalTask, string> = {
 };
 
 export async function evalCommand(argv: string[]): Promise<number> {
+  // Ctrl+C at any point: during the runs the report so far is printed; before them, nothing ran.
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await evalWith(argv, ac);
+  } catch (err) {
+    if (!ac.signal.aborted) throw err;
+    process.stderr.write('ai-lab: cancelled before any model ran\n');
+    return 130;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function evalWith(argv: string[], ac: AbortController): Promise<number> {
   const a = parseFlags('eval', argv, {
     values: ['--workspace', '--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
     switches: ['--json', '--offline', '--accept-label-guess', '--parquet', '--shortlist'],
@@ -124,9 +140,6 @@ export async function evalCommand(argv: string[]): Promise<number> {
 
   const device = remote ? { device: undefined, reason: undefined } : await cliDevice(deviceSetting);
   const runner: LabRunner = makeRunner({ backend: remote, device: device.device ?? 'cpu', dtype, hub, service: CLI_SERVICE });
-  const ac = new AbortController();
-  const onSigint = () => ac.abort();
-  process.once('SIGINT', onSigint);
   try {
     const evalModels: EvalModel[] = [];
     for (const model of models) {
@@ -163,7 +176,6 @@ export async function evalCommand(argv: string[]): Promise<number> {
     if (report.runs.some((r) => r.status === 'cancelled' || r.status === 'not-run')) return 130;
     return report.runs.some((r) => r.status === 'failed') ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
     runner.dispose();
   }
 }
