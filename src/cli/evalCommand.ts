@@ -26,7 +26,7 @@ import { looksLikeLocalPath } from '../core/inference/modelName';
 
 export const EVAL_USAGE = `  eval --task TASK --model ID|DIR [--model …] (--data FILE.csv|.jsonl|.parquet | --dataset ID [--config C] [--split S] [--parquet])
       [--column ROLE=NAME …] [--sample N (100)] [--seed S (0)] [--label-map [MODEL@]DATASET=MODEL_LABEL,… …]
-      [--accept-label-guess] [--candidates DATASET=TEXT,…] [--from LANG --to LANG] [--preset short|medium|long]
+      [--accept-label-guess] [--allow-unmapped-labels] [--candidates DATASET=TEXT,…] [--from LANG --to LANG] [--preset short|medium|long]
       [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline] [--json] [--out FILE]
       [--shortlist [--workspace DIR]] (adds each model's row to DIR/.ai-lab/shortlist.json; DIR: the current folder)
 ${BACKEND_USAGE}
@@ -63,7 +63,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
 async function evalWith(argv: string[], ac: AbortController): Promise<number> {
   const a = parseFlags('eval', argv, {
     values: ['--workspace', '--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
-    switches: ['--json', '--offline', '--accept-label-guess', '--parquet', '--shortlist'],
+    switches: ['--json', '--offline', '--accept-label-guess', '--allow-unmapped-labels', '--parquet', '--shortlist'],
   });
   if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}"`);
   const task = a.flags.get('--task') as EvalTask | undefined;
@@ -144,7 +144,7 @@ async function evalWith(argv: string[], ac: AbortController): Promise<number> {
     const evalModels: EvalModel[] = [];
     for (const model of models) {
       let labelMapping: LabelMapping | undefined;
-      if (task === 'text-classification') labelMapping = await chooseLabelMapping(runner, model, set.labels!, set.examples[0]!, labelMaps.get(model), a.switches.has('--accept-label-guess'), ac.signal);
+      if (task === 'text-classification') labelMapping = await chooseLabelMapping(runner, model, set.labels!, set.examples[0]!, labelMaps.get(model), { accept: a.switches.has('--accept-label-guess'), allowUnmapped: a.switches.has('--allow-unmapped-labels') }, ac.signal);
       // A local model is fetched and checked for the task (taskMismatch) before the first run: refused early.
       else if (runner.modelDir) await runner.modelDir(PIPELINE[task], model, ac.signal);
       evalModels.push({ model, runner, ...(labelMapping ? { labelMapping } : {}) });
@@ -238,17 +238,19 @@ function labelMapFlags(values: string[], models: string[]): Map<string, Record<s
  * dataset labels left unmapped, or paired by position only (LABEL_0/LABEL_1 models) without
  * --accept-label-guess, is refused with what was found and the flag that settles it (never applied silently).
  */
-async function chooseLabelMapping(runner: LabRunner, model: string, labels: DatasetLabel[], probe: Parameters<typeof modelLabels>[3], user: Record<string, string> | undefined, accept: boolean, signal: AbortSignal): Promise<LabelMapping> {
+async function chooseLabelMapping(runner: LabRunner, model: string, labels: DatasetLabel[], probe: Parameters<typeof modelLabels>[3], user: Record<string, string> | undefined, o: { accept: boolean; allowUnmapped: boolean }, signal: AbortSignal): Promise<LabelMapping> {
   const found = await modelLabels(runner, probe.kind === 'classification' && probe.pair !== undefined ? 'text-pair-classification' : 'text-classification', model, probe, signal);
   const m = user ? userLabelMapping(user, labels, found.id2label) : suggestMapping(labels, found);
   try {
-    assertLabelMapping(m, accept || Boolean(user));
+    // Dataset labels the model has no class for (a 3-class dataset, a 2-class model) may be let through on
+    // purpose: their examples then count as wrong, as the README says.
+    assertLabelMapping(o.allowUnmapped ? { ...m, unmappedDataset: [] } : m, o.accept || Boolean(user));
   } catch (err) {
     const modelNames = Object.entries(found.id2label).map(([id, l]) => `${id}=${l}`).join(', ');
     const suggested = m.pairs.map((p) => `${p.dataset.name}=${p.model}`).join(',');
     throw new InputError(
       `${model}: ${(err as Error).message.replace(/\.$/, '')}. The dataset's labels: ${labels.map((l) => l.name).join(', ')}; the model's: ${modelNames}. ` +
-        (m.hasGuess && !m.unmappedDataset.length ? `Accept the pairing with --accept-label-guess, or give --label-map "${model}@${suggested}".` : `Give --label-map "${model}@DATASET=MODEL_LABEL,…".`),
+        (m.hasGuess && !m.unmappedDataset.length ? `Accept the pairing with --accept-label-guess, or give --label-map "${model}@${suggested}".` : `Give --label-map "${model}@DATASET=MODEL_LABEL,…"${m.unmappedDataset.length ? ', or --allow-unmapped-labels to count their examples as wrong' : ''}.`),
     );
   }
   return m;

@@ -76,6 +76,19 @@ describe('ai-lab eval: compare models on a data file or a Hub split', function (
     assert.equal(fs.readFileSync(path.join(ws, '.ai-lab', 'shortlist.json'), 'utf8'), '{ not json', 'left as it was');
   });
 
+  it('a dataset label the model has none for is refused with the choices; --allow-unmapped-labels counts its examples as wrong', async () => {
+    const three = path.join(FIXTURES, 'eval', 'three-labels.csv');
+    const refused = await cli(['--task', 'text-classification', '--model', d.sentiment, '--data', three]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /dataset label "neutral" has no model label.*the model's: 0=NEGATIVE, 1=POSITIVE.*--allow-unmapped-labels to count their examples as wrong/);
+    const r = await cli(['--task', 'text-classification', '--model', d.sentiment, '--data', three, '--allow-unmapped-labels', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const run = (JSON.parse(r.stdout) as EvalReport).runs[0]!;
+    assert.deepEqual(run.labelMapping!.unmappedDataset.map((l) => l.name), ['neutral']);
+    assert.equal(run.scores[2], 0, 'the neutral example can only be wrong');
+    assert.deepEqual(run.confusion!.labels, ['negative', 'neutral', 'positive']);
+  });
+
   it('--label-map for one model (MODEL@…) is used as given', async () => {
     const r = await cli(['--task', 'text-classification', '--model', d.sentiment, '--model', d.grammar, '--data', REVIEWS, '--label-map', `${d.grammar}@negative=LABEL_1,positive=LABEL_0`, '--json']);
     assert.equal(r.status, 0, r.stderr);
