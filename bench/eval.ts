@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildExamples } from '../src/core/eval/examples';
 import { assertLabelMapping, userLabelMapping } from '../src/core/eval/labels';
-import { runComparison, type EvalSpec } from '../src/core/eval/runEval';
+import { runComparison, type EvalSpec } from '../src/core/lab/compareModels';
 import type { DataTable } from '../src/core/eval/dataTable';
 import { InferenceService } from '../src/core/inference/inferenceService';
 import { ModelResolver } from '../src/core/inference/resolveModel';

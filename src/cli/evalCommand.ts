@@ -13,7 +13,7 @@ import type { DataTable } from '../core/eval/dataTable';
 import { buildExamples } from '../core/eval/examples';
 import { assertLabelMapping, userLabelMapping, type DatasetLabel, type LabelMapping } from '../core/eval/labels';
 import { modelLabels, suggestMapping } from '../core/eval/modelFacts';
-import { runComparison, type EvalModel } from '../core/eval/runEval';
+import { runComparison, type EvalModel } from '../core/lab/compareModels';
 import type { EvalDataset } from '../core/eval/report';
 import { formatReport } from '../core/eval/reportText';
 import { addToShortlist, readShortlist, shortlistPath } from '../core/eval/shortlist';

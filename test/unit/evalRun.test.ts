@@ -5,7 +5,7 @@ import { columnType, EvalDataError } from '../../src/core/eval/dataTable';
 import { buildExamples, goldAnswers } from '../../src/core/eval/examples';
 import { assertLabelMapping, userLabelMapping } from '../../src/core/eval/labels';
 import { modelLabels, suggestMapping } from '../../src/core/eval/modelFacts';
-import { runComparison, type EvalSpec } from '../../src/core/eval/runEval';
+import { runComparison, type EvalSpec } from '../../src/core/lab/compareModels';
 import { fixtureModelDirs } from '../fixtures/models';
 import { FIXTURES } from '../fixtures/paths';
 import { useTestRunner } from '../fixtures/serviceRunner';

@@ -4,7 +4,7 @@ import { suggestColumns, type EvalTask } from '../../src/core/eval/columns';
 import { readDataFile } from '../../src/core/eval/dataFiles';
 import { buildExamples } from '../../src/core/eval/examples';
 import { corpusBleu, corpusChrf } from '../../src/core/eval/metrics';
-import { runComparison } from '../../src/core/eval/runEval';
+import { runComparison } from '../../src/core/lab/compareModels';
 import { fixtureModelDirs } from '../fixtures/models';
 import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
