@@ -89,6 +89,63 @@ describe('ai-lab eval: compare models on a data file or a Hub split', function (
     assert.deepEqual(run.confusion!.labels, ['negative', 'neutral', 'positive']);
   });
 
+  it('--out: an existing file is kept unless --force, never the --data file, its folder must exist; all checked before any model runs', async () => {
+    const base = ['--task', 'text-classification', '--model', d.sentiment, '--data', REVIEWS];
+    const kept = path.join(tmp, 'kept.txt');
+    fs.writeFileSync(kept, 'precious');
+    const copy = path.join(tmp, 'data.csv');
+    fs.copyFileSync(REVIEWS, copy);
+    const cases: Array<[string[], RegExp]> = [
+      [['--out', kept], /--out .*kept\.txt exists; give --force to replace it/],
+      [['--task', 'text-classification', '--model', d.sentiment, '--data', copy, '--out', copy], /is the --data file: the report would replace the dataset/],
+      [['--out', path.join(tmp, 'no-such-dir', 'r.json')], /the folder .*no-such-dir does not exist/],
+      [['--out', tmp], /is a folder; name a file in it/],
+    ];
+    for (const [extra, re] of cases) {
+      const r = await cli(extra[0] === '--task' ? extra : [...base, ...extra]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.equal(r.stdout, '', 'refused before any model ran');
+    }
+    assert.equal(fs.readFileSync(kept, 'utf8'), 'precious');
+    assert.equal(fs.readFileSync(copy, 'utf8'), fs.readFileSync(REVIEWS, 'utf8'));
+    const forced = await cli([...base, '--out', kept, '--force']);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.equal((JSON.parse(fs.readFileSync(kept, 'utf8')) as EvalReport).version, 1);
+  });
+
+  it('flags checked before the data is read: languages, seeds beyond 32 bits, one folder named twice, a Hub dataset offline, zero-shot labels that are numbers or repeat', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--task', 'translation', '--model', d.summarizer, '--data', REVIEWS, '--from', 'xx'], /--from "xx" is not a language code AI Lab knows/],
+      [['--task', 'text-classification', '--model', d.sentiment, '--data', REVIEWS, '--seed', '4294967296'], /--seed needs a whole number from 0 to 4294967295/],
+      [['--task', 'text-classification', '--model', d.sentiment, '--model', `${d.sentiment}/`, '--data', REVIEWS], /--model .* is given twice/],
+      [['--task', 'text-classification', '--model', d.sentiment, '--dataset', 'x/y', '--offline'], /--offline: a Hub dataset is read from the Hub/],
+      [['--task', 'text-classification', '--model', d.sentiment, '--data', REVIEWS, '--dataset', 'x/y'], /give --data FILE or --dataset ID, not both/],
+      [['--task', 'zero-shot-classification', '--model', d.nli, '--data', path.join(FIXTURES, 'eval', 'numbered.csv'), '--candidates', '0=positive,1=negative'], /label 2 is a bare number: zero-shot needs words to test for each, give them with --candidates 2=/],
+      [['--task', 'zero-shot-classification', '--model', d.nli, '--data', path.join(FIXTURES, 'eval', 'numbered.csv'), '--candidates', '0=good,1=good,2=bad'], /zero-shot candidates: .*"good" repeats/],
+      [['--task', 'text-classification', '--model', d.sentiment, '--model', d.grammar, '--data', REVIEWS, '--label-map', 'negative=LABEL_0,positive=LABEL_1'], /--label-map for .*: The model has no label "LABEL_0"; its labels are: 0=NEGATIVE, 1=POSITIVE/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await cli(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.equal(r.stdout, '');
+    }
+    // A column named "src" is not Serbian: three-letter names are never read as languages.
+    const src = await cli(['--task', 'translation', '--model', d.summarizer, '--data', path.join(FIXTURES, 'eval', 'src-en.csv'), '--column', 'source=src', '--column', 'target=en']);
+    assert.match(src.stderr, /Translation from the "src" column to "en" needs the source and target languages/);
+    assert.equal(src.stdout, '');
+  });
+
+  it('a CSV that is not UTF-8 is read as windows-1252 with a note, so the models see "café", not replacement characters', async () => {
+    const r = await cli(['--task', 'text-classification', '--model', d.sentiment, '--data', path.join(FIXTURES, 'eval', 'latin1.csv'), '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /note: .*latin1\.csv is not valid UTF-8 .* read as windows-1252/);
+    const report = JSON.parse(r.stdout) as EvalReport;
+    assert.deepEqual(report.examples.map((e) => (e.kind === 'classification' ? e.text : '')), ['gréat café food', 'terrible café']);
+    assert.equal(report.runs[0]!.status, 'done');
+  });
+
   it('--label-map for one model (MODEL@…) is used as given', async () => {
     const r = await cli(['--task', 'text-classification', '--model', d.sentiment, '--model', d.grammar, '--data', REVIEWS, '--label-map', `${d.grammar}@negative=LABEL_1,positive=LABEL_0`, '--json']);
     assert.equal(r.status, 0, r.stderr);

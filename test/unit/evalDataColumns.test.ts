@@ -71,8 +71,13 @@ describe('Evaluation data: column mapping suggestions and checks', () => {
     assert.deepEqual(s.byType, ['text', 'label']);
   });
 
-  it('lists the roles it cannot fill, and does not take an answers column that is not SQuAD-shaped', () => {
-    const s = suggestColumns('question-answering', [{ name: 'question', type: 'string' }, { name: 'context', type: 'string' }, { name: 'answers', type: 'string' }]);
+  it('lists the roles it cannot fill; answers as plain text are taken by their name only, never by type', () => {
+    // A column named answers (or answer) of text or a list of texts holds the gold answers themselves.
+    for (const type of ['string', 'list(string)']) {
+      const named = suggestColumns('question-answering', [{ name: 'question', type: 'string' }, { name: 'context', type: 'string' }, { name: 'answer', type }]);
+      assert.deepEqual([named.mapping.answers, named.missing], ['answer', []], type);
+    }
+    const s = suggestColumns('question-answering', [{ name: 'question', type: 'string' }, { name: 'context', type: 'string' }, { name: 'title', type: 'string' }]);
     assert.deepEqual(s.missing, ['answers']);
     assert.equal(s.mapping.answers, undefined);
     assert.deepEqual(suggestColumns('summarization', [{ name: 'a', type: 'string' }, { name: 'b', type: 'string' }]).missing, ['document', 'summary']);

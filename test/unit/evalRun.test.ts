@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { readShortlist } from '../../src/core/eval/shortlist';
+import { addRunToShortlist, shortlistEntryFor } from '../../src/core/eval/shortlistFromReport';
 import { readDataFile } from '../../src/core/eval/dataFiles';
 import { columnType, EvalDataError } from '../../src/core/eval/dataTable';
 import { buildExamples, goldAnswers } from '../../src/core/eval/examples';
@@ -90,6 +94,30 @@ describe('Compare models on a dataset: the runner on fixture models with known a
     assert.deepEqual(r.runs[0]!.predictions.slice(3), [null, null, null, null, null]);
     assert.equal(r.runs[1]!.status, 'not-run');
     assert.equal(r.partial, true);
+  });
+
+  it('one example: only the load was timed, so no latency is claimed', async () => {
+    const s = await spec();
+    const r = await runComparison({ ...s, examples: s.examples.slice(0, 1) });
+    assert.equal(r.runs[0]!.latency, undefined);
+    assert.ok(r.runs[0]!.firstMs! > 0);
+  });
+
+  it("the shortlist: a cancelled rerun never replaces the same run's complete row; a complete one replaces a partial one", async () => {
+    const s = await spec();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ailab-evalrun-')), '.ai-lab', 'shortlist.json');
+    const full = await runComparison(s);
+    assert.equal(addRunToShortlist(file, shortlistEntryFor(full, full.runs[0]!)), 'added');
+    const ac = new AbortController();
+    const part = await runComparison(s, { signal: ac.signal, onProgress: (p) => p.done === 2 && ac.abort() });
+    const partial = shortlistEntryFor(part, part.runs[0]!);
+    assert.equal(partial.partial, true);
+    assert.equal(addRunToShortlist(file, partial), 'kept-complete');
+    assert.deepEqual(readShortlist(file).map((e) => [e.partial ?? false, e.metrics.accuracy]), [[false, 0.875]]);
+    fs.rmSync(file);
+    addRunToShortlist(file, partial);
+    assert.equal(addRunToShortlist(file, shortlistEntryFor(full, full.runs[0]!)), 'replaced');
+    assert.deepEqual(readShortlist(file).map((e) => e.partial ?? false), [false]);
   });
 
   it('bad input: a text-classification model without a mapping, no models, an empty split', async () => {

@@ -72,9 +72,12 @@ const isAnswers = (f: Feature) =>
   new RegExp(`^\\{(?=.*\\btext: ${LIST}\\(string\\))(?=.*\\banswer_start: ${LIST}\\(u?int\\d*\\)).*\\}$`).test(f.type);
 const isTranslation = (f: Feature) => f.type === 'Translation' || /^\{(\w[\w-]*: string(, )?)+\}$/.test(f.type);
 
-function fits(role: ColumnRole, f: Feature): boolean {
+/** Answers as plain text or a list of texts: taken only under a known name (answers, answer), never by type alone. */
+const isAnswerTexts = (f: Feature) => isText(f) || new RegExp(`^${LIST}\\(string\\)$`).test(f.type);
+
+function fits(role: ColumnRole, f: Feature, byName = false): boolean {
   if (role === 'label') return isLabel(f);
-  if (role === 'answers') return isAnswers(f);
+  if (role === 'answers') return isAnswers(f) || (byName && isAnswerTexts(f));
   if (role === 'translation') return isTranslation(f);
   return isText(f);
 }
@@ -102,7 +105,7 @@ export function suggestColumns(task: EvalTask, columns: Feature[], firstRow?: Re
     used.add(f.name);
   };
   const named = (role: ColumnRole): Feature | undefined =>
-    (NAMES[role] ?? []).map((n) => byName.get(n)).find((f): f is Feature => Boolean(f) && !used.has(f!.name) && fits(role, f!));
+    (NAMES[role] ?? []).map((n) => byName.get(n)).find((f): f is Feature => Boolean(f) && !used.has(f!.name) && fits(role, f!, true));
   const roles = [...new Set(REQUIRED[task].flat())];
   if (task === 'text-classification') {
     for (const [a, b] of PAIRS) {

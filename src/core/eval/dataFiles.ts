@@ -3,6 +3,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { decodeText } from '../text/decode';
 import { parquetColumns, readParquetFile } from './dataParquet';
 import { EvalDataError, type DataTable } from './dataTable';
 import { readCsvText, readJsonlText } from './dataText';
@@ -40,8 +41,11 @@ export async function readDataFile(file: string, sample?: SampleSpec): Promise<D
       const { totalRows } = await parquetColumns(file);
       return await readParquetFile(file, { rows: chooseSample(totalRows, sample.size, sample.seed, file).indices });
     }
-    const text = await fsp.readFile(file, 'utf8');
-    const table = ext === '.csv' ? readCsvText(text, file) : readJsonlText(text, file);
+    // As VS Code reads a file: a byte order mark or UTF-16 as such, UTF-8, else windows-1252 with a notice
+    // (a Latin-1 CSV read as UTF-8 would carry U+FFFD into every text the models see).
+    const decoded = decodeText(await fsp.readFile(file), { name: file, hint: 'Save it as UTF-8 to be sure of its text.' });
+    const table: DataTable = ext === '.csv' ? readCsvText(decoded.text, file) : readJsonlText(decoded.text, file);
+    if (decoded.notice) table.notice = decoded.notice;
     return sample ? sampleTable(table, chooseSample(table.rows.length, sample.size, sample.seed, file).indices) : table;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new EvalDataError(`${file} does not exist.`);

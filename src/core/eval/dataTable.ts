@@ -17,6 +17,8 @@ export interface DataTable {
   rowIndex: number[];
   /** Rows the source holds in all (may exceed rows.length when sampled). */
   totalRows: number;
+  /** Something the user should know about how the source was read (a text file decoded as windows-1252). */
+  notice?: string;
 }
 
 /** Bad or unusable evaluation data; `line` is the 1-based line of a text file where the fault is, when known. */

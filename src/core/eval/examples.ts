@@ -6,6 +6,7 @@ import { checkMapping, type ColumnMapping, type EvalTask } from './columns';
 import { EvalDataError, type DataTable } from './dataTable';
 import { datasetLabelsOf, type DatasetLabel } from './labels';
 import type { EvalExample } from './report';
+import { NLLB_CODES } from '../nlp/languages';
 
 export interface ExampleSet {
   examples: EvalExample[];
@@ -23,7 +24,14 @@ export interface ExampleOptions {
   to?: string;
 }
 
-const LANGUAGE = /^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$/;
+/**
+ * A column named by its language (en, fr, pt_BR): the ISO 639-1 code, only when it is one AI Lab knows;
+ * three-letter names (src, tgt) are never read as languages.
+ */
+function languageOfColumn(name: string): string | undefined {
+  const m = /^([a-z]{2})(?:[-_][A-Za-z]{2,4})?$/.exec(name);
+  return m && NLLB_CODES[m[1]!] ? m[1] : undefined;
+}
 
 /**
  * The examples of `table` for `task` under `mapping` (checked first with checkMapping).
@@ -46,7 +54,8 @@ export function buildExamples(task: EvalTask, table: DataTable, mapping: ColumnM
   if (task === 'text-classification' || task === 'zero-shot-classification') {
     const col = table.columns.find((c) => c.name === mapping.label)!;
     const values = table.rows.map((r) => r[col.name]).map((v) => (typeof v === 'bigint' ? Number(v) : v)).filter((v) => !isNoLabel(v));
-    out.labels = datasetLabelsOf(col, values);
+    // No label at all (every row -1 or empty): the rows are skipped below and the error says why.
+    out.labels = values.length || col.labels?.length ? datasetLabelsOf(col, values) : [];
     const labels = out.labels;
     labelOf = (v) => labels.find((l) => l.value === v || (typeof v === 'boolean' && l.value === String(v)))?.name;
   }
@@ -149,8 +158,8 @@ function languages(table: DataTable, mapping: ColumnMapping, o: ExampleOptions):
     if (o.from === o.to) throw new EvalDataError(`The source and target languages are both "${o.from}".`);
     return { from: o.from, to: o.to };
   }
-  const from = o.from ?? (LANGUAGE.test(mapping.source!) ? mapping.source!.slice(0, 2) : undefined);
-  const to = o.to ?? (LANGUAGE.test(mapping.target!) ? mapping.target!.slice(0, 2) : undefined);
+  const from = o.from ?? languageOfColumn(mapping.source!);
+  const to = o.to ?? languageOfColumn(mapping.target!);
   if (!from || !to) throw new EvalDataError(`Translation from the "${mapping.source}" column to "${mapping.target}" needs the source and target languages (e.g. en and fr).`);
   if (from === to) throw new EvalDataError(`The source and target languages are both "${from}".`);
   return { from, to };

@@ -1,6 +1,6 @@
 /** A comparison's model run as a shortlist row (src/core/eval/shortlist.ts): what the notes' spreadsheet keeps. */
 import type { EvalReport, ModelRun } from './report';
-import type { NewShortlistEntry } from './shortlist';
+import { addToShortlist, readShortlist, shortlistEntryId, type NewShortlistEntry } from './shortlist';
 
 /**
  * The shortlist entry for `run` of `report`: task, model, backend, device, dtype, weights, licence, the
@@ -25,4 +25,15 @@ export function shortlistEntryFor(report: EvalReport, run: ModelRun, notes?: str
     ...(run.status !== 'done' ? { partial: true } : {}),
     ...(notes ? { notes } : {}),
   };
+}
+
+/**
+ * Adds a run's row to the shortlist `file` (addToShortlist: the same run's row is replaced), except that a
+ * partial row never replaces the same run's complete one. Returns what was done. Errors: addToShortlist's.
+ */
+export function addRunToShortlist(file: string, entry: NewShortlistEntry): 'added' | 'replaced' | 'kept-complete' {
+  const same = readShortlist(file).find((e) => e.id === shortlistEntryId(entry));
+  if (entry.partial && same && !same.partial) return 'kept-complete';
+  addToShortlist(file, entry);
+  return same ? 'replaced' : 'added';
 }

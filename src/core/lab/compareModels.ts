@@ -141,9 +141,9 @@ function finish(run: ModelRun, spec: EvalSpec, latencies: number[], restMs: numb
     run.metrics = c.metrics;
     if (c.confusion) run.confusion = c.confusion;
   }
-  const lat = latencies.length ? latencies : run.firstMs !== undefined ? [run.firstMs] : [];
-  if (lat.length) {
-    const s = latencyStats(lat, latencies.length && restMs > 0 ? restMs : undefined);
+  // With one example there is only the load: no latency is claimed.
+  if (latencies.length) {
+    const s = latencyStats(latencies, restMs > 0 ? restMs : undefined);
     run.latency = { p50Ms: s.p50, p95Ms: s.p95, meanMs: s.mean, throughput: s.throughput, count: s.count };
   }
 }
