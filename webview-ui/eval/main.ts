@@ -119,6 +119,12 @@ function confusion(v: EvalView): HTMLElement | undefined {
       t.append(tr);
     });
     d.append(t);
+    const m = r!.labelMapping;
+    if (m) {
+      const how = (p: (typeof m.pairs)[number]) => (p.how === 'user' ? 'chosen' : p.how === 'index' ? 'guess by position' : `by ${p.how}`);
+      const unmapped = m.unmappedDataset.length ? `; no model label for ${m.unmappedDataset.map((x) => x.name).join(', ')}` : '';
+      d.append(el('p', 'mapping muted', `Labels: ${m.pairs.map((p) => `${p.dataset.name} → ${p.model} (${how(p)})`).join(', ')}${unmapped}`));
+    }
     section.append(d);
   }
   return section;
