@@ -83,4 +83,37 @@ export async function checkEvalUi(page: Page, o: { results: string }, check: Che
     const sorted = await frame.locator('#runs thead th').first().getAttribute('aria-sort');
     if (sorted !== 'ascending') throw new Error(`the Model column's aria-sort is ${sorted}`);
   });
+
+  await check('Compare Models on a Hub split from the palette: the loopback Hub\'s fixture-org/reviews train split through the dataset viewer, 20 rows sampled, two runs side by side', async () => {
+    const models = fixtureModelDirs();
+    await runCommand(page, 'AI Lab: Compare Models on a Dataset');
+    await pick(page, 'text-classification', 'text-classification');
+    await step(page, 'The data');
+    await pick(page, 'Hugging Face Dataset', 'A Hugging Face Dataset');
+    await step(page, 'Hugging Face dataset id');
+    await typeInQuickInput(page, 'fixture-org/reviews');
+    // One config: no question; the split is asked for.
+    await step(page, 'the split');
+    await pick(page, 'train', 'train');
+    await step(page, 'Examples to run');
+    await typeInQuickInput(page, '20');
+    await step(page, 'Seed of the sample');
+    await typeInQuickInput(page, '0');
+    await step(page, 'models to compare');
+    await page.keyboard.press('Enter');
+    // ClassLabel(neg, pos): the sentiment fixture's NEGATIVE/POSITIVE match by synonym; LABEL_0/LABEL_1 are asked about.
+    for (const i of [1, 2]) {
+      await step(page, `label ${i} of 2`);
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'guess by position' }).first().waitFor();
+      await page.keyboard.press('Enter');
+    }
+    const frame = await frameWith(page, '#runs', 'the Compare Models panel', 60_000);
+    await frame.locator('h1', { hasText: 'fixture-org/reviews (default/train)' }).waitFor({ timeout: 60_000 });
+    await frame.locator('#summary', { hasText: 'every model ran every example' }).waitFor({ timeout: 120_000 });
+    const summary = await frame.locator('#summary').innerText();
+    if (!summary.startsWith('20 examples of 250 (seed 0)')) throw new Error(`the summary reads "${summary}"`);
+    const [a, b] = [await row(frame, models.sentiment), await row(frame, models.grammar)];
+    // The same graph under labels mapped in the same order: the same scores.
+    if (a.Status !== 'done' || b.Status !== 'done' || !/^[01]\.\d{3}$/.test(a.Accuracy ?? '') || a.Accuracy !== b.Accuracy) throw new Error(`rows ${JSON.stringify(a)} / ${JSON.stringify(b)}`);
+  });
 }
