@@ -17,6 +17,8 @@ import { SIMILARITY_COMMANDS, SIMILARITY_USAGE } from './cli/similarityCommands'
 import { VALIDATE_USAGE, validateCommand } from './cli/validateCommand';
 import { ONNX_USAGE, onnxCommand } from './cli/onnxCommand';
 import { UPLOAD_USAGE, uploadCommand } from './cli/uploadCommand';
+import { EVAL_USAGE, evalCommand } from './cli/evalCommand';
+import { SHORTLIST_USAGE, shortlistCommand } from './cli/shortlistCommand';
 
 // Core messages name flags and `ai-lab` commands, not the extension's settings and command titles.
 useSurface(CLI_SURFACE);
@@ -39,6 +41,8 @@ ${CACHE_USAGE}
 ${VALIDATE_USAGE}
 ${ONNX_USAGE}
 ${UPLOAD_USAGE}
+${EVAL_USAGE}
+${SHORTLIST_USAGE}
 
 Options:
   -h, --help     this text
@@ -59,6 +63,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   validate: validateCommand,
   onnx: onnxCommand,
   upload: uploadCommand,
+  eval: evalCommand,
+  shortlist: shortlistCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -96,6 +102,8 @@ const COMMAND_USAGE: Record<string, string> = {
   validate: VALIDATE_USAGE.trimStart(),
   onnx: ONNX_USAGE.trimStart(),
   upload: UPLOAD_USAGE.trimStart(),
+  eval: EVAL_USAGE.trimStart(),
+  shortlist: SHORTLIST_USAGE.trimStart(),
 };
 
 /** The command being run, for the "see `ai-lab <command> --help`" line after an argument error. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { readDataFile } from '../../src/core/eval/dataFiles';
-import { EvalDataError } from '../../src/core/eval/dataTable';
+import { columnType, EvalDataError } from '../../src/core/eval/dataTable';
 import { buildExamples, goldAnswers } from '../../src/core/eval/examples';
 import { assertLabelMapping, userLabelMapping } from '../../src/core/eval/labels';
 import { modelLabels, suggestMapping } from '../../src/core/eval/modelFacts';
@@ -127,6 +127,15 @@ describe('Compare models: examples from rows', () => {
     const set = buildExamples('question-answering', t, { question: 'question', context: 'context', answers: 'answers' });
     assert.deepEqual(set.skipped, [{ row: 5, reason: 'unanswerable (no gold answer)' }]);
     assert.equal(set.examples.length, 1);
+  });
+
+  it('column types: an empty list or a null field takes the type of the other rows (SQuAD v2 unanswerable rows); real conflicts stay mixed', () => {
+    assert.equal(columnType([{ text: ['a'], answer_start: [1] }, { text: [], answer_start: [] }]), '{text: list(string), answer_start: list(int64)}');
+    assert.equal(columnType([{ a: null }, { a: 'x' }, null]), '{a: string}');
+    assert.equal(columnType([1, 2.5]), 'float64');
+    assert.equal(columnType(['x', 1]), 'mixed(int64|string)');
+    assert.equal(columnType([{ a: 1 }, { b: 1 }]), 'mixed({a: int64}|{b: int64})');
+    assert.equal(columnType([[], []]), 'list(null)');
   });
 
   it('translation from a dict column needs languages it holds', () => {

@@ -56,13 +56,26 @@ function hfFeatures(meta: FileMetaData): Record<string, unknown> | undefined {
 }
 
 /** Parquet INT64 values arrive as bigint: numbers where exact, else decimal strings; nested values too. */
-function plainValue(v: unknown): unknown {
+export function plainValue(v: unknown): unknown {
   if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (Array.isArray(v)) return v.map(plainValue);
   if (v && typeof v === 'object' && !(v instanceof Uint8Array) && !(v instanceof Date)) {
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, plainValue(x)]));
   }
   return v;
+}
+
+/**
+ * A Parquet file's columns in schema order: typed from the `datasets` features in its "huggingface"
+ * key-value metadata where it has them (ClassLabel names kept, the same words as the dataset viewer's),
+ * else from the Parquet schema.
+ */
+export function parquetTableColumns(meta: FileMetaData): Feature[] {
+  const hf = hfFeatures(meta);
+  return parquetSchema(meta).children.map((c) => {
+    const name = c.element.name;
+    return hf && name in hf ? { name, ...describeFeature(hf[name]) } : { name, type: schemaType(c) };
+  });
 }
 
 export interface ParquetReadOptions {
@@ -124,13 +137,7 @@ async function withParquet<T>(file: string, use: (buf: AsyncBuffer, meta: FileMe
     } catch (err) {
       throw new EvalDataError(`${file} is not a readable Parquet file (${(err as Error).message}). A Parquet file ends with the bytes PAR1.`);
     }
-    const tree = parquetSchema(meta);
-    const hf = hfFeatures(meta);
-    const columns: Feature[] = tree.children.map((c) => {
-      const name = c.element.name;
-      return hf && name in hf ? { name, ...describeFeature(hf[name]) } : { name, type: schemaType(c) };
-    });
-    return await use(buf, meta, columns);
+    return await use(buf, meta, parquetTableColumns(meta));
   } finally {
     await fh.close();
   }

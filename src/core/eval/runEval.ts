@@ -4,6 +4,7 @@
  * disagree or all fail. Cancelling keeps what ran, marked as such.
  */
 import type { TaskRunner } from '../nlp/runner';
+import type { RemoteTaskRunner } from '../backends/types';
 import { LAB_TASKS } from '../nlp/tasks';
 import { latencyStats } from './metrics';
 import type { EvalTask } from './columns';
@@ -150,6 +151,13 @@ function finish(run: ModelRun, spec: EvalSpec, latencies: number[], restMs: numb
 /** Device, dtype, weights and licence, from the runner (local: the model's folder) and o.licenseOf. */
 async function describe(run: ModelRun, m: EvalModel, task: EvalTask, o: EvalRunOptions): Promise<void> {
   if (m.runner.device) run.device = m.runner.device;
+  // A remote server says which model answered (and maybe its device): '' (the server's own) gets its name.
+  const remote = m.runner as Partial<RemoteTaskRunner>;
+  if (run.done && typeof remote.identity === 'function') {
+    const id = remote.identity(m.model);
+    if (!run.model && id.model) run.model = id.model;
+    if (id.device) run.device = id.device;
+  }
   const pipeline = PIPELINE[task];
   const last = m.runner.lastRun?.(pipeline, m.model) ?? m.runner.lastRun?.('text-pair-classification', m.model);
   if (last?.dtype) run.dtype = last.dtype;

@@ -1,0 +1,246 @@
+/** `ai-lab eval`: compare models on a dataset split or a local data file (src/core/eval). */
+import * as fs from 'node:fs';
+import type { DeviceSetting } from '../core/inference/device';
+import type { Dtype } from '../core/inference/modelFiles';
+import { makeRunner, type LabRunner } from '../core/lab/makeRunner';
+import { DatasetViewer } from '../core/hub/datasetViewer';
+import { HubClient } from '../core/hub/hubApi';
+import { EVAL_TASKS, suggestColumns, type ColumnMapping, type ColumnRole, type EvalTask } from '../core/eval/columns';
+import { readDataFile } from '../core/eval/dataFiles';
+import { fetchSplitSample } from '../core/eval/dataHub';
+import { fetchSplitParquet } from '../core/eval/dataHubParquet';
+import type { DataTable } from '../core/eval/dataTable';
+import { buildExamples } from '../core/eval/examples';
+import { assertLabelMapping, userLabelMapping, type DatasetLabel, type LabelMapping } from '../core/eval/labels';
+import { modelLabels, suggestMapping } from '../core/eval/modelFacts';
+import { runComparison, type EvalModel } from '../core/eval/runEval';
+import type { EvalDataset } from '../core/eval/report';
+import { formatReport } from '../core/eval/reportText';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags, remoteDefaultModel } from './backendFlags';
+import { oneOf, parseFlags, UsageError, urlFlag, wholeNumber } from './args';
+import { CLI_SERVICE, cliDevice, cliHub } from './context';
+import { InputError } from '../core/text/chunks';
+import { looksLikeLocalPath } from '../core/inference/modelName';
+
+export const EVAL_USAGE = `  eval --task TASK --model ID|DIR [--model …] (--data FILE.csv|.jsonl|.parquet | --dataset ID [--config C] [--split S] [--parquet])
+      [--column ROLE=NAME …] [--sample N (100)] [--seed S (0)] [--label-map [MODEL@]DATASET=MODEL_LABEL,… …]
+      [--accept-label-guess] [--candidates DATASET=TEXT,…] [--from LANG --to LANG] [--preset short|medium|long]
+      [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline] [--json] [--out FILE]
+${BACKEND_USAGE}
+      Compares 1–10 models on the same seeded sample: the task's metrics, latency p50/p95, throughput, size,
+      licence, and the examples where they disagree or all fail. Tasks: ${EVAL_TASKS.join(', ')}.
+      Roles: text, pair, label; question, context, answers; document, summary; translation or source, target.
+      Ctrl+C stops: the models' results so far are printed and marked (exit 130).`;
+
+const ROLES: ColumnRole[] = ['text', 'pair', 'label', 'question', 'context', 'answers', 'document', 'summary', 'translation', 'source', 'target'];
+const PIPELINE: Record<EvalTask, string> = {
+  'text-classification': 'text-classification',
+  'zero-shot-classification': 'zero-shot-classification',
+  'question-answering': 'question-answering',
+  summarization: 'summarization',
+  translation: 'translation',
+};
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const a = parseFlags('eval', argv, {
+    values: ['--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
+    switches: ['--json', '--offline', '--accept-label-guess', '--parquet'],
+  });
+  if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}"`);
+  const task = a.flags.get('--task') as EvalTask | undefined;
+  if (!task) throw new UsageError(`eval needs --task (${EVAL_TASKS.join(', ')})`);
+  if (!EVAL_TASKS.includes(task)) throw new UsageError(`unknown --task "${task}"; one of ${EVAL_TASKS.join(', ')}`);
+  const remote = backendFlags(a, PIPELINE[task]);
+  // A TEI or OpenAI-compatible server (or an Inference Endpoint) serves one model: without --model, that one ('').
+  const models = a.all.get('--model') ?? (remote && remoteDefaultModel(remote, 'x') === '' ? [''] : []);
+  if (!models.length) throw new UsageError('eval needs at least one --model (repeat it to compare: --model A --model B)');
+  if (models.length > 10) throw new UsageError(`at most 10 models at once (got ${models.length})`);
+  const dup = models.find((m, i) => models.indexOf(m) !== i);
+  if (dup) throw new UsageError(`--model ${dup} is given twice`);
+  const data = a.flags.get('--data');
+  const dataset = a.flags.get('--dataset');
+  if (Boolean(data) === Boolean(dataset)) throw new UsageError('eval needs one of --data FILE or --dataset ID');
+  if (data && (a.flags.has('--config') || a.flags.has('--split'))) throw new UsageError('--config and --split go with --dataset, not --data');
+  const parquet = a.switches.has('--parquet');
+  if (parquet && !dataset) throw new UsageError('--parquet reads a Hub split\'s Parquet export: it goes with --dataset (a local .parquet file is --data FILE.parquet)');
+  const size = wholeNumber('--sample', a.flags.get('--sample'), 1) ?? 100;
+  const seed = wholeNumber('--seed', a.flags.get('--seed'), 0) ?? 0;
+  const given = columnFlags(a.all.get('--column') ?? []);
+  const deviceSetting = oneOf<DeviceSetting>('--device', a.flags.get('--device'), ['auto', 'cpu', 'cuda'], 'auto');
+  const dtype = oneOf<Dtype>('--dtype', a.flags.get('--dtype'), ['auto', 'fp32', 'fp16', 'q8'], 'auto');
+  const preset = oneOf('--preset', a.flags.get('--preset'), ['short', 'medium', 'long'] as const, 'medium');
+  const labelMaps = labelMapFlags(a.all.get('--label-map') ?? [], models);
+  const candidates = a.flags.has('--candidates') ? pairsFlag('--candidates', a.flags.get('--candidates')!) : undefined;
+  if (candidates && task !== 'zero-shot-classification') throw new UsageError('--candidates is for --task zero-shot-classification');
+  if ((a.flags.has('--from') || a.flags.has('--to')) && task !== 'translation') throw new UsageError('--from and --to are for --task translation');
+  const out = a.flags.get('--out');
+  const json = a.switches.has('--json');
+
+  // The data, its columns and the examples: every data fault is reported before a model is fetched.
+  const hub = cliHub(a);
+  let table: DataTable;
+  let where: Pick<EvalDataset, 'dataset' | 'config' | 'split'> = {};
+  if (data) {
+    if (!fs.existsSync(data)) throw new UsageError(`--data ${data} does not exist`, false);
+    table = await readDataFile(data, { size, seed });
+  } else {
+    const viewer = new DatasetViewer({ base: urlFlag('--datasets-server', a.flags.get('--datasets-server')), hubEndpoint: new HubClient({ endpoint: hub.endpoint, token: hub.token }).endpoint, token: hub.token });
+    const givenConfig = a.flags.get('--config');
+    const givenSplit = a.flags.get('--split');
+    // The Parquet export needs no viewer: with both given, the viewer is not asked.
+    const { config, split } = parquet && givenConfig && givenSplit ? { config: givenConfig, split: givenSplit } : await chooseSplit(viewer, dataset!, givenConfig, givenSplit);
+    where = { dataset, config, split };
+    table = parquet
+      ? await fetchSplitParquet({ endpoint: hub.endpoint, token: hub.token, dataset: dataset!, config, split, size, seed })
+      : await fetchSplitSample(viewer, { dataset: dataset!, config, split, size, seed });
+  }
+  const suggestion = suggestColumns(task, table.columns, table.rows[0]);
+  const mapping: ColumnMapping = { ...suggestion.mapping, ...given };
+  if (given.source || given.target) delete mapping.translation;
+  if (given.translation) {
+    delete mapping.source;
+    delete mapping.target;
+  }
+  const guessed = suggestion.byType.filter((r) => !given[r] && mapping[r]);
+  if (guessed.length && !json) process.stderr.write(`ai-lab: note: ${guessed.map((r) => `${r} = "${mapping[r]}"`).join(', ')} chosen by type alone; give --column ROLE=NAME to choose otherwise\n`);
+  const set = buildExamples(task, table, mapping, { from: a.flags.get('--from'), to: a.flags.get('--to') });
+  if (candidates) {
+    const names = (set.labels ?? []).map((l) => l.name);
+    const unknown = Object.keys(candidates).filter((k) => !names.includes(k));
+    if (unknown.length) throw new UsageError(`--candidates names ${unknown.join(', ')}, which the dataset does not have; its labels are ${names.join(', ')}`, false);
+  }
+  if (task === 'zero-shot-classification' && !candidates && set.labels?.every((l) => /^\d+$/.test(l.name))) {
+    throw new UsageError(`the dataset's labels are bare numbers (${set.labels.map((l) => l.name).join(', ')}): zero-shot needs words to test, give them with --candidates 0=negative,1=positive`, false);
+  }
+
+  const device = remote ? { device: undefined, reason: undefined } : await cliDevice(deviceSetting);
+  const runner: LabRunner = makeRunner({ backend: remote, device: device.device ?? 'cpu', dtype, hub, service: CLI_SERVICE });
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const evalModels: EvalModel[] = [];
+    for (const model of models) {
+      let labelMapping: LabelMapping | undefined;
+      if (task === 'text-classification') labelMapping = await chooseLabelMapping(runner, model, set.labels!, set.examples[0]!, labelMaps.get(model), a.switches.has('--accept-label-guess'), ac.signal);
+      // A local model is fetched and checked for the task (taskMismatch) before the first run: refused early.
+      else if (runner.modelDir) await runner.modelDir(PIPELINE[task], model, ac.signal);
+      evalModels.push({ model, runner, ...(labelMapping ? { labelMapping } : {}) });
+    }
+    const tty = !json && process.stderr.isTTY;
+    const report = await runComparison(
+      {
+        task,
+        examples: set.examples,
+        dataset: { source: table.source, ...where, totalRows: table.totalRows, sample: table.rows.length, seed, mapping, skipped: set.skipped, ...(set.labels ? { labels: set.labels.map((l) => l.name) } : {}), ...(set.from ? { from: set.from, to: set.to } : {}) },
+        models: evalModels,
+        ...(candidates ? { candidates } : {}),
+        preset,
+      },
+      {
+        signal: ac.signal,
+        onProgress: tty ? (p) => process.stderr.write(`\r${p.model} (${p.modelIndex + 1} of ${p.models}): ${p.done}/${p.total}   `) : undefined,
+        onRun: tty ? () => process.stderr.write('\n') : undefined,
+        licenseOf: hub.offline ? undefined : (model) => hubLicense(new HubClient({ endpoint: hub.endpoint, token: hub.token }), model),
+      },
+    );
+    if (out) fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report) + '\n');
+    if (report.runs.some((r) => r.status === 'cancelled' || r.status === 'not-run')) return 130;
+    return report.runs.some((r) => r.status === 'failed') ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    runner.dispose();
+  }
+}
+
+/** A Hub model's licence from its model info (card metadata, else a license: tag); none for a folder. */
+async function hubLicense(client: HubClient, model: string): Promise<string | undefined> {
+  if (!model || looksLikeLocalPath(model)) return undefined;
+  const info = await client.modelInfo(model);
+  const l = info.cardData?.license;
+  if (typeof l === 'string' && l) return l === 'other' && typeof info.cardData?.license_name === 'string' ? info.cardData.license_name : l;
+  return info.tags.find((t) => t.startsWith('license:'))?.slice('license:'.length);
+}
+
+/** --column ROLE=NAME, each role once. */
+function columnFlags(values: string[]): ColumnMapping {
+  const m: ColumnMapping = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const role = v.slice(0, eq) as ColumnRole;
+    if (eq < 1 || eq === v.length - 1) throw new UsageError(`--column takes ROLE=NAME (got "${v}")`);
+    if (!ROLES.includes(role)) throw new UsageError(`--column: unknown role "${role}"; roles are ${ROLES.join(', ')}`);
+    if (m[role]) throw new UsageError(`--column ${role} is given twice`);
+    m[role] = v.slice(eq + 1);
+  }
+  return m;
+}
+
+/** A=B,C=D as a record (labels may hold spaces; a comma or = inside one is not supported). */
+function pairsFlag(flag: string, value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    const k = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    if (eq < 0 || !k || !v) throw new UsageError(`${flag} takes DATASET_LABEL=TEXT pairs separated by commas (got "${part}")`);
+    if (k in out) throw new UsageError(`${flag}: "${k}" is given twice`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** --label-map [MODEL@]DATASET=MODEL_LABEL,…: per model, or (no MODEL@) for every model without its own. */
+function labelMapFlags(values: string[], models: string[]): Map<string, Record<string, string>> {
+  const byModel = new Map<string, Record<string, string>>();
+  let all: Record<string, string> | undefined;
+  for (const v of values) {
+    const at = v.lastIndexOf('@', v.indexOf('='));
+    if (at > 0) {
+      const model = v.slice(0, at);
+      if (!models.includes(model)) throw new UsageError(`--label-map names ${model}, which is not one of the --model values (${models.join(', ')})`);
+      byModel.set(model, pairsFlag('--label-map', v.slice(at + 1)));
+    } else all = pairsFlag('--label-map', v);
+  }
+  if (all) for (const m of models) if (!byModel.has(m)) byModel.set(m, all);
+  return byModel;
+}
+
+/**
+ * The label mapping for one model: the user's (--label-map), else the suggestion. A suggestion with
+ * dataset labels left unmapped, or paired by position only (LABEL_0/LABEL_1 models) without
+ * --accept-label-guess, is refused with what was found and the flag that settles it (never applied silently).
+ */
+async function chooseLabelMapping(runner: LabRunner, model: string, labels: DatasetLabel[], probe: Parameters<typeof modelLabels>[3], user: Record<string, string> | undefined, accept: boolean, signal: AbortSignal): Promise<LabelMapping> {
+  const found = await modelLabels(runner, probe.kind === 'classification' && probe.pair !== undefined ? 'text-pair-classification' : 'text-classification', model, probe, signal);
+  const m = user ? userLabelMapping(user, labels, found.id2label) : suggestMapping(labels, found);
+  try {
+    assertLabelMapping(m, accept || Boolean(user));
+  } catch (err) {
+    const modelNames = Object.entries(found.id2label).map(([id, l]) => `${id}=${l}`).join(', ');
+    const suggested = m.pairs.map((p) => `${p.dataset.name}=${p.model}`).join(',');
+    throw new InputError(
+      `${model}: ${(err as Error).message.replace(/\.$/, '')}. The dataset's labels: ${labels.map((l) => l.name).join(', ')}; the model's: ${modelNames}. ` +
+        (m.hasGuess && !m.unmappedDataset.length ? `Accept the pairing with --accept-label-guess, or give --label-map "${model}@${suggested}".` : `Give --label-map "${model}@DATASET=MODEL_LABEL,…".`),
+    );
+  }
+  return m;
+}
+
+/** The config and split: as given, else the only one there is; several without a choice is a usage error listing them. */
+async function chooseSplit(viewer: DatasetViewer, dataset: string, config: string | undefined, split: string | undefined): Promise<{ config: string; split: string }> {
+  const configs = await viewer.configs(dataset);
+  const c = config ? configs.find((x) => x.config === config) : configs.length === 1 ? configs[0] : undefined;
+  if (!c) {
+    if (config) throw new UsageError(`${dataset} has no config "${config}"; its configs are ${configs.map((x) => x.config).join(', ')}`, false);
+    throw new UsageError(`${dataset} has ${configs.length} configs: give --config (${configs.map((x) => x.config).join(', ')})`, false);
+  }
+  const s = split ? c.splits.find((x) => x.split === split) : c.splits.length === 1 ? c.splits[0] : undefined;
+  if (!s) {
+    const list = c.splits.map((x) => `${x.split}${x.numRows !== undefined ? ` (${x.numRows} rows)` : ''}`).join(', ');
+    if (split) throw new UsageError(`${dataset} (${c.config}) has no split "${split}"; its splits are ${list}`, false);
+    throw new UsageError(`${dataset} (${c.config}) has several splits: give --split (${list})`, false);
+  }
+  return { config: c.config, split: s.split };
+}
