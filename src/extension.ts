@@ -17,6 +17,7 @@ import { watchProxySettings } from './host/net';
 import { createWorkspaceIndexCommands, WorkspaceIndexService } from './host/commands/workspaceIndex';
 import { createCompareCommands } from './host/eval/compareCommand';
 import { EvalPanel } from './host/webviews/evalPanel';
+import { createShortlistCommands, shortlistAdder, ShortlistTreeProvider } from './host/eval/shortlistView';
 
 /** What activate() hands to tests (and to other extensions). */
 export interface AiLabApi {
@@ -92,6 +93,12 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const evalPanel = new EvalPanel(context.extensionUri, log);
   context.subscriptions.push(evalPanel);
   registerCommands(context, createCompareCommands({ inference, session: hub.session, log, panel: evalPanel }));
+  const shortlist = new ShortlistTreeProvider(log);
+  const shortlistView = vscode.window.createTreeView('aiLab.shortlist', { treeDataProvider: shortlist });
+  shortlist.view = shortlistView;
+  evalPanel.addToShortlist = shortlistAdder(shortlist, log);
+  context.subscriptions.push(shortlist, shortlistView);
+  registerCommands(context, createShortlistCommands(shortlist, log));
   registerCommands(context, createPublishCommand({ log, session: hub.session, showReport: (r) => validate.panel.show(r) }));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

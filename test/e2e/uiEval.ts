@@ -40,7 +40,7 @@ async function row(frame: Frame, model: string): Promise<Record<string, string>>
   return Object.fromEntries(heads.map((h, i) => [h, (cells[i] ?? '').trim()]));
 }
 
-export async function checkEvalUi(page: Page, o: { results: string }, check: Check): Promise<void> {
+export async function checkEvalUi(page: Page, o: { results: string; workspace: string }, check: Check): Promise<void> {
   await check('Compare Models on a Dataset from the palette: a CSV, two local classifiers (the LABEL_0/LABEL_1 guess confirmed), both rows at accuracy 0.875, the example every model fails (screenshot)', async () => {
     const models = fixtureModelDirs();
     await runCommand(page, 'AI Lab: Compare Models on a Dataset');
@@ -78,6 +78,25 @@ export async function checkEvalUi(page: Page, o: { results: string }, check: Che
     const fails = await frame.locator('#allfail li.example').allInnerTexts();
     if (fails.length !== 1 || !fails[0]!.includes('not good at all') || !fails[0]!.includes('Reference (row 4): negative')) throw new Error(`the all-fail section lists ${JSON.stringify(fails)}`);
     await page.screenshot({ path: path.join(o.results, 'compare-models.png') });
+    // Add to Shortlist on the sentiment row, then the shortlist as Markdown through the save dialog's default.
+    await frame.locator(`#runs tbody tr[data-model="${models.sentiment}"] button.add-shortlist`).click();
+    await page.locator('.notification-toast', { hasText: 'added to the shortlist' }).first().waitFor();
+    const entries = JSON.parse(fs.readFileSync(path.join(o.workspace, '.ailab', 'shortlist.json'), 'utf8')) as { entries: Array<{ model: string; metrics: Record<string, number>; dataset: { source: string; sample: number; seed: number } }> };
+    const e = entries.entries[0];
+    if (entries.entries.length !== 1 || e?.model !== models.sentiment || e.metrics.accuracy !== 0.875 || e.dataset.source !== EVAL_DATA || e.dataset.sample !== 8) throw new Error(`the shortlist holds ${JSON.stringify(entries)}`);
+    await runCommand(page, 'AI Lab: Export Shortlist as Markdown');
+    const target = path.join(o.workspace, 'shortlist.md');
+    await page.locator('.quick-input-widget input.input').waitFor({ state: 'visible' });
+    const dialog = page.locator('.quick-input-widget input.input');
+    for (let i = 0; !(await dialog.inputValue()).endsWith('shortlist.md'); i++) {
+      if (i === 50) throw new Error(`the save dialog proposes "${await dialog.inputValue()}"`);
+      await page.waitForTimeout(200);
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'shortlist exported' }).first().waitFor();
+    const md = fs.readFileSync(target, 'utf8');
+    const lines = md.split('\n');
+    if (!/Accuracy \(0–1\)/.test(lines[0] ?? '') || !lines.some((l) => l.includes(models.sentiment) && l.includes('| 0.875 |') && l.includes('reviews.csv'))) throw new Error(`shortlist.md reads:\n${md}`);
     // The header buttons sort: Accuracy twice gives descending, announced by aria-sort.
     await frame.locator('#runs th button.sort', { hasText: 'Model' }).click();
     const sorted = await frame.locator('#runs thead th').first().getAttribute('aria-sort');
