@@ -17,45 +17,12 @@ import { BATCH_TOKENS, runInBatches } from '../src/core/inference/batching';
 import { InferenceService } from '../src/core/inference/inferenceService';
 import type { ConcreteDtype } from '../src/core/inference/modelFiles';
 import { sessionOptionsFor, serviceThreads } from '../src/core/inference/sessionOptions';
-import { buildBertClassifier, BERT_BASE } from '../test/fixtures/models/bertBase';
-import { bertConfig } from '../test/fixtures/models/sentiment';
-import { bertTokenizerConfig, tokenizerJson, wordpieceVocab } from '../test/fixtures/models/wordpiece';
 import { DIST, REPO_ROOT } from '../test/fixtures/paths';
+import { benchSentences, ensureBertBaseModel } from './bertBaseModel';
 import { ensureTorch, maxAbsDiff, runTorch, type TorchRun } from './torchAnchor';
 
-const WORDS = (
-  'the a of and to in is was for on that with as by it at from this be are or an have not but had his they you which one were all we her she there can more if no out so said what up its about into than them only other new some time could these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'
-).split(' ');
-
-function sentences(n: number): string[] {
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  return Array.from({ length: n }, () => {
-    const len = 4 + Math.floor(rand() * 60);
-    return Array.from({ length: len }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ') + '.';
-  });
-}
-
-function ensureModel(): string {
-  const dir = path.join(os.tmpdir(), 'ai-lab-bench', 'bert-base-shaped-v1');
-  const vocab = wordpieceVocab([...new Set([...WORDS, '.'])]);
-  const shape = { ...BERT_BASE, vocab: Object.keys(vocab).length };
-  const write = (file: string, q8: boolean) => {
-    const target = path.join(dir, 'onnx', file);
-    if (fs.existsSync(target)) return;
-    const started = Date.now();
-    const onnx = buildBertClassifier(shape, 42, { q8 });
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, onnx);
-    console.log(`generated ${file} (${(onnx.length / 1e6).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  };
-  write('model.onnx', false);
-  write('model_quantized.onnx', true);
-  fs.writeFileSync(path.join(dir, 'config.json'), bertConfig(Object.keys(vocab).length, ['LABEL_0', 'LABEL_1'], { hidden_size: 768, num_hidden_layers: 12, num_attention_heads: 12, intermediate_size: 3072, max_position_embeddings: 512 }));
-  fs.writeFileSync(path.join(dir, 'tokenizer.json'), tokenizerJson(vocab));
-  fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), bertTokenizerConfig(512));
-  return dir;
-}
+const sentences = (n: number) => benchSentences(n, 4, 63);
+const ensureModel = () => ensureBertBaseModel({ q8: true });
 
 const loadAverage = () => os.loadavg().map((x) => Number(x.toFixed(2)));
 

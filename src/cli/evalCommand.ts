@@ -13,9 +13,11 @@ import type { DataTable } from '../core/eval/dataTable';
 import { buildExamples } from '../core/eval/examples';
 import { assertLabelMapping, userLabelMapping, type DatasetLabel, type LabelMapping } from '../core/eval/labels';
 import { modelLabels, suggestMapping } from '../core/eval/modelFacts';
-import { runComparison, type EvalModel } from '../core/eval/runEval';
+import { runComparison, type EvalModel } from '../core/lab/compareModels';
 import type { EvalDataset } from '../core/eval/report';
 import { formatReport } from '../core/eval/reportText';
+import { addToShortlist, readShortlist, shortlistPath } from '../core/eval/shortlist';
+import { shortlistEntryFor } from '../core/eval/shortlistFromReport';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendFlags, remoteDefaultModel } from './backendFlags';
 import { oneOf, parseFlags, UsageError, urlFlag, wholeNumber } from './args';
 import { CLI_SERVICE, cliDevice, cliHub } from './context';
@@ -24,8 +26,9 @@ import { looksLikeLocalPath } from '../core/inference/modelName';
 
 export const EVAL_USAGE = `  eval --task TASK --model ID|DIR [--model …] (--data FILE.csv|.jsonl|.parquet | --dataset ID [--config C] [--split S] [--parquet])
       [--column ROLE=NAME …] [--sample N (100)] [--seed S (0)] [--label-map [MODEL@]DATASET=MODEL_LABEL,… …]
-      [--accept-label-guess] [--candidates DATASET=TEXT,…] [--from LANG --to LANG] [--preset short|medium|long]
+      [--accept-label-guess] [--allow-unmapped-labels] [--candidates DATASET=TEXT,…] [--from LANG --to LANG] [--preset short|medium|long]
       [--device auto|cpu|cuda] [--dtype auto|fp32|fp16|q8] [--endpoint URL] [--offline] [--json] [--out FILE]
+      [--shortlist [--workspace DIR]] (adds each model's row to DIR/.ai-lab/shortlist.json; DIR: the current folder)
 ${BACKEND_USAGE}
       Compares 1–10 models on the same seeded sample: the task's metrics, latency p50/p95, throughput, size,
       licence, and the examples where they disagree or all fail. Tasks: ${EVAL_TASKS.join(', ')}.
@@ -42,9 +45,25 @@ const PIPELINE: Record<EvalTask, string> = {
 };
 
 export async function evalCommand(argv: string[]): Promise<number> {
+  // Ctrl+C at any point: during the runs the report so far is printed; before them, nothing ran.
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await evalWith(argv, ac);
+  } catch (err) {
+    if (!ac.signal.aborted) throw err;
+    process.stderr.write('ai-lab: cancelled before any model ran\n');
+    return 130;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function evalWith(argv: string[], ac: AbortController): Promise<number> {
   const a = parseFlags('eval', argv, {
-    values: ['--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
-    switches: ['--json', '--offline', '--accept-label-guess', '--parquet'],
+    values: ['--workspace', '--task', '--model', '--data', '--dataset', '--config', '--split', '--column', '--sample', '--seed', '--label-map', '--candidates', '--from', '--to', '--preset', '--device', '--dtype', '--endpoint', '--datasets-server', '--out', ...BACKEND_FLAGS],
+    switches: ['--json', '--offline', '--accept-label-guess', '--allow-unmapped-labels', '--parquet', '--shortlist'],
   });
   if (a.positional.length) throw new UsageError(`unexpected argument "${a.positional[0]}"`);
   const task = a.flags.get('--task') as EvalTask | undefined;
@@ -74,6 +93,12 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (candidates && task !== 'zero-shot-classification') throw new UsageError('--candidates is for --task zero-shot-classification');
   if ((a.flags.has('--from') || a.flags.has('--to')) && task !== 'translation') throw new UsageError('--from and --to are for --task translation');
   const out = a.flags.get('--out');
+  const workspace = a.flags.get('--workspace');
+  if (workspace && !a.switches.has('--shortlist')) throw new UsageError('--workspace says where --shortlist writes: give --shortlist too');
+  if (workspace && !(fs.existsSync(workspace) && fs.statSync(workspace).isDirectory())) throw new UsageError(`--workspace ${workspace} is not a folder`, false);
+  const shortlistFile = a.switches.has('--shortlist') ? shortlistPath(workspace ?? process.cwd()) : undefined;
+  // A shortlist that cannot be written to is found out before the models run, not after.
+  if (shortlistFile) readShortlist(shortlistFile);
   const json = a.switches.has('--json');
 
   // The data, its columns and the examples: every data fault is reported before a model is fetched.
@@ -115,14 +140,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
 
   const device = remote ? { device: undefined, reason: undefined } : await cliDevice(deviceSetting);
   const runner: LabRunner = makeRunner({ backend: remote, device: device.device ?? 'cpu', dtype, hub, service: CLI_SERVICE });
-  const ac = new AbortController();
-  const onSigint = () => ac.abort();
-  process.once('SIGINT', onSigint);
   try {
     const evalModels: EvalModel[] = [];
     for (const model of models) {
       let labelMapping: LabelMapping | undefined;
-      if (task === 'text-classification') labelMapping = await chooseLabelMapping(runner, model, set.labels!, set.examples[0]!, labelMaps.get(model), a.switches.has('--accept-label-guess'), ac.signal);
+      if (task === 'text-classification') labelMapping = await chooseLabelMapping(runner, model, set.labels!, set.examples[0]!, labelMaps.get(model), { accept: a.switches.has('--accept-label-guess'), allowUnmapped: a.switches.has('--allow-unmapped-labels') }, ac.signal);
       // A local model is fetched and checked for the task (taskMismatch) before the first run: refused early.
       else if (runner.modelDir) await runner.modelDir(PIPELINE[task], model, ac.signal);
       evalModels.push({ model, runner, ...(labelMapping ? { labelMapping } : {}) });
@@ -145,11 +167,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
       },
     );
     if (out) fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+    if (shortlistFile) {
+      const kept = report.runs.filter((r) => r.done > 0);
+      for (const run of kept) addToShortlist(shortlistFile, shortlistEntryFor(report, run));
+      process.stderr.write(`ai-lab: ${kept.length} of ${report.runs.length} models added to ${shortlistFile}${kept.length < report.runs.length ? ' (a model that ran no example is left out)' : ''}\n`);
+    }
     process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report) + '\n');
     if (report.runs.some((r) => r.status === 'cancelled' || r.status === 'not-run')) return 130;
     return report.runs.some((r) => r.status === 'failed') ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
     runner.dispose();
   }
 }
@@ -212,17 +238,19 @@ function labelMapFlags(values: string[], models: string[]): Map<string, Record<s
  * dataset labels left unmapped, or paired by position only (LABEL_0/LABEL_1 models) without
  * --accept-label-guess, is refused with what was found and the flag that settles it (never applied silently).
  */
-async function chooseLabelMapping(runner: LabRunner, model: string, labels: DatasetLabel[], probe: Parameters<typeof modelLabels>[3], user: Record<string, string> | undefined, accept: boolean, signal: AbortSignal): Promise<LabelMapping> {
+async function chooseLabelMapping(runner: LabRunner, model: string, labels: DatasetLabel[], probe: Parameters<typeof modelLabels>[3], user: Record<string, string> | undefined, o: { accept: boolean; allowUnmapped: boolean }, signal: AbortSignal): Promise<LabelMapping> {
   const found = await modelLabels(runner, probe.kind === 'classification' && probe.pair !== undefined ? 'text-pair-classification' : 'text-classification', model, probe, signal);
   const m = user ? userLabelMapping(user, labels, found.id2label) : suggestMapping(labels, found);
   try {
-    assertLabelMapping(m, accept || Boolean(user));
+    // Dataset labels the model has no class for (a 3-class dataset, a 2-class model) may be let through on
+    // purpose: their examples then count as wrong, as the README says.
+    assertLabelMapping(o.allowUnmapped ? { ...m, unmappedDataset: [] } : m, o.accept || Boolean(user));
   } catch (err) {
     const modelNames = Object.entries(found.id2label).map(([id, l]) => `${id}=${l}`).join(', ');
     const suggested = m.pairs.map((p) => `${p.dataset.name}=${p.model}`).join(',');
     throw new InputError(
       `${model}: ${(err as Error).message.replace(/\.$/, '')}. The dataset's labels: ${labels.map((l) => l.name).join(', ')}; the model's: ${modelNames}. ` +
-        (m.hasGuess && !m.unmappedDataset.length ? `Accept the pairing with --accept-label-guess, or give --label-map "${model}@${suggested}".` : `Give --label-map "${model}@DATASET=MODEL_LABEL,…".`),
+        (m.hasGuess && !m.unmappedDataset.length ? `Accept the pairing with --accept-label-guess, or give --label-map "${model}@${suggested}".` : `Give --label-map "${model}@DATASET=MODEL_LABEL,…"${m.unmappedDataset.length ? ', or --allow-unmapped-labels to count their examples as wrong' : ''}.`),
     );
   }
   return m;

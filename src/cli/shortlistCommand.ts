@@ -8,7 +8,7 @@ import { oneOf, parseFlags, UsageError } from './args';
 
 export const SHORTLIST_USAGE = `  shortlist [list|export|remove|notes] [--workspace DIR] [--format md|csv|json] [--out FILE [--force]]
             [--id ID] [--notes TEXT]
-      The workspace's model shortlist, DIR/.ailab/shortlist.json (DIR: --workspace, else the current
+      The workspace's model shortlist, DIR/.ai-lab/shortlist.json (DIR: --workspace, else the current
       folder): task, model, backend, metrics, latency, size, licence, dataset and notes per row.
       list (the default) prints it as a table with each row's id; export writes it as Markdown (md,
       the default), CSV or JSON to stdout or --out FILE (an existing FILE only with --force); remove

@@ -55,6 +55,40 @@ describe('ai-lab eval: compare models on a data file or a Hub split', function (
     assert.match(text.stdout, /Where every model fails \(1\):\n {2}row 4: not good at all\n {4}reference: negative/);
   });
 
+  it('--shortlist adds each model that ran to the workspace shortlist; ai-lab shortlist export shows them; a corrupt shortlist is refused before any model runs', async () => {
+    const ws = fs.mkdtempSync(path.join(tmp, 'ws-'));
+    const args = ['--task', 'text-classification', '--model', d.sentiment, '--model', d.grammar, '--data', REVIEWS, '--accept-label-guess', '--shortlist', '--workspace', ws];
+    const r = await cli(args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /2 of 2 models added to .*\.ai-lab\/shortlist\.json/);
+    const list = JSON.parse(fs.readFileSync(path.join(ws, '.ai-lab', 'shortlist.json'), 'utf8')) as { entries: Array<Record<string, unknown>> };
+    assert.deepEqual(list.entries.map((e) => [e.model, (e.metrics as Record<string, number>).accuracy, (e.dataset as Record<string, unknown>).sample, e.backend]), [[d.sentiment, 0.875, 8, 'local'], [d.grammar, 0.875, 8, 'local']]);
+    // The same run again replaces its rows rather than adding.
+    assert.equal((await cli(args)).status, 0);
+    assert.equal((JSON.parse(fs.readFileSync(path.join(ws, '.ai-lab', 'shortlist.json'), 'utf8')) as { entries: unknown[] }).entries.length, 2);
+    const md = await cliAsync(['shortlist', 'export', '--format', 'md', '--workspace', ws], OFFLINE);
+    assert.equal(md.status, 0, md.stderr);
+    assert.match(md.stdout, /\| text-classification \| .*ailab-model-.* \| local \|.*0\.875/);
+    fs.writeFileSync(path.join(ws, '.ai-lab', 'shortlist.json'), '{ not json');
+    const bad = await cli(args);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /shortlist\.json/);
+    assert.equal(fs.readFileSync(path.join(ws, '.ai-lab', 'shortlist.json'), 'utf8'), '{ not json', 'left as it was');
+  });
+
+  it('a dataset label the model has none for is refused with the choices; --allow-unmapped-labels counts its examples as wrong', async () => {
+    const three = path.join(FIXTURES, 'eval', 'three-labels.csv');
+    const refused = await cli(['--task', 'text-classification', '--model', d.sentiment, '--data', three]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /dataset label "neutral" has no model label.*the model's: 0=NEGATIVE, 1=POSITIVE.*--allow-unmapped-labels to count their examples as wrong/);
+    const r = await cli(['--task', 'text-classification', '--model', d.sentiment, '--data', three, '--allow-unmapped-labels', '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const run = (JSON.parse(r.stdout) as EvalReport).runs[0]!;
+    assert.deepEqual(run.labelMapping!.unmappedDataset.map((l) => l.name), ['neutral']);
+    assert.equal(run.scores[2], 0, 'the neutral example can only be wrong');
+    assert.deepEqual(run.confusion!.labels, ['negative', 'neutral', 'positive']);
+  });
+
   it('--label-map for one model (MODEL@…) is used as given', async () => {
     const r = await cli(['--task', 'text-classification', '--model', d.sentiment, '--model', d.grammar, '--data', REVIEWS, '--label-map', `${d.grammar}@negative=LABEL_1,positive=LABEL_0`, '--json']);
     assert.equal(r.status, 0, r.stderr);

@@ -1,5 +1,5 @@
 /**
- * The CLI's shortlist: ai-lab shortlist [list|export|remove|notes] on a workspace's .ailab/shortlist.json, and
+ * The CLI's shortlist: ai-lab shortlist [list|export|remove|notes] on a workspace's .ai-lab/shortlist.json, and
  * its argument and file errors (exit 2 for usage, 1 for a bad shortlist file, never written over).
  */
 import * as assert from 'node:assert/strict';
@@ -41,7 +41,7 @@ describe('CLI: ai-lab shortlist', function () {
     const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
     const e = await cliAsync(['shortlist'], {}, undefined, empty);
     assert.deepEqual([e.status, e.stdout, e.stderr], [0, `the shortlist is empty (${shortlistPath(fs.realpathSync(empty))})\n`, '']);
-    assert.equal(fs.existsSync(path.join(empty, '.ailab')), false, 'list creates nothing');
+    assert.equal(fs.existsSync(path.join(empty, '.ai-lab')), false, 'list creates nothing');
   });
 
   it('export: Markdown (default), CSV and JSON to stdout, the same as the core gives', async () => {

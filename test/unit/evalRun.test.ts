@@ -5,36 +5,28 @@ import { columnType, EvalDataError } from '../../src/core/eval/dataTable';
 import { buildExamples, goldAnswers } from '../../src/core/eval/examples';
 import { assertLabelMapping, userLabelMapping } from '../../src/core/eval/labels';
 import { modelLabels, suggestMapping } from '../../src/core/eval/modelFacts';
-import { runComparison, type EvalSpec } from '../../src/core/eval/runEval';
-import type { InferenceService } from '../../src/core/inference/inferenceService';
-import type { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
+import { runComparison, type EvalSpec } from '../../src/core/lab/compareModels';
 import { fixtureModelDirs } from '../fixtures/models';
 import { FIXTURES } from '../fixtures/paths';
-import { testRunner, testService } from '../fixtures/serviceRunner';
+import { useTestRunner } from '../fixtures/serviceRunner';
 
 const REVIEWS = path.join(FIXTURES, 'eval', 'reviews.csv');
 
 describe('Compare models on a dataset: the runner on fixture models with known answers', function () {
   this.timeout(120_000);
-  let service: InferenceService;
-  let runner: ServiceTaskRunner;
-  before(() => {
-    service = testService();
-    runner = testRunner(service);
-  });
-  after(() => service.dispose());
+  const t = useTestRunner();
 
   async function spec(): Promise<EvalSpec> {
     const table = await readDataFile(REVIEWS);
     const set = buildExamples('text-classification', table, { text: 'text', label: 'label' });
     const d = fixtureModelDirs();
     const labels = set.labels!;
-    const sentiment = suggestMapping(labels, await modelLabels(runner, 'text-classification', d.sentiment, set.examples[0]!));
+    const sentiment = suggestMapping(labels, await modelLabels(t.runner, 'text-classification', d.sentiment, set.examples[0]!));
     return {
       task: 'text-classification',
       examples: set.examples,
       dataset: { source: table.source, totalRows: table.totalRows, sample: table.rows.length, seed: 0, mapping: { text: 'text', label: 'label' }, skipped: set.skipped, labels: labels.map((l) => l.name) },
-      models: [{ model: d.sentiment, runner, labelMapping: sentiment }],
+      models: [{ model: d.sentiment, runner: t.runner, labelMapping: sentiment }],
     };
   }
 
@@ -64,11 +56,11 @@ describe('Compare models on a dataset: the runner on fixture models with known a
     const s = await spec();
     const d = fixtureModelDirs();
     const labels = (await buildExamples('text-classification', await readDataFile(REVIEWS), { text: 'text', label: 'label' })).labels!;
-    const guess = suggestMapping(labels, await modelLabels(runner, 'text-classification', d.grammar, s.examples[0]!));
+    const guess = suggestMapping(labels, await modelLabels(t.runner, 'text-classification', d.grammar, s.examples[0]!));
     assert.equal(guess.hasGuess, true);
     assert.throws(() => assertLabelMapping(guess), /guess by position only: confirm it/);
     const reversed = userLabelMapping({ negative: 'LABEL_1', positive: 'LABEL_0' }, labels, { 0: 'LABEL_0', 1: 'LABEL_1' });
-    s.models.push({ model: d.grammar, runner, labelMapping: reversed });
+    s.models.push({ model: d.grammar, runner: t.runner, labelMapping: reversed });
     const r = await runComparison(s);
     assert.equal(r.runs[1]!.metrics.accuracy, 1 / 8);
     assert.deepEqual(r.disagreements, [0, 1, 2, 3, 4, 5, 6, 7]);
@@ -78,7 +70,7 @@ describe('Compare models on a dataset: the runner on fixture models with known a
   it('a model for another task fails with the reason and the next model still runs', async () => {
     const s = await spec();
     const d = fixtureModelDirs();
-    s.models.unshift({ model: d.qa, runner, labelMapping: s.models[0]!.labelMapping });
+    s.models.unshift({ model: d.qa, runner: t.runner, labelMapping: s.models[0]!.labelMapping });
     const r = await runComparison(s);
     assert.equal(r.runs[0]!.status, 'failed');
     assert.match(r.runs[0]!.error!, /row 0: .*question-answering/i);
@@ -102,7 +94,7 @@ describe('Compare models on a dataset: the runner on fixture models with known a
 
   it('bad input: a text-classification model without a mapping, no models, an empty split', async () => {
     const s = await spec();
-    await assert.rejects(runComparison({ ...s, models: [{ model: 'x', runner }] }), /No label mapping for x/);
+    await assert.rejects(runComparison({ ...s, models: [{ model: 'x', runner: t.runner }] }), /No label mapping for x/);
     await assert.rejects(runComparison({ ...s, models: [] }), /No model to compare/);
     const empty = { source: 'empty.csv', columns: [{ name: 'text', type: 'string' }, { name: 'label', type: 'string' }], rows: [], rowIndex: [], totalRows: 0 };
     assert.throws(() => buildExamples('text-classification', empty, { text: 'text', label: 'label' }), (e: unknown) => e instanceof EvalDataError && /no row can be scored \(no rows\)/.test(e.message));

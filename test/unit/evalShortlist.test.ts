@@ -1,5 +1,5 @@
 /**
- * The workspace shortlist (.ailab/shortlist.json): read/add/replace/remove/notes, round-trip of keys a user
+ * The workspace shortlist (.ai-lab/shortlist.json): read/add/replace/remove/notes, round-trip of keys a user
  * added, a bad file never written over, atomic writes, and the Markdown and CSV exports (CSV read back with csv-parse).
  */
 import * as assert from 'node:assert/strict';
@@ -22,7 +22,7 @@ import {
 import { sampleResults } from '../fixtures/eval/shortlist';
 import { markdownCell, shortlistCsv, shortlistMarkdown, shortlistMetricKeys } from '../../src/core/eval/shortlistExport';
 
-describe('Shortlist: .ailab/shortlist.json', () => {
+describe('Shortlist: .ai-lab/shortlist.json', () => {
   let dir: string;
   let file: string;
   beforeEach(() => {
@@ -37,13 +37,13 @@ describe('Shortlist: .ailab/shortlist.json', () => {
     return true;
   };
 
-  it('a missing file is an empty list; the path is <folder>/.ailab/shortlist.json', () => {
-    assert.equal(file, path.join(dir, '.ailab', 'shortlist.json'));
+  it('a missing file is an empty list; the path is <folder>/.ai-lab/shortlist.json', () => {
+    assert.equal(file, path.join(dir, '.ai-lab', 'shortlist.json'));
     assert.deepEqual(readShortlist(file), []);
-    assert.equal(fs.existsSync(path.join(dir, '.ailab')), false, 'reading creates nothing');
+    assert.equal(fs.existsSync(path.join(dir, '.ai-lab')), false, 'reading creates nothing');
   });
 
-  it('add: creates .ailab/, writes version 1 as 2-space JSON with a trailing newline, and reads back the same entries', () => {
+  it('add: creates .ai-lab/, writes version 1 as 2-space JSON with a trailing newline, and reads back the same entries', () => {
     const [a, b, c] = sampleResults();
     const now = new Date('2026-11-30T12:00:00.000Z');
     addToShortlist(file, a!, now);
@@ -253,5 +253,10 @@ describe('Shortlist exports: Markdown and CSV', () => {
     e[2]!.notes = '  padded  ';
     const again = parse(shortlistCsv(e), { columns: true }) as Array<Record<string, string>>;
     assert.deepEqual([again[2]!['a,"b"'], again[2]!.notes, again[0]!['a,"b"']], ['1', '  padded  ', '']);
+    // A text cell a spreadsheet would run as a formula is shown as text; numbers are left alone.
+    e[2]!.notes = '=HYPERLINK("http://x","y")';
+    e[1]!.model = '@org/model';
+    const safe = parse(shortlistCsv(e), { columns: true }) as Array<Record<string, string>>;
+    assert.deepEqual([safe[2]!.notes, safe[1]!.model, safe[0]!.accuracy], ['\'=HYPERLINK("http://x","y")', "'@org/model", '0.91']);
   });
 });

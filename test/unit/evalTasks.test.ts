@@ -4,32 +4,24 @@ import { suggestColumns, type EvalTask } from '../../src/core/eval/columns';
 import { readDataFile } from '../../src/core/eval/dataFiles';
 import { buildExamples } from '../../src/core/eval/examples';
 import { corpusBleu, corpusChrf } from '../../src/core/eval/metrics';
-import { runComparison } from '../../src/core/eval/runEval';
-import type { InferenceService } from '../../src/core/inference/inferenceService';
-import type { ServiceTaskRunner } from '../../src/core/nlp/serviceRunner';
+import { runComparison } from '../../src/core/lab/compareModels';
 import { fixtureModelDirs } from '../fixtures/models';
 import { marianFiles } from '../fixtures/models/translation';
 import { writeModelDir } from '../fixtures/models/write';
 import { FIXTURES } from '../fixtures/paths';
-import { testRunner, testService } from '../fixtures/serviceRunner';
+import { useTestRunner } from '../fixtures/serviceRunner';
 
 const at = (name: string) => path.join(FIXTURES, 'eval', name);
 
 describe('Compare models: extractive QA, summaries and translations scored on fixture models', function () {
   this.timeout(120_000);
-  let service: InferenceService;
-  let runner: ServiceTaskRunner;
-  before(() => {
-    service = testService();
-    runner = testRunner(service);
-  });
-  after(() => service.dispose());
+  const t = useTestRunner();
 
   async function run(task: EvalTask, file: string, model: string, o: { from?: string; to?: string; candidates?: Record<string, string> } = {}) {
     const table = await readDataFile(at(file));
     const mapping = suggestColumns(task, table.columns, table.rows[0]).mapping;
     const set = buildExamples(task, table, mapping, o);
-    return runComparison({ task, examples: set.examples, dataset: { source: table.source, totalRows: table.totalRows, sample: table.rows.length, seed: 0, mapping, skipped: set.skipped, ...(set.labels ? { labels: set.labels.map((l) => l.name) } : {}), ...(set.from ? { from: set.from, to: set.to } : {}) }, models: [{ model, runner }], ...(o.candidates ? { candidates: o.candidates } : {}) });
+    return runComparison({ task, examples: set.examples, dataset: { source: table.source, totalRows: table.totalRows, sample: table.rows.length, seed: 0, mapping, skipped: set.skipped, ...(set.labels ? { labels: set.labels.map((l) => l.name) } : {}), ...(set.from ? { from: set.from, to: set.to } : {}) }, models: [{ model, runner: t.runner }], ...(o.candidates ? { candidates: o.candidates } : {}) });
   }
 
   it('QA (SQuAD v1.1): EM 2/3 and F1 (1 + 1 + 0.8)/3; the unanswerable SQuAD v2 row is skipped, not scored', async () => {

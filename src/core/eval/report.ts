@@ -1,5 +1,5 @@
 /**
- * What a model comparison on a dataset produces (src/core/eval/runEval.ts): one run per model with the
+ * What a model comparison on a dataset produces (src/core/lab/compareModels.ts): one run per model with the
  * task's metrics, latency and what the model is, and the examples where the models disagree or all fail.
  * The CLI's `ai-lab eval --json`, the results panel and the shortlist all read this shape.
  */

@@ -1,5 +1,5 @@
 /**
- * The workspace's model shortlist, `.ailab/shortlist.json` (shape and checks in ./shortlistShape): read, add
+ * The workspace's model shortlist, `.ai-lab/shortlist.json` (shape and checks in ./shortlistShape): read, add
  * (replacing the same run), remove, set notes. A file that is not valid is reported and never written over.
  */
 import { createHash } from 'node:crypto';
@@ -11,9 +11,9 @@ export { METRIC_SCALES, SHORTLIST_VERSION, ShortlistError, ShortlistIdError } fr
 export type { ShortlistDataset, ShortlistEntry, ShortlistEntryFields, ShortlistFile, ShortlistLatency } from './shortlistShape';
 
 /** The shortlist's path inside a workspace folder. */
-export const SHORTLIST_RELATIVE_PATH = path.join('.ailab', 'shortlist.json');
+export const SHORTLIST_RELATIVE_PATH = path.join('.ai-lab', 'shortlist.json');
 
-/** `<folder>/.ailab/shortlist.json`. */
+/** `<folder>/.ai-lab/shortlist.json`. */
 export function shortlistPath(workspaceFolder: string): string {
   return path.join(workspaceFolder, SHORTLIST_RELATIVE_PATH);
 }

@@ -1,6 +1,7 @@
 /**
  * The shortlist as a GitHub-flavoured Markdown table and as CSV (RFC 4180): the notes' model-selection spreadsheet.
  */
+import { stringify } from 'csv-stringify/sync';
 import { formatBytes } from '../bytes';
 import { METRIC_SCALES, ShortlistEntry } from './shortlistShape';
 
@@ -82,12 +83,6 @@ export function shortlistMarkdown(entries: readonly ShortlistEntry[]): string {
   return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n') + '\n';
 }
 
-/** One CSV field: quoted (inner quotes doubled) when it holds a comma, quote, line break or edge space. */
-function csvField(v: string | number | boolean | undefined): string {
-  if (v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * CSV (RFC 4180, CRLF line ends, a header row): id, addedAt, task, model, backend, device, dtype, parameters,
@@ -121,5 +116,7 @@ export function shortlistCsv(entries: readonly ShortlistEntry[]): string {
     e.partial === true,
     e.notes,
   ]);
-  return [header, ...rows].map((r) => r.map(csvField).join(',') + '\r\n').join('');
+  // csv-stringify quotes what needs it; edge spaces are quoted too (a spreadsheet would trim them), and a
+  // text cell starting with = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
+  return stringify([header, ...rows], { record_delimiter: 'windows', quoted_match: /^\s|\s$/, escape_formulas: true, cast: { boolean: (v) => String(v) } });
 }

@@ -1,5 +1,5 @@
 /**
- * The shortlist file's contract (`.ailab/shortlist.json`, version 1) and its checker: the notes' model-selection
+ * The shortlist file's contract (`.ai-lab/shortlist.json`, version 1) and its checker: the notes' model-selection
  * spreadsheet (task, model id, parameters, metrics, observations) kept in the workspace.
  */
 

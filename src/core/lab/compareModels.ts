@@ -6,14 +6,14 @@
 import type { TaskRunner } from '../nlp/runner';
 import type { RemoteTaskRunner } from '../backends/types';
 import { LAB_TASKS } from '../nlp/tasks';
-import { latencyStats } from './metrics';
-import type { EvalTask } from './columns';
-import { cardLicense, weightsBytes } from './modelFacts';
-import { predict, type PredictOptions } from './predict';
-import type { EvalDataset, EvalExample, EvalReport, ModelRun } from './report';
-import { corpusMetrics, disagreementsAndFailures, scoreExample, verdictsFor } from './score';
-import type { LabelMapping } from './labels';
-import { EvalDataError } from './dataTable';
+import { latencyStats } from '../eval/metrics';
+import type { EvalTask } from '../eval/columns';
+import { cardLicense, weightsBytes } from '../eval/modelFacts';
+import { predict, type PredictOptions } from './evalPredict';
+import type { EvalDataset, EvalExample, EvalReport, ModelRun } from '../eval/report';
+import { corpusMetrics, disagreementsAndFailures, scoreExample, verdictsFor } from '../eval/score';
+import type { LabelMapping } from '../eval/labels';
+import { EvalDataError } from '../eval/dataTable';
 
 export interface EvalModel {
   /** A Hub id or folder ('' on a remote server: the server's own model). */

@@ -3,13 +3,13 @@
  * split and aggregated as Classify / Ask / Summarize / Translate do), so a comparison measures what the
  * user will get. The prediction is returned as text in the dataset's terms where a mapping applies.
  */
-import { runLabTask } from '../lab/runLabTask';
-import type { LabRequest } from '../lab/labRequest';
+import { runLabTask } from './runLabTask';
+import type { LabRequest } from './labRequest';
 import type { LabelScore, TaskRunner } from '../nlp/runner';
 import { DEFAULT_PRESETS, SUMMARY_DEFAULTS } from '../nlp/tasks';
-import type { EvalTask } from './columns';
-import type { LabelMapping } from './labels';
-import type { EvalExample } from './report';
+import type { EvalTask } from '../eval/columns';
+import type { LabelMapping } from '../eval/labels';
+import type { EvalExample } from '../eval/report';
 
 export interface PredictOptions {
   task: EvalTask;
