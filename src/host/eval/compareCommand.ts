@@ -8,7 +8,7 @@ import type { EvalTask } from '../../core/eval/columns';
 import { buildExamples } from '../../core/eval/examples';
 import { modelLabels, suggestMapping } from '../../core/eval/modelFacts';
 import type { EvalDataset, EvalReport } from '../../core/eval/report';
-import { runComparison, type EvalModel } from '../../core/eval/runEval';
+import { runComparison, type EvalModel } from '../../core/lab/compareModels';
 import { looksLikePath } from '../../core/settings/workspacePaths';
 import { toAbortSignal } from '../cancellation';
 import type { HubSession } from '../hubSession';
