@@ -81,7 +81,7 @@ export async function checkEvalUi(page: Page, o: { results: string; workspace: s
     // Add to Shortlist on the sentiment row, then the shortlist as Markdown through the save dialog's default.
     await frame.locator(`#runs tbody tr[data-model="${models.sentiment}"] button.add-shortlist`).click();
     await page.locator('.notification-toast', { hasText: 'added to the shortlist' }).first().waitFor();
-    const entries = JSON.parse(fs.readFileSync(path.join(o.workspace, '.ailab', 'shortlist.json'), 'utf8')) as { entries: Array<{ model: string; metrics: Record<string, number>; dataset: { source: string; sample: number; seed: number } }> };
+    const entries = JSON.parse(fs.readFileSync(path.join(o.workspace, '.ai-lab', 'shortlist.json'), 'utf8')) as { entries: Array<{ model: string; metrics: Record<string, number>; dataset: { source: string; sample: number; seed: number } }> };
     const e = entries.entries[0];
     if (entries.entries.length !== 1 || e?.model !== models.sentiment || e.metrics.accuracy !== 0.875 || e.dataset.source !== EVAL_DATA || e.dataset.sample !== 8) throw new Error(`the shortlist holds ${JSON.stringify(entries)}`);
     await runCommand(page, 'AI Lab: Export Shortlist as Markdown');

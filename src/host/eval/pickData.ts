@@ -46,7 +46,7 @@ export async function pickTask(preset?: EvalTask): Promise<EvalTask | undefined>
 export async function pickData(session: HubSession, preset?: HubSplit): Promise<DataSource | undefined> {
   if (preset) return pickHubSplit(session, preset);
   const glob = `**/*.{${DATA_FILE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
-  const files = await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.ailab}/**', 200);
+  const files = await vscode.workspace.findFiles(glob, '**/{node_modules,.git,.ai-lab}/**', 200);
   type Item = vscode.QuickPickItem & { file?: string; action?: 'browse' | 'hub' };
   const items: Item[] = [
     ...files

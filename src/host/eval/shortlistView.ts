@@ -34,7 +34,7 @@ export class ShortlistTreeProvider implements vscode.TreeDataProvider<ShortlistE
 
   constructor(private readonly log: Log) {
     for (const folder of localWorkspaceFolders().slice(0, 1)) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '.ailab/shortlist.json'));
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '.ai-lab/shortlist.json'));
       w.onDidChange(() => this.refresh());
       w.onDidCreate(() => this.refresh());
       w.onDidDelete(() => this.refresh());
@@ -123,7 +123,7 @@ export function entryOf(report: EvalReport, index: number): Parameters<typeof ad
 export function createShortlistCommands(tree: ShortlistTreeProvider, log: Log): Record<string, (...args: unknown[]) => unknown> {
   const fileOrSay = (): string | undefined => {
     const f = tree.file();
-    if (!f) void vscode.window.showWarningMessage('AI Lab: open a folder first: the shortlist is kept in the workspace (.ailab/shortlist.json).');
+    if (!f) void vscode.window.showWarningMessage('AI Lab: open a folder first: the shortlist is kept in the workspace (.ai-lab/shortlist.json).');
     return f;
   };
   const guard = async <T>(what: string, fn: () => T | Promise<T>): Promise<T | undefined> => {
@@ -187,7 +187,7 @@ export function shortlistAdder(tree: ShortlistTreeProvider, log: Log): (report: 
   return (report, index) => {
     const file = tree.file();
     if (!file) {
-      void vscode.window.showWarningMessage('AI Lab: open a folder first: the shortlist is kept in the workspace (.ailab/shortlist.json).');
+      void vscode.window.showWarningMessage('AI Lab: open a folder first: the shortlist is kept in the workspace (.ai-lab/shortlist.json).');
       return;
     }
     const entry = entryOf(report, index);
