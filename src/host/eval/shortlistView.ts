@@ -1,5 +1,5 @@
 /**
- * The Shortlist view (aiLab.shortlist): the workspace's `.ailab/shortlist.json` (src/core/eval/shortlist.ts),
+ * The Shortlist view (aiLab.shortlist): the workspace's `.ai-lab/shortlist.json` (src/core/eval/shortlist.ts),
  * one item per entry (model · task · main metric), Edit Notes, Remove, and exports as Markdown or CSV.
  * The file is watched; a file that cannot be read shows its fault in the view and is never written over.
  */
@@ -42,7 +42,7 @@ export class ShortlistTreeProvider implements vscode.TreeDataProvider<ShortlistE
     }
   }
 
-  /** `.ailab/shortlist.json` of the first local workspace folder, or undefined without one. */
+  /** `.ai-lab/shortlist.json` of the first local workspace folder, or undefined without one. */
   file(): string | undefined {
     const folder = localWorkspaceFolders()[0];
     return folder ? shortlistPath(folder) : undefined;
