@@ -15,6 +15,9 @@ import { PDF_VIEW_TYPE, PdfViewerProvider } from './host/pdf/pdfViewer';
 import { WorkspaceSettingsGuard } from './host/workspaceTrust';
 import { watchProxySettings } from './host/net';
 import { createWorkspaceIndexCommands, WorkspaceIndexService } from './host/commands/workspaceIndex';
+import { createCompareCommands } from './host/eval/compareCommand';
+import { EvalPanel } from './host/webviews/evalPanel';
+import { createShortlistCommands, shortlistAdder, ShortlistTreeProvider } from './host/eval/shortlistView';
 
 /** What activate() hands to tests (and to other extensions). */
 export interface AiLabApi {
@@ -27,6 +30,7 @@ export interface AiLabApi {
   hub: HubViews;
   pdfText: PdfTextService;
   pdfViewer: PdfViewerProvider;
+  evalPanel: EvalPanel;
 }
 
 export function activate(context: vscode.ExtensionContext): AiLabApi {
@@ -86,6 +90,15 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
   const validate = createValidateCommands(context.extensionUri, log);
   context.subscriptions.push(validate.panel);
   registerCommands(context, validate.commands);
+  const evalPanel = new EvalPanel(context.extensionUri, log);
+  context.subscriptions.push(evalPanel);
+  registerCommands(context, createCompareCommands({ inference, session: hub.session, log, panel: evalPanel }));
+  const shortlist = new ShortlistTreeProvider(log);
+  const shortlistView = vscode.window.createTreeView('aiLab.shortlist', { treeDataProvider: shortlist });
+  shortlist.view = shortlistView;
+  evalPanel.addToShortlist = shortlistAdder(shortlist, log);
+  context.subscriptions.push(shortlist, shortlistView);
+  registerCommands(context, createShortlistCommands(shortlist, log));
   registerCommands(context, createPublishCommand({ log, session: hub.session, showReport: (r) => validate.panel.show(r) }));
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -112,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): AiLabApi {
 
   const activationMs = performance.now() - started;
   log.info(`AI Lab ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, environment: env, environmentTree: tree, statusBar, inference, results, hub, pdfText, pdfViewer };
+  return { activationMs, environment: env, environmentTree: tree, statusBar, inference, results, hub, pdfText, pdfViewer, evalPanel };
 }
 
 export function deactivate(): void {

@@ -52,7 +52,8 @@ export function createHubViews(context: vscode.ExtensionContext, log: Log): HubV
   const datasets = new DatasetsTreeProvider(session, log, (desc) => datasetsView && (datasetsView.description = desc));
   const cache = new CacheTreeProvider(session, (scan, xet) => cacheView && (cacheView.description = `${formatBytes(scan.size)} · ${scan.repos.length} repos${xet.exists ? ` · Xet ${formatBytes(xet.size)}` : ''}`));
   const tasks = new TasksTreeProvider(session);
-  modelsView = vscode.window.createTreeView('aiLab.models', { treeDataProvider: models }) as vscode.TreeView<unknown>;
+  // Several models at once: Compare Models on a Dataset takes the selection (2–5).
+  modelsView = vscode.window.createTreeView('aiLab.models', { treeDataProvider: models, canSelectMany: true }) as vscode.TreeView<unknown>;
   datasetsView = vscode.window.createTreeView('aiLab.datasets', { treeDataProvider: datasets }) as vscode.TreeView<unknown>;
   cacheView = vscode.window.createTreeView('aiLab.cache', { treeDataProvider: cache }) as vscode.TreeView<unknown>;
   const tasksView = vscode.window.createTreeView('aiLab.tasks', { treeDataProvider: tasks });

@@ -11,6 +11,7 @@ import { FORECAST_FILE } from './uiSearch';
 import { EMOJI_FILE } from './uiOffsets';
 import { GERMAN_FILE } from './uiTranslate';
 import { writeModelFolder } from './uiValidate';
+import { writeEvalData } from './uiEval';
 import { addPortRepos, fakeExportEnv, writePtOnlyFolder } from './uiGetOnnx';
 import { writePublishFolder } from './uiPublish';
 import { marianFiles } from '../fixtures/models/translation';
@@ -171,6 +172,7 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   fs.writeFileSync(path.join(dirs.workspace, 'vault.pdf'), encryptedPdf(VAULT.password, VAULT.text));
   fs.writeFileSync(path.join(dirs.workspace, 'scan-jpx.pdf'), await jpxScanPdf());
   writeModelFolder(dirs.workspace);
+  writeEvalData(dirs.workspace);
   writePtOnlyFolder(dirs.workspace);
   writePublishFolder(dirs.workspace);
   fs.writeFileSync(path.join(dirs.workspace, KITCHEN_FILE.name), KITCHEN_FILE.text);

@@ -11,6 +11,7 @@ import { checkAskWorkspaceUi } from './uiAskWorkspace';
 import { checkCompareUi } from './uiCompare';
 import { checkPdfPathsUi } from './uiPdfPaths';
 import { checkValidateUi } from './uiValidate';
+import { checkEvalUi } from './uiEval';
 import { checkGetOnnxUi } from './uiGetOnnx';
 import { checkPublishUi, type PublishUiOptions } from './uiPublish';
 import type { FakeOptimumEnv } from '../fixtures/python/fakeOptimum';
@@ -229,6 +230,7 @@ export async function checkUi(page: Page, o: UiOptions): Promise<number> {
   await checkCompareUi(page, o, check);
   await checkPdfPathsUi(page, o, check);
   await checkValidateUi(page, o, check);
+  await checkEvalUi(page, o, check);
   await checkGetOnnxUi(page, o, check);
   await checkPublishUi(page, o, check);
 

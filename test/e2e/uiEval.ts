@@ -1,0 +1,138 @@
+/**
+ * UI check of Compare Models on a Dataset: from the palette on the workspace's reviews.csv with the two
+ * local fixture classifiers the settings name (sentiment: labels matched by case; grammar: LABEL_0/LABEL_1,
+ * a guess by position that must be confirmed), the results panel read in the browser.
+ * Known answers (test/unit/evalRun.test.ts): both score 7/8 (the grammar fixture is the sentiment graph
+ * with generic labels), they agree everywhere, and both miss row 4 "not good at all".
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { fixtureModelDirs } from '../fixtures/models';
+import { FIXTURES } from '../fixtures/paths';
+import { frameWith, pick, runCommand, typeInQuickInput, type Check } from './uiDriver';
+
+/** The data file of this check, copied into the workspace by runInCodeServer.ts. */
+export const EVAL_DATA = 'reviews.csv';
+
+export function writeEvalData(workspace: string): void {
+  fs.copyFileSync(path.join(FIXTURES, 'eval', EVAL_DATA), path.join(workspace, EVAL_DATA));
+}
+
+/** Waits for the open quick input whose title, placeholder or prompt shows `text`. */
+async function step(page: Page, text: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const widget = page.locator('.quick-input-widget');
+    const title = await widget.locator('.quick-input-title').innerText({ timeout: 500 }).catch(() => '');
+    const message = await widget.locator('.quick-input-message').innerText({ timeout: 500 }).catch(() => '');
+    const placeholder = (await widget.locator('input.input').getAttribute('placeholder', { timeout: 500 }).catch(() => '')) ?? '';
+    if ((await widget.isVisible()) && [title, message, placeholder].some((t) => t.includes(text))) return;
+    if (Date.now() > deadline) throw new Error(`the quick input "${text}" did not show (title "${title}", placeholder "${placeholder}", message "${message}")`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The panel's row of `model` (a folder path): its cells by header. */
+async function row(frame: Frame, model: string): Promise<Record<string, string>> {
+  const heads = (await frame.locator('#runs thead th').allInnerTexts()).map((h) => h.replace(/[▲▼]/g, '').trim());
+  const cells = await frame.locator(`#runs tbody tr[data-model="${model}"] td`).allInnerTexts();
+  return Object.fromEntries(heads.map((h, i) => [h, (cells[i] ?? '').trim()]));
+}
+
+export async function checkEvalUi(page: Page, o: { results: string; workspace: string }, check: Check): Promise<void> {
+  await check('Compare Models on a Dataset from the palette: a CSV, two local classifiers (the LABEL_0/LABEL_1 guess confirmed), both rows at accuracy 0.875, the example every model fails (screenshot)', async () => {
+    const models = fixtureModelDirs();
+    await runCommand(page, 'AI Lab: Compare Models on a Dataset');
+    await pick(page, 'text-classification', 'text-classification');
+    await step(page, 'The data');
+    await pick(page, EVAL_DATA, EVAL_DATA);
+    // text and label are named as the task expects: no column is asked for.
+    await step(page, 'Examples to run');
+    await typeInQuickInput(page, '100');
+    await step(page, 'Seed of the sample');
+    await typeInQuickInput(page, '0');
+    await step(page, 'models to compare');
+    const checked = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('input[type=checkbox]:checked, .monaco-custom-toggle.checked') });
+    const texts = await checked.allInnerTexts();
+    if (!texts.some((t) => t.includes(models.sentiment)) || !texts.some((t) => t.includes(models.grammar))) throw new Error(`the checked models are ${JSON.stringify(texts)}`);
+    await page.keyboard.press('Enter');
+    // The grammar fixture's labels say nothing: one question per dataset label, the guess shown as such.
+    for (const [i, label] of [[1, 'LABEL_0'], [2, 'LABEL_1']] as const) {
+      await step(page, `label ${i} of 2`);
+      const active = page.locator('.quick-input-list .monaco-list-row.focused').first();
+      await active.waitFor();
+      const text = await active.innerText();
+      if (!text.includes(label) || !text.includes('guess by position')) throw new Error(`label ${i}: the preselected row reads "${text}"`);
+      await page.keyboard.press('Enter');
+    }
+    const frame = await frameWith(page, '#runs', 'the Compare Models panel', 60_000);
+    await frame.locator('#summary', { hasText: 'every model ran every example' }).waitFor({ timeout: 120_000 });
+    for (const model of [models.sentiment, models.grammar]) {
+      const r = await row(frame, model);
+      if (r.Status !== 'done' || r.Accuracy !== '0.875') throw new Error(`${path.basename(model)}: ${JSON.stringify(r)}`);
+      if (!/^\d/.test(r['p50 ms'] ?? '') || !/^\d/.test(r['ex/s'] ?? '') || r.Backend !== 'local' || r.Dtype !== 'fp32') throw new Error(`${path.basename(model)}: ${JSON.stringify(r)}`);
+    }
+    const disagree = (await frame.locator('#disagree h2').innerText()).trim();
+    if (disagree !== 'Where the models disagree (0)') throw new Error(`the disagreement section says "${disagree}"`);
+    const fails = await frame.locator('#allfail li.example').allInnerTexts();
+    if (fails.length !== 1 || !fails[0]!.includes('not good at all') || !fails[0]!.includes('Reference (row 4): negative')) throw new Error(`the all-fail section lists ${JSON.stringify(fails)}`);
+    await page.screenshot({ path: path.join(o.results, 'compare-models.png') });
+    // Add to Shortlist on the sentiment row, then the shortlist as Markdown through the save dialog's default.
+    await frame.locator(`#runs tbody tr[data-model="${models.sentiment}"] button.add-shortlist`).click();
+    await page.locator('.notification-toast', { hasText: 'added to the shortlist' }).first().waitFor();
+    const entries = JSON.parse(fs.readFileSync(path.join(o.workspace, '.ai-lab', 'shortlist.json'), 'utf8')) as { entries: Array<{ model: string; metrics: Record<string, number>; dataset: { source: string; sample: number; seed: number } }> };
+    const e = entries.entries[0];
+    if (entries.entries.length !== 1 || e?.model !== models.sentiment || e.metrics.accuracy !== 0.875 || e.dataset.source !== EVAL_DATA || e.dataset.sample !== 8) throw new Error(`the shortlist holds ${JSON.stringify(entries)}`);
+    await runCommand(page, 'AI Lab: Export Shortlist as Markdown');
+    const target = path.join(o.workspace, 'shortlist.md');
+    await page.locator('.quick-input-widget input.input').waitFor({ state: 'visible' });
+    const dialog = page.locator('.quick-input-widget input.input');
+    for (let i = 0; !(await dialog.inputValue()).endsWith('shortlist.md'); i++) {
+      if (i === 50) throw new Error(`the save dialog proposes "${await dialog.inputValue()}"`);
+      await page.waitForTimeout(200);
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'shortlist exported' }).first().waitFor();
+    const md = fs.readFileSync(target, 'utf8');
+    const lines = md.split('\n');
+    if (!/Accuracy \(0–1\)/.test(lines[0] ?? '') || !lines.some((l) => l.includes(models.sentiment) && l.includes('| 0.875 |') && l.includes('reviews.csv'))) throw new Error(`shortlist.md reads:\n${md}`);
+    // The header buttons sort: Accuracy twice gives descending, announced by aria-sort.
+    await frame.locator('#runs th button.sort', { hasText: 'Model' }).click();
+    const sorted = await frame.locator('#runs thead th').first().getAttribute('aria-sort');
+    if (sorted !== 'ascending') throw new Error(`the Model column's aria-sort is ${sorted}`);
+  });
+
+  await check('Compare Models on a Hub split from the palette: the loopback Hub\'s fixture-org/reviews train split through the dataset viewer, 20 rows sampled, two runs side by side', async () => {
+    const models = fixtureModelDirs();
+    await runCommand(page, 'AI Lab: Compare Models on a Dataset');
+    await pick(page, 'text-classification', 'text-classification');
+    await step(page, 'The data');
+    await pick(page, 'Hugging Face Dataset', 'A Hugging Face Dataset');
+    await step(page, 'Hugging Face dataset id');
+    await typeInQuickInput(page, 'fixture-org/reviews');
+    // One config: no question; the split is asked for.
+    await step(page, 'the split');
+    await pick(page, 'train', 'train');
+    await step(page, 'Examples to run');
+    await typeInQuickInput(page, '20');
+    await step(page, 'Seed of the sample');
+    await typeInQuickInput(page, '0');
+    await step(page, 'models to compare');
+    await page.keyboard.press('Enter');
+    // ClassLabel(neg, pos): the sentiment fixture's NEGATIVE/POSITIVE match by synonym; LABEL_0/LABEL_1 are asked about.
+    for (const i of [1, 2]) {
+      await step(page, `label ${i} of 2`);
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'guess by position' }).first().waitFor();
+      await page.keyboard.press('Enter');
+    }
+    const frame = await frameWith(page, '#runs', 'the Compare Models panel', 60_000);
+    await frame.locator('h1', { hasText: 'fixture-org/reviews (default/train)' }).waitFor({ timeout: 60_000 });
+    await frame.locator('#summary', { hasText: 'every model ran every example' }).waitFor({ timeout: 120_000 });
+    const summary = await frame.locator('#summary').innerText();
+    if (!summary.startsWith('20 examples of 250 (seed 0)')) throw new Error(`the summary reads "${summary}"`);
+    const [a, b] = [await row(frame, models.sentiment), await row(frame, models.grammar)];
+    // The same graph under labels mapped in the same order: the same scores.
+    if (a.Status !== 'done' || b.Status !== 'done' || !/^[01]\.\d{3}$/.test(a.Accuracy ?? '') || a.Accuracy !== b.Accuracy) throw new Error(`rows ${JSON.stringify(a)} / ${JSON.stringify(b)}`);
+  });
+}
