@@ -202,7 +202,7 @@ async function evalWith(argv: string[], ac: AbortController): Promise<number> {
       const kept = report.runs.filter((r) => r.done > 0);
       let added = 0;
       for (const run of kept) {
-        if (addRunToShortlist(shortlistFile, shortlistEntryFor(report, run)) !== 'kept-complete') added++;
+        if (addRunToShortlist(shortlistFile, shortlistEntryFor(report, run, undefined, path.resolve(workspace ?? process.cwd()))) !== 'kept-complete') added++;
         else process.stderr.write(`ai-lab: ${run.model}: the shortlist's complete row for this run is kept; this run stopped at ${run.done} of ${run.total}\n`);
       }
       process.stderr.write(`ai-lab: ${added} of ${report.runs.length} models added to ${shortlistFile}${kept.length < report.runs.length ? ' (a model that ran no example is left out)' : ''}\n`);

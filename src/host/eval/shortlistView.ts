@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalReport } from '../../core/eval/report';
-import { addToShortlist, readShortlist, removeFromShortlist, setNotes, shortlistPath, type ShortlistEntry } from '../../core/eval/shortlist';
+import { addRunToShortlist, shortlistEntryFor } from '../../core/eval/shortlistFromReport';
+import { readShortlist, removeFromShortlist, setNotes, shortlistPath, type ShortlistEntry } from '../../core/eval/shortlist';
 import { datasetLabel, formatMetric, metricHeader, shortlistCsv, shortlistMarkdown, shortlistMetricKeys } from '../../core/eval/shortlistExport';
 import { localWorkspaceFolders } from '../config';
 import type { Log } from '../log';
@@ -101,25 +102,6 @@ export class ShortlistTreeProvider implements vscode.TreeDataProvider<ShortlistE
   }
 }
 
-/** The shortlist row of run `index` of `report` (its dataset named as the user knows it: a workspace-relative path, or the Hub id). */
-export function entryOf(report: EvalReport, index: number): Parameters<typeof addToShortlist>[1] {
-  const r = report.runs[index]!;
-  const d = report.dataset;
-  return {
-    task: report.task,
-    model: r.model,
-    backend: r.backend,
-    ...(r.device ? { device: r.device } : {}),
-    ...(r.dtype ? { dtype: r.dtype } : {}),
-    ...(r.sizeBytes !== undefined ? { sizeBytes: r.sizeBytes } : {}),
-    ...(r.license ? { license: r.license } : {}),
-    dataset: { source: d.dataset ?? vscode.workspace.asRelativePath(d.source, false), ...(d.config ? { config: d.config } : {}), ...(d.split ? { split: d.split } : {}), sample: report.examples.length, seed: d.seed },
-    metrics: r.metrics,
-    ...(r.latency ? { latency: { p50Ms: r.latency.p50Ms, p95Ms: r.latency.p95Ms, throughput: r.latency.throughput } } : {}),
-    ...(r.status !== 'done' ? { partial: true } : {}),
-  };
-}
-
 export function createShortlistCommands(tree: ShortlistTreeProvider, log: Log): Record<string, (...args: unknown[]) => unknown> {
   const fileOrSay = (): string | undefined => {
     const f = tree.file();
@@ -190,10 +172,15 @@ export function shortlistAdder(tree: ShortlistTreeProvider, log: Log): (report: 
       void vscode.window.showWarningMessage('AI Lab: open a folder first: the shortlist is kept in the workspace (.ai-lab/shortlist.json).');
       return;
     }
-    const entry = entryOf(report, index);
-    addToShortlist(file, entry);
+    // The folder that holds .ai-lab/ names the files and folders inside it, as the CLI's --workspace does.
+    const entry = shortlistEntryFor(report, report.runs[index]!, undefined, path.dirname(path.dirname(file)));
+    const done = addRunToShortlist(file, entry);
     tree.refresh();
-    log.info(`Shortlist: added ${entry.model} (${entry.task}) to ${file}`);
+    if (done === 'kept-complete') {
+      void vscode.window.showWarningMessage(`AI Lab: the shortlist already has the complete run of ${modelName(entry.model)} on these rows; this run stopped part way and was not added.`);
+      return;
+    }
+    log.info(`Shortlist: ${done} ${entry.model} (${entry.task}) in ${file}`);
     void vscode.window.showInformationMessage(`AI Lab: ${modelName(entry.model)} added to the shortlist.`);
   };
 }
