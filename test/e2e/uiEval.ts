@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { fixtureModelDirs } from '../fixtures/models';
 import { FIXTURES } from '../fixtures/paths';
-import { frameWith, pick, runCommand, typeInQuickInput, type Check } from './uiDriver';
+import { focusMenuItem, frameWith, pick, runCommand, typeInQuickInput, type Check } from './uiDriver';
 
 /** The data file of this check, copied into the workspace by runInCodeServer.ts. */
 export const EVAL_DATA = 'reviews.csv';
@@ -134,5 +134,48 @@ export async function checkEvalUi(page: Page, o: { results: string; workspace: s
     const [a, b] = [await row(frame, models.sentiment), await row(frame, models.grammar)];
     // The same graph under labels mapped in the same order: the same scores.
     if (a.Status !== 'done' || b.Status !== 'done' || !/^[01]\.\d{3}$/.test(a.Accuracy ?? '') || a.Accuracy !== b.Accuracy) throw new Error(`rows ${JSON.stringify(a)} / ${JSON.stringify(b)}`);
+  });
+
+  await check('Compare Models from a Hub split\'s context menu in the Datasets view: the split is filled in, the flow starts at the task', async () => {
+    const models = fixtureModelDirs();
+    await runCommand(page, 'AI Lab: Search Datasets');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('reviews');
+    await page.keyboard.press('Enter');
+    const ds = page.locator('.monaco-list-row', { hasText: 'fixture-org/reviews' }).first();
+    await ds.waitFor();
+    if ((await ds.getAttribute('aria-expanded')) !== 'true') await ds.locator('.monaco-tl-twistie').click();
+    const train = page.locator('.monaco-list-row', { hasText: /^train\s*250 rows/ }).first();
+    await train.waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await train.click({ button: 'right' });
+      const shown = await page.locator('.monaco-menu .action-item', { hasText: 'Compare Models on a Dataset' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 3) throw new Error('the split\'s menu has no "Compare Models on a Dataset"');
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+    await focusMenuItem(page, 'Compare Models on a Dataset');
+    await page.keyboard.press('Enter');
+    await pick(page, 'text-classification', 'text-classification');
+    // No data step: the split came from the menu.
+    await step(page, 'Examples to run');
+    await typeInQuickInput(page, '12');
+    await step(page, 'Seed of the sample');
+    await typeInQuickInput(page, '3');
+    await step(page, 'models to compare');
+    await page.keyboard.press('Enter');
+    for (const i of [1, 2]) {
+      await step(page, `label ${i} of 2`);
+      await page.keyboard.press('Enter');
+    }
+    const frame = await frameWith(page, '#runs', 'the Compare Models panel', 60_000);
+    await frame.locator('h1', { hasText: 'fixture-org/reviews (default/train)' }).waitFor({ timeout: 60_000 });
+    await frame.locator('#summary', { hasText: 'every model ran every example' }).waitFor({ timeout: 120_000 });
+    const summary = await frame.locator('#summary').innerText();
+    if (!summary.startsWith('12 examples of 250 (seed 3)')) throw new Error(`the summary reads "${summary}"`);
+    const a = await row(frame, models.sentiment);
+    if (a.Status !== 'done') throw new Error(`row ${JSON.stringify(a)}`);
   });
 }
