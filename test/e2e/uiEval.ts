@@ -33,6 +33,25 @@ async function step(page: Page, text: string): Promise<void> {
   }
 }
 
+/**
+ * The flow's steps after the data on the fixture-org/reviews split: the sample and seed, the settings'
+ * two models, then the LABEL_0/LABEL_1 model's two questions (ClassLabel(neg, pos): the sentiment
+ * fixture's NEGATIVE/POSITIVE match by synonym), each answered with its preselected guess.
+ */
+async function sampleModelsAndGuesses(page: Page, size: number, seed: number): Promise<void> {
+  await step(page, 'Examples to run');
+  await typeInQuickInput(page, String(size));
+  await step(page, 'Seed of the sample');
+  await typeInQuickInput(page, String(seed));
+  await step(page, 'models to compare');
+  await page.keyboard.press('Enter');
+  for (const i of [1, 2]) {
+    await step(page, `label ${i} of 2`);
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'guess by position' }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+}
+
 /** The panel's row of `model` (a folder path): its cells by header. */
 async function row(frame: Frame, model: string): Promise<Record<string, string>> {
   const heads = (await frame.locator('#runs thead th').allInnerTexts()).map((h) => h.replace(/[▲▼]/g, '').trim());
@@ -114,18 +133,7 @@ export async function checkEvalUi(page: Page, o: { results: string; workspace: s
     // One config: no question; the split is asked for.
     await step(page, 'the split');
     await pick(page, 'train', 'train');
-    await step(page, 'Examples to run');
-    await typeInQuickInput(page, '20');
-    await step(page, 'Seed of the sample');
-    await typeInQuickInput(page, '0');
-    await step(page, 'models to compare');
-    await page.keyboard.press('Enter');
-    // ClassLabel(neg, pos): the sentiment fixture's NEGATIVE/POSITIVE match by synonym; LABEL_0/LABEL_1 are asked about.
-    for (const i of [1, 2]) {
-      await step(page, `label ${i} of 2`);
-      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'guess by position' }).first().waitFor();
-      await page.keyboard.press('Enter');
-    }
+    await sampleModelsAndGuesses(page, 20, 0);
     const frame = await frameWith(page, '#runs', 'the Compare Models panel', 60_000);
     await frame.locator('h1', { hasText: 'fixture-org/reviews (default/train)' }).waitFor({ timeout: 60_000 });
     await frame.locator('#summary', { hasText: 'every model ran every example' }).waitFor({ timeout: 120_000 });
@@ -160,16 +168,7 @@ export async function checkEvalUi(page: Page, o: { results: string; workspace: s
     await page.keyboard.press('Enter');
     await pick(page, 'text-classification', 'text-classification');
     // No data step: the split came from the menu.
-    await step(page, 'Examples to run');
-    await typeInQuickInput(page, '12');
-    await step(page, 'Seed of the sample');
-    await typeInQuickInput(page, '3');
-    await step(page, 'models to compare');
-    await page.keyboard.press('Enter');
-    for (const i of [1, 2]) {
-      await step(page, `label ${i} of 2`);
-      await page.keyboard.press('Enter');
-    }
+    await sampleModelsAndGuesses(page, 12, 3);
     const frame = await frameWith(page, '#runs', 'the Compare Models panel', 60_000);
     await frame.locator('h1', { hasText: 'fixture-org/reviews (default/train)' }).waitFor({ timeout: 60_000 });
     await frame.locator('#summary', { hasText: 'every model ran every example' }).waitFor({ timeout: 120_000 });
