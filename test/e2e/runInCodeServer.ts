@@ -122,6 +122,8 @@ async function uiChecks(browser: Browser, vsix: string): Promise<number> {
   addCatalog(hub);
   addPortRepos(hub);
   const sentimentSmall = hub.addRepo({ id: 'fixture-org/sentiment-small', files: { ...sentimentModelFiles(), 'README.md': HOSTILE_CARD }, pipelineTag: 'text-classification', downloads: 1, cardData: { license: 'apache-2.0' } });
+  // Its twin under another licence: two runnable models a Models-view search lists side by side (Compare Models).
+  hub.addRepo({ id: 'fixture-org/sentiment-twin', files: sentimentModelFiles(), pipelineTag: 'text-classification', downloads: 1, cardData: { license: 'mit' } });
   hub.faults.push({ match: 'onnx/model.onnx', kind: 'slow', bytesPerSecond: 200, times: 1 });
   // A model whose download crawls, for the cancellation check.
   hub.addRepo({ id: 'Xenova/fixture-slow-lm', files: causalLmFiles(), pipelineTag: 'text-generation' });

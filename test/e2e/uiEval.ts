@@ -177,4 +177,50 @@ export async function checkEvalUi(page: Page, o: { results: string; workspace: s
     const a = await row(frame, models.sentiment);
     if (a.Status !== 'done') throw new Error(`row ${JSON.stringify(a)}`);
   });
+
+  await check('Compare Models from the Models view: two Hub models selected, the context menu fills them in; both score 0.875 on reviews.csv, licences from the Hub', async () => {
+    const models = ['fixture-org/sentiment-small', 'fixture-org/sentiment-twin'];
+    // The status bar item reveals the AI Lab container (a click on the activity bar could toggle it shut).
+    await page.locator('.statusbar-item', { hasText: 'RTX 5080' }).first().click();
+    const header = page.locator('.pane-header', { hasText: /^Models/i }).first();
+    await header.waitFor();
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    // A search that lists exactly the two: both rows in view, whatever the pane's height.
+    await runCommand(page, 'AI Lab: Search Models');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('sentiment-');
+    await page.keyboard.press('Enter');
+    const rows = models.map((m) => page.locator('.monaco-list-row', { hasText: m }).first());
+    await rows[0]!.waitFor({ timeout: 60_000 });
+    await rows[1]!.waitFor();
+    // One plain click selects the first alone; Ctrl+click adds the second.
+    await rows[0]!.click();
+    await rows[1]!.click({ modifiers: ['Control'] });
+    await page.locator('.monaco-list-row.selected', { hasText: models[1]! }).first().waitFor();
+    await page.locator('.monaco-list-row.selected', { hasText: models[0]! }).first().waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await rows[1]!.click({ button: 'right' });
+      const shown = await page.locator('.monaco-menu .action-item', { hasText: 'Compare Models on a Dataset' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 3) throw new Error('the model\'s menu has no "Compare Models on a Dataset"');
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+    await focusMenuItem(page, 'Compare Models on a Dataset');
+    await page.keyboard.press('Enter');
+    await pick(page, 'text-classification', 'text-classification');
+    await step(page, 'The data');
+    await pick(page, EVAL_DATA, EVAL_DATA);
+    await step(page, 'Examples to run');
+    await typeInQuickInput(page, '100');
+    await step(page, 'Seed of the sample');
+    await typeInQuickInput(page, '0');
+    // The selection is the models (no model step); NEGATIVE/POSITIVE match the dataset's labels by case (no question).
+    const frame = await frameWith(page, `#runs tbody tr[data-model="${models[1]}"]`, 'the Compare Models panel with the selected models', 120_000);
+    await frame.locator('#summary', { hasText: 'every model ran every example' }).waitFor({ timeout: 120_000 });
+    const [a, b] = [await row(frame, models[0]!), await row(frame, models[1]!)];
+    if (a.Status !== 'done' || a.Accuracy !== '0.875' || a.Licence !== 'apache-2.0') throw new Error(`${models[0]}: ${JSON.stringify(a)}`);
+    if (b.Status !== 'done' || b.Accuracy !== '0.875' || b.Licence !== 'mit') throw new Error(`${models[1]}: ${JSON.stringify(b)}`);
+  });
 }

@@ -118,7 +118,17 @@ export async function trustChecks(browser: Browser, o: { codeServer: string; vsi
       await page.locator('.notification-toast', { hasText: 'which Restricted Mode does not allow' }).first().waitFor();
       if (await page.locator('.terminal-tab, .single-terminal-tab', { hasText: 'AI Lab: setup' }).count()) throw new Error('a setup terminal was opened');
       // Several GPU polls (1 s each) and the Python probe have run by now.
-      await row(/\d+ interpreters?/).waitFor();
+      // The Python group sits below the fold of the Environment tree (a virtual list renders only what is
+      // in view): scroll down until its row shows.
+      const interpreters = row(/\d+ interpreters?/);
+      for (const deadline = Date.now() + 30_000; !(await interpreters.isVisible().catch(() => false)); ) {
+        if (Date.now() > deadline) throw new Error('no "N interpreters" row in the Environment view after 30 s of scrolling');
+        await page.locator('.pane-body .monaco-list').first().hover();
+        await page.mouse.wheel(0, 200);
+        await page.waitForTimeout(300);
+      }
+      // Back to the top, where the checks after this one read their rows.
+      await page.mouse.wheel(0, -10_000);
       await page.waitForTimeout(3000);
       const ran = Object.entries(markers).filter(([, m]) => fs.existsSync(m));
       if (ran.length) throw new Error(`the workspace's programs ran: ${ran.map(([k, m]) => `${k}: ${fs.readFileSync(m, 'utf8').trim()}`).join('; ')}`);
