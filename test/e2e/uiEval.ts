@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { fixtureModelDirs } from '../fixtures/models';
 import { FIXTURES } from '../fixtures/paths';
 import { focusMenuItem, frameWith, pick, runCommand, typeInQuickInput, type Check } from './uiDriver';
@@ -50,6 +50,20 @@ async function sampleModelsAndGuesses(page: Page, size: number, seed: number): P
     await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'guess by position' }).first().waitFor();
     await page.keyboard.press('Enter');
   }
+}
+
+/** Right-click on a tree row, then "Compare Models on a Dataset" (the menu can miss its items right after the tree renders: tried 3 times). */
+async function compareFromMenu(page: Page, target: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await target.click({ button: 'right' });
+    const shown = await page.locator('.monaco-menu .action-item', { hasText: 'Compare Models on a Dataset' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
+    if (shown) break;
+    if (attempt === 3) throw new Error(`the menu of "${await target.innerText()}" has no "Compare Models on a Dataset"`);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(2000);
+  }
+  await focusMenuItem(page, 'Compare Models on a Dataset');
+  await page.keyboard.press('Enter');
 }
 
 /** The panel's row of `model` (a folder path): its cells by header. */
@@ -156,16 +170,7 @@ export async function checkEvalUi(page: Page, o: { results: string; workspace: s
     if ((await ds.getAttribute('aria-expanded')) !== 'true') await ds.locator('.monaco-tl-twistie').click();
     const train = page.locator('.monaco-list-row', { hasText: /^train\s*250 rows/ }).first();
     await train.waitFor();
-    for (let attempt = 1; ; attempt++) {
-      await train.click({ button: 'right' });
-      const shown = await page.locator('.monaco-menu .action-item', { hasText: 'Compare Models on a Dataset' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
-      if (shown) break;
-      if (attempt === 3) throw new Error('the split\'s menu has no "Compare Models on a Dataset"');
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(2000);
-    }
-    await focusMenuItem(page, 'Compare Models on a Dataset');
-    await page.keyboard.press('Enter');
+    await compareFromMenu(page, train);
     await pick(page, 'text-classification', 'text-classification');
     // No data step: the split came from the menu.
     await sampleModelsAndGuesses(page, 12, 3);
@@ -199,16 +204,7 @@ export async function checkEvalUi(page: Page, o: { results: string; workspace: s
     await rows[1]!.click({ modifiers: ['Control'] });
     await page.locator('.monaco-list-row.selected', { hasText: models[1]! }).first().waitFor();
     await page.locator('.monaco-list-row.selected', { hasText: models[0]! }).first().waitFor();
-    for (let attempt = 1; ; attempt++) {
-      await rows[1]!.click({ button: 'right' });
-      const shown = await page.locator('.monaco-menu .action-item', { hasText: 'Compare Models on a Dataset' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false);
-      if (shown) break;
-      if (attempt === 3) throw new Error('the model\'s menu has no "Compare Models on a Dataset"');
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(2000);
-    }
-    await focusMenuItem(page, 'Compare Models on a Dataset');
-    await page.keyboard.press('Enter');
+    await compareFromMenu(page, rows[1]!);
     await pick(page, 'text-classification', 'text-classification');
     await step(page, 'The data');
     await pick(page, EVAL_DATA, EVAL_DATA);
